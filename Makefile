@@ -1,0 +1,67 @@
+# cuegraph — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STORE ?= oxigraph:.cuegraph/store
+export CUEGRAPH_STORE ?= $(STORE)
+
+.PHONY: run test lint bench setup setup-test system-deps build clean help
+
+help:
+	@echo "make run    - set up, build the graph from data/, serve UI + API on http://$(HOST):$(PORT)/"
+	@echo "make test   - set up (with test extras and system packages) and run the whole suite"
+	@echo "make lint   - ruff"
+	@echo "make bench  - benchmarks (ratios measured side by side)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# setup: the package and its runtime dependencies (re-run when pyproject.toml changes)
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test system-deps
+
+# System packages the tests use: Chromium (web page tests), Graphviz (images),
+# Virtuoso (a real remote SPARQL server). Installed with apt-get when missing.
+SYSTEM_PACKAGES := chromium graphviz virtuoso-opensource
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: setup
+	$(BIN)/cuegraph build data
+
+run: build
+	$(BIN)/cuegraph serve --host $(HOST) --port $(PORT)
+
+test: setup-test
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest -q --doctest-modules src tests
+
+lint: setup-test
+	$(BIN)/ruff check src tests
+
+bench: setup-test
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .cuegraph .pytest_cache

@@ -1,0 +1,50 @@
+"""The HTTP service: ``create_app(store, settings)`` builds the FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from cuegraph import __version__
+from cuegraph.api.errors import install_error_handlers
+from cuegraph.api.routes import health, sparql
+from cuegraph.config import Settings
+from cuegraph.store import Store
+
+__all__ = ["create_app"]
+
+
+def create_app(store: Store, settings: Settings | None = None, *,
+               close_store: bool = False) -> FastAPI:
+    """Build the app around an open store.
+
+    Args:
+        store: the store to serve (the app never opens another).
+        settings: service settings (time limits, tokens); defaults from the environment.
+        close_store: close the store when the app shuts down.
+    """
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if close_store:
+            store.close()
+
+    app = FastAPI(
+        title="cuegraph",
+        version=__version__,
+        description="Who composed the music in anime, films and games, down to the scene.",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.settings = settings
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                       allow_headers=["*"])
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+    return app

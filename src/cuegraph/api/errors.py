@@ -1,0 +1,52 @@
+"""One handler maps every error to a JSON body ``{"error": ..., "detail": ...}``."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cuegraph.errors import CuegraphError
+
+__all__ = ["install_error_handlers", "error_response"]
+
+log = logging.getLogger("cuegraph.api")
+
+
+def error_response(status: int, message: str, detail=None, headers=None) -> JSONResponse:
+    """The one JSON error shape."""
+    return JSONResponse({"error": message, "detail": detail}, status_code=status,
+                        headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers for cuegraph errors, validation errors and HTTP errors."""
+
+    @app.exception_handler(CuegraphError)
+    async def _cuegraph(request: Request, exc: CuegraphError) -> JSONResponse:
+        if exc.status >= 500:
+            log.error("%s %s: %s", request.method, request.url.path, exc.message)
+        return error_response(exc.status, exc.message, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg")}
+            for e in exc.errors()
+        ]
+        first = problems[0] if problems else {"where": "request", "problem": "invalid"}
+        return error_response(400, f"bad parameter {first['where']}: {first['problem']}",
+                              problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
+        return error_response(exc.status_code, message, None, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal error", type(exc).__name__)

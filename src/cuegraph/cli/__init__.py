@@ -1,0 +1,13 @@
+"""The ``cuegraph`` command line: thin commands over the library.
+
+Every command turns a :class:`cuegraph.errors.CuegraphError` into one line on stderr and a
+non-zero exit (see :func:`cuegraph.cli.common.command`). Command modules register themselves
+on :data:`app` when imported below.
+"""
+
+from __future__ import annotations
+
+from cuegraph.cli import core  # noqa: F401  (registers build, import, load, query, ...)
+from cuegraph.cli.common import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,285 @@
+"""Core commands: build, import, load, query, stats, validate, dump, serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cuegraph.cli.common import (
+    app,
+    command,
+    console,
+    err_console,
+    minter,
+    open_cli_store,
+    settings,
+)
+from cuegraph.errors import BadInput
+from cuegraph.graph.write import LICENSES
+from cuegraph.store import GRAPH_FORMATS, RESULT_FORMATS, Store
+
+import_app = typer.Typer(help="Import local files (cue sheets, seed tables) into the store.",
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(import_app, name="import")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err_console, transient=True)
+
+
+def loaded_summary(store: Store) -> dict[str, int]:
+    """Triples, people, works, songs, cues and credits in the store."""
+    from cuegraph.queries import load_query
+
+    row = (store.select(load_query("counts")) or [{}])[0]
+    out = {"triples": store.triple_count()}
+    out.update({k: int(row.get(k, 0)) for k in ("people", "works", "songs", "cues", "credits")})
+    return out
+
+
+def _print_summary(store: Store) -> None:
+    s = loaded_summary(store)
+    console.print("loaded: " + ", ".join(f"{v} {k}" for k, v in s.items()))
+
+
+@command("build")
+def build(
+    data_dir: Annotated[Path, typer.Argument(help="Folder with people.csv, works.csv, "
+                                             "credits.csv and cuesheets/*.csv.")] = Path("data"),
+) -> None:
+    """Build the graph from a data folder (default: data/), one named graph per file.
+
+    Every file is checked first; a bad row stops the build before anything is written.
+    Running it again replaces each file's graph, so the result is the same.
+    """
+    from cuegraph.pipeline import build_from_data
+
+    with open_cli_store() as store:
+        files = 3 + len(list((data_dir / "cuesheets").glob("*.csv")))
+        with _progress() as bar:
+            task = bar.add_task("building", total=files * 2)
+            result = build_from_data(store, minter(), data_dir,
+                                     on_step=lambda s: bar.update(task, advance=1, description=s))
+        for run in result.runs:
+            console.print(f"  {run.graph}: {run.records} records, {run.triples} triples")
+        _print_summary(store)
+
+
+@command("cuesheet", group=import_app)
+def import_cuesheet(
+    file: Annotated[Path, typer.Argument(help="The cue sheet (UTF-8 CSV).")],
+    key: Annotated[str | None, typer.Option(help="Graph key (default: the file name "
+                                            "without .csv); importing the same key again "
+                                            "replaces it.")] = None,
+    skip_bad_rows: Annotated[bool, typer.Option(
+        "--skip-bad-rows", help="Import the good rows and list the bad ones (default: reject "
+                                "the whole file on any bad row).")] = False,
+) -> None:
+    """Import a cue sheet: one row per cue.
+
+    Columns: work, episode, start, end, title, usage, credits, source (+ optional scene,
+    notes). Times are HH:MM:SS(.ms), MM:SS or seconds; usage is opening, ending, insert,
+    score or silence; credits are role=name pairs separated by ';' (roles: composer,
+    lyricist, arranger, performer, singer, conductor, orchestrator, score_composer); source
+    is the URL the row's facts come from. A malformed row is reported with its line number.
+    """
+    from cuegraph.pipeline import import_cuesheet as run
+
+    with open_cli_store() as store:
+        summary, bad = run(store, minter(), file, key=key, skip_bad_rows=skip_bad_rows)
+    for row in bad:
+        err_console.print(f"skipped {file}: {row}", markup=False)
+    console.print(f"imported {summary.records} records into {summary.graph} "
+                  f"({summary.triples} triples, +{summary.added} -{summary.removed})")
+
+
+@command("table", group=import_app)
+def import_table(
+    kind: Annotated[str, typer.Argument(help="people, works or credits")],
+    file: Annotated[Path, typer.Argument(help="The table (UTF-8 CSV).")],
+    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows")] = False,
+) -> None:
+    """Import one seed table (see data/README.md for the columns)."""
+    from cuegraph.pipeline import import_table as run
+
+    with open_cli_store() as store:
+        summary, bad, _ = run(store, minter(), kind, file, skip_bad_rows=skip_bad_rows)
+    for row in bad:
+        err_console.print(f"skipped {file}: {row}", markup=False)
+    console.print(f"imported {summary.records} records into {summary.graph}")
+
+
+@command("load")
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .nt .nq .trig .jsonld .rdf")],
+    graph: Annotated[str | None, typer.Option(help="Named graph IRI for triples files "
+                                              "(default: file:///<absolute path>).")] = None,
+    format: Annotated[str | None, typer.Option(help=f"Force a format: {', '.join(GRAPH_FORMATS)}"
+                                               )] = None,
+) -> None:
+    """Load RDF files. Each triples file replaces its own named graph; N-Quads and TriG
+    files keep the graphs they name."""
+    with open_cli_store() as store, _progress() as bar:
+        task = bar.add_task("loading", total=len(files))
+        total = 0
+        for f in files:
+            bar.update(task, description=f"loading {f.name}")
+            target = graph or Path(f).resolve().as_uri()
+            total += store.load_file(f, target, format)
+            bar.advance(task)
+    console.print(f"loaded {total} triples from {len(files)} file(s)")
+
+
+def _read_query(text: str) -> str:
+    if text == "-":
+        return sys.stdin.read()
+    if text.endswith((".rq", ".sparql")):
+        path = Path(text)
+        if not path.is_file():
+            raise BadInput(f"no such query file: {text}")
+        return path.read_text(encoding="utf-8")
+    return text
+
+
+@command("query")
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query, a .rq file, or - for stdin.")],
+    format: Annotated[str, typer.Option("--format", "-f",
+                                        help="table, json, csv (SELECT/ASK) or turtle, "
+                                             "ntriples (CONSTRUCT)")] = "table",
+) -> None:
+    """Run a read-only SPARQL query (works while `cuegraph serve` holds the store).
+
+    The default graph is the union of all named graphs. Cuegraph prefixes (cg:, schema:,
+    mo:, po:, prov:, relators: ...) are predeclared.
+    """
+    from cuegraph.namespaces import sparql_prefixes
+
+    text = sparql_prefixes() + _read_query(query_text := sparql)
+    del query_text
+    if format not in ("table", *RESULT_FORMATS, *GRAPH_FORMATS):
+        raise BadInput(f"unknown format {format!r}")
+    with open_cli_store(read_only=True) as store:
+        if format in GRAPH_FORMATS:
+            out = store.query_serialized(text, graph_format=format)
+            sys.stdout.write(out.body.decode("utf-8"))
+            return
+        res_fmt = "json" if format == "table" else format
+        out = store.query_serialized(text, result_format=res_fmt)
+    if out.form == "graph" and format != "table":
+        raise BadInput("a CONSTRUCT/DESCRIBE query needs --format turtle or ntriples")
+    if format != "table" or out.form == "graph":
+        sys.stdout.write(out.body.decode("utf-8"))
+        return
+    data = json.loads(out.body)
+    if out.form == "ask":
+        console.print("yes" if data.get("boolean") else "no")
+        return
+    names = data["head"]["vars"]
+    table = Table(*names, show_lines=False)
+    rows = data["results"]["bindings"]
+    for b in rows:
+        table.add_row(*[b[n]["value"] if n in b else "" for n in names])
+    console.print(table)
+    console.print(f"{len(rows)} row(s)")
+
+
+@command("stats")
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Counts: triples, people, works, songs, cues, credits, and the source graphs."""
+    from cuegraph.queries import load_query
+
+    with open_cli_store(read_only=True) as store:
+        summary = loaded_summary(store)
+        sources = store.select(load_query("sources"))
+    if as_json:
+        console.print_json(json.dumps({"counts": summary, "sources": sources}))
+        return
+    for k, v in summary.items():
+        console.print(f"{k:>8}: {v}")
+    table = Table("graph", "source", "license", "generated", "records")
+    for s in sources:
+        table.add_row(s["graph"], s["source"], s["license"], s["generated"], str(s.get("records")))
+    console.print(table)
+
+
+@command("validate")
+def validate() -> None:
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl).
+
+    Exits 1 and lists each violation when the graph does not conform.
+    """
+    from cuegraph.validate import validate_store
+
+    with open_cli_store(read_only=True) as store:
+        report = validate_store(store)
+    if report.conforms:
+        console.print("conforms: the graph passes every SHACL shape")
+        return
+    for v in report.violations:
+        err_console.print(f"violation: {v}", markup=False)
+    err_console.print(f"error: {len(report.violations)} SHACL violation(s)")
+    raise typer.Exit(1)
+
+
+@command("dump")
+def dump(
+    format: Annotated[str, typer.Option("--format", "-f", help="nquads, trig (graphs kept) or "
+                                        "turtle, ntriples, jsonld, rdfxml (merged)")] = "nquads",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout)")
+                      ] = None,
+    license: Annotated[str | None, typer.Option(
+        "--license", help=f"Only graphs under this licence: {', '.join(LICENSES)} or an IRI")
+    ] = None,
+) -> None:
+    """Write the store (or the graphs under one licence) as RDF."""
+    from cuegraph.queries import load_query
+
+    if format not in GRAPH_FORMATS:
+        raise BadInput(f"unknown format {format!r}; choose from {', '.join(GRAPH_FORMATS)}")
+    with open_cli_store(read_only=True) as store:
+        graphs = None
+        if license:
+            wanted = LICENSES.get(license, license)
+            graphs = [r["graph"] for r in store.select(load_query("sources"))
+                      if r["license"] == wanted]
+        data = store.dump(format, graphs)
+    if output:
+        output.write_bytes(data)
+        err_console.print(f"wrote {len(data)} bytes to {output}")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address (default 127.0.0.1; "
+                                             "CUEGRAPH_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000; CUEGRAPH_PORT)")] = None,
+) -> None:
+    """Serve the web page, the API and the SPARQL endpoint over HTTP."""
+    import uvicorn
+
+    from cuegraph.api import create_app
+
+    s = settings()
+    s = s.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
+    store = open_cli_store()
+    summary = loaded_summary(store)
+    console.print("loaded: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
+    console.print(f"cuegraph serving {s.store} on http://{s.host}:{s.port}/ "
+                  f"(SPARQL: http://{s.host}:{s.port}/sparql, API docs: "
+                  f"http://{s.host}:{s.port}/docs)")
+    app_ = create_app(store, s, close_store=True)
+    uvicorn.run(app_, host=s.host, port=s.port, log_level="info")
+
+

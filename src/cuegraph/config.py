@@ -1,0 +1,46 @@
+"""Settings, read once at the edge (CLI or ASGI entry point) and passed down."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "DEFAULT_STORE", "DEFAULT_BASE_IRI"]
+
+DEFAULT_STORE = "oxigraph:.cuegraph/store"
+DEFAULT_BASE_IRI = "https://cuegraph.org/id/"
+
+
+class Settings(BaseSettings):
+    """cuegraph settings; every field can be set with a ``CUEGRAPH_`` environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="CUEGRAPH_", env_ignore_empty=True, extra="ignore")
+
+    store: str = Field(
+        DEFAULT_STORE,
+        description="Store URL: oxigraph:PATH (embedded, on disk), memory: (in memory), "
+        "or the http(s) URL of a remote SPARQL 1.1 query endpoint.",
+    )
+    update_url: str | None = Field(
+        None,
+        description="SPARQL Update endpoint of a remote store, when it differs from the query "
+        "endpoint (default: .../query becomes .../update, anything else is used as is).",
+    )
+    base_iri: str = Field(DEFAULT_BASE_IRI, description="Base IRI for the IRIs cuegraph mints.")
+    host: str = Field("127.0.0.1", description="Address `cuegraph serve` listens on.")
+    port: int = Field(8000, description="Port `cuegraph serve` listens on.")
+    query_timeout: float = Field(10.0, description="Seconds a SPARQL query may run before 503.")
+    max_rows: int = Field(10000, description="Most result rows a SPARQL SELECT returns.")
+    max_query_bytes: int = Field(
+        1_000_000, description="Largest SPARQL request body accepted (larger: 413)."
+    )
+    update_token: str | None = Field(
+        None, description="Bearer token enabling /sparql/update (updates are off without one)."
+    )
+    user_agent_contact: str = Field(
+        "https://github.com/cuegraph/cuegraph",
+        description="Contact (URL or e-mail) sent in the harvesters' User-Agent header.",
+    )
+    cache_dir: str = Field(
+        ".cuegraph/cache", description="Directory of the harvesters' on-disk HTTP cache."
+    )

@@ -1,0 +1,1 @@
+"""Records -> RDF: deterministic IRIs, triples, provenance-tracked named graphs."""

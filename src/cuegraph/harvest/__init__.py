@@ -1,0 +1,1 @@
+"""Sources: each module turns one source (cue sheet, CSV table, public API) into records."""

@@ -1,0 +1,153 @@
+"""Imports: files -> records -> named graphs. Used by the CLI (`import`, `build`)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from cuegraph.errors import BadInput, RowError
+from cuegraph.graph.iris import Minter
+from cuegraph.graph.write import RunSummary, write_run
+from cuegraph.harvest import cuesheet, tables
+from cuegraph.records import Person, Work
+from cuegraph.store import Store
+
+__all__ = ["person_resolver", "name_resolver", "import_cuesheet", "import_table", "build_from_data",
+           "BuildResult"]
+
+
+def _norm(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+_NAME_QUERIES = {
+    "person": ("cg:Agent", "cg:nativeName"),
+    "work": ("cg:Work", "cg:nativeTitle"),
+}
+
+
+def name_resolver(store: Store, minter: Minter, kind: str,
+                  extra: Iterable[Person | Work] = (),
+                  exclude_graph: str | None = None) -> Callable[[str], str | None]:
+    """A function mapping a written name (or id) to the key of a known person or work.
+
+    Known ones are those in the store (outside ``exclude_graph``, the graph about to be
+    replaced) plus ``extra`` (records about to be written); names, native names, aliases and
+    keys all match, ignoring case, width and spacing.
+    """
+    cls, native = _NAME_QUERIES[kind]
+    base = str(minter.person("") if kind == "person" else minter.work(""))
+    rows = store.select(
+        "PREFIX schema: <https://schema.org/> PREFIX cg: <https://cuegraph.org/ns#>\n"
+        f"SELECT ?x ?n WHERE {{ GRAPH ?g {{ ?x a {cls} . {{ ?x schema:name ?n }} "
+        f"UNION {{ ?x {native} ?n }} UNION {{ ?x schema:alternateName ?n }} }} "
+        + (f"FILTER(?g != <{exclude_graph}>) " if exclude_graph else "") + "}"
+    )
+    index: dict[str, str] = {}
+    for r in rows:
+        if r["x"].startswith(base):
+            key = r["x"][len(base):]
+            index.setdefault(_norm(r["n"]), key)
+            index.setdefault(_norm(key), key)
+    for rec in extra:
+        names = ((rec.key, rec.name, rec.native_name, *rec.aliases) if isinstance(rec, Person)
+                 else (rec.key, rec.title, rec.native_title))
+        for n in names:
+            if n:
+                index.setdefault(_norm(n), rec.key)
+
+    def resolve(name: str) -> str | None:
+        return index.get(_norm(name))
+
+    return resolve
+
+
+def person_resolver(store: Store, minter: Minter, extra: Iterable[Person] = (),
+                    exclude_graph: str | None = None) -> Callable[[str], str | None]:
+    """:func:`name_resolver` for people."""
+    return name_resolver(store, minter, "person", extra, exclude_graph)
+
+
+def import_cuesheet(store: Store, minter: Minter, path: Path, *, key: str | None = None,
+                    skip_bad_rows: bool = False) -> tuple[RunSummary, list[RowError]]:
+    """Import one cue sheet into the named graph ``cuesheet/<key>`` (default: file stem)."""
+    key = key or Path(path).stem
+    target = str(minter.graph("cuesheet", key))
+    records, bad = cuesheet.read_cuesheet(
+        path, person_resolver(store, minter, exclude_graph=target),
+        name_resolver(store, minter, "work", exclude_graph=target), skip_bad_rows)
+    summary = write_run(store, minter, "cuesheet", key, records,
+                        license="cc0", used=[Path(path).name], label=f"cue sheet {Path(path).name}")
+    return summary, bad
+
+
+TABLES = ("people", "works", "credits")
+
+
+def import_table(store: Store, minter: Minter, kind: str, path: Path, *,
+                 known_people: set[str] | None = None, known_works: set[str] | None = None,
+                 skip_bad_rows: bool = False) -> tuple[RunSummary, list[RowError], list]:
+    """Import one seed table (people, works or credits) into the graph ``table/<kind>``."""
+    if kind == "people":
+        records, bad = tables.read_people(path, skip_bad_rows)
+    elif kind == "works":
+        records, bad = tables.read_works(path, skip_bad_rows)
+    elif kind == "credits":
+        records, bad = tables.read_credits(path, known_people, known_works, skip_bad_rows)
+    else:
+        raise BadInput(f"unknown table kind {kind!r} (one of {', '.join(TABLES)})")
+    summary = write_run(store, minter, "table", kind, records, license="cc0",
+                        used=[Path(path).name], label=f"seed table {Path(path).name}")
+    return summary, bad, records
+
+
+class BuildResult:
+    """What `cuegraph build` loaded."""
+
+    def __init__(self) -> None:
+        self.runs: list[RunSummary] = []
+
+
+def build_from_data(store: Store, minter: Minter, data_dir: Path,
+                    on_step: Callable[[str], None] = lambda s: None) -> BuildResult:
+    """Import everything in ``data_dir``: the tables, then every cue sheet in ``cuesheets/``.
+
+    Every file is read and checked before anything is written: a bad row anywhere stops the
+    build with the file, line and reason, and the store is left as it was.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise BadInput(f"no data directory at {data_dir}")
+    plans: list[tuple[str, str, list, str]] = []  # (source, key, records, file name)
+    people: list[Person] = []
+    work_records: list[Work] = []
+    works: set[str] = set()
+    for kind in TABLES:
+        path = data_dir / f"{kind}.csv"
+        if not path.exists():
+            continue
+        on_step(f"check {kind}.csv")
+        if kind == "people":
+            records, _ = tables.read_people(path)
+            people = [r for r in records if isinstance(r, Person)]
+        elif kind == "works":
+            records, _ = tables.read_works(path)
+            work_records = [r for r in records if isinstance(r, Work)]
+            works = {r.key for r in work_records}
+        else:
+            records, _ = tables.read_credits(path, {p.key for p in people}, works)
+        plans.append(("table", kind, records, path.name))
+    for sheet in sorted((data_dir / "cuesheets").glob("*.csv")):
+        on_step(f"check cuesheets/{sheet.name}")
+        own = str(minter.graph("cuesheet", sheet.stem))
+        records, _ = cuesheet.read_cuesheet(
+            sheet, person_resolver(store, minter, people, own),
+            name_resolver(store, minter, "work", work_records, own))
+        plans.append(("cuesheet", sheet.stem, records, sheet.name))
+    result = BuildResult()
+    for source, key, records, name in plans:
+        on_step(f"write {name}")
+        result.runs.append(write_run(store, minter, source, key, records, license="cc0",
+                                     used=[name], label=f"{source} {name}"))
+    return result

@@ -1,0 +1,70 @@
+"""SPARQL queries kept as ``.rq`` files beside this module, loaded by name.
+
+Each file starts with a comment header: ``# title:``, ``# description:`` and, where the
+query takes parameters, ``# parameters:`` (placeholders written ``$name`` are replaced by
+:func:`render` with properly escaped SPARQL terms).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from cuegraph.errors import QueryNotFound
+from cuegraph.namespaces import sparql_prefixes
+
+__all__ = ["load_query", "query_names", "render", "header", "iri", "literal"]
+
+
+@cache
+def load_query(name: str) -> str:
+    """The text of ``<name>.rq`` with cuegraph's PREFIX block prepended.
+
+    Raises:
+        QueryNotFound: no such query file.
+    """
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise QueryNotFound(f"no query named {name!r}")
+    path = resources.files(__package__) / f"{name}.rq"
+    if not path.is_file():
+        raise QueryNotFound(f"no query named {name!r}", {"known": query_names()})
+    return sparql_prefixes() + path.read_text(encoding="utf-8")
+
+
+def query_names() -> list[str]:
+    """Names of every bundled query."""
+    return sorted(p.name[:-3] for p in resources.files(__package__).iterdir()
+                  if p.name.endswith(".rq"))
+
+
+def header(name: str) -> dict[str, str]:
+    """The ``# key: value`` comment header of a query file."""
+    out = {}
+    for line in load_query(name).splitlines():
+        m = re.match(r"#\s*(\w+):\s*(.*)", line)
+        if m:
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+def iri(value: str) -> str:
+    """An IRI as a SPARQL term (refuses characters IRIs cannot hold)."""
+    if re.search(r'[\s<>"{}|^`\\]', value):
+        raise ValueError(f"not an IRI: {value!r}")
+    return f"<{value}>"
+
+
+def literal(value: str) -> str:
+    """A string as a SPARQL literal, escaped."""
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r"))
+    return f'"{escaped}"'
+
+
+def render(name: str, **params: str) -> str:
+    """Load a query and substitute ``$param`` placeholders with already-escaped terms."""
+    text = load_query(name)
+    for key, value in params.items():
+        text = re.sub(rf"\${key}\b", lambda _m, v=value: v, text)
+    return text

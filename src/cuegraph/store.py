@@ -1,0 +1,554 @@
+"""The store: the only module that knows the backend.
+
+``open_store(url)`` takes
+
+* ``oxigraph:PATH`` — the embedded Oxigraph store on disk (the default, ``.cuegraph/store``);
+* ``memory:`` — an in-memory Oxigraph store (tests);
+* ``http(s)://...`` — a remote SPARQL 1.1 endpoint (query URL; the update URL is derived or
+  configured, see :class:`cuegraph.config.Settings`).
+
+All data lives in named graphs. Queries see the union of all graphs as their default graph
+(unless the caller names graphs), so ``SELECT * { ?s ?p ?o }`` finds every triple.
+Each import or harvest run goes through :meth:`Store.replace_graph`, which loads the new
+triples into a staging graph and swaps them in with one SPARQL Update, so a failed run
+leaves the previous graph as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import requests
+from rdflib import Graph
+
+from cuegraph.errors import BadInput, BadQuery, StoreError, StoreLocked
+
+__all__ = ["Store", "OxigraphStore", "RemoteStore", "open_store", "QueryOutput",
+           "RESULT_FORMATS", "GRAPH_FORMATS", "RDF_FILE_FORMATS"]
+
+#: SELECT/ASK result formats: short name -> media type
+RESULT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+#: CONSTRUCT/DESCRIBE (and dump) formats: short name -> media type
+GRAPH_FORMATS = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+}
+#: file extension -> graph format name, for `cuegraph load`
+RDF_FILE_FORMATS = {
+    ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
+    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml",
+}
+_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+           "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+           "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+_NUMERIC = {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass
+class QueryOutput:
+    """A serialised query answer: the query form, its media type and the bytes."""
+
+    form: str  # "select", "ask" or "graph"
+    media_type: str
+    body: bytes
+
+
+def _py_value(kind: str, value: str, datatype: str | None) -> Any:
+    if kind == "bnode":
+        return "_:" + value
+    if kind == "literal" and datatype and datatype.startswith(_XSD):
+        local = datatype[len(_XSD):]
+        try:
+            if local in _NUMERIC:
+                return int(value)
+            if local in ("decimal", "double", "float"):
+                return float(value)
+            if local == "boolean":
+                return value in ("true", "1")
+        except ValueError:
+            return value
+    return value
+
+
+def _ox_value(term: Any) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        return _py_value("literal", term.value, term.datatype.value)
+    return str(term)
+
+
+def _query_form(query: str) -> str:
+    """Guess SELECT/ASK/CONSTRUCT/DESCRIBE from the text (prologue and comments skipped)."""
+    text = re.sub(r"#[^\n]*", " ", query)
+    text = re.sub(r"(?is)^\s*((BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*", "", text)
+    word = (text.strip().split(None, 1) or [""])[0].upper()
+    return {"CONSTRUCT": "graph", "DESCRIBE": "graph", "ASK": "ask"}.get(word, "select")
+
+
+class Store:
+    """Common interface; see :class:`OxigraphStore` and :class:`RemoteStore`.
+
+    Capability flags (like rdflib's ``Store``): ``persistent``, ``read_only``, ``remote``.
+    """
+
+    url: str = ""
+    persistent = False
+    read_only = False
+    remote = False
+
+    # --- reading ----------------------------------------------------------------------
+    def select(self, query: str) -> list[dict[str, Any]]:
+        """Run a SELECT; rows map variable names to Python values (IRIs as strings)."""
+        raise NotImplementedError
+
+    def ask(self, query: str) -> bool:
+        raise NotImplementedError
+
+    def construct(self, query: str) -> Graph:
+        """Run a CONSTRUCT/DESCRIBE and return an rdflib Graph."""
+        raise NotImplementedError
+
+    def query_serialized(self, query: str, *, result_format: str = "json",
+                         graph_format: str = "turtle", default_graph_uris: list[str] | None = None,
+                         named_graph_uris: list[str] | None = None) -> QueryOutput:
+        """Run any query and serialise the answer (the SPARQL endpoint's path)."""
+        raise NotImplementedError
+
+    def triple_count(self) -> int:
+        """Number of quads in the store (every graph)."""
+        raise NotImplementedError
+
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        return [r["g"] for r in rows]
+
+    def dump(self, fmt: str = "nquads", graphs: list[str] | None = None) -> bytes:
+        """Serialise the store (or some graphs) as N-Quads/TriG, or merged as a triple format."""
+        raise NotImplementedError
+
+    # --- writing ----------------------------------------------------------------------
+    def update(self, update: str) -> None:
+        raise NotImplementedError
+
+    def _load_ntriples(self, data: bytes, graph_iri: str) -> None:
+        raise NotImplementedError
+
+    def replace_graph(self, graph_iri: str, data: Graph, swap_extra: str = "") -> int:
+        """Atomically replace named graph ``graph_iri`` with ``data``.
+
+        The triples go to a staging graph first; one SPARQL Update then drops the old graph,
+        moves the staging graph in and runs ``swap_extra`` (e.g. the provenance update). If
+        anything fails before that update, the old graph is untouched.
+
+        Returns:
+            The number of triples written.
+        """
+        self._check_writable()
+        staging = graph_iri + "#staging"
+        self.update(f"DROP SILENT GRAPH <{staging}>")
+        payload = data.serialize(format="nt", encoding="utf-8")
+        if payload.strip():
+            self._load_ntriples(payload, staging)
+        self.update(
+            f"DROP SILENT GRAPH <{graph_iri}> ;\n"
+            f"ADD SILENT GRAPH <{staging}> TO GRAPH <{graph_iri}> ;\n"
+            f"DROP SILENT GRAPH <{staging}>" + (" ;\n" + swap_extra if swap_extra else "")
+        )
+        return len(data)
+
+    def drop_graph(self, graph_iri: str) -> None:
+        self._check_writable()
+        self.update(f"DROP SILENT GRAPH <{graph_iri}>")
+
+    def load_file(self, path: Path, graph_iri: str | None, fmt: str | None = None) -> int:
+        """Parse an RDF file (rdflib, any format it reads) and replace ``graph_iri`` with it."""
+        raise NotImplementedError
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.url} is open read-only")
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class OxigraphStore(Store):
+    """The embedded Oxigraph store (pyoxigraph), on disk or in memory."""
+
+    def __init__(self, path: str | None, read_only: bool = False):
+        self.path = path
+        self.url = f"oxigraph:{path}" if path else "memory:"
+        self.persistent = path is not None
+        self.read_only = read_only
+        try:
+            if path is None:
+                self._ox = ox.Store()
+            elif read_only:
+                if not Path(path, "CURRENT").exists():
+                    raise StoreError(
+                        f"no store at {path}: build it first (`cuegraph build` or `make run`)"
+                    )
+                self._ox = ox.Store.read_only(path)
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._ox = ox.Store(path)
+        except OSError as e:
+            if "lock" in str(e).lower():
+                raise StoreLocked(
+                    f"the store at {path} is in use by another process (is `cuegraph serve` "
+                    "running?). Stop it first, or use a read-only command (query, stats, dump, "
+                    "export), which can run beside it."
+                ) from None
+            raise StoreError(f"cannot open store at {path}: {e}") from None
+
+    def _run(self, query: str, default_graph_uris=None, named_graph_uris=None):
+        kwargs: dict[str, Any] = {}
+        if default_graph_uris:
+            kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graph_uris:
+            kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+        try:
+            return self._ox.query(query, **kwargs)
+        except SyntaxError as e:
+            raise BadQuery(f"SPARQL syntax error: {e}") from None
+        except ValueError as e:
+            raise BadQuery(f"bad SPARQL query: {e}") from None
+        except OSError as e:
+            raise StoreError(f"store read failed: {e}") from None
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        result = self._run(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise BadQuery("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for sol in result:
+            row = {}
+            for name in names:
+                term = sol[name]
+                if term is not None:
+                    row[name] = _ox_value(term)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str) -> bool:
+        result = self._run(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise BadQuery("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query: str) -> Graph:
+        result = self._run(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise BadQuery("expected a CONSTRUCT or DESCRIBE query")
+        data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        g = Graph()
+        if data:
+            g.parse(data=data.decode("utf-8"), format="nt")
+        return g
+
+    def query_serialized(self, query, *, result_format="json", graph_format="turtle",
+                         default_graph_uris=None, named_graph_uris=None) -> QueryOutput:
+        result = self._run(query, default_graph_uris, named_graph_uris)
+        if isinstance(result, ox.QueryTriples):
+            body = result.serialize(format=_OX_RDF[graph_format]) or b""
+            return QueryOutput("graph", GRAPH_FORMATS[graph_format], body)
+        form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
+        body = result.serialize(format=_OX_RESULTS[result_format]) or b""
+        return QueryOutput(form, RESULT_FORMATS[result_format], body)
+
+    def triple_count(self) -> int:
+        return len(self._ox)
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, fmt: str = "nquads", graphs: list[str] | None = None) -> bytes:
+        data = self._dump(fmt, graphs)
+        if fmt in ("nquads", "ntriples"):  # line formats: sorted, so equal graphs dump equal
+            data = b"".join(sorted(set(data.splitlines(keepends=True))))
+        return data
+
+    def _dump(self, fmt: str, graphs: list[str] | None) -> bytes:
+        if fmt not in _OX_RDF:
+            raise BadInput(f"unknown format {fmt!r}; choose from {', '.join(_OX_RDF)}")
+        targets = graphs if graphs is not None else self.graphs()
+        if fmt in ("nquads", "trig"):
+            ds = ox.Dataset()
+            for g in targets:
+                for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+                    ds.add(q)
+            return ox.serialize(ds, format=_OX_RDF[fmt]) or b""
+        triples = []
+        for g in targets:
+            for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+                triples.append(q.triple)
+        return ox.serialize(triples, format=_OX_RDF[fmt]) or b""
+
+    def update(self, update: str) -> None:
+        self._check_writable()
+        try:
+            self._ox.update(update)
+        except SyntaxError as e:
+            raise BadQuery(f"SPARQL Update syntax error: {e}") from None
+        except OSError as e:
+            raise StoreError(f"store write failed: {e}") from None
+
+    def _load_ntriples(self, data: bytes, graph_iri: str) -> None:
+        self._ox.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
+
+    def load_file(self, path: Path, graph_iri: str | None, fmt: str | None = None) -> int:
+        return _load_file(self, path, graph_iri, fmt)
+
+    def flush(self) -> None:
+        if self.persistent and not self.read_only:
+            self._ox.flush()
+
+    def close(self) -> None:
+        if getattr(self, "_ox", None) is not None:
+            self.flush()
+            del self._ox
+            self._ox = None
+
+
+class RemoteStore(Store):
+    """A remote SPARQL 1.1 endpoint (e.g. ``oxigraph serve``, Virtuoso, Fuseki)."""
+
+    remote = True
+    persistent = True
+
+    def __init__(self, query_url: str, update_url: str | None = None, read_only: bool = False,
+                 timeout: float = 60.0):
+        self.url = query_url
+        self.query_url = query_url
+        if update_url is None:
+            update_url = (query_url[: -len("/query")] + "/update"
+                          if query_url.endswith("/query") else query_url)
+        self.update_url = update_url
+        self.read_only = read_only
+        self.timeout = timeout
+        self._http = requests.Session()
+        self._http.headers["User-Agent"] = "cuegraph-store"
+
+    def _post_query(self, query: str, accept: str, default_graph_uris=None,
+                    named_graph_uris=None) -> requests.Response:
+        data: list[tuple[str, str]] = [("query", query)]
+        data += [("default-graph-uri", u) for u in default_graph_uris or []]
+        data += [("named-graph-uri", u) for u in named_graph_uris or []]
+        try:
+            resp = self._http.post(self.query_url, data=data, headers={"Accept": accept},
+                                   timeout=self.timeout)
+        except requests.RequestException as e:
+            raise StoreError(f"remote store {self.query_url} unreachable: {e}") from None
+        if resp.status_code == 400:
+            raise BadQuery(f"the remote store refused the query: {resp.text.strip()[:500]}")
+        if resp.status_code >= 300:
+            raise StoreError(
+                f"remote store {self.query_url} answered {resp.status_code}: {resp.text[:300]}"
+            )
+        return resp
+
+    def _json(self, query: str) -> dict:
+        resp = self._post_query(query, RESULT_FORMATS["json"])
+        try:
+            return resp.json()
+        except ValueError:
+            raise StoreError(f"remote store {self.query_url} sent non-JSON results") from None
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        data = self._json(query)
+        rows = []
+        for b in data.get("results", {}).get("bindings", []):
+            rows.append({k: _py_value(v["type"], v["value"], v.get("datatype"))
+                         for k, v in b.items()})
+        return rows
+
+    def ask(self, query: str) -> bool:
+        return bool(self._json(query).get("boolean"))
+
+    def construct(self, query: str) -> Graph:
+        resp = self._post_query(query, "application/n-triples")
+        g = Graph()
+        g.parse(data=resp.content.decode("utf-8"), format="nt")
+        return g
+
+    def query_serialized(self, query, *, result_format="json", graph_format="turtle",
+                         default_graph_uris=None, named_graph_uris=None) -> QueryOutput:
+        form = _query_form(query)
+        accept = GRAPH_FORMATS[graph_format] if form == "graph" else RESULT_FORMATS[result_format]
+        resp = self._post_query(query, accept, default_graph_uris, named_graph_uris)
+        return QueryOutput(form, accept, resp.content)
+
+    def triple_count(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"]) if rows else 0
+
+    def dump(self, fmt: str = "nquads", graphs: list[str] | None = None) -> bytes:
+        if fmt not in _OX_RDF:
+            raise BadInput(f"unknown format {fmt!r}; choose from {', '.join(_OX_RDF)}")
+        ds = ox.Dataset()
+        for gi in graphs if graphs is not None else self.graphs():
+            data = self.construct(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{gi}> {{ ?s ?p ?o }} }}")
+            for s, p, o in data:
+                ds.add(ox.Quad(*_to_ox(s, p, o), ox.NamedNode(gi)))
+        if fmt in ("nquads", "trig"):
+            out = ox.serialize(ds, format=_OX_RDF[fmt]) or b""
+        else:
+            out = ox.serialize([q.triple for q in ds], format=_OX_RDF[fmt]) or b""
+        if fmt in ("nquads", "ntriples"):
+            out = b"".join(sorted(set(out.splitlines(keepends=True))))
+        return out
+
+    def update(self, update: str) -> None:
+        self._check_writable()
+        try:
+            resp = self._http.post(self.update_url, data=update.encode("utf-8"),
+                                   headers={"Content-Type": "application/sparql-update"},
+                                   timeout=self.timeout)
+        except requests.RequestException as e:
+            raise StoreError(f"remote store {self.update_url} unreachable: {e}") from None
+        if resp.status_code >= 300:
+            raise StoreError(
+                f"remote update at {self.update_url} failed ({resp.status_code}): "
+                f"{resp.text.strip()[:300]}"
+            )
+
+    def _load_ntriples(self, data: bytes, graph_iri: str) -> None:
+        lines = data.decode("utf-8").splitlines()
+        for chunk in _chunks(lines, 5000):
+            body = "\n".join(chunk)
+            self.update(f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}")
+
+    def load_file(self, path: Path, graph_iri: str | None, fmt: str | None = None) -> int:
+        return _load_file(self, path, graph_iri, fmt)
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _to_ox(*terms):
+    from rdflib import BNode, Literal, URIRef
+
+    out = []
+    for t in terms:
+        if isinstance(t, URIRef):
+            out.append(ox.NamedNode(str(t)))
+        elif isinstance(t, BNode):
+            out.append(ox.BlankNode(str(t)))
+        elif isinstance(t, Literal):
+            if t.language:
+                out.append(ox.Literal(str(t), language=t.language))
+            elif t.datatype:
+                out.append(ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))))
+            else:
+                out.append(ox.Literal(str(t)))
+    return out
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _load_file(store: Store, path: Path, graph_iri: str | None, fmt: str | None) -> int:
+    """Load one RDF file. Triples formats go into ``graph_iri``; N-Quads/TriG keep their graphs."""
+    from rdflib import Dataset
+
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"no such file: {path}")
+    fmt = fmt or RDF_FILE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise BadInput(f"{path}: unknown RDF format (use --format: {', '.join(GRAPH_FORMATS)})")
+    rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig",
+                  "jsonld": "json-ld", "rdfxml": "xml"}.get(fmt)
+    if rdflib_fmt is None:
+        raise BadInput(f"unknown RDF format {fmt!r}")
+    try:
+        if fmt in ("nquads", "trig"):
+            ds = Dataset()
+            ds.parse(path, format=rdflib_fmt)
+            total = 0
+            for ctx in ds.contexts():
+                ident = str(ctx.identifier)
+                if ident.startswith("urn:x-rdflib:") or len(ctx) == 0:
+                    target = graph_iri
+                    if target is None:
+                        if len(ctx):
+                            raise BadInput(f"{path}: has default-graph triples; pass --graph IRI")
+                        continue
+                else:
+                    target = ident
+                g = Graph()
+                for t in ctx:
+                    g.add(t)
+                total += store.replace_graph(target, g)
+            return total
+        g = Graph()
+        g.parse(path, format=rdflib_fmt)
+    except BadInput:
+        raise
+    except Exception as e:  # rdflib raises many parser-specific types
+        raise BadInput(f"{path}: cannot parse as {fmt}: {e}".splitlines()[0]) from None
+    if graph_iri is None:
+        raise BadInput("a graph IRI is needed for a triples file")
+    return store.replace_graph(graph_iri, g)
+
+
+def open_store(url: str | None = None, *, read_only: bool = False,
+               update_url: str | None = None) -> Store:
+    """Open a store by URL (see the module docstring). ``None`` means the configured default.
+
+    Raises:
+        BadInput: the URL has no known scheme.
+        StoreLocked: the embedded store is held by another writer.
+    """
+    if url is None:
+        from cuegraph.config import Settings
+
+        url = Settings().store
+    if url == "memory:" or url == "memory":
+        return OxigraphStore(None)
+    if url.startswith("oxigraph:"):
+        path = url[len("oxigraph:"):] or ".cuegraph/store"
+        return OxigraphStore(os.path.expanduser(path), read_only=read_only)
+    if url.startswith(("http://", "https://")):
+        return RemoteStore(url, update_url=update_url, read_only=read_only)
+    raise BadInput(
+        f"unknown store URL {url!r}: use oxigraph:PATH, memory:, or an http(s):// SPARQL endpoint"
+    )
+
+
+
+

@@ -1,0 +1,74 @@
+"""Timecodes: ``HH:MM:SS(.ms)``, ``MM:SS(.ms)`` or plain seconds, to and from seconds."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+__all__ = ["parse_timecode", "format_timecode", "media_fragment"]
+
+_CLOCK = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d(?:\.\d{1,3})?)$")
+
+
+def parse_timecode(text: str) -> Decimal:
+    """Parse a timecode into seconds.
+
+    >>> parse_timecode("00:21:30.5")
+    Decimal('1290.5')
+    >>> parse_timecode("1:05")
+    Decimal('65')
+    >>> parse_timecode("90")
+    Decimal('90')
+
+    Raises:
+        ValueError: naming what was wrong, for anything else (negative, junk, 1:75).
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise ValueError("empty timecode")
+    if ":" in raw:
+        m = _CLOCK.match(raw)
+        if not m:
+            raise ValueError(f"bad timecode {raw!r} (expected HH:MM:SS(.ms), MM:SS or seconds)")
+        hours = int(m.group(1) or 0)
+        return Decimal(hours * 3600 + int(m.group(2)) * 60) + Decimal(m.group(3))
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(
+            f"bad timecode {raw!r} (expected HH:MM:SS(.ms), MM:SS or seconds)"
+        ) from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"bad timecode {raw!r} (must be a non-negative number of seconds)")
+    return value
+
+
+def format_timecode(seconds: Decimal | float | int) -> str:
+    """Format seconds as ``HH:MM:SS`` (with ``.mmm`` when fractional).
+
+    >>> format_timecode(Decimal("1290.5"))
+    '00:21:30.500'
+    """
+    sec = Decimal(str(seconds))
+    whole = int(sec)
+    frac = sec - whole
+    h, rem = divmod(whole, 3600)
+    m, s = divmod(rem, 60)
+    out = f"{h:02d}:{m:02d}:{s:02d}"
+    if frac:
+        out += f".{int((frac * 1000).to_integral_value()):03d}"
+    return out
+
+
+def media_fragment(start: Decimal, end: Decimal) -> str:
+    """A W3C Media Fragment for a time range: ``#t=npt:START,END``.
+
+    >>> media_fragment(Decimal("1290"), Decimal("1380.5"))
+    '#t=npt:1290,1380.5'
+    """
+    return f"#t=npt:{_plain(start)},{_plain(end)}"
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,95 @@
+"""The minimal service: /health and a read-only /sparql, in-process and as a real server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from fastapi.testclient import TestClient
+
+from conftest import DATA, cuegraph_cmd, free_port, wait_http
+from cuegraph.api import create_app
+
+KAJIURA_COMPOSES_MADOKA = """
+PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>
+SELECT ?name ?role WHERE {
+  ?work schema:name "Puella Magi Madoka Magica" .
+  ?credit cg:credits ?work ; cg:agent ?p ; cg:role ?role .
+  ?p schema:name ?name .
+}"""
+
+
+@pytest.fixture(scope="module")
+def client(seed_store):
+    return TestClient(create_app(seed_store))
+
+
+def test_health_counts_triples(client, seed_store):
+    body = client.get("/health").json()
+    assert body == {"status": "ok", "triples": seed_store.triple_count()}
+    assert body["triples"] > 0
+
+
+def test_sparql_get_finds_kajiura_composing_madoka(client):
+    resp = client.get("/sparql", params={"query": KAJIURA_COMPOSES_MADOKA})
+    assert resp.status_code == 200
+    assert resp.headers["content-type"].startswith("application/sparql-results+json")
+    rows = resp.json()["results"]["bindings"]
+    assert {"Yuki Kajiura"} == {r["name"]["value"] for r in rows
+                                if r["role"]["value"].endswith("#ScoreComposer")}
+
+
+def test_sparql_post_direct_and_form(client):
+    direct = client.post("/sparql", content="ASK { ?s ?p ?o }",
+                         headers={"Content-Type": "application/sparql-query"})
+    assert direct.json() == {"head": {}, "boolean": True}
+    form = client.post("/sparql", data={"query": "ASK { <urn:x:none> ?p ?o }"})
+    assert form.json()["boolean"] is False
+
+
+def test_sparql_syntax_error_is_400_json(client):
+    resp = client.get("/sparql", params={"query": "SELEKT * WHERE { ?s ?p ?o }"})
+    assert resp.status_code == 400
+    body = resp.json()
+    assert "syntax error" in body["error"].lower()
+
+
+def test_sparql_refuses_update(client):
+    resp = client.post("/sparql", data={"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"})
+    assert resp.status_code == 400
+
+
+def test_real_server_serves_the_built_store(tmp_path):
+    """What `make run` does: build, then `cuegraph serve` on a port."""
+    url = f"oxigraph:{tmp_path / 'store'}"
+    assert cuegraph_cmd("--store", url, "build", str(DATA)).returncode == 0
+    port = free_port()
+    exe = Path(sys.executable).with_name("cuegraph")
+    proc = subprocess.Popen([str(exe), "--store", url, "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/health")
+        health = requests.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
+        assert health["status"] == "ok" and health["triples"] > 0
+        resp = requests.post(f"http://127.0.0.1:{port}/sparql",
+                             data={"query": KAJIURA_COMPOSES_MADOKA}, timeout=5)
+        names = {b["name"]["value"] for b in resp.json()["results"]["bindings"]}
+        assert "Yuki Kajiura" in names
+        # a read-only command works while the server holds the store ...
+        q = cuegraph_cmd("--store", url, "query", "-f", "csv",
+                         "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+        assert q.returncode == 0, q.stderr
+        assert int(q.stdout.splitlines()[1]) == health["triples"]
+        # ... and a writing one says plainly why it cannot
+        w = cuegraph_cmd("--store", url, "build", str(DATA))
+        assert w.returncode == 1
+        assert "in use by another process" in w.stderr
+        assert "Traceback" not in w.stderr
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=15)
+    assert f"http://127.0.0.1:{port}/" in out
+    assert "people" in out and "cues" in out
