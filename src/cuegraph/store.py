@@ -16,6 +16,7 @@ leaves the previous graph as it was.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterator
@@ -69,6 +70,7 @@ class QueryOutput:
     form: str  # "select", "ask" or "graph"
     media_type: str
     body: bytes
+    truncated: bool = False  # more than ``max_rows`` rows/triples: only the first were kept
 
 
 def _py_value(kind: str, value: str, datatype: str | None) -> Any:
@@ -278,8 +280,11 @@ class OxigraphStore(Store):
         return g
 
     def query_serialized(self, query, *, result_format="json", graph_format="turtle",
-                         default_graph_uris=None, named_graph_uris=None) -> QueryOutput:
+                         default_graph_uris=None, named_graph_uris=None,
+                         max_rows: int | None = None) -> QueryOutput:
         result = self._run(query, default_graph_uris, named_graph_uris)
+        if max_rows is not None and not isinstance(result, ox.QueryBoolean):
+            return _limited_output(result, result_format, graph_format, max_rows)
         if isinstance(result, ox.QueryTriples):
             body = result.serialize(format=_OX_RDF[graph_format]) or b""
             return QueryOutput("graph", GRAPH_FORMATS[graph_format], body)
@@ -474,6 +479,25 @@ def _to_ox(*terms):
             else:
                 out.append(ox.Literal(str(t)))
     return out
+
+
+def _limited_output(result, result_format: str, graph_format: str,
+                    max_rows: int) -> QueryOutput:
+    """Serialise at most ``max_rows`` solutions/triples; evaluation stops after one more."""
+    rows = list(itertools.islice(result, max_rows + 1))
+    truncated = len(rows) > max_rows
+    rows = rows[:max_rows]
+    if isinstance(result, ox.QueryTriples):
+        body = ox.serialize(rows, format=_OX_RDF[graph_format]) or b""
+        return QueryOutput("graph", GRAPH_FORMATS[graph_format], body, truncated)
+    # rebuild the kept solutions through TSV (terms in their N-Triples form), then let
+    # pyoxigraph write the requested format
+    lines = ["\t".join(str(v) for v in result.variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in sol) for sol in rows]
+    kept = ox.parse_query_results(("\n".join(lines) + "\n").encode("utf-8"),
+                                  format=ox.QueryResultsFormat.TSV)
+    body = kept.serialize(format=_OX_RESULTS[result_format]) or b""
+    return QueryOutput("select", RESULT_FORMATS[result_format], body, truncated)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
