@@ -1,0 +1,222 @@
+"""AnimeThemes.moe JSON:API: an anime's openings, endings and inserts, who performs them, and
+in which episodes they play.
+
+One search (``GET /anime?q=<name>``, documented in animethemes-api-docs
+``docs/anime/index/README.md``) with
+``include=animesynonyms,animethemes.animethemeentries,animethemes.song.artists`` (allowed
+include paths in ``docs/anime/README.md``) returns anime with their themes, theme entries
+(versions, each with a free-text ``episodes`` range such as ``"1-10"`` or ``"1-3, 5"``), songs
+and performing artists. Result pages are followed (``links.next``) up to :data:`MAX_PAGES`.
+Only anime whose name, slug or a synonym contains the asked-for name are kept.
+
+Records: a :class:`~cuegraph.records.Work` per anime, a :class:`~cuegraph.records.Song` per
+theme song, a :class:`~cuegraph.records.Person` and a ``performer`` credit per artist, and an
+untimed :class:`~cuegraph.records.Cue` (start/end ``None``) per episode a theme plays in, with
+usage opening/ending/insert from the theme type (OP/ED/IN). AnimeThemes holds no composer,
+lyricist or arranger credits, and does not say here whether an artist is a group.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+from cuegraph.errors import BadInput, NotFound, UpstreamError
+from cuegraph.graph.iris import slug
+from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.http import HttpClient
+from cuegraph.records import Credit, Cue, Person, Record, Song, Work
+from cuegraph.roles import resolve_role
+
+__all__ = [
+    "NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "MAX_PAGES", "PAGE_SIZE",
+    "INCLUDE", "harvest_anime", "parse_episodes",
+]
+
+NAME = "animethemes"
+DEFAULT_URL = "https://api.animethemes.moe"
+ENV_VAR = "CUEGRAPH_ANIMETHEMES_URL"
+LICENSE = "animethemes-terms"
+#: animethemes-api-docs docs/jsonapi/intro/ratelimiting: "The AnimeThemes API limits requests
+#: to 90 per minute" (server: RouteServiceProvider `Limit::perMinute(90)`) -> 60/90 s apart.
+MIN_INTERVAL = 60.0 / 90.0
+#: result pages followed at most
+MAX_PAGES = 3
+#: anime per result page
+PAGE_SIZE = 15
+INCLUDE = "animesynonyms,animethemes.animethemeentries,animethemes.song.artists"
+#: longest episode range expanded (guards against typos such as "1-1000000")
+MAX_RANGE = 2000
+MIN_NAME_LENGTH = 2
+
+_USAGE = {"OP": "opening", "ED": "ending", "IN": "insert"}
+_FORMATS = {"TV": "series", "TV Short": "series", "ONA": "series", "Movie": "film",
+            "OVA": "ova", "Special": "ova"}
+_RANGE = re.compile(r"^(\d+)\s*(?:[-\u2010-\u2015~\u301c]\s*(\d+))?$")
+
+
+def parse_episodes(text: str | None) -> list[int]:
+    """Episode numbers from an AnimeThemes ``episodes`` string; unreadable parts are skipped.
+
+    >>> parse_episodes("1-3, 5")
+    [1, 2, 3, 5]
+    >>> parse_episodes("11")
+    [11]
+    >>> parse_episodes(None)
+    []
+    """
+    numbers: set[int] = set()
+    for part in re.split(r"[,;&]", text or ""):
+        m = _RANGE.match(part.strip())
+        if not m:
+            continue
+        lo = int(m.group(1))
+        hi = int(m.group(2)) if m.group(2) else lo
+        if lo < 1 or hi < lo or hi - lo > MAX_RANGE:
+            continue
+        numbers.update(range(lo, hi + 1))
+    return sorted(numbers)
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return re.sub(r"[\W_]+", "", text)
+
+
+def _check_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if len(_norm(name)) < MIN_NAME_LENGTH:
+        raise BadInput(f"animethemes: give an anime name to search for (got {name!r})")
+    return name
+
+
+def _list(value: Any, url: str, what: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise UpstreamError(f"{url}: unexpected AnimeThemes response shape ({what})")
+    return value
+
+
+def _int_id(obj: dict[str, Any], url: str, what: str) -> str:
+    value = obj.get("id")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UpstreamError(f"{url}: {what} without an integer id")
+    return str(value)
+
+
+def _matches(query: str, anime: dict[str, Any]) -> bool:
+    want = _norm(query)
+    names = [anime.get("name"), anime.get("slug")]
+    names += [s.get("text") for s in anime.get("animesynonyms") or [] if isinstance(s, dict)]
+    return any(isinstance(n, str) and want in _norm(n) for n in names)
+
+
+def _fetch(client: HttpClient, url: str, params: dict[str, Any]) -> dict[str, Any]:
+    plan = getattr(client, "plan", None)
+    if plan:
+        plan(1)
+    body = client.get(url, params=params, headers={"Accept": "application/json"}).json()
+    if not isinstance(body, dict) or not isinstance(body.get("anime"), list):
+        raise UpstreamError(f"{url}: unexpected AnimeThemes response shape (no anime list)")
+    return body
+
+
+def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
+    aid = _int_id(anime, url, "anime")
+    name = anime.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise UpstreamError(f"{url}: anime {aid} has no name")
+    anime_slug = anime.get("slug") if isinstance(anime.get("slug"), str) else aid
+    source = f"{base}/anime/{anime_slug}"
+    wtype = _FORMATS.get(anime.get("media_format"), "series")
+    year = anime.get("year") if isinstance(anime.get("year"), int) else None
+    work = Work(key=f"{NAME}/{aid}", title=name.strip(), type=wtype, year=year,
+                ids=((NAME, aid),), source=source)
+    records: list[Record] = [work]
+    for theme in _list(anime.get("animethemes"), url, "animethemes"):
+        usage = _USAGE.get(str(theme.get("type") or "").upper())
+        song_obj = theme.get("song")
+        if usage is None or not isinstance(song_obj, dict):
+            continue  # an unknown theme type or a theme without a song says nothing usable
+        sid = _int_id(song_obj, url, "song")
+        title = (song_obj.get("title") or "").strip() or f"{name} {theme.get('slug') or ''}"
+        song = Song(key=f"{NAME}/{sid}", title=title.strip(), work=work.key,
+                    ids=((NAME, sid),), source=source)
+        records.append(song)
+        for artist in _list(song_obj.get("artists"), url, "song.artists"):
+            records.extend(_performer(artist, song, url, source))
+        episodes: set[int] = set()
+        entries = _list(theme.get("animethemeentries"), url, "animethemeentries")
+        for entry in entries:
+            episodes.update(parse_episodes(entry.get("episodes")))
+        if not episodes and wtype == "film" and entries:
+            episodes = {1}  # a film is its own episode 1
+        for number in sorted(episodes):
+            records.append(Cue(work=work.key, episode=number, usage=usage, song=song.key,
+                               title=song.title, note=theme.get("slug") or None,
+                               source=source))
+    return records
+
+
+def _performer(artist: dict[str, Any], song: Song, url: str, source: str) -> list[Record]:
+    aid = _int_id(artist, url, "artist")
+    name = artist.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise UpstreamError(f"{url}: artist {aid} has no name")
+    # the credited character or alias: the pivot object (artistsong / performance) or,
+    # in older responses, a top-level "as"
+    pivot = artist.get("artistsong") or artist.get("performance") or {}
+    credited_as = (pivot.get("as") if isinstance(pivot, dict) else None) or artist.get("as")
+    alias = pivot.get("alias") if isinstance(pivot, dict) else None
+    person = Person(key=f"{NAME}/{aid}", name=name.strip(), ids=((NAME, aid),), source=source,
+                    aliases=(alias.strip(),) if isinstance(alias, str) and alias.strip()
+                    and alias.strip() != name.strip() else ())
+    note = f"as {credited_as.strip()}" if isinstance(credited_as, str) and credited_as.strip() \
+        else None
+    credit = Credit(agent=person.key, role=resolve_role("performer", NAME), target_kind="song",
+                    target=song.key, role_text="performer", note=note, source=source)
+    return [person, credit]
+
+
+def harvest_anime(client: HttpClient, base_url: str, name: str, *,
+                  max_pages: int = MAX_PAGES) -> Harvest:
+    """Themes, performers and episode usage of the anime matching ``name``.
+
+    Raises:
+        BadInput: an empty name.
+        NotFound: no anime on AnimeThemes matches the name.
+        UpstreamError: AnimeThemes failed or answered in an unexpected shape.
+    """
+    query = _check_name(name)
+    base = (base_url or DEFAULT_URL).rstrip("/")
+    client.intervals.setdefault(urlsplit(base).netloc, MIN_INTERVAL)
+    url = f"{base}/anime"
+    found: list[dict[str, Any]] = []
+    seen: list[str] = []
+    page, truncated = 1, False
+    while True:
+        body = _fetch(client, url, {"q": query, "include": INCLUDE,
+                                    "page[size]": PAGE_SIZE, "page[number]": page})
+        for anime in _list(body["anime"], url, "anime"):
+            seen.append(str(anime.get("name")))
+            if _matches(query, anime):
+                found.append(anime)
+        links = body.get("links") if isinstance(body.get("links"), dict) else {}
+        if not links.get("next"):
+            break
+        if page >= max_pages:
+            truncated = True
+            break
+        page += 1  # the next page of the same search (links.next names the same query)
+    if not found:
+        closest = f" (the search returned: {', '.join(seen[:5])})" if seen else ""
+        raise NotFound(f"animethemes: no anime named {query!r}{closest}")
+    records: list[Record] = []
+    for anime in found:
+        records.extend(_anime_records(anime, base, url))
+    label = f"AnimeThemes {query}" + (f" (first {max_pages} pages)" if truncated else "")
+    return Harvest(source=NAME, key=f"anime-{slug(query)}", records=list(dict.fromkeys(records)),
+                   license=LICENSE, label=label)

@@ -1,0 +1,237 @@
+"""VGMdb through the unofficial vgmdb.info JSON API (hufman/vgmdb): albums and artists.
+
+* ``GET /album/<id>?format=json``: the album's names, release date, credit lists
+  (``composers``, ``arrangers``, ``performers``, ``lyricists``, ``vocals``; each item
+  ``{"link": "artist/<id>", "names": {"en": ..., "ja": ...}}``, unlinked names have no link)
+  and ``discs[].tracks[].names`` (no per-track credits exist in this API).
+* ``GET /artist/<id>?format=json``: the artist's names and ``discography`` / ``featured_on``
+  lists (``{"link": "album/<id>", "titles": {...}, "date", "roles": ["Composer", ...]}``).
+
+The shapes are those of ``schema/album.json``, ``schema/artist.json`` and
+``vgmdb/parsers/album.py`` in hufman/vgmdb. Credits point at the album. VGMdb.net's own data
+terms were not found, so runs are licensed ``vgmdb-unknown``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from cuegraph.errors import BadInput, NotFound, UpstreamError
+from cuegraph.graph.iris import slug
+from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.http import HttpClient
+from cuegraph.records import Album, Credit, Person, Record, Recording
+from cuegraph.roles import resolve_role
+
+__all__ = [
+    "NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "CREDIT_KEYS",
+    "harvest_album", "harvest_artist",
+]
+
+NAME = "vgmdb"
+DEFAULT_URL = "https://vgmdb.info"
+ENV_VAR = "CUEGRAPH_VGMDB_URL"
+LICENSE = "vgmdb-unknown"
+#: hufman/vgmdb commit 551da15 "Apply a rate-limit to the info pages" (2026-04-19): nginx
+#: `limit_req_zone ... rate=1r/s` with `burst=2` -> at most one request per second.
+MIN_INTERVAL = 1.0
+
+#: album JSON credit list -> the role wording it stands for (vgmdb/parsers/album.py maps
+#: "Composed by", "Composer", "Music" ... onto these keys)
+CREDIT_KEYS = {"composers": "Composer", "arrangers": "Arranger", "performers": "Performer",
+               "lyricists": "Lyricist", "vocals": "Vocals"}
+
+_LINK = re.compile(r"^/?(album|artist|org|product|event)/(\d+)")
+_AS = re.compile(r"^(.*?)\s*\((?:as|credited as)\s+(.*)\)\s*$", re.IGNORECASE)
+_LENGTH = re.compile(r"^(\d+):([0-5]\d)$")
+
+
+def _check_id(value: Any, what: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"vgmdb: {what} id must be a positive integer, not {value!r}") from None
+    if number <= 0 or isinstance(value, bool):
+        raise BadInput(f"vgmdb: {what} id must be a positive integer, not {value!r}")
+    return number
+
+
+def _fetch(client: HttpClient, base: str, kind: str, number: int) -> tuple[dict[str, Any], str]:
+    url = f"{base}/{kind}/{number}"
+    client.intervals.setdefault(urlsplit(base).netloc, MIN_INTERVAL)
+    plan = getattr(client, "plan", None)
+    if plan:
+        plan(1)
+    try:
+        resp = client.get(url, params={"format": "json"}, headers={"Accept": "application/json"})
+    except UpstreamError as e:
+        if "HTTP 404" in e.message:
+            raise NotFound(f"vgmdb: no {kind} {number}") from None
+        raise
+    body = resp.json()
+    if not isinstance(body, dict):
+        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an object)")
+    return body, url
+
+
+def _names(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {k: v.strip() for k, v in value.items() if isinstance(v, str) and v.strip()}
+
+
+def _pick(names: dict[str, str], *prefer: str) -> str | None:
+    for key in prefer:
+        if names.get(key):
+            return names[key]
+    return next(iter(names.values()), None)
+
+
+def _year(date: Any) -> int | None:
+    m = re.match(r"^(\d{4})", date) if isinstance(date, str) else None
+    return int(m.group(1)) if m else None
+
+
+def _length(value: Any) -> Decimal | None:
+    m = _LENGTH.match(value.strip()) if isinstance(value, str) else None
+    return Decimal(int(m.group(1)) * 60 + int(m.group(2))) if m else None
+
+
+def _link_id(link: Any, kind: str) -> str | None:
+    m = _LINK.match(link.strip()) if isinstance(link, str) else None
+    return m.group(2) if m and m.group(1) == kind else None
+
+
+def _person(item: dict[str, Any], source: str) -> Person | None:
+    names = _names(item.get("names"))
+    name = _pick(names, "en", "ja-latn", "ja")
+    if not name:
+        return None
+    native = names.get("ja") if names.get("ja") != name else None
+    artist_id = _link_id(item.get("link"), "artist")
+    if artist_id:
+        return Person(key=f"{NAME}/{artist_id}", name=name, native_name=native,
+                      ids=((NAME, artist_id),), source=source)
+    # an unlinked name: VGMdb has no artist page for it, so it is keyed by the name
+    return Person(key=f"{NAME}/name/{slug(name)}", name=name, native_name=native, source=source)
+
+
+def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
+    """One VGMdb album: its tracks and its composers, arrangers, performers, lyricists.
+
+    Raises:
+        BadInput: the id is not a positive integer.
+        NotFound: vgmdb.info has no such album.
+        UpstreamError: vgmdb.info failed or sent something that is not an album.
+    """
+    number = _check_id(album_id, "album")
+    base = (base_url or DEFAULT_URL).rstrip("/")
+    body, url = _fetch(client, base, "album", number)
+    names = _names(body.get("names"))
+    title = _pick(names, "en", "ja-latn", "ja") or (body.get("name") or "").strip()
+    discs = body.get("discs")
+    if not title or not isinstance(discs, list):
+        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an album)")
+    source = body.get("vgmdb_link") if isinstance(body.get("vgmdb_link"), str) \
+        else f"https://vgmdb.net/album/{number}"
+    key = f"{NAME}/{number}"
+    records: list[Record] = []
+    tracks: list[str] = []
+    for d, disc in enumerate(discs, start=1):
+        if not isinstance(disc, dict) or not isinstance(disc.get("tracks", []), list):
+            raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (discs)")
+        for t, track in enumerate(disc.get("tracks") or [], start=1):
+            if not isinstance(track, dict):
+                raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (tracks)")
+            track_names = _names(track.get("names"))
+            track_title = _pick(track_names, "English", "Romaji", "Japanese")
+            if not track_title:
+                continue
+            rec = Recording(key=f"{key}/{d}-{t}", title=track_title,
+                            length_seconds=_length(track.get("track_length")), source=source)
+            records.append(rec)
+            tracks.append(rec.key)
+    native = names.get("ja") if names.get("ja") != title else None
+    records.insert(0, Album(key=key, title=title, native_title=native,
+                            year=_year(body.get("release_date")), tracks=tuple(tracks),
+                            ids=((NAME, str(number)),), source=source))
+    for list_key, label in CREDIT_KEYS.items():
+        items = body.get(list_key) or []
+        if not isinstance(items, list):
+            raise UpstreamError(f"{url}: unexpected vgmdb.info response shape ({list_key})")
+        for item in items:
+            person = _person(item, source) if isinstance(item, dict) else None
+            if person is None:
+                continue
+            records.append(person)
+            records.append(Credit(agent=person.key, role=resolve_role(label, NAME),
+                                  target_kind="album", target=key, role_text=label,
+                                  source=source))
+    return Harvest(source=NAME, key=f"album-{number}", records=list(dict.fromkeys(records)),
+                   license=LICENSE, label=f"VGMdb album {title}")
+
+
+def _role(text: str) -> tuple[str, str | None]:
+    """A discography role ("Composer (as HAPPY-SYNTHESIZER)") -> (cuegraph role, note)."""
+    m = _AS.match(text)
+    base, note = (m.group(1), f"as {m.group(2)}") if m else (text, None)
+    role = resolve_role(text, NAME)
+    if role == "contributor":
+        role = resolve_role(base, NAME)
+    return role, note
+
+
+def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest:
+    """One VGMdb artist and their credited roles on every album of their discography.
+
+    Raises:
+        BadInput: the id is not a positive integer.
+        NotFound: vgmdb.info has no such artist.
+        UpstreamError: vgmdb.info failed or sent something that is not an artist.
+    """
+    number = _check_id(artist_id, "artist")
+    base = (base_url or DEFAULT_URL).rstrip("/")
+    body, url = _fetch(client, base, "artist", number)
+    name = body.get("name")
+    albums = body.get("discography")
+    featured = body.get("featured_on") or []
+    if not isinstance(name, str) or not name.strip() or not isinstance(albums, list) \
+            or not isinstance(featured, list):
+        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an artist)")
+    source = body.get("vgmdb_link") if isinstance(body.get("vgmdb_link"), str) \
+        else f"https://vgmdb.net/artist/{number}"
+    native = body.get("name_real") if isinstance(body.get("name_real"), str) else None
+    aliases = tuple(a for a in (body.get("name_trans"),)
+                    if isinstance(a, str) and a.strip() and a not in (name, native))
+    person = Person(key=f"{NAME}/{number}", name=name.strip(),
+                    native_name=native.strip() if native and native.strip() != name.strip()
+                    else None,
+                    kind="group" if body.get("type") == "Unit" else "person", aliases=aliases,
+                    ids=((NAME, str(number)),), source=source)
+    records: list[Record] = [person]
+    for entry in [*albums, *featured]:
+        if not isinstance(entry, dict):
+            raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (discography)")
+        album_id = _link_id(entry.get("link"), "album")
+        titles = _names(entry.get("titles"))
+        title = _pick(titles, "en", "ja-latn", "ja")
+        roles = entry.get("roles") or []
+        if album_id is None or not title or not isinstance(roles, list):
+            continue
+        album_source = f"https://vgmdb.net/album/{album_id}"
+        records.append(Album(key=f"{NAME}/{album_id}", title=title,
+                             native_title=titles.get("ja") if titles.get("ja") != title else None,
+                             year=_year(entry.get("date")), ids=((NAME, album_id),),
+                             source=album_source))
+        for text in roles:
+            if not isinstance(text, str) or not text.strip():
+                continue
+            role, note = _role(text.strip())
+            records.append(Credit(agent=person.key, role=role, target_kind="album",
+                                  target=f"{NAME}/{album_id}", role_text=text.strip(),
+                                  note=note, source=source))
+    return Harvest(source=NAME, key=f"artist-{number}", records=list(dict.fromkeys(records)),
+                   license=LICENSE, label=f"VGMdb artist {person.name}")
