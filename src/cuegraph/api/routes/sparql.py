@@ -1,37 +1,224 @@
-"""A read-only SPARQL endpoint (SELECT/ASK as SPARQL JSON; CONSTRUCT/DESCRIBE as Turtle)."""
+"""The SPARQL 1.1 Protocol endpoints: read-only ``/sparql`` and token-guarded ``/sparql/update``.
+
+* ``/sparql`` — GET ``?query=``, POST urlencoded, POST ``application/sparql-query``;
+  ``default-graph-uri`` / ``named-graph-uri`` (repeatable); results negotiated by Accept
+  (q-values) or ``format=``; without a query, the Service Description.
+* ``/sparql/update`` — POST ``update=`` or ``application/sparql-update`` with
+  ``Authorization: Bearer <CUEGRAPH_UPDATE_TOKEN>``; off when no token is configured.
+
+Limits: ``query_timeout`` (503), ``max_rows`` (results truncated, header
+``X-Cuegraph-Truncated: true``), ``max_query_bytes`` (413). ``SERVICE`` and ``LOAD`` are
+refused (400): the server never fetches a URL a client names.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+import hmac
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from cuegraph.api.deps import StoreDep
-from cuegraph.errors import BadQuery
+from cuegraph.api.deps import SettingsDep, StoreDep
+from cuegraph.api.sparql_exec import QueryTask, executor_for
+from cuegraph.api.sparql_negotiation import GRAPH_OFFERS, choose, choose_format
+from cuegraph.api.sparql_protocol import (
+    FORM,
+    QUERY_TYPE,
+    UPDATE_TYPE,
+    read_query_request,
+    read_update_request,
+)
+from cuegraph.api.sparql_sd import RDFLIB_FORMATS, service_description
+from cuegraph.api.sparql_text import (
+    add_using_clauses,
+    query_form,
+    refuse_remote_access,
+    shift_error_lines,
+    with_base,
+)
+from cuegraph.config import Settings
+from cuegraph.errors import BadQuery, Forbidden, NotAcceptable, Unauthorized
+from cuegraph.store import Store
+
+__all__ = ["router", "TRUNCATED_HEADER", "MAX_ROWS_HEADER"]
 
 router = APIRouter(tags=["sparql"])
 
+#: set to "true" when a result was cut to ``max_rows`` rows (or triples)
+TRUNCATED_HEADER = "X-Cuegraph-Truncated"
+#: the row limit that applied, sent with :data:`TRUNCATED_HEADER`
+MAX_ROWS_HEADER = "X-Cuegraph-Max-Rows"
 
-async def _answer(store, query: str | None) -> Response:
-    if not query:
-        raise BadQuery("missing query parameter")
-    out = await run_in_threadpool(store.query_serialized, query)
-    return Response(out.body, media_type=out.media_type)
+_RESULTS_DOC = {
+    "200": {
+        "description": "SELECT/ASK: SPARQL JSON (default), XML, CSV or TSV; "
+        "CONSTRUCT/DESCRIBE: Turtle (default), N-Triples, JSON-LD or RDF/XML; "
+        "no query: the Service Description (Turtle by default). A result cut to the row "
+        f"limit carries `{TRUNCATED_HEADER}: true`.",
+        "content": {t: {} for t in (
+            "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+            "text/tab-separated-values", "text/turtle", "application/n-triples",
+            "application/ld+json", "application/rdf+xml")},
+    },
+    "303": {"description": "no query and Accept prefers text/html: the web page at /"},
+    "400": {"description": "syntax error, SERVICE, several queries, bad parameter"},
+    "406": {"description": "no acceptable result format"},
+    "413": {"description": "request larger than max_query_bytes"},
+    "415": {"description": "POST body neither a form nor application/sparql-query"},
+    "503": {"description": "the query ran longer than query_timeout and was stopped"},
+}
+_QUERY_BODY = {"requestBody": {"content": {
+    FORM: {"schema": {"type": "object", "properties": {
+        "query": {"type": "string"},
+        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "format": {"type": "string"}}, "required": ["query"]}},
+    QUERY_TYPE: {"schema": {"type": "string"}},
+}}}
+_UPDATE_BODY = {"requestBody": {"content": {
+    FORM: {"schema": {"type": "object", "properties": {
+        "update": {"type": "string"},
+        "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "using-named-graph-uri": {"type": "array", "items": {"type": "string"}}},
+        "required": ["update"]}},
+    UPDATE_TYPE: {"schema": {"type": "string"}},
+}}}
 
 
-@router.get("/sparql")
-async def sparql_get(store: StoreDep, query: str | None = None) -> Response:
-    """Run a SPARQL query given as ``?query=``."""
-    return await _answer(store, query)
+def _endpoint(request: Request) -> str:
+    return str(request.url.replace(query="", fragment="")).rstrip("?")
 
 
-@router.post("/sparql")
-async def sparql_post(request: Request, store: StoreDep) -> Response:
-    """Run a SPARQL query sent urlencoded (``query=``) or as ``application/sparql-query``."""
-    ctype = request.headers.get("content-type", "").split(";")[0].strip()
-    if ctype == "application/sparql-query":
-        query = (await request.body()).decode("utf-8")
-    else:
-        form = await request.form()
-        query = form.get("query")
-    return await _answer(store, query if isinstance(query, str) else None)
+async def _answer(request: Request, store: Store, settings: Settings) -> Response:
+    parsed = await read_query_request(request, settings.max_query_bytes)
+    if parsed.text is None:
+        return await _service_description(request, store, settings)
+    refuse_remote_access(parsed.text)
+    form = query_form(parsed.text)
+    fmt = choose_format(form, request.headers.get("accept"), parsed.formats)
+    task = QueryTask(
+        query=with_base(parsed.text, _endpoint(request)),
+        result_format=fmt if form != "graph" else "json",
+        graph_format=fmt if form == "graph" else "turtle",
+        default_graph_uris=parsed.default_graphs,
+        named_graph_uris=parsed.named_graphs,
+        max_rows=settings.max_rows,
+    )
+    try:
+        out = await executor_for(request.app).run(task)
+    except BadQuery as e:
+        raise BadQuery(shift_error_lines(e.message), e.detail) from None
+    headers = {"Vary": "Accept"}
+    if out.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+        headers[MAX_ROWS_HEADER] = str(settings.max_rows)
+    return Response(out.body, media_type=out.media_type, headers=headers)
+
+
+async def _service_description(request: Request, store: Store,
+                               settings: Settings) -> Response:
+    offers = list(GRAPH_OFFERS) + ["text/html"]
+    chosen = choose(request.headers.get("accept"), offers)
+    if chosen == "text/html":
+        return RedirectResponse("/", status_code=303)
+    if chosen is None:
+        raise NotAcceptable(
+            "the Service Description is available as "
+            + ", ".join(sorted(set(GRAPH_OFFERS) - {"application/json", "application/xml"})),
+        )
+    fmt = GRAPH_OFFERS[chosen]
+    graphs = await run_in_threadpool(store.graphs)
+    endpoint = _endpoint(request)
+    update = endpoint + "/update" if settings.update_token else None
+    data = service_description(endpoint, update, graphs)
+    body = data.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+    media = {"turtle": "text/turtle", "ntriples": "application/n-triples",
+             "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}[fmt]
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+@router.get("/sparql", responses=_RESULTS_DOC)
+async def sparql_get(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    query: str | None = Query(None, description="The SPARQL query. Without it: the Service "
+                              "Description."),
+    default_graph_uri: list[str] | None = Query(
+        None, alias="default-graph-uri", description="Graphs forming the default graph "
+        "(default: the union of all graphs)."),
+    named_graph_uri: list[str] | None = Query(
+        None, alias="named-graph-uri", description="Graphs visible to GRAPH (default: all)."),
+    format: str | None = Query(
+        None, description="Result format overriding Accept: json, xml, csv, tsv (SELECT/ASK); "
+        "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE)."),
+) -> Response:
+    """Run a read-only SPARQL query (SPARQL 1.1 Protocol, query via GET).
+
+    Without ``query`` the Service Description is returned (Turtle unless Accept asks for
+    N-Triples, JSON-LD or RDF/XML; a browser asking for text/html is sent to ``/``).
+    Queries see the union of all named graphs as their default graph. ``SERVICE`` is refused.
+    """
+    return await _answer(request, store, settings)
+
+
+@router.post("/sparql", responses=_RESULTS_DOC, openapi_extra=_QUERY_BODY)
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Run a read-only SPARQL query sent urlencoded (``query=``) or as
+    ``application/sparql-query`` (``default-graph-uri``/``named-graph-uri`` in the URL or the
+    form)."""
+    return await _answer(request, store, settings)
+
+
+def _check_token(request: Request, settings: Settings) -> None:
+    if not settings.update_token:
+        raise Forbidden("updates are disabled: this server has no CUEGRAPH_UPDATE_TOKEN")
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise Unauthorized("an update needs Authorization: Bearer <token>")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode(), settings.update_token.encode()):
+        raise Forbidden("wrong update token")
+
+
+@router.post("/sparql/update", status_code=204, openapi_extra=_UPDATE_BODY, responses={
+    "204": {"description": "the update was applied"},
+    "400": {"description": "syntax error, LOAD/SERVICE, USING together with using-graph-uri"},
+    "401": {"description": "no Authorization: Bearer token"},
+    "403": {"description": "updates disabled (no token configured) or wrong token"},
+    "413": {"description": "request larger than max_query_bytes"},
+    "415": {"description": "body neither a form nor application/sparql-update"},
+})
+async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Apply a SPARQL 1.1 Update (``update=`` form or ``application/sparql-update``).
+
+    Off unless ``CUEGRAPH_UPDATE_TOKEN`` is set; then ``Authorization: Bearer <token>`` is
+    required. ``using-graph-uri``/``using-named-graph-uri`` set the dataset of the
+    operations' WHERE clauses. ``LOAD`` and ``SERVICE`` are refused. Updates are not under
+    the query time limit.
+    """
+    _check_token(request, settings)
+    if store.read_only:
+        raise Forbidden(f"the store {store.url} is open read-only")
+    parsed = await read_update_request(request, settings.max_query_bytes)
+    text = parsed.text or ""
+    refuse_remote_access(text, update=True)
+    text = add_using_clauses(text, parsed.default_graphs, parsed.named_graphs)
+    text = with_base(text, _endpoint(request))
+    try:
+        await run_in_threadpool(_apply, store, text)
+    except BadQuery as e:
+        raise BadQuery(shift_error_lines(e.message), e.detail) from None
+    return Response(status_code=204)
+
+
+def _apply(store: Store, update: str) -> None:
+    try:
+        store.update(update)
+    except ValueError as e:
+        raise BadQuery(f"bad SPARQL Update: {e}") from None
+    flush = getattr(store, "flush", None)
+    if flush is not None:
+        flush()  # worker processes open the store anew for each query and see this

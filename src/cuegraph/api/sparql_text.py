@@ -1,0 +1,155 @@
+"""Reading SPARQL text without running it: a tokenizer that skips strings, comments and IRIs.
+
+It finds what the endpoint must know before the store sees a request: the query form
+(for content negotiation), operations the server refuses (``SERVICE``, which would make the
+server fetch a URL the client names, and ``LOAD`` in updates), and where the protocol's
+``using-graph-uri`` / ``using-named-graph-uri`` parameters go in an update. Keywords are
+matched as whole tokens, so ``"SERVICE"`` in a string, ``# SERVICE`` in a comment,
+``<http://x/SERVICE>``, ``?service`` or ``ex:service`` are not mistaken for the keyword.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cuegraph.errors import BadQuery
+
+__all__ = ["Token", "tokens", "query_form", "refuse_remote_access", "add_using_clauses",
+           "with_base", "shift_error_lines"]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+  | (?P<bnode>_:[\w.\-]*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<pname>[^\W\d][\w.\-]*:[\w.\-:%\\]*|:[\w.\-:%\\]*)
+  | (?P<word>[^\W\d][\w\-]*)
+  | (?P<number>\d[\w.]*)
+  | (?P<open>[{(\[])
+  | (?P<close>[})\]])
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: its kind (``word``, ``iri``, ``open`` …), text, offset and brace depth."""
+
+    kind: str
+    text: str
+    start: int
+    depth: int
+
+    @property
+    def keyword(self) -> str:
+        """The upper-cased text of a bare word (keywords are case-insensitive), else ''."""
+        return self.text.upper() if self.kind == "word" else ""
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """Tokens of ``text`` except whitespace and comments; ``depth`` counts open ``{ ( [``."""
+    depth = 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "close":
+            depth = max(depth - 1, 0)
+        yield Token(kind, m.group(), m.start(), depth)
+        if kind == "open":
+            depth += 1
+
+
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+def query_form(query: str) -> str:
+    """``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE); ``select`` when unknown."""
+    for tok in tokens(query):
+        if tok.keyword in _FORMS:
+            return _FORMS[tok.keyword]
+    return "select"
+
+
+def refuse_remote_access(text: str, *, update: bool = False) -> None:
+    """Refuse SPARQL that would make the server fetch a URL the client chose.
+
+    Raises:
+        BadQuery: the text uses ``SERVICE`` (federated query), or, in an update, ``LOAD``.
+    """
+    for tok in tokens(text):
+        if tok.keyword == "SERVICE":
+            raise BadQuery(
+                "SERVICE (federated query) is not allowed: this endpoint never fetches data "
+                "from other servers",
+                {"keyword": "SERVICE", "offset": tok.start},
+            )
+        if update and tok.keyword == "LOAD":
+            raise BadQuery(
+                "LOAD is not allowed: this endpoint never fetches data from URLs",
+                {"keyword": "LOAD", "offset": tok.start},
+            )
+
+
+def add_using_clauses(update: str, using: list[str], using_named: list[str]) -> str:
+    """Apply the protocol's ``using-graph-uri``/``using-named-graph-uri`` to an update.
+
+    Each ``DELETE``/``INSERT … WHERE`` operation gets ``USING <g>`` / ``USING NAMED <g>``
+    clauses before its top-level ``WHERE`` (``DELETE WHERE`` shorthand cannot take them).
+
+    Raises:
+        BadQuery: the update already has ``USING`` or ``WITH`` (the protocol forbids both).
+    """
+    if not using and not using_named:
+        return update
+    toks = list(tokens(update))
+    for tok in toks:
+        if tok.depth == 0 and tok.keyword in ("USING", "WITH"):
+            raise BadQuery(
+                f"the update has a {tok.keyword} clause and the request has "
+                "using-graph-uri/using-named-graph-uri: use one or the other",
+            )
+    clause = "".join(f"USING <{_iri(g)}> " for g in using)
+    clause += "".join(f"USING NAMED <{_iri(g)}> " for g in using_named)
+    inserts = []
+    for prev, tok in zip([None, *toks], toks, strict=False):
+        if tok.depth == 0 and tok.keyword == "WHERE":
+            if prev is not None and prev.keyword == "DELETE":
+                continue  # DELETE WHERE { … }: no dataset clause allowed
+            inserts.append(tok.start)
+    for pos in reversed(inserts):
+        update = update[:pos] + clause + update[pos:]
+    return update
+
+
+def _iri(value: str) -> str:
+    if not value or re.search(r"[<>\"{}|^`\\\x00-\x20]", value):
+        raise BadQuery(f"not an IRI: {value!r}")
+    return value
+
+
+def with_base(text: str, base: str) -> str:
+    """Prefix ``BASE <base>`` (relative IRIs resolve against the endpoint, per the protocol).
+
+    A ``BASE`` in the text itself still wins, as it comes later. The prefix has its own line,
+    so parser messages are one line off; :func:`shift_error_lines` puts that right.
+    """
+    return f"BASE <{_iri(base)}>\n{text}"
+
+
+_AT = re.compile(r"\b(at|line) (\d+)(:\d+)?")
+
+
+def shift_error_lines(message: str) -> str:
+    """Undo :func:`with_base`'s extra line in a parser message ("error at 2:5" → "1:5")."""
+    return _AT.sub(lambda m: f"{m.group(1)} {max(int(m.group(2)) - 1, 1)}{m.group(3) or ''}",
+                   message)
