@@ -1,0 +1,113 @@
+"""Reading what an export draws from the store: seeds and RDF slices, in few queries.
+
+The whole credit graph comes from one CONSTRUCT (``export_graph.rq``); a user's slice comes
+from their own CONSTRUCT; a person or work named on the command line is found with one
+SELECT (``export_find.rq``). Neighbourhoods are then cut from the view in memory, so an
+export costs two or three queries whatever its depth, never one per node.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import Graph
+
+from cuegraph.errors import BadInput, BadQuery, PersonNotFound, WorkNotFound
+from cuegraph.graph.iris import Minter, slug
+from cuegraph.queries import iri, literal, load_query, render
+from cuegraph.store import Store
+
+__all__ = ["find_seed", "fetch_graph", "fetch_construct", "read_sparql", "query_form"]
+
+_KINDS = {"composer": ("cg:Agent", PersonNotFound, "person"),
+          "work": ("cg:Work", WorkNotFound, "work")}
+
+
+def query_form(query: str) -> str:
+    """The query form keyword (CONSTRUCT, SELECT, ASK, DESCRIBE), prologue and comments skipped.
+
+    >>> query_form("PREFIX a: <http://a/> # hi\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    text = re.sub(r"(?m)#[^\n]*$", " ", query)
+    text = re.sub(r"(?is)^\s*((BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*", "", text)
+    match = re.match(r"\s*([A-Za-z]+)", text)
+    return match.group(1).upper() if match else ""
+
+
+def find_seed(store: Store, minter: Minter, kind: str, text: str) -> str:
+    """The IRI of the person (``kind="composer"``) or work named by ``text``.
+
+    ``text`` may be an id (``yuki-kajiura``), an IRI, a name or title, a native name or an
+    alias, matched ignoring case.
+
+    Raises:
+        PersonNotFound / WorkNotFound: nothing matches.
+        BadInput: several things match.
+    """
+    cls, not_found, noun = _KINDS[kind]
+    text = text.strip()
+    if not text:
+        raise BadInput(f"empty --{kind}")
+    mint = minter.person if kind == "composer" else minter.work
+    iris = {str(mint(text)), str(mint(slug(text)))}
+    if re.match(r"(?i)^(https?|urn):", text):
+        iris.add(text)
+    terms = []
+    for value in sorted(iris):
+        try:
+            terms.append(iri(value))
+        except ValueError:
+            continue
+    rows = store.select(render("export_find", **{
+        "class": cls, "iris": ", ".join(terms), "text": literal(text.casefold()),
+    }))
+    found = sorted({r["x"] for r in rows})
+    if not found:
+        raise not_found(f"no {noun} matches {text!r} (try an id like "
+                        f"{'yuki-kajiura' if kind == 'composer' else 'madoka-magica'}, "
+                        "an IRI, a name or a native name)")
+    exact = [f for f in found if f in iris]
+    if len(exact) == 1:
+        return exact[0]
+    if len(found) > 1:
+        names = {r["x"]: r.get("name", r["x"]) for r in rows}
+        listed = "; ".join(f"{names[f]} <{f}>" for f in found[:5])
+        raise BadInput(f"{text!r} matches {len(found)} {noun}s: {listed}; pass an id or IRI",
+                       {"matches": found})
+    return found[0]
+
+
+def fetch_graph(store: Store) -> Graph:
+    """The credit graph: everything the views draw, in one CONSTRUCT."""
+    return store.construct(load_query("export_graph"))
+
+
+def read_sparql(source: str) -> str:
+    """A query from a file path (``.rq``) or given as text.
+
+    Raises:
+        BadInput: a path that does not exist.
+    """
+    path = Path(source)
+    if "{" not in source and len(source) < 4096:
+        if not path.is_file():
+            raise BadInput(f"no such query file: {source}")
+        return path.read_text(encoding="utf-8")
+    return source
+
+
+def fetch_construct(store: Store, query: str) -> Graph:
+    """Run a user's CONSTRUCT query (cuegraph prefixes predeclared).
+
+    Raises:
+        BadQuery: not a CONSTRUCT query, or it does not parse.
+    """
+    from cuegraph.namespaces import sparql_prefixes
+
+    form = query_form(query)
+    if form != "CONSTRUCT":
+        raise BadQuery(f"an export query must be a CONSTRUCT query (got {form or 'nothing'}): "
+                       "it describes the slice of the graph to draw")
+    return store.construct(sparql_prefixes() + query)

@@ -1,0 +1,304 @@
+"""Export formats: one registry keyed by short name and by media type.
+
+``?format=graphml`` and ``Accept: application/graphml+xml`` resolve to the same
+:class:`Format`. Each writer takes a networkx graph whose ids and attributes are plain
+strings and numbers (see :mod:`cuegraph.export.views`) and returns bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cuegraph.errors import BadInput, NotAcceptable
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+__all__ = ["Format", "FORMATS", "get_format", "negotiate", "format_for_path", "write_graphml",
+           "write_gexf", "cytoscape_json", "write_cytoscape", "write_nodelink", "write_dot",
+           "dot_quote"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: short name, media type, file extension, writer."""
+
+    name: str
+    media_type: str
+    extension: str
+    writer: Callable[..., bytes]
+    description: str
+    aliases: tuple[str, ...] = field(default=())
+    #: extra media types that resolve to this format
+    media_aliases: tuple[str, ...] = field(default=())
+
+
+def _clean_attrs(data: dict[str, Any]) -> dict[str, Any]:
+    """Attributes as GraphML/GEXF accept them: str/int/float/bool, no None, no containers."""
+    out = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, bool | int | float) or type(value) is str:
+            out[str(key)] = value
+        else:
+            out[str(key)] = str(value)
+    return out
+
+
+def _plain_copy(g: nx.Graph) -> nx.Graph:
+    """A copy with string ids and cleaned attributes (defence against stray rdflib terms)."""
+    h = g.__class__()
+    h.graph.update(_clean_attrs(g.graph))
+    for n, data in g.nodes(data=True):
+        h.add_node(str(n), **_clean_attrs(data))
+    for u, v, data in g.edges(data=True):
+        h.add_edge(str(u), str(v), **_clean_attrs(data))
+    return h
+
+
+def write_graphml(g: nx.Graph, **_: Any) -> bytes:
+    """GraphML (yEd, Gephi, Cytoscape desktop), attribute types declared per key."""
+    import networkx as nx
+
+    buf = io.BytesIO()
+    nx.write_graphml(_plain_copy(g), buf, encoding="utf-8", named_key_ids=True,
+                     infer_numeric_types=True)
+    return buf.getvalue()
+
+
+def write_gexf(g: nx.Graph, **_: Any) -> bytes:
+    """GEXF 1.2 (Gephi), with viz colours and sizes by degree."""
+    import networkx as nx
+
+    from cuegraph.export.views import NODE_TYPES
+
+    h = _plain_copy(g)
+    top = max((d for _, d in h.degree()), default=1) or 1
+    for n, data in h.nodes(data=True):
+        colour = NODE_TYPES.get(data.get("type", "other"), NODE_TYPES["other"])[0]
+        r, gr, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        data["viz"] = {"color": {"r": r, "g": gr, "b": b, "a": 1.0},
+                       "size": 5.0 + 25.0 * h.degree(n) / top}
+    buf = io.BytesIO()
+    nx.write_gexf(h, buf, encoding="utf-8", version="1.2draft")
+    return buf.getvalue()
+
+
+def cytoscape_json(g: nx.Graph, extra_node: Callable[[str, dict], dict] | None = None) -> dict:
+    """The Cytoscape.js / Cytoscape desktop (``.cyjs``) document: ``elements.nodes[].data.id``,
+    ``elements.edges[].data.source/target`` (all ids strings)."""
+    nodes = []
+    for n, data in g.nodes(data=True):
+        item = {**_clean_attrs(data), "id": str(n)}
+        if extra_node is not None:
+            item.update(extra_node(str(n), item))
+        nodes.append({"data": item})
+    edges = []
+    for i, (u, v, data) in enumerate(g.edges(data=True)):
+        edges.append({"data": {**_clean_attrs(data), "id": f"e{i}", "source": str(u),
+                               "target": str(v)}})
+    return {
+        "format_version": "1.0",
+        "generated_by": "cuegraph",
+        "target_cytoscapejs_version": "~3",
+        "data": {**_clean_attrs(g.graph), "directed": g.is_directed()},
+        "elements": {"nodes": nodes, "edges": edges},
+    }
+
+
+def write_cytoscape(g: nx.Graph, **_: Any) -> bytes:
+    """Cytoscape.js JSON (``cy.add(doc.elements)`` or Cytoscape desktop's ``.cyjs`` import)."""
+    return json.dumps(cytoscape_json(g), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def write_nodelink(g: nx.Graph, **_: Any) -> bytes:
+    """D3-style node-link JSON with ``links`` (set explicitly: networkx 3.6 defaults to
+    ``edges``)."""
+    import networkx as nx
+
+    data = nx.node_link_data(_plain_copy(g), edges="links")
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def dot_quote(text: str) -> str:
+    r"""A DOT quoted string: backslashes and quotes escaped, newlines as ``\n``.
+
+    >>> dot_quote('say "hi"')
+    '"say \\"hi\\""'
+    """
+    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text.replace("\r", "").replace("\n", "\\n") + '"'
+
+
+def _html_escape(text: str) -> str:
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _legend(types: list[str]) -> str:
+    from cuegraph.export.views import NODE_TYPES
+
+    rows = "".join(
+        f'<TR><TD BGCOLOR="{NODE_TYPES[t][0]}" WIDTH="14"> </TD>'
+        f'<TD ALIGN="LEFT">{_html_escape(NODE_TYPES[t][1])}</TD></TR>'
+        for t in types
+    )
+    return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" COLOR="#999999">'
+            f'<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{rows}'
+            '<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">edges: roles</FONT>'
+            '</TD></TR></TABLE>>')
+
+
+_SHAPES = {"person": "ellipse", "group": "ellipse", "work": "box", "song": "note",
+           "recording": "component", "album": "folder", "cue": "cds", "other": "ellipse"}
+
+
+def write_dot(g: nx.Graph, *, legend: bool = True, title: str | None = None,
+              layout: str = "dot", **_: Any) -> bytes:
+    """Graphviz DOT. Node ids are ``n0``, ``n1`` …; names go in ``label``, IRIs in
+    ``tooltip`` (never raw IRIs as ids: a colon is a port separator)."""
+    from cuegraph.export.views import NODE_TYPES
+
+    directed = g.is_directed()
+    arrow = "->" if directed else "--"
+    ids = {n: f"n{i}" for i, n in enumerate(g.nodes)}
+    lines = [f"{'digraph' if directed else 'graph'} cuegraph {{"]
+    lines.append("  graph [charset=\"UTF-8\", fontname=\"Helvetica\", overlap=false, "
+                 "splines=true, outputorder=edgesfirst, rankdir=LR"
+                 + (f", label={dot_quote(title)}, labelloc=t" if title else "") + "];")
+    lines.append('  node [style=filled, fontname="Helvetica", fontsize=10, penwidth=0.5];')
+    lines.append('  edge [fontname="Helvetica", fontsize=8, color="#777777", '
+                 'fontcolor="#444444"];')
+    for n, data in g.nodes(data=True):
+        kind = data.get("type", "other")
+        colour = NODE_TYPES.get(kind, NODE_TYPES["other"])[0]
+        font = "white" if kind in ("work", "person") else "black"
+        attrs = {"label": data.get("label", str(n)), "tooltip": data.get("iri", str(n)),
+                 "fillcolor": colour, "fontcolor": font, "shape": _SHAPES.get(kind, "ellipse"),
+                 "class": kind}
+        lines.append(f"  {ids[n]} [" + ", ".join(f"{k}={dot_quote(v)}" for k, v in attrs.items())
+                     + "];")
+    for u, v, data in g.edges(data=True):
+        label = data.get("label", "")
+        weight = data.get("weight", 1)
+        lines.append(f"  {ids[u]} {arrow} {ids[v]} [label={dot_quote(label)}, "
+                     f"penwidth={min(1 + 0.5 * (int(weight) - 1), 6):.1f}];")
+    if legend:
+        present = [t for t in NODE_TYPES if any(d.get("type") == t for _, d in g.nodes(data=True))]
+        if present:
+            lines.append(f"  legend [shape=plaintext, style=\"\", label={_legend(present)}];")
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _html_writer(g: nx.Graph, **kw: Any) -> bytes:
+    from cuegraph.export.html import write_html
+
+    return write_html(g, **kw)
+
+
+def _svg_writer(g: nx.Graph, **kw: Any) -> bytes:
+    from cuegraph.export.images import render_image
+
+    return render_image(g, "svg", **kw)
+
+
+def _png_writer(g: nx.Graph, **kw: Any) -> bytes:
+    from cuegraph.export.images import render_image
+
+    return render_image(g, "png", **kw)
+
+
+_ALL = [
+    Format("graphml", "application/graphml+xml", "graphml", write_graphml,
+           "GraphML (yEd, Gephi, Cytoscape desktop)"),
+    Format("gexf", "application/gexf+xml", "gexf", write_gexf, "GEXF 1.2 (Gephi)"),
+    Format("cytoscape", "application/vnd.cytoscape.js+json", "cyjs", write_cytoscape,
+           "Cytoscape.js JSON (elements with data.id / source / target)",
+           aliases=("cyjs", "cytoscape-json")),
+    Format("nodelink", "application/vnd.networkx.node-link+json", "json", write_nodelink,
+           "D3-style node-link JSON (nodes, links)", aliases=("node-link", "json", "d3"),
+           media_aliases=("application/json",)),
+    Format("dot", "text/vnd.graphviz", "dot", write_dot, "Graphviz DOT", aliases=("gv",)),
+    Format("html", "text/html", "html", _html_writer,
+           "self-contained interactive page (Cytoscape.js inlined, works offline)"),
+    Format("svg", "image/svg+xml", "svg", _svg_writer, "SVG image (Graphviz), with a legend"),
+    Format("png", "image/png", "png", _png_writer, "PNG image (Graphviz), with a legend"),
+]
+
+#: every short name, alias and media type -> its format
+FORMATS: dict[str, Format] = {}
+for _f in _ALL:
+    for _key in (_f.name, *_f.aliases, _f.media_type, *_f.media_aliases):
+        FORMATS[_key.lower()] = _f
+
+
+def get_format(name: str) -> Format:
+    """The format with this short name, alias or media type.
+
+    Raises:
+        BadInput: unknown format.
+    """
+    fmt = FORMATS.get((name or "").strip().lower())
+    if fmt is None:
+        names = [f.name for f in _ALL]
+        raise BadInput(f"unknown format {name!r}; choose from {', '.join(names)}",
+                       {"formats": {f.name: f.media_type for f in _ALL}})
+    return fmt
+
+
+def negotiate(accept: str | None, default: str = "cytoscape") -> Format:
+    """The best format for an HTTP ``Accept`` header (``*/*`` or none: ``default``).
+
+    Raises:
+        NotAcceptable: nothing acceptable.
+    """
+    if not accept or not accept.strip():
+        return get_format(default)
+    ranges = []
+    for i, part in enumerate(accept.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for p in pieces[1:]:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        ranges.append((-q, i, pieces[0].lower()))
+    for neg_q, _i, media in sorted(ranges):
+        if neg_q >= 0:
+            continue
+        if media in ("*/*", "*"):
+            return get_format(default)
+        if media.endswith("/*"):
+            major = media[:-1]
+            for f in _ALL:
+                if f.media_type.startswith(major):
+                    return f
+        elif media in FORMATS and "/" in media:
+            return FORMATS[media]
+    raise NotAcceptable(f"no export format matches Accept: {accept}",
+                        {"formats": {f.name: f.media_type for f in _ALL}})
+
+
+def format_for_path(path: str) -> Format | None:
+    """The format a file name's extension suggests (``kajiura.gexf`` -> gexf), if any."""
+    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    for f in _ALL:
+        if ext == f.extension or ext in f.aliases:
+            return f
+    return None
+
+
+def all_formats() -> list[Format]:
+    """Every format, once each."""
+    return list(_ALL)
+
+
+__all__ += ["all_formats"]
