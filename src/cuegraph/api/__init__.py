@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from cuegraph import __version__
 from cuegraph.api.errors import install_error_handlers
-from cuegraph.api.routes import health, sparql
+from cuegraph.api.routes import exports, health, sparql
 from cuegraph.config import Settings
 from cuegraph.store import Store
 
@@ -47,4 +47,5 @@ def create_app(store: Store, settings: Settings | None = None, *,
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(exports.router)
     return app

@@ -7,7 +7,10 @@ on :data:`app` when imported below.
 
 from __future__ import annotations
 
-from cuegraph.cli import core  # noqa: F401  (registers build, import, load, query, ...)
+from cuegraph.cli import (
+    core,  # noqa: F401  (registers build, import, load, query, ...)
+    export,  # noqa: F401  (registers export)
+)
 from cuegraph.cli.common import app, main
 
 __all__ = ["app", "main"]
