@@ -28,7 +28,14 @@ import pyoxigraph as ox
 import requests
 from rdflib import Graph
 
-from cuegraph.errors import BadInput, BadQuery, StoreError, StoreLocked
+from cuegraph.errors import (
+    BadInput,
+    BadQuery,
+    CuegraphError,
+    QueryTimeout,
+    StoreError,
+    StoreLocked,
+)
 
 __all__ = ["Store", "OxigraphStore", "RemoteStore", "open_store", "QueryOutput",
            "RESULT_FORMATS", "GRAPH_FORMATS", "RDF_FILE_FORMATS"]
@@ -76,7 +83,7 @@ class QueryOutput:
 def _py_value(kind: str, value: str, datatype: str | None) -> Any:
     if kind == "bnode":
         return "_:" + value
-    if kind == "literal" and datatype and datatype.startswith(_XSD):
+    if kind in ("literal", "typed-literal") and datatype and datatype.startswith(_XSD):
         local = datatype[len(_XSD):]
         try:
             if local in _NUMERIC:
@@ -347,13 +354,38 @@ class OxigraphStore(Store):
 
 
 class RemoteStore(Store):
-    """A remote SPARQL 1.1 endpoint (e.g. ``oxigraph serve``, Virtuoso, Fuseki)."""
+    """A remote SPARQL 1.1 endpoint (e.g. ``oxigraph serve``, Virtuoso, Fuseki).
+
+    Queries are POSTed form-encoded with an ``Accept`` header; updates are POSTed as
+    ``application/sparql-update`` to :attr:`update_url`. The server is identified once, from
+    the ``Server`` header of a first ``ASK {}``, to smooth over known differences:
+
+    * ``oxigraph`` (``oxigraph serve``): queries get ``union-default-graph`` so that, as with
+      the embedded store, the default graph is the union of the named graphs.
+    * ``virtuoso``: its default graph already is the union of every graph, but that includes
+      its own system graphs, which :meth:`graphs`, :meth:`triple_count` and :meth:`dump` leave
+      out. Virtuoso 7.2 cannot store ``xsd:duration`` literals (openlink/virtuoso-opensource
+      #224, #936), so they are written with the private datatype :data:`VIRTUOSO_DURATION` and
+      turned back into ``xsd:duration`` by :meth:`select`, :meth:`construct`, :meth:`dump` and
+      :meth:`query_serialized`; a query that filters on ``DATATYPE(?x) = xsd:duration`` does
+      not see them.
+    * ``generic`` (anything else, e.g. Fuseki): nothing special; the dataset must be
+      configured with a union default graph (Fuseki: ``tdb2:unionDefaultGraph true``).
+
+    Atomicity of :meth:`replace_graph` (staging graph loaded with ``INSERT DATA`` chunks, then
+    one swap request): a failure while loading leaves the old graph untouched on every server
+    (the staging graph is dropped again). The swap request is one transaction on Oxigraph;
+    on Virtuoso it is not (an operation failing inside a request keeps the effect of the
+    ones before it), so only the short swap itself is exposed there.
+    """
 
     remote = True
     persistent = True
+    #: triples per INSERT DATA request while loading a staging graph
+    insert_chunk = 5000
 
     def __init__(self, query_url: str, update_url: str | None = None, read_only: bool = False,
-                 timeout: float = 60.0):
+                 timeout: float = 60.0, dialect: str | None = None):
         self.url = query_url
         self.query_url = query_url
         if update_url is None:
@@ -362,25 +394,45 @@ class RemoteStore(Store):
         self.update_url = update_url
         self.read_only = read_only
         self.timeout = timeout
+        self._dialect = dialect
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "cuegraph-store"
+
+    # --- HTTP ---------------------------------------------------------------------------
+    def _send(self, url: str, **kwargs: Any) -> requests.Response:
+        try:
+            return self._http.post(url, timeout=self.timeout, **kwargs)
+        except requests.Timeout:
+            raise QueryTimeout(
+                f"the remote store {url} did not answer within {self.timeout:g}s") from None
+        except requests.ConnectionError:
+            raise StoreError(
+                f"cannot reach the remote store at {url} (connection failed): is the SPARQL "
+                "server running, and is the URL right?") from None
+        except requests.RequestException as e:
+            raise StoreError(f"request to the remote store {url} failed: {e}") from None
+
+    @property
+    def dialect(self) -> str:
+        """``oxigraph``, ``virtuoso`` or ``generic``, from the server's ``Server`` header."""
+        if self._dialect is None:
+            resp = self._send(self.query_url, data={"query": "ASK {}"},
+                              headers={"Accept": RESULT_FORMATS["json"]})
+            _check(resp, self.query_url)
+            server = resp.headers.get("Server", "").lower()
+            self._dialect = next((d for d in ("oxigraph", "virtuoso") if d in server),
+                                 "generic")
+        return self._dialect
 
     def _post_query(self, query: str, accept: str, default_graph_uris=None,
                     named_graph_uris=None) -> requests.Response:
         data: list[tuple[str, str]] = [("query", query)]
         data += [("default-graph-uri", u) for u in default_graph_uris or []]
         data += [("named-graph-uri", u) for u in named_graph_uris or []]
-        try:
-            resp = self._http.post(self.query_url, data=data, headers={"Accept": accept},
-                                   timeout=self.timeout)
-        except requests.RequestException as e:
-            raise StoreError(f"remote store {self.query_url} unreachable: {e}") from None
-        if resp.status_code == 400:
-            raise BadQuery(f"the remote store refused the query: {resp.text.strip()[:500]}")
-        if resp.status_code >= 300:
-            raise StoreError(
-                f"remote store {self.query_url} answered {resp.status_code}: {resp.text[:300]}"
-            )
+        if self.dialect == "oxigraph" and not default_graph_uris and not named_graph_uris:
+            data.append(("union-default-graph", "true"))
+        resp = self._send(self.query_url, data=data, headers={"Accept": accept})
+        _check(resp, self.query_url)
         return resp
 
     def _json(self, query: str) -> dict:
@@ -390,21 +442,34 @@ class RemoteStore(Store):
         except ValueError:
             raise StoreError(f"remote store {self.query_url} sent non-JSON results") from None
 
+    # --- reading ------------------------------------------------------------------------
     def select(self, query: str) -> list[dict[str, Any]]:
         data = self._json(query)
+        if "boolean" in data or "results" not in data:
+            raise BadQuery("expected a SELECT query")
         rows = []
-        for b in data.get("results", {}).get("bindings", []):
-            rows.append({k: _py_value(v["type"], v["value"], v.get("datatype"))
-                         for k, v in b.items()})
+        for b in data["results"].get("bindings", []):
+            rows.append({k: _py_value(v.get("type", "literal"), v.get("value", ""),
+                                      v.get("datatype")) for k, v in b.items()})
         return rows
 
     def ask(self, query: str) -> bool:
-        return bool(self._json(query).get("boolean"))
+        data = self._json(query)
+        if "boolean" not in data:
+            raise BadQuery("expected an ASK query")
+        return bool(data["boolean"])
 
     def construct(self, query: str) -> Graph:
-        resp = self._post_query(query, "application/n-triples")
+        if _query_form(query) != "graph":
+            raise BadQuery("expected a CONSTRUCT or DESCRIBE query")
+        resp = self._post_query(query, GRAPH_FORMATS["ntriples"])
         g = Graph()
-        g.parse(data=resp.content.decode("utf-8"), format="nt")
+        text = self._decode(resp.content).decode("utf-8")
+        try:
+            g.parse(data=text, format="nt")
+        except Exception as e:  # rdflib raises parser-specific types
+            raise StoreError(f"remote store {self.query_url} sent unreadable N-Triples: "
+                             f"{str(e).splitlines()[0] if str(e) else e!r}") from None
         return g
 
     def query_serialized(self, query, *, result_format="json", graph_format="turtle",
@@ -412,10 +477,30 @@ class RemoteStore(Store):
         form = _query_form(query)
         accept = GRAPH_FORMATS[graph_format] if form == "graph" else RESULT_FORMATS[result_format]
         resp = self._post_query(query, accept, default_graph_uris, named_graph_uris)
-        return QueryOutput(form, accept, resp.content)
+        if form == "select" and result_format == "json" and b'"boolean"' in resp.content[:200]:
+            form = "ask"
+        return QueryOutput(form, accept, self._decode(resp.content))
+
+    def _system_filter(self, var: str) -> str:
+        if self.dialect != "virtuoso":
+            return ""
+        iris = ", ".join(f"<{g}>" for g in VIRTUOSO_SYSTEM_GRAPHS)
+        return (f"FILTER(?{var} NOT IN ({iris}) && "
+                f"!STRSTARTS(STR(?{var}), \"http://www.openlinksw.com/\"))")
+
+    def graphs(self) -> list[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"{self._system_filter('g')} }}")
+        return sorted(r["g"] for r in rows)
 
     def triple_count(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"{self._system_filter('g')} }}")
+        return int(rows[0]["n"]) if rows else 0
+
+    def _graph_size(self, graph_iri: str) -> int:
+        rows = self.select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
         return int(rows[0]["n"]) if rows else 0
 
     def dump(self, fmt: str = "nquads", graphs: list[str] | None = None) -> bytes:
@@ -425,6 +510,11 @@ class RemoteStore(Store):
         for gi in graphs if graphs is not None else self.graphs():
             data = self.construct(
                 f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{gi}> {{ ?s ?p ?o }} }}")
+            expected = self._graph_size(gi)
+            if len(data) < expected:  # e.g. Virtuoso's ResultSetMaxRows cuts results silently
+                raise StoreError(
+                    f"the remote store returned {len(data)} of the {expected} triples of {gi}: "
+                    "raise its result row limit (Virtuoso: [SPARQL] ResultSetMaxRows)")
             for s, p, o in data:
                 ds.add(ox.Quad(*_to_ox(s, p, o), ox.NamedNode(gi)))
         if fmt in ("nquads", "trig"):
@@ -435,31 +525,67 @@ class RemoteStore(Store):
             out = b"".join(sorted(set(out.splitlines(keepends=True))))
         return out
 
+    # --- writing ------------------------------------------------------------------------
     def update(self, update: str) -> None:
         self._check_writable()
-        try:
-            resp = self._http.post(self.update_url, data=update.encode("utf-8"),
-                                   headers={"Content-Type": "application/sparql-update"},
-                                   timeout=self.timeout)
-        except requests.RequestException as e:
-            raise StoreError(f"remote store {self.update_url} unreachable: {e}") from None
-        if resp.status_code >= 300:
-            raise StoreError(
-                f"remote update at {self.update_url} failed ({resp.status_code}): "
-                f"{resp.text.strip()[:300]}"
-            )
+        resp = self._send(self.update_url, data=update.encode("utf-8"),
+                          headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        _check(resp, self.update_url, what="update")
 
     def _load_ntriples(self, data: bytes, graph_iri: str) -> None:
-        lines = data.decode("utf-8").splitlines()
-        for chunk in _chunks(lines, 5000):
+        text = data.decode("utf-8")
+        if self.dialect == "virtuoso":
+            text = text.replace(f"^^<{_XSD}duration>", f"^^<{VIRTUOSO_DURATION}>")
+        for chunk in _chunks(text.splitlines(), self.insert_chunk):
             body = "\n".join(chunk)
             self.update(f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}")
+
+    def _decode(self, body: bytes) -> bytes:
+        if self.dialect == "virtuoso":
+            return body.replace(VIRTUOSO_DURATION.encode(), f"{_XSD}duration".encode())
+        return body
+
+    def replace_graph(self, graph_iri: str, data: Graph, swap_extra: str = "") -> int:
+        """See :meth:`Store.replace_graph`; a failed load also drops the staging graph."""
+        try:
+            return super().replace_graph(graph_iri, data, swap_extra)
+        except CuegraphError:
+            try:
+                self.update(f"DROP SILENT GRAPH <{graph_iri}#staging>")
+            except CuegraphError:
+                pass  # the server is gone; the next run drops the staging graph first
+            raise
 
     def load_file(self, path: Path, graph_iri: str | None, fmt: str | None = None) -> int:
         return _load_file(self, path, graph_iri, fmt)
 
     def close(self) -> None:
         self._http.close()
+
+
+#: Virtuoso's own graphs, left out of graphs(), triple_count() and dump()
+VIRTUOSO_SYSTEM_GRAPHS = (
+    "http://www.openlinksw.com/schemas/virtrdf#",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/sparql",
+)
+#: stands in for xsd:duration on Virtuoso, which cannot store it (see RemoteStore)
+VIRTUOSO_DURATION = "urn:cuegraph:datatype:xsd-duration"
+#: Virtuoso's error codes for a query it cannot compile (sent with HTTP 400 or 500)
+_VIRTUOSO_QUERY_ERRORS = re.compile(r"\b(SP0\d\d|SQ074|37000)\b")
+
+
+def _check(resp: requests.Response, url: str, what: str = "query") -> None:
+    """Turn an error answer into BadQuery (the request was refused) or StoreError."""
+    if resp.status_code < 300:
+        return
+    text = " ".join(resp.text.split())[:500]
+    if resp.status_code == 400 or (resp.status_code == 500 and "Virtuoso" in text
+                                   and _VIRTUOSO_QUERY_ERRORS.search(text)):
+        raise BadQuery(f"the remote store refused the {what}: {text}")
+    if resp.status_code in (503, 504) and "timeout" in text.lower():
+        raise QueryTimeout(f"the remote store timed out: {text}")
+    raise StoreError(f"remote store {url} answered {resp.status_code} to the {what}: {text}")
 
 
 def _to_ox(*terms):

@@ -1,0 +1,261 @@
+"""cuegraph on real remote SPARQL servers: ``oxigraph serve`` and Virtuoso on 127.0.0.1.
+
+Every answer from a remote store is compared with the embedded store's answer to the same
+question, computed in the same test from the same data.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph, Literal, URIRef
+
+from conftest import BASE, DATA, FIXTURES, cuegraph_cmd, free_port, make_store
+from cuegraph.api import create_app
+from cuegraph.errors import BadQuery, CuegraphError, QueryTimeout, StoreError
+from cuegraph.graph.iris import Minter
+from cuegraph.pipeline import build_from_data
+from cuegraph.queries import literal, load_query, render
+from cuegraph.store import RemoteStore, Store, open_store
+from servers import MissingServer, OxigraphServer, SparqlServer, VirtuosoServer, clear_store
+
+pytestmark = pytest.mark.server
+
+PROVENANCE = BASE + "graph/provenance"
+SCORE_OF_MADOKA = (
+    "SELECT ?person ?name WHERE {\n"
+    f"  ?credit cg:credits <{BASE}work/madoka-magica> ; cg:role cg:ScoreComposer ;\n"
+    "          cg:agent ?person .\n"
+    "  ?person schema:name ?name .\n"
+    "} ORDER BY ?person\n"
+)
+
+
+def _start(cls: type[SparqlServer], tmp_path_factory) -> SparqlServer:
+    try:
+        return cls(tmp_path_factory.mktemp(cls.name)).start()
+    except MissingServer as e:
+        pytest.fail(str(e))
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory) -> Iterator[SparqlServer]:
+    server = _start(OxigraphServer, tmp_path_factory)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory) -> Iterator[SparqlServer]:
+    server = _start(VirtuosoServer, tmp_path_factory)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def remote_url(request) -> str:
+    """The query URL of an emptied remote store (each backend in turn)."""
+    server = request.getfixturevalue(f"{request.param}_server")
+    clear_store(server.url)
+    return server.url
+
+
+@pytest.fixture(scope="module")
+def embedded() -> Store:
+    return make_store()
+
+
+def _prefixed(query: str) -> str:
+    from cuegraph.namespaces import sparql_prefixes
+
+    return sparql_prefixes() + query
+
+
+def _same_rows(a: list[dict], b: list[dict]) -> bool:
+    return sorted(map(repr, a)) == sorted(map(repr, b)) and len(a) > 0
+
+
+def _data_graphs(store: Store) -> list[str]:
+    return [g for g in store.graphs() if g != PROVENANCE]
+
+
+def _build_cli(url: str) -> None:
+    out = cuegraph_cmd("build", str(DATA), env={"CUEGRAPH_STORE": url})
+    assert out.returncode == 0, out.stderr
+    assert "loaded:" in out.stdout
+
+
+def test_cli_build_answers_like_the_embedded_store(remote_url, embedded):
+    _build_cli(remote_url)
+    with open_store(remote_url) as remote:
+        assert isinstance(remote, RemoteStore)
+        # who scored Madoka
+        score = remote.select(_prefixed(SCORE_OF_MADOKA))
+        assert score == embedded.select(_prefixed(SCORE_OF_MADOKA))
+        assert BASE + "person/yuki-kajiura" in {r["person"] for r in score}
+        # counts of people, works, songs, cues, credits
+        counts = remote.select(load_query("counts"))
+        assert counts == embedded.select(load_query("counts"))
+        assert counts[0]["people"] > 0 and counts[0]["cues"] > 0
+        # a bundled parameterised query
+        q = render("composers_of_work", title=literal("Puella Magi Madoka Magica"))
+        assert _same_rows(remote.select(q), embedded.select(q))  # ties may come in any order
+        assert remote.ask(_prefixed(f"ASK {{ <{BASE}person/yuki-kajiura> a cg:Agent }}"))
+        # the same graphs, the same triples
+        assert remote.graphs() == embedded.graphs()
+        assert remote.triple_count() == embedded.triple_count()
+        graphs = _data_graphs(embedded)
+        assert remote.dump("nquads", graphs) == embedded.dump("nquads", graphs)
+        # /health through the real app
+        with TestClient(create_app(remote)) as client:
+            health = client.get("/health").json()
+        with TestClient(create_app(embedded)) as client:
+            assert health == client.get("/health").json()
+        assert health["triples"] == embedded.triple_count()
+
+
+def test_rebuilding_is_idempotent(remote_url):
+    _build_cli(remote_url)
+    with open_store(remote_url) as remote:
+        first_count = remote.triple_count()
+        first_graphs = remote.graphs()
+        first_dump = remote.dump("nquads", _data_graphs(remote))
+    _build_cli(remote_url)
+    with open_store(remote_url) as remote:
+        assert remote.triple_count() == first_count
+        assert remote.graphs() == first_graphs
+        assert remote.dump("nquads", _data_graphs(remote)) == first_dump
+        assert not [g for g in remote.graphs() if g.endswith("#staging")]
+
+
+def test_bad_cue_sheet_leaves_the_store_as_it_was(remote_url):
+    _build_cli(remote_url)
+    with open_store(remote_url) as remote:
+        before = remote.dump("nquads")
+    out = cuegraph_cmd("import", "cuesheet", str(FIXTURES / "cuesheets" / "bad.csv"),
+                       env={"CUEGRAPH_STORE": remote_url})
+    assert out.returncode == 1
+    assert out.stderr.startswith("error: ") and "Traceback" not in out.stderr
+    with open_store(remote_url) as remote:
+        assert remote.dump("nquads") == before
+
+
+def test_write_refused_mid_load_keeps_the_previous_graph(remote_url):
+    store = open_store(remote_url)
+    build_from_data(store, Minter(BASE), DATA)
+    target = BASE + "graph/table/people"
+    before = store.dump("nquads", [target])
+    count = store.triple_count()
+    data = Graph()
+    for i in range(300):
+        data.add((URIRef(f"{BASE}person/bench-{i}"), URIRef("https://schema.org/name"),
+                  Literal(f"Person {i}")))
+    # a literal as subject: rdflib writes it, every SPARQL server refuses it
+    data.add((Literal("refused by the server"), URIRef("https://schema.org/name"),
+              URIRef(f"{BASE}person/bench-0")))
+    store.insert_chunk = 50  # several requests succeed before the server refuses one
+    with pytest.raises(CuegraphError):
+        store.replace_graph(target, data)
+    assert store.dump("nquads", [target]) == before
+    assert store.triple_count() == count
+    assert target + "#staging" not in store.graphs()
+    store.close()
+
+
+def test_killed_server_mid_load_keeps_the_previous_graph(tmp_path):
+    """oxigraph serve is SIGKILLed while a replacement graph is being loaded."""
+    server = OxigraphServer(tmp_path / "ox")
+    try:
+        server.start()
+    except MissingServer as e:
+        pytest.fail(str(e))
+    try:
+        store = open_store(server.url)
+        build_from_data(store, Minter(BASE), DATA)
+        target = BASE + "graph/table/people"
+        before = store.dump("nquads", [target])
+        data = Graph()
+        for i in range(40000):
+            data.add((URIRef(f"{BASE}person/load-{i}"), URIRef("https://schema.org/name"),
+                      Literal(f"Person {i}")))
+        store.insert_chunk = 200
+        failure: list[BaseException] = []
+
+        def load() -> None:
+            try:
+                store.replace_graph(target, data)
+            except CuegraphError as e:
+                failure.append(e)
+
+        thread = threading.Thread(target=load)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # wait until part of the staging graph is in
+            try:
+                n = RemoteStore(server.url).select(
+                    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target}#staging> {{ ?s ?p ?o }} }}")
+                if n and n[0]["n"] >= 1000:
+                    break
+            except CuegraphError:
+                pass
+            time.sleep(0.05)
+        server.kill()
+        thread.join(60)
+        assert failure and isinstance(failure[0], StoreError)
+        server.start()
+        with open_store(server.url) as after:
+            assert after.dump("nquads", [target]) == before
+            # the next run of the same import starts by dropping the leftover staging graph
+            build_from_data(after, Minter(BASE), DATA)
+            assert after.dump("nquads", [target]) == before
+            assert not [g for g in after.graphs() if g.endswith("#staging")]
+    finally:
+        server.stop()
+
+
+def test_dump_formats(remote_url, embedded):
+    store = open_store(remote_url)
+    build_from_data(store, Minter(BASE), DATA)
+    graphs = _data_graphs(embedded)
+    for fmt in ("nquads", "ntriples"):
+        assert store.dump(fmt, graphs) == embedded.dump(fmt, graphs)
+    turtle = Graph().parse(data=store.dump("turtle", graphs).decode("utf-8"), format="turtle")
+    assert len(turtle) == len(Graph().parse(
+        data=embedded.dump("turtle", graphs).decode("utf-8"), format="turtle"))
+    out = cuegraph_cmd("dump", "-f", "nquads", env={"CUEGRAPH_STORE": remote_url})
+    assert out.returncode == 0, out.stderr
+    assert len(out.stdout.splitlines()) == store.triple_count()
+    store.close()
+
+
+def test_bad_query_is_bad_query(remote_url):
+    with open_store(remote_url) as store:
+        with pytest.raises(BadQuery):
+            store.select("SELEC ?x WHERE { ?x ?p ?o }")
+        with pytest.raises(BadQuery):
+            store.update("INSERT DATTA { <http://example.org/a> <http://example.org/b> 1 }")
+        with pytest.raises(BadQuery):
+            store.select("ASK { ?s ?p ?o }")
+        with TestClient(create_app(store)) as client:
+            r = client.get("/sparql", params={"query": "SELEC ?x"})
+        assert r.status_code == 400 and set(r.json()) == {"error", "detail"}
+
+
+@pytest.mark.parametrize("url_path", ["/query", "/sparql"])
+def test_closed_port_gives_a_clear_store_error(url_path):
+    url = f"http://127.0.0.1:{free_port()}{url_path}"
+    store = open_store(url)
+    for op in (store.triple_count, store.graphs, lambda: store.select("SELECT * { ?s ?p ?o }"),
+               lambda: store.update("DROP SILENT GRAPH <http://example.org/g>")):
+        with pytest.raises(StoreError) as info:
+            op()
+        assert not isinstance(info.value, QueryTimeout)
+        assert "cannot reach the remote store" in info.value.message
+        assert f"127.0.0.1:{url.split(':')[2].split('/')[0]}" in info.value.message
+    out = cuegraph_cmd("stats", env={"CUEGRAPH_STORE": url})
+    assert out.returncode == 1
+    assert out.stderr.startswith("error: cannot reach the remote store")
