@@ -10,6 +10,7 @@ from __future__ import annotations
 from cuegraph.cli import (
     core,  # noqa: F401  (registers build, import, load, query, ...)
     export,  # noqa: F401  (registers export)
+    harvest,  # noqa: F401  (registers harvest ...)
 )
 from cuegraph.cli.common import app, main
 

@@ -116,7 +116,9 @@ class HttpClient:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     session: requests.Session = field(default_factory=requests.Session)
     on_request: Callable[[str], None] | None = None  # progress hook: called per network request
+    on_plan: Callable[[int], None] | None = None  # progress hook: more requests planned
     requests_made: int = 0
+    planned: int = 0
     cache_hits: int = 0
     urls: list[str] = field(default_factory=list)
 
@@ -154,6 +156,36 @@ class HttpClient:
                        encoding="utf-8")
         tmp.replace(path)
 
+    # -- hooks for clients that send requests themselves (SPARQLWrapper) ----------------
+    def plan(self, n: int = 1) -> None:
+        """Announce ``n`` more requests (drives the progress bar's total)."""
+        self.planned += n
+        if self.on_plan:
+            self.on_plan(n)
+
+    def cached(self, method: str, url: str, body: bytes | None = None) -> Response | None:
+        """The cached response for a request (``None`` when absent or ``refresh``)."""
+        resp = self._cache_get(self._cache_path(method, url, body))
+        if resp is not None:
+            self.cache_hits += 1
+            self.urls.append(url)
+        return resp
+
+    def remember(self, method: str, url: str, body: bytes | None, resp: Response) -> None:
+        """Cache a good response fetched outside :meth:`request` and note its URL."""
+        self._cache_put(self._cache_path(method, url, body), resp)
+        self.urls.append(url)
+
+    def count_request(self, url: str) -> None:
+        """Count one network request (progress hook included)."""
+        self.requests_made += 1
+        if self.on_request:
+            self.on_request(url)
+
+    def interval(self, host: str, default: float = 0.0) -> float:
+        """Minimum spacing for ``host`` (``intervals[host]``, ``intervals["*"]``, default)."""
+        return self.intervals.get(host, self.intervals.get("*", default))
+
     # -- requests ----------------------------------------------------------------------
     def get(self, url: str, params: dict[str, Any] | None = None,
             headers: dict[str, str] | None = None) -> Response:
@@ -189,14 +221,12 @@ class HttpClient:
         last_problem = ""
         for attempt in range(self.retries + 1):
             self.limiter.wait(host, interval)
-            self.requests_made += 1
-            if self.on_request:
-                self.on_request(url)
+            self.count_request(url)
             try:
                 raw = self.session.request(method, url, data=body, headers=headers,
                                            timeout=self.timeout)
             except requests.RequestException as e:
-                last_problem = f"could not reach {host}: {type(e).__name__}"
+                last_problem = _network_problem(host, e)
                 if attempt < self.retries:
                     self.limiter.sleep(delay)
                     delay *= 2
@@ -220,6 +250,16 @@ class HttpClient:
             self.urls.append(url)
             return resp
         raise UpstreamError(f"{url}: {last_problem}")  # pragma: no cover
+
+
+def _network_problem(host: str, e: requests.RequestException) -> str:
+    """A one-line description of a failed exchange."""
+    broken = requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    if isinstance(e, broken):
+        return f"{host} broke off the response (truncated body)"
+    if isinstance(e, requests.Timeout):
+        return f"{host} did not answer in time"
+    return f"could not reach {host}: {type(e).__name__}"
 
 
 def _retry_after(value: str | None, clock: Callable[[], float]) -> float | None:

@@ -1,0 +1,215 @@
+"""``cuegraph harvest ...``: fetch credits from public sources into the store."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from cuegraph.cli.common import app, command, console, err_console, minter, open_cli_store, settings
+from cuegraph.errors import BadInput
+from cuegraph.harvest.http import RateLimiter
+from cuegraph.harvest.run import HarvestOutcome, Hooks, harvest_all, run_harvest
+
+harvest_app = typer.Typer(
+    help="Harvest credits from public sources (Wikidata, MusicBrainz, AniList, AnimeThemes, "
+    "VGMdb) into the store, one named graph per source and key. Requests are serial, spaced "
+    "by each source's published limit, retried on 429/503 after Retry-After, and cached on "
+    "disk (CUEGRAPH_CACHE_DIR). Base URLs: CUEGRAPH_<SOURCE>_URL.",
+    no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(harvest_app, name="harvest")
+
+Refresh = Annotated[bool, typer.Option("--refresh", help="Ignore cached responses (they are "
+                                       "still rewritten).")]
+Contact = Annotated[str | None, typer.Option(
+    "--contact", help="Contact (URL or e-mail) for the User-Agent; default "
+    "CUEGRAPH_USER_AGENT_CONTACT.")]
+
+
+class _Bar:
+    """A rich progress bar fed by the harvest hooks: requests done / planned, waits."""
+
+    def __init__(self, progress: Progress, limiter: RateLimiter):
+        self.p, self.limiter = progress, limiter
+        self.task = progress.add_task("harvest", total=0, waited=0.0)
+        self.source = ""
+
+    def hooks(self) -> Hooks:
+        return Hooks(on_start=self.start, on_plan=self.plan, on_request=self.request,
+                     on_done=self.done)
+
+    def _total(self) -> float:
+        return self.p.tasks[0].total or 0
+
+    def start(self, source: str) -> None:
+        self.source = source
+        self.p.update(self.task, description=f"{source}: starting")
+
+    def plan(self, n: int) -> None:
+        self.p.update(self.task, total=self._total() + n)
+
+    def request(self, url: str) -> None:
+        task = self.p.tasks[0]
+        total = max(self._total(), task.completed + 1)
+        path = url.split("?", 1)[0].rsplit("/", 2)
+        self.p.update(self.task, advance=1, total=total, waited=self.limiter.waited,
+                      description=f"{self.source}: …/{'/'.join(path[-2:])}")
+
+    def done(self, source: str) -> None:
+        self.p.update(self.task, description=f"{source}: done")
+
+
+@contextmanager
+def _progress(limiter: RateLimiter):
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("requests · waited {task.fields[waited]:.1f}s"),
+                        TimeElapsedColumn(), console=err_console, transient=True)
+    with progress:
+        yield _Bar(progress, limiter)
+
+
+def _print_outcome(out: HarvestOutcome) -> None:
+    if out.skipped:
+        console.print(f"{out.source}: skipped ({out.skipped})", markup=False, highlight=False)
+        return
+    s = out.summary
+    if s is None:
+        return
+    console.print(
+        f"{out.source}: {s.records} records, {s.triples} triples (+{s.added} / -{s.removed}) "
+        f"in {s.graph}\n  {out.requests} requests, {out.cache_hits} from cache, "
+        f"{out.waited:.1f}s rate-limit wait, {out.seconds:.1f}s",
+        markup=False, highlight=False, soft_wrap=True)
+
+
+def _one(source: str, function: str, *args: Any, refresh: bool, contact: str | None) -> None:
+    s = settings()
+    limiter = RateLimiter()
+    with open_cli_store() as store:
+        with _progress(limiter) as bar:
+            out = run_harvest(store, minter(), source, function, *args,
+                              contact=contact or s.user_agent_contact, cache_dir=s.cache_dir,
+                              refresh=refresh, limiter=limiter, hooks=bar.hooks())
+    _print_outcome(out)
+
+
+def _exactly_one(**options: Any) -> tuple[str, Any]:
+    given = [(k, v) for k, v in options.items() if v is not None]
+    if len(given) != 1:
+        names = " or ".join("--" + k.replace("_", "-") for k in options)
+        raise BadInput(f"give exactly one of {names}")
+    return given[0]
+
+
+@command("wikidata", group=harvest_app)
+def harvest_wikidata(
+    composer: Annotated[str | None, typer.Option(help="A person's name (English, Japanese "
+                                                 "or alias label).")] = None,
+    person: Annotated[str | None, typer.Option(help="A person's Wikidata id (Q…).")] = None,
+    work: Annotated[str | None, typer.Option(help="A work's Wikidata id (Q…).")] = None,
+    refresh: Refresh = False, contact: Contact = None,
+) -> None:
+    """Wikidata (CC0): composer P86, lyricist P676, performer P175 credits and the external
+    ids (MusicBrainz, VGMdb, AniDB, AniList, MyAnimeList) of a person or work."""
+    kind, value = _exactly_one(composer=composer, person=person, work=work)
+    fn = {"composer": "harvest_composer", "person": "harvest_person",
+          "work": "harvest_work"}[kind]
+    _one("wikidata", fn, value, refresh=refresh, contact=contact)
+
+
+@command("musicbrainz", group=harvest_app)
+def harvest_musicbrainz(
+    artist: Annotated[str, typer.Option(help="An artist MBID, or a name to search.")],
+    refresh: Refresh = False, contact: Contact = None,
+) -> None:
+    """MusicBrainz (CC0 core data): an artist's works, recordings and release groups with
+    composer/lyricist/arranger/performer relationships, one request per second."""
+    _one("musicbrainz", "harvest_artist", artist, refresh=refresh, contact=contact)
+
+
+@command("anilist", group=harvest_app)
+def harvest_anilist(
+    staff: Annotated[str | None, typer.Option(help="A staff member's name.")] = None,
+    media: Annotated[int | None, typer.Option(help="An AniList anime id.")] = None,
+    refresh: Refresh = False, contact: Contact = None,
+) -> None:
+    """AniList (AniList terms): music staff roles of a person or an anime."""
+    kind, value = _exactly_one(staff=staff, media=media)
+    _one("anilist", f"harvest_{kind}", value, refresh=refresh, contact=contact)
+
+
+@command("animethemes", group=harvest_app)
+def harvest_animethemes(
+    anime: Annotated[str, typer.Option(help="An anime's name.")],
+    refresh: Refresh = False, contact: Contact = None,
+) -> None:
+    """AnimeThemes: which episodes each opening/ending plays in, and its performers."""
+    _one("animethemes", "harvest_anime", anime, refresh=refresh, contact=contact)
+
+
+@command("vgmdb", group=harvest_app)
+def harvest_vgmdb(
+    album: Annotated[int | None, typer.Option(help="A VGMdb album id.")] = None,
+    artist: Annotated[int | None, typer.Option(help="A VGMdb artist id.")] = None,
+    refresh: Refresh = False, contact: Contact = None,
+) -> None:
+    """VGMdb through vgmdb.info: album credits or an artist's discography."""
+    kind, value = _exactly_one(album=album, artist=artist)
+    _one("vgmdb", f"harvest_{kind}", value, refresh=refresh, contact=contact)
+
+
+def _print_resolution(res: Any) -> None:
+    console.print(f"identity: {len(res.clusters)} clusters, {res.triples} owl:sameAs triples "
+                  f"(+{max(res.triples - res.previous_triples, 0)} / "
+                  f"-{max(res.previous_triples - res.triples, 0)}) in {res.graph}",
+                  markup=False, highlight=False, soft_wrap=True)
+
+
+@command("all", group=harvest_app)
+def harvest_all_cmd(
+    composer: Annotated[str, typer.Option(help="The composer's name.")],
+    max_anime: Annotated[int, typer.Option(help="AnimeThemes: how many of the composer's "
+                                           "anime (from Wikidata) to harvest.")] = 3,
+    refresh: Refresh = False, contact: Contact = None,
+) -> None:
+    """Every source for one composer, then identity resolution (owl:sameAs between the
+    sources' nodes that share an external id). Sources that fail are reported; the others
+    still run; the exit code is 1 if any failed."""
+    s = settings()
+    limiter = RateLimiter()
+    t0 = time.monotonic()
+    with open_cli_store() as store:
+        with _progress(limiter) as bar:
+            outcomes, res = harvest_all(store, minter(), composer,
+                                        contact=contact or s.user_agent_contact,
+                                        cache_dir=s.cache_dir, refresh=refresh,
+                                        max_anime=max_anime, limiter=limiter,
+                                        hooks=bar.hooks())
+    for out in outcomes:
+        _print_outcome(out)
+    _print_resolution(res)
+    console.print(f"done in {time.monotonic() - t0:.1f}s", markup=False, highlight=False)
+    failed = [o for o in outcomes if o.error]
+    for o in failed:
+        err_console.print(f"error: {o.error}", markup=False, highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+@command("resolve", group=harvest_app)
+def harvest_resolve() -> None:
+    """Identity resolution only: link nodes of different sources that share an external id
+    (owl:sameAs, in the graph identity/resolved)."""
+    from cuegraph.harvest.identity import resolve
+
+    with open_cli_store() as store:
+        _print_resolution(resolve(store, minter()))

@@ -1,0 +1,249 @@
+"""MusicBrainz harvester (WS/2, JSON): an artist's works, recordings and release groups with
+their credit relationships (composer, lyricist, arranger, performer, ...).
+
+Politeness: MusicBrainz allows one request per second per IP on average and answers 503
+("slow down") beyond it, and needs a User-Agent naming the application and a contact
+(https://musicbrainz.org/doc/MusicBrainz_API/Rate_Limiting). ``MIN_INTERVAL`` spaces requests
+by one second; :class:`~cuegraph.harvest.http.HttpClient` backs off and retries on 503.
+
+Request forms (https://musicbrainz.org/doc/MusicBrainz_API): search
+``/artist?query=...``, lookup ``/artist/<mbid>?inc=...``, browse
+``/work?artist=<mbid>&limit=&offset=`` (pages of at most 100). Relationships and their
+``type`` strings are MusicBrainz core data, licensed CC0
+(https://musicbrainz.org/doc/About/Data_License).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from typing import Any
+
+from cuegraph.errors import BadInput, UpstreamError
+from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.http import HttpClient
+from cuegraph.records import Album, Credit, Person, Record, Recording, Song
+from cuegraph.roles import resolve_role
+
+__all__ = ["NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "harvest_artist",
+           "find_artist", "is_mbid", "PAGE_SIZE"]
+
+NAME = "musicbrainz"
+DEFAULT_URL = "https://musicbrainz.org/ws/2"
+ENV_VAR = "CUEGRAPH_MUSICBRAINZ_URL"
+LICENSE = "cc0"
+#: "never make more than ONE call per second" — https://musicbrainz.org/doc/MusicBrainz_API/Rate_Limiting
+MIN_INTERVAL = 1.0
+PAGE_SIZE = 100  # the largest browse page MusicBrainz serves
+MAX_PAGES = 50  # per browse: 5000 entities is more than any composer needs
+
+_MBID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_GROUP_TYPES = {"group", "orchestra", "choir"}
+#: url-relationship targets that carry another source's id (identity resolution)
+_URL_IDS = [
+    ("wikidata", re.compile(r"wikidata\.org/(?:wiki|entity)/(Q[1-9][0-9]*)$")),
+    ("vgmdb", re.compile(r"vgmdb\.net/artist/([0-9]+)$")),
+    ("anidb", re.compile(r"anidb\.net/(?:creator/|cr)([0-9]+)$")),
+    ("anilist", re.compile(r"anilist\.co/staff/([0-9]+)(?:/.*)?$")),
+    ("mal", re.compile(r"myanimelist\.net/people/([0-9]+)(?:/.*)?$")),
+]
+
+
+def is_mbid(text: str) -> bool:
+    """Whether ``text`` is a MusicBrainz id (a UUID)."""
+    return bool(_MBID.fullmatch(text.strip().lower()))
+
+
+def _key(mbid: str) -> str:
+    return f"{NAME}/{mbid}"
+
+
+def _get(client: HttpClient, base_url: str, path: str, **params: Any) -> tuple[dict, str]:
+    resp = client.get(f"{base_url.rstrip('/')}/{path}", params={**params, "fmt": "json"})
+    data = resp.json()
+    if not isinstance(data, dict):
+        raise UpstreamError(f"{resp.url} sent JSON that is not a MusicBrainz object")
+    if "error" in data:
+        raise UpstreamError(f"{resp.url}: MusicBrainz says {str(data['error'])[:200]}")
+    return data, resp.url
+
+
+def _escape_lucene(text: str) -> str:
+    return re.sub(r'([+\-&|!(){}\[\]^"~*?:\\/])', r"\\\1", text)
+
+
+def find_artist(client: HttpClient, base_url: str, name: str) -> str:
+    """The MBID of the artist called ``name`` (exact name, sort name or alias; else a
+    100-score search hit).
+
+    Raises:
+        BadInput: no artist matches.
+    """
+    name = name.strip()
+    if not name:
+        raise BadInput("empty artist name")
+    client.plan(1)
+    data, url = _get(client, base_url, "artist", query=f'artist:"{_escape_lucene(name)}"',
+                     limit=10)
+    hits = [a for a in data.get("artists") or [] if isinstance(a, dict) and a.get("id")]
+    want = name.casefold()
+
+    def names(a: dict) -> set[str]:
+        out = {str(a.get("name", "")), str(a.get("sort-name", ""))}
+        out |= {str(al.get("name", "")) for al in a.get("aliases") or [] if isinstance(al, dict)}
+        return {n.casefold() for n in out}
+
+    exact = [a for a in hits if want in names(a)]
+    best = exact or [a for a in hits if int(a.get("score") or 0) == 100]
+    if not best:
+        seen = ", ".join(f"{a.get('name')} ({a.get('id')})" for a in hits[:3]) or "nothing"
+        raise BadInput(f"MusicBrainz has no artist named {name!r} (search found: {seen})")
+    best.sort(key=lambda a: -int(a.get("score") or 0))
+    return str(best[0]["id"])
+
+
+def _browse(client: HttpClient, base_url: str, entity: str, artist: str, inc: str,
+            page_size: int) -> list[tuple[dict, str]]:
+    """Every ``entity`` linked to ``artist``, page by page: (item, page URL) pairs."""
+    out: list[tuple[dict, str]] = []
+    offset, page_no = 0, 0
+    client.plan(1)
+    while True:
+        data, url = _get(client, base_url, entity, artist=artist, inc=inc, limit=page_size,
+                         offset=offset)
+        items, count = data.get(f"{entity}s"), data.get(f"{entity}-count")
+        if not isinstance(items, list) or not isinstance(count, int):
+            raise UpstreamError(f"{url} is not a MusicBrainz {entity} browse page "
+                                f"(no {entity}s list or {entity}-count)")
+        if page_no == 0:
+            client.plan(max(min(math.ceil(count / page_size), MAX_PAGES) - 1, 0))
+        out.extend((item, url) for item in items if isinstance(item, dict) and item.get("id"))
+        offset += len(items)
+        page_no += 1
+        if not items or offset >= count or page_no >= MAX_PAGES:
+            return out
+
+
+class _Collector:
+    """Gathers records, one person / song per MBID."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, Person] = {}
+        self.songs: dict[str, Song] = {}
+        self.other: list[Record] = []
+
+    def person(self, artist: dict, source: str, full: bool = False) -> str:
+        mbid = str(artist["id"])
+        key = _key(mbid)
+        if full or key not in self.people:
+            self.people[key] = _person(artist, source)
+        return key
+
+    def song(self, work: dict, source: str) -> str:
+        key = _key(str(work["id"]))
+        if key not in self.songs:
+            self.songs[key] = Song(key=key, title=str(work.get("title") or work["id"]),
+                                   ids=((NAME, str(work["id"])),), source=source)
+        return key
+
+    def relations(self, item: dict, kind: str, target: str, source: str) -> None:
+        """Artist relationships of a work/recording -> credits (unknown types kept)."""
+        for rel in item.get("relations") or []:
+            if not isinstance(rel, dict) or rel.get("target-type") != "artist":
+                continue
+            artist = rel.get("artist")
+            rtype = str(rel.get("type") or "").strip()
+            if not isinstance(artist, dict) or not artist.get("id") or not rtype:
+                continue
+            agent = self.person(artist, source)
+            attrs = [str(a) for a in rel.get("attributes") or []]
+            self.other.append(Credit(
+                agent=agent, role=resolve_role(rtype, NAME), target_kind=kind, target=target,
+                role_text=rtype, note=", ".join(attrs) or None, source=source))
+
+    def artist_credit(self, item: dict, kind: str, target: str, source: str) -> None:
+        for ac in item.get("artist-credit") or []:
+            artist = ac.get("artist") if isinstance(ac, dict) else None
+            if isinstance(artist, dict) and artist.get("id"):
+                agent = self.person(artist, source)
+                self.other.append(Credit(agent=agent, role=resolve_role("artist credit", NAME),
+                                         target_kind=kind, target=target,
+                                         role_text="artist credit", source=source))
+
+    def records(self) -> list[Record]:
+        return [*self.people.values(), *self.songs.values(), *self.other]
+
+
+def _person(artist: dict, source: str) -> Person:
+    name = str(artist.get("name") or artist["id"])
+    aliases = [a for a in artist.get("aliases") or [] if isinstance(a, dict) and a.get("name")]
+    native = next((str(a["name"]) for a in aliases
+                   if a.get("locale") == "ja" and a.get("primary")), None)
+    others = sorted({str(a["name"]) for a in aliases} - {name, native or ""})
+    ids = {(NAME, str(artist["id"]))}
+    for rel in artist.get("relations") or []:
+        if isinstance(rel, dict) and rel.get("target-type") == "url":
+            resource = str((rel.get("url") or {}).get("resource") or "").rstrip("/")
+            for scheme, pattern in _URL_IDS:
+                if m := pattern.search(resource):
+                    ids.add((scheme, m.group(1)))
+    kind = "group" if str(artist.get("type") or "").lower() in _GROUP_TYPES else "person"
+    return Person(key=_key(str(artist["id"])), name=name, native_name=native, kind=kind,
+                  aliases=tuple(others), ids=tuple(sorted(ids)), source=source)
+
+
+def _year(date: Any) -> int | None:
+    m = re.match(r"(\d{4})", str(date or ""))
+    return int(m.group(1)) if m else None
+
+
+def harvest_artist(client: HttpClient, base_url: str, artist: str,
+                   page_size: int = PAGE_SIZE) -> Harvest:
+    """Harvest one artist (an MBID, or a name searched first).
+
+    Reads the artist (aliases, links to other databases), then browses, page by page, the
+    works linked to it (with their artist relationships), its recordings (artist credits,
+    relationships, the works they perform) and its release groups.
+    """
+    artist = artist.strip()
+    mbid = artist.lower() if is_mbid(artist) else find_artist(client, base_url, artist)
+    col = _Collector()
+    client.plan(1)
+    data, url = _get(client, base_url, f"artist/{mbid}", inc="aliases url-rels")
+    if not data.get("id"):
+        raise UpstreamError(f"{url} is not a MusicBrainz artist")
+    col.person(data, url, full=True)
+    main_name = str(data.get("name") or mbid)
+
+    for work, url in _browse(client, base_url, "work", mbid, "artist-rels", page_size):
+        key = col.song(work, url)
+        col.relations(work, "song", key, url)
+
+    for rec, url in _browse(client, base_url, "recording", mbid,
+                            "artist-credits artist-rels work-rels", page_size):
+        key = _key(str(rec["id"]))
+        song = None
+        for rel in rec.get("relations") or []:
+            if (isinstance(rel, dict) and rel.get("target-type") == "work"
+                    and isinstance(rel.get("work"), dict) and rel["work"].get("id")):
+                song = col.song(rel["work"], url)
+                break
+        length = rec.get("length")
+        col.other.append(Recording(
+            key=key, title=str(rec.get("title") or rec["id"]), song=song,
+            length_seconds=Decimal(int(length)) / 1000 if isinstance(length, int) else None,
+            ids=((NAME, str(rec["id"])),), source=url))
+        col.artist_credit(rec, "recording", key, url)
+        col.relations(rec, "recording", key, url)
+
+    for rg, url in _browse(client, base_url, "release-group", mbid, "artist-credits",
+                           page_size):
+        key = _key(str(rg["id"]))
+        col.other.append(Album(key=key, title=str(rg.get("title") or rg["id"]),
+                               year=_year(rg.get("first-release-date")),
+                               ids=((NAME, str(rg["id"])),), source=url))
+        col.artist_credit(rg, "album", key, url)
+
+    return Harvest(source=NAME, key=f"artist-{mbid}", records=col.records(), license=LICENSE,
+                   label=f"musicbrainz: {main_name}")

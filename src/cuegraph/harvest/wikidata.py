@@ -1,0 +1,301 @@
+"""Wikidata harvester: music credits (P86 composer, P676 lyricist, P175 performer, P87
+librettist) and the external ids that link people and works to the other sources.
+
+Queries go to the Wikidata Query Service through SPARQLWrapper, one at a time (WMF staff
+advice: "don't execute more than one request in parallel"), with a descriptive User-Agent
+(https://foundation.wikimedia.org/wiki/Policy:User-Agent_policy). A 429 carries
+``Retry-After``; ignoring it gets a client banned for a day, so we wait that long (or back
+off) before retrying
+(https://lists.wikimedia.org/hyperkitty/list/wikidata-tech@lists.wikimedia.org/message/GCR2EGQ4HFM4SWNMMTLRBYLWUJUEXZWA/).
+WDQS caches only five minutes, so responses are cached on disk by the shared
+:class:`~cuegraph.harvest.http.HttpClient` cache. Wikidata's structured data is CC0.
+
+The queries live in ``harvest/queries/wikidata_*.rq``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import urllib.error
+from collections import defaultdict
+from urllib.parse import urlencode, urlsplit
+
+import SPARQLWrapper as sparqlwrapper_pkg
+from SPARQLWrapper import GET, JSON, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    SPARQLWrapperException,
+)
+
+from cuegraph import __version__
+from cuegraph.errors import BadInput, UpstreamError
+from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.http import HttpClient, Response, _retry_after
+from cuegraph.harvest.queries import render_remote
+from cuegraph.queries import literal
+from cuegraph.records import Album, Credit, Person, Record, Song, Work
+from cuegraph.roles import resolve_role
+
+__all__ = ["NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "harvest_person",
+           "harvest_composer", "harvest_work", "find_people", "sparql_select", "agent"]
+
+NAME = "wikidata"
+DEFAULT_URL = "https://query.wikidata.org/sparql"
+ENV_VAR = "CUEGRAPH_WIKIDATA_URL"
+LICENSE = "cc0"
+#: WDQS publishes a processing-time budget (60 s per 60 s per client), not a request rate;
+#: one query per second, strictly serial, stays far inside it.
+MIN_INTERVAL = 1.0
+#: result rows per query: paged with ORDER BY + LIMIT/OFFSET so no query nears the 60 s deadline
+PAGE_SIZE = 2000
+MAX_PAGES = 25
+
+ENTITY = "http://www.wikidata.org/entity/"
+QID = re.compile(r"Q[1-9][0-9]*")
+
+#: P31 classes -> what the item is (first match in this order wins)
+_WORK_CLASSES = {
+    "Q63952888": "series", "Q100269041": "series", "Q5398426": "series", "Q3464665": "series",
+    "Q20650540": "film", "Q11424": "film", "Q202866": "film",
+    "Q220898": "ova",
+    "Q7889": "game",
+}
+_ALBUM_CLASSES = {"Q482994", "Q4176708"}
+_PERSON_IDS = {"mbArtist": "musicbrainz", "vgmdbArtist": "vgmdb", "anidbPerson": "anidb",
+               "anilistStaff": "anilist", "malPerson": "mal"}
+_WORK_IDS = {"anilistAnime": "anilist", "anidbAnime": "anidb", "malAnime": "mal",
+             "mbReleaseGroup": "musicbrainz"}
+
+
+def agent(contact: str) -> str:
+    """The User-Agent sent to WDQS (WMF format: name/version (contact) library/version)."""
+    return f"cuegraph/{__version__} ({contact}) SPARQLWrapper/{sparqlwrapper_pkg.__version__}"
+
+
+def entity_source(qid: str) -> str:
+    """The API URL of an item's data (what a record built from that item reflects)."""
+    return f"https://www.wikidata.org/wiki/Special:EntityData/{qid}.json"
+
+
+# -- the query service -------------------------------------------------------------------
+def sparql_select(client: HttpClient, endpoint: str, query: str) -> list[dict]:
+    """Run a SELECT on WDQS through SPARQLWrapper, politely, with the client's disk cache.
+
+    Returns:
+        The SPARQL JSON result bindings.
+
+    Raises:
+        UpstreamError: the service kept failing, refused the query, or did not send SPARQL
+            JSON results (the message names the endpoint and the problem).
+    """
+    url = f"{endpoint}?{urlencode({'query': query})}"
+    cached = client.cached("GET", url)
+    if cached is not None:
+        return _bindings(cached)
+    sw = SPARQLWrapper(endpoint, returnFormat=JSON, agent=agent(client.contact))
+    sw.setMethod(GET)
+    sw.setQuery(query)
+    sw.setTimeout(max(int(client.timeout), 1))
+    host = urlsplit(endpoint).netloc
+    delay = client.backoff
+    problem = ""
+    for attempt in range(client.retries + 1):
+        client.limiter.wait(host, client.interval(host, MIN_INTERVAL))
+        client.count_request(url)
+        wait: float | None = None
+        try:
+            result = sw.query()
+            raw = result.response
+            body = raw.read()
+            headers = {k.lower(): v for k, v in raw.headers.items()}
+            resp = Response(url, getattr(raw, "status", 200), headers, body)
+            rows = _bindings(resp)
+            client.remember("GET", url, None, resp)
+            return rows
+        except urllib.error.HTTPError as e:  # 429, 502, 503, 504 ... (SPARQLWrapper re-raises)
+            problem = f"HTTP {e.code}: {_short(e.read())}"
+            if e.code not in (429, 502, 503, 504):
+                break
+            wait = _retry_after(e.headers.get("Retry-After"), client.limiter.clock)
+        except EndPointInternalError as e:
+            problem = f"HTTP 500: {_short(e.response)}"
+        except SPARQLWrapperException as e:  # 400 bad query, 401, 404, 414: no retry
+            problem = f"{type(e).__name__}: {_short(e.response)}"
+            break
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
+            problem = f"broken exchange ({type(e).__name__}: {_short(str(e).encode())})"
+        if attempt == client.retries or (wait is not None and wait > client.max_retry_after):
+            break
+        client.limiter.push_back(host, wait if wait is not None else delay)
+        delay *= 2
+    raise UpstreamError(f"Wikidata query service {endpoint} failed: {problem}")
+
+
+def _short(body) -> str:
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    text = " ".join(str(body or "").split())
+    return text[:200] or "no message"
+
+
+def _bindings(resp: Response) -> list[dict]:
+    data = resp.json()  # UpstreamError for HTML pages, malformed or truncated JSON
+    try:
+        rows = data["results"]["bindings"]
+        if not isinstance(rows, list):
+            raise TypeError
+    except (KeyError, TypeError):
+        raise UpstreamError(f"{urlsplit(resp.url).netloc} sent JSON that is not SPARQL "
+                            "SELECT results") from None
+    return rows
+
+
+def _value(row: dict, var: str) -> str | None:
+    cell = row.get(var)
+    return cell.get("value") if isinstance(cell, dict) else None
+
+
+def _qid(row: dict, var: str) -> str | None:
+    v = _value(row, var)
+    if v and v.startswith(ENTITY) and QID.fullmatch(v[len(ENTITY):]):
+        return v[len(ENTITY):]
+    return None
+
+
+# -- harvests ----------------------------------------------------------------------------
+def _check_qid(qid: str) -> str:
+    qid = qid.strip().upper()
+    if not QID.fullmatch(qid):
+        raise BadInput(f"not a Wikidata item id: {qid!r} (expected Q followed by digits)")
+    return qid
+
+
+def find_people(client: HttpClient, base_url: str, name: str) -> list[str]:
+    """QIDs of items labelled ``name`` (en/ja/mul) that are credited on some work."""
+    name = name.strip()
+    if not name:
+        raise BadInput("empty name")
+    names = " ".join(f"{literal(name)}@{lang}" for lang in ("en", "ja", "mul"))
+    client.plan(1)
+    rows = sparql_select(client, base_url, render_remote("wikidata_find_person", names=names))
+    return sorted({q for r in rows if (q := _qid(r, "person"))}, key=lambda q: int(q[1:]))
+
+
+def harvest_person(client: HttpClient, base_url: str, qid: str,
+                   page_size: int = PAGE_SIZE) -> Harvest:
+    """Everything person ``qid`` is credited on (composer, lyricist, performer, librettist)."""
+    qid = _check_qid(qid)
+    return _harvest(client, base_url, [qid], [], f"person-{qid}", page_size=page_size)
+
+
+def harvest_composer(client: HttpClient, base_url: str, name: str,
+                     page_size: int = PAGE_SIZE) -> Harvest:
+    """Find people by name, then harvest their credits (one graph for all matches)."""
+    qids = find_people(client, base_url, name)
+    if not qids:
+        raise BadInput(f"Wikidata has no composer, lyricist or performer labelled {name!r}")
+    return _harvest(client, base_url, qids, [], "person-" + "+".join(qids),
+                    label=f"wikidata: {name}", page_size=page_size)
+
+
+def harvest_work(client: HttpClient, base_url: str, qid: str,
+                 page_size: int = PAGE_SIZE) -> Harvest:
+    """The music credits of work ``qid`` (a series, film, game, album or song)."""
+    qid = _check_qid(qid)
+    return _harvest(client, base_url, [], [qid], f"work-{qid}", page_size=page_size)
+
+
+def _harvest(client: HttpClient, base_url: str, people: list[str], works: list[str],
+             key: str, label: str = "", page_size: int = PAGE_SIZE) -> Harvest:
+    pairs = " ".join([f"(wd:{q} UNDEF)" for q in people] + [f"(UNDEF wd:{q})" for q in works])
+    rows: list[dict] = []
+    for page in range(MAX_PAGES):
+        client.plan(1)
+        batch = sparql_select(client, base_url, render_remote(
+            "wikidata_credits", pairs=pairs, limit=str(page_size),
+            offset=str(page * page_size)))
+        rows.extend(batch)
+        if len(batch) < page_size:
+            break
+    return Harvest(source=NAME, key=key, records=credits_to_records(rows), license=LICENSE,
+                   label=label or f"wikidata: {key}")
+
+
+def credits_to_records(rows: list[dict]) -> list[Record]:
+    """Turn ``wikidata_credits`` result rows into people, works/songs/albums and credits."""
+    people: dict[str, dict] = defaultdict(lambda: defaultdict(set))
+    works: dict[str, dict] = defaultdict(lambda: defaultdict(set))
+    links: set[tuple[str, str, str]] = set()
+    for row in rows:
+        person, work = _qid(row, "person"), _qid(row, "work")
+        prop = (_value(row, "prop") or "").rsplit("/", 1)[-1]
+        if not person or not work or not prop:
+            continue
+        links.add((work, prop, person))
+        p = people[person]
+        for var in ("personLabel", "personJa", "isGroup"):
+            if (v := _value(row, var)) is not None:
+                p[var].add(v)
+        for var, scheme in _PERSON_IDS.items():
+            if v := _value(row, var):
+                p["ids"].add((scheme, v))
+        w = works[work]
+        for var in ("workLabel", "workJa", "date"):
+            if v := _value(row, var):
+                w[var].add(v)
+        if c := _qid(row, "class"):
+            w["class"].add(c)
+        for var, scheme in _WORK_IDS.items():
+            if v := _value(row, var):
+                w["ids"].add((scheme, v))
+
+    records: list[Record] = []
+    for qid in sorted(people):
+        p = people[qid]
+        name = _first(p["personLabel"]) or _first(p["personJa"]) or qid
+        native = _first(p["personJa"])
+        records.append(Person(
+            key=f"wikidata/{qid}", name=name, native_name=native if native != name else None,
+            kind="group" if "true" in p["isGroup"] else "person",
+            ids=tuple(sorted({("wikidata", qid), *p["ids"]})), source=entity_source(qid)))
+    kinds: dict[str, str] = {}
+    for qid in sorted(works):
+        w = works[qid]
+        kind, record = _work_record(qid, w)
+        kinds[qid] = kind
+        records.append(record)
+    for work, prop, person in sorted(links):
+        kind = kinds[work]
+        role = resolve_role(prop, NAME)
+        if kind == "work" and role == "composer":
+            role = "score_composer"  # P86 on a film or series: it is the score
+        records.append(Credit(agent=f"wikidata/{person}", role=role, target_kind=kind,
+                              target=f"wikidata/{work}", role_text=prop,
+                              source=entity_source(work)))
+    return records
+
+
+def _first(values: set[str]) -> str | None:
+    return sorted(values)[0] if values else None
+
+
+def _work_record(qid: str, w: dict) -> tuple[str, Record]:
+    title = _first(w["workLabel"]) or _first(w["workJa"]) or qid
+    native = _first(w["workJa"])
+    native = native if native != title else None
+    ids = tuple(sorted({("wikidata", qid), *w["ids"]}))
+    years = sorted(int(d[:4]) for d in w["date"] if re.match(r"\d{4}", d))
+    year = years[0] if years else None
+    key, source = f"wikidata/{qid}", entity_source(qid)
+    work_types = [_WORK_CLASSES[c] for c in sorted(w["class"]) if c in _WORK_CLASSES]
+    has_anime_id = any(s in ("anilist", "anidb", "mal") for s, _ in ids)
+    if work_types or has_anime_id:
+        order = ["series", "film", "ova", "game"]
+        wtype = min(work_types, key=order.index) if work_types else "series"
+        return "work", Work(key=key, title=title, type=wtype, native_title=native, year=year,
+                            ids=ids, source=source)
+    if w["class"] & _ALBUM_CLASSES:
+        return "album", Album(key=key, title=title, native_title=native, year=year, ids=ids,
+                              source=source)
+    return "song", Song(key=key, title=title, native_title=native, ids=ids, source=source)
