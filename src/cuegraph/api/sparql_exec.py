@@ -14,22 +14,24 @@ the client still gets 503 at the time limit, but the thread runs on until the qu
 from __future__ import annotations
 
 import asyncio
-import multiprocessing as mp
+import atexit
 import queue
-import threading
-import time
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
 from cuegraph import errors
+from cuegraph.api.sparql_worker import read_frame, write_frame
 from cuegraph.errors import CuegraphError, QueryTimeout, StoreError
 from cuegraph.store import OxigraphStore, QueryOutput, Store
 
 __all__ = ["QueryTask", "QueryExecutor", "executor_for"]
 
 _START_TIMEOUT = 60.0
+_WORKER_MAIN = "import sys; from cuegraph.api.sparql_worker import main; sys.exit(main())"
 
 
 @dataclass
@@ -54,57 +56,40 @@ class QueryTask:
         return store.query_serialized(self.query, **kwargs)
 
 
-def _worker_main(conn, path: str) -> None:
-    """Worker process loop: answer tasks until the pipe closes."""
-    conn.send(("ready",))
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            store = OxigraphStore(path, read_only=True)
-            try:
-                out = task.run(store)
-            finally:
-                store.close()
-            conn.send(("ok", out))
-        except CuegraphError as e:
-            conn.send(("error", type(e).__name__, e.message, e.detail))
-        except Exception as e:  # noqa: BLE001 - reported to the parent as a store error
-            conn.send(("error", "StoreError", f"query failed: {type(e).__name__}: {e}", None))
-
-
 class _Worker:
     """One worker process (started on first use, replaced after a kill)."""
 
     def __init__(self, path: str):
         self.path = path
-        self.proc: mp.process.BaseProcess | None = None
-        self.conn = None
+        self.proc: subprocess.Popen | None = None
 
     def ensure_started(self) -> None:
-        if self.proc is not None and self.proc.is_alive():
+        if self.proc is not None and self.proc.poll() is None:
             return
-        ctx = mp.get_context("spawn")
-        parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker_main, args=(child, self.path), daemon=True,
-                           name="cuegraph-sparql-worker")
-        proc.start()
-        child.close()
-        if not parent.poll(_START_TIMEOUT):
-            proc.kill()
-            raise StoreError("the SPARQL worker process did not start")
-        parent.recv()
-        self.proc, self.conn = proc, parent
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_MAIN, self.path],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
+        )
+        try:
+            read_frame(self.proc.stdout.fileno(), _START_TIMEOUT)
+        except (TimeoutError, EOFError):
+            self.kill()
+            raise StoreError("the SPARQL worker process did not start") from None
+
+    def ask(self, task: QueryTask, timeout: float) -> tuple:
+        """Send ``task``; the reply, or ``TimeoutError`` after ``timeout`` seconds."""
+        assert self.proc is not None and self.proc.stdin and self.proc.stdout
+        write_frame(self.proc.stdin.fileno(), task)
+        return read_frame(self.proc.stdout.fileno(), timeout)
 
     def kill(self) -> None:
         if self.proc is not None:
             self.proc.kill()
-            self.proc.join(5)
-        if self.conn is not None:
-            self.conn.close()
-        self.proc = self.conn = None
+            self.proc.wait(5)
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                if pipe is not None:
+                    pipe.close()
+        self.proc = None
 
 
 class QueryExecutor:
@@ -120,7 +105,8 @@ class QueryExecutor:
             for _ in range(workers):
                 self._idle.put(_Worker(path))
         self._all = list(self._idle.queue)
-        self._lock = threading.Lock()
+        if self._all:
+            atexit.register(self.close)
 
     async def run(self, task: QueryTask) -> QueryOutput:
         """Answer ``task`` or raise :class:`QueryTimeout` after ``timeout`` seconds."""
@@ -148,13 +134,11 @@ class QueryExecutor:
             ) from None
         try:
             worker.ensure_started()
-            deadline = time.monotonic() + self.timeout
-            worker.conn.send(task)
-            if not worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
-                worker.kill()
-                raise self._timeout_error()
-            reply = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+            reply = worker.ask(task, self.timeout)
+        except TimeoutError:
+            worker.kill()
+            raise self._timeout_error() from None
+        except (EOFError, OSError):
             worker.kill()
             raise StoreError("the SPARQL worker process died while answering") from None
         finally:
