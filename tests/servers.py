@@ -241,7 +241,11 @@ class VirtuosoServer(SparqlServer):
         return out.stdout
 
     def ready(self) -> None:
-        self.isql('grant SPARQL_UPDATE to "SPARQL";')
+        try:
+            self.isql('grant SPARQL_UPDATE to "SPARQL";')
+        except RuntimeError as e:
+            if "already have role" not in str(e):  # a restarted server keeps its grants
+                raise
 
     def stop(self, timeout: float = 30.0) -> None:
         if self.proc is not None and self.proc.poll() is None:

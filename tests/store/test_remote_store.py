@@ -166,9 +166,10 @@ def test_write_refused_mid_load_keeps_the_previous_graph(remote_url):
     store.close()
 
 
-def test_killed_server_mid_load_keeps_the_previous_graph(tmp_path):
-    """oxigraph serve is SIGKILLed while a replacement graph is being loaded."""
-    server = OxigraphServer(tmp_path / "ox")
+@pytest.mark.parametrize("server_cls", [OxigraphServer, VirtuosoServer], ids=lambda c: c.name)
+def test_killed_server_mid_load_keeps_the_previous_graph(tmp_path, server_cls):
+    """The server is SIGKILLed while a replacement graph is being loaded, then restarted."""
+    server = server_cls(tmp_path / server_cls.name)
     try:
         server.start()
     except MissingServer as e:
