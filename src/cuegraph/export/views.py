@@ -12,6 +12,8 @@ Four views, each built from an rdflib Graph shaped like :mod:`cuegraph.graph.bui
   for their work); node attribute ``bipartite`` is 0 for people, 1 for works.
 * ``collaboration`` — undirected person <-> person, linked when both hold music credits on the
   same work, weighted by the number of works shared.
+
+Edge ``weight`` is a float in every view (GEXF stores weights as floats).
 * ``rdf`` — every IRI as a node and every IRI-to-IRI triple as an edge labelled with its
   predicate (for CONSTRUCT results that do not follow cuegraph's model).
 
@@ -176,8 +178,8 @@ class _Facts:
             parts.append(f"ep. {number}")
         start, end = self.start.get(node), self.end.get(node)
         if start is not None and end is not None:
-            out["start"] = float(start)
-            out["end"] = float(end)
+            out["start_seconds"] = float(start)
+            out["end_seconds"] = float(end)
             parts.append(f"{_clock(float(start))}–{_clock(float(end))}")
         if usage:
             out["usage"] = usage
@@ -202,9 +204,9 @@ def _add_labelled_edge(g: nx.Graph, u: str, v: str, kind: str, role: str, label:
         if role not in roles:
             data["roles"] = ";".join(sorted([*roles, role]))
             data["label"] = ", ".join(sorted({*data["label"].split(", "), label}))
-        data["weight"] += 1
+        data["weight"] += 1.0
     else:
-        g.add_edge(u, v, kind=kind, roles=role, label=label, weight=1)
+        g.add_edge(u, v, kind=kind, roles=role, label=label, weight=1.0)
 
 
 def credits_view(rdf: Graph) -> nx.DiGraph:
@@ -266,7 +268,7 @@ def bipartite_view(rdf: Graph) -> nx.Graph:
         g.nodes[v]["bipartite"] = 1
         names = sorted(set(roles))
         g.add_edge(u, v, kind="composed", roles=";".join(names),
-                   label=", ".join(ROLE_LABELS.get(r, r) for r in names), weight=len(roles))
+                   label=", ".join(ROLE_LABELS.get(r, r) for r in names), weight=float(len(roles)))
     return g
 
 
@@ -288,7 +290,7 @@ def collaboration_view(rdf: Graph) -> nx.Graph:
                 shared[(u, v)].append(title)
     for (u, v), titles in shared.items():
         titles.sort()
-        g.add_edge(u, v, kind="collaboration", weight=len(titles), works="; ".join(titles),
+        g.add_edge(u, v, kind="collaboration", weight=float(len(titles)), works="; ".join(titles),
                    label=f"{len(titles)} shared work{'s' if len(titles) != 1 else ''}")
     return g
 

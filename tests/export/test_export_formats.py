@@ -1,0 +1,223 @@
+"""Export views and file formats on the seed graph: round trips, validity, labels, registry."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+
+from cuegraph.errors import BadInput, BadRequest, NotAcceptable, PersonNotFound, WorkNotFound
+from cuegraph.export import ExportRequest, get_format, negotiate, run_export
+from cuegraph.export.fetch import fetch_graph, find_seed
+from cuegraph.export.formats import (
+    all_formats,
+    format_for_path,
+    write_cytoscape,
+    write_dot,
+    write_gexf,
+    write_graphml,
+    write_nodelink,
+)
+from cuegraph.export.views import build_view, neighbourhood
+from cuegraph.namespaces import sparql_prefixes
+
+KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
+MADOKA = "https://cuegraph.org/id/work/madoka-magica"
+MAGIA = "https://cuegraph.org/id/song/magia"
+VIEW_NAMES = ("credits", "bipartite", "collaboration", "rdf")
+
+
+@pytest.fixture(scope="module")
+def rdf(seed_store):
+    return fetch_graph(seed_store)
+
+
+@pytest.fixture(scope="module")
+def views(rdf):
+    return {name: build_view(name, rdf) for name in VIEW_NAMES}
+
+
+def _typed(data: dict) -> dict:
+    return {k: (v, type(v)) for k, v in data.items()}
+
+
+def test_credit_nodes_collapse_into_role_labelled_edges(views, seed_store):
+    g = views["credits"]
+    # every credit node of the store became (part of) a person -> thing edge
+    rows = seed_store.select(
+        sparql_prefixes() + "SELECT ?a ?t (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cg:Credit ; "
+        "cg:agent ?a ; cg:credits ?t } GROUP BY ?a ?t")
+    assert rows
+    for row in rows:
+        assert g.has_edge(row["a"], row["t"]), row
+        assert g.edges[row["a"], row["t"]]["weight"] == row["n"]
+    assert not any("/credit/" in n for n in g), "credit nodes must be collapsed"
+    assert g.edges[KAJIURA, MADOKA]["label"] == "score composer"
+    magia = g.edges[KAJIURA, MAGIA]
+    assert set(magia["label"].split(", ")) == {"composer", "lyricist", "arranger"}
+    assert g.nodes[KAJIURA]["label"] == "Yuki Kajiura (梶浦由記)"
+    assert g.nodes[KAJIURA]["type"] == "person"
+    assert g.nodes["https://cuegraph.org/id/person/kalafina"]["type"] == "group"
+    assert g.edges[MAGIA, MADOKA]["label"] == "song of"
+    # cues: to their song (usage) and their work (episode)
+    cues = [n for n, d in g.nodes(data=True) if d["type"] == "cue"]
+    n_cues = seed_store.select(
+        sparql_prefixes() + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cg:Cue }")[0]["n"]
+    assert len(cues) == n_cues > 0
+    for cue in cues:
+        assert any(g.edges[cue, w]["kind"] == "cue_work" for w in g.successors(cue))
+
+
+def test_no_unusable_attribute_values(views):
+    for name, g in views.items():
+        for _, data in g.nodes(data=True):
+            assert all(type(v) in (str, int, float) for v in data.values()), (name, data)
+        for _, _, data in g.edges(data=True):
+            assert all(type(v) in (str, int, float) for v in data.values()), (name, data)
+        assert all(type(n) is str for n in g)
+
+
+def test_bipartite_and_collaboration(views, seed_store):
+    bip = views["bipartite"]
+    assert bip.nodes[KAJIURA]["bipartite"] == 0 and bip.nodes[MADOKA]["bipartite"] == 1
+    assert nx.is_bipartite(bip)
+    # a credit on a song counts for its work: Kajiura composed Magia, a Madoka song
+    assert "composer" in bip.edges[KAJIURA, MADOKA]["roles"].split(";")
+    collab = views["collaboration"]
+    assert all(d["type"] in ("person", "group") for _, d in collab.nodes(data=True))
+    kalafina = "https://cuegraph.org/id/person/kalafina"
+    edge = collab.edges[KAJIURA, kalafina]
+    assert edge["weight"] == len(edge["works"].split("; ")) >= 1
+    assert "Puella Magi Madoka Magica" in edge["works"]
+
+
+def test_neighbourhood_depths(views):
+    g = views["credits"]
+    zero = neighbourhood(g, [KAJIURA], 0)
+    assert list(zero) == [KAJIURA]
+    one = neighbourhood(g, [KAJIURA], 1)
+    assert set(one) == {KAJIURA, *g.successors(KAJIURA), *g.predecessors(KAJIURA)}
+    two = neighbourhood(g, [KAJIURA], 2)
+    assert set(one) < set(two) <= set(g)
+    # a work has no node in the collaboration view: its people stand in for it
+    collab = neighbourhood(views["collaboration"], [MADOKA], 0, via=g)
+    assert KAJIURA in collab and MADOKA not in collab
+
+
+@pytest.mark.parametrize("view", VIEW_NAMES)
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_graphml_gexf_round_trip(views, view, fmt):
+    g = views[view]
+    writer, reader = {"graphml": (write_graphml, nx.read_graphml),
+                      "gexf": (write_gexf, nx.read_gexf)}[fmt]
+    back = reader(io.BytesIO(writer(g)))
+    assert back.is_directed() == g.is_directed()
+    assert set(back.nodes) == set(g.nodes)
+    assert set(back.edges) == set(g.edges)
+    for n, data in g.nodes(data=True):
+        got = dict(back.nodes[n])
+        got.pop("viz", None)  # GEXF's drawing hints (colour, size), not data
+        assert _typed(got) == _typed(data), n
+    for u, v, data in g.edges(data=True):
+        got = dict(back.edges[u, v])
+        if fmt == "gexf":
+            got.pop("id", None)  # GEXF's own edge ids
+        assert _typed(got) == _typed(data), (u, v)
+
+
+def test_gexf_is_static_and_graphml_declares_types(views):
+    text = write_gexf(views["credits"]).decode()
+    assert 'mode="static"' in text and "dynamic" not in text
+    root = ET.fromstring(write_graphml(views["credits"]))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    types = {k.get("attr.name"): k.get("attr.type") for k in root.findall("g:key", ns)}
+    assert types["label"] == "string" and types["weight"] == "double"
+    assert types["episode"] in ("int", "long")
+
+
+def test_cytoscape_json_shape(views):
+    doc = json.loads(write_cytoscape(views["credits"]))
+    nodes, edges = doc["elements"]["nodes"], doc["elements"]["edges"]
+    ids = [n["data"]["id"] for n in nodes]
+    assert len(ids) == len(set(ids)) == len(views["credits"])
+    assert all(isinstance(i, str) and i for i in ids)
+    edge_ids = [e["data"]["id"] for e in edges]
+    assert len(set(edge_ids)) == len(edges) == views["credits"].number_of_edges()
+    assert not set(edge_ids) & set(ids)
+    for e in edges:
+        assert e["data"]["source"] in set(ids) and e["data"]["target"] in set(ids)
+        assert isinstance(e["data"]["label"], str)
+
+
+def test_nodelink_uses_links(views):
+    doc = json.loads(write_nodelink(views["collaboration"]))
+    assert "links" in doc and "edges" not in doc
+    back = nx.node_link_graph(doc, edges="links")
+    assert set(back.edges) == set(views["collaboration"].edges)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed")
+@pytest.mark.parametrize("view", VIEW_NAMES)
+def test_dot_accepted_by_graphviz(views, view):
+    source = write_dot(views[view], title='a "quoted" title \\ with backslash')
+    text = source.decode()
+    assert "https://" not in "".join(line.split("[", 1)[0] for line in text.splitlines())
+    done = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    ET.fromstring(done.stdout)
+
+
+def test_format_registry_names_and_media_types_resolve_alike():
+    for fmt in all_formats():
+        assert get_format(fmt.name) is get_format(fmt.media_type) is fmt
+        assert negotiate(fmt.media_type) is fmt
+    assert negotiate(None).name == "cytoscape"
+    assert negotiate("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8").name == "html"
+    assert negotiate("image/png;q=0.5, image/svg+xml").name == "svg"
+    assert format_for_path("kajiura.gexf").name == "gexf"
+    with pytest.raises(BadInput, match="unknown format 'xlsx'"):
+        get_format("xlsx")
+    with pytest.raises(NotAcceptable):
+        negotiate("application/pdf")
+
+
+def test_find_seed_by_id_iri_name_native_alias(seed_store, minter):
+    for text in ("yuki-kajiura", KAJIURA, "Yuki Kajiura", "梶浦由記", "kajiura yuki"):
+        assert find_seed(seed_store, minter, "composer", text) == KAJIURA
+    for text in ("madoka-magica", "Puella Magi Madoka Magica", "魔法少女まどか☆マギカ"):
+        assert find_seed(seed_store, minter, "work", text) == MADOKA
+    with pytest.raises(PersonNotFound, match="no person matches 'Nobody Here'"):
+        find_seed(seed_store, minter, "composer", "Nobody Here")
+    with pytest.raises(WorkNotFound):
+        find_seed(seed_store, minter, "work", "yuki-kajiura")
+
+
+def test_run_export_checks(seed_store, minter):
+    for req, message in [
+        (ExportRequest(format="pdf"), "unknown format"),
+        (ExportRequest(view="circles"), "unknown view"),
+        (ExportRequest(composer="yuki-kajiura", depth=-1), "depth must be between 0 and 5"),
+        (ExportRequest(composer="yuki-kajiura", depth=6), "depth must be between 0 and 5"),
+        (ExportRequest(depth=1), "depth needs a composer or a work"),
+        (ExportRequest(sparql="SELECT * WHERE { ?s ?p ?o }"), "must be a CONSTRUCT query"),
+        (ExportRequest(max_nodes=0), "max_nodes must be"),
+    ]:
+        with pytest.raises(BadRequest, match=message) as info:
+            run_export(seed_store, minter, req)
+        assert info.value.status == 400
+
+
+def test_construct_slice(seed_store, minter):
+    query = ("CONSTRUCT { ?c cg:agent ?p ; cg:role ?r ; cg:credits ?w . ?p a cg:Agent ; "
+             "schema:name ?n } WHERE { ?c cg:agent ?p ; cg:role ?r ; cg:credits ?w . "
+             "?w a cg:Work . ?p schema:name ?n }")
+    result = run_export(seed_store, minter, ExportRequest(format="cytoscape", sparql=query))
+    doc = json.loads(result.body)
+    labels = {e["data"]["label"] for e in doc["elements"]["edges"]}
+    assert "score composer" in labels
+    assert result.edges == len(doc["elements"]["edges"]) > 0
