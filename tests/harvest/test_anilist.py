@@ -1,0 +1,263 @@
+"""AniList harvester against a local GraphQL stand-in serving AniList-shaped fixtures."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from conftest import BASE, FIXTURES, free_port
+from cuegraph.errors import BadInput, PersonNotFound, UpstreamError
+from cuegraph.graph.iris import Minter
+from cuegraph.harvest import anilist
+from cuegraph.harvest.base import write_harvest
+from cuegraph.harvest.http import HttpClient, RateLimiter
+from cuegraph.namespaces import sparql_prefixes
+from cuegraph.roles import ROLES
+from cuegraph.store import open_store
+
+FIX = FIXTURES / "anilist"
+STAFF_PAGES = [json.loads((FIX / f"staff-hiromi-mizutani-page{i}.json").read_text("utf-8"))
+               for i in (1, 2, 3)]
+MEDIA_PAGES = [json.loads((FIX / f"media-anohana-page{i}.json").read_text("utf-8"))
+               for i in (1, 2)]
+R = {name: str(iri) for name, iri in ROLES.items()}
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = HTTPServer(host="127.0.0.1", port=free_port())
+    srv.start()
+    yield srv
+    srv.clear()
+    if srv.is_running():
+        srv.stop()
+
+
+@pytest.fixture
+def api(server):
+    """The stand-in's URL; handlers are cleared after each test."""
+    server.clear()
+    yield server.url_for("/").rstrip("/")
+    server.clear()
+
+
+def serve_pages(server: HTTPServer, pages: list[dict], seen: list[dict]) -> None:
+    """Answer GraphQL POSTs with ``pages[variables.page - 1]``, recording the variables."""
+
+    def handler(request: Request) -> Response:
+        body = request.get_json()
+        seen.append(body["variables"])
+        page = pages[body["variables"]["page"] - 1]
+        return Response(json.dumps(page), content_type="application/json")
+
+    server.expect_request("/", method="POST").respond_with_handler(handler)
+
+
+class FakeClock:
+    """A clock that only moves when slept on (rate limiting without real waiting)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+def client(clock: FakeClock | None = None) -> HttpClient:
+    clock = clock or FakeClock()
+    return HttpClient(cache_dir=None, retries=0,
+                      limiter=RateLimiter(clock=clock, sleep=clock.sleep))
+
+
+def credits(store) -> set[tuple[str, str, str, str]]:
+    rows = store.select(sparql_prefixes() + """
+        SELECT ?who ?role ?what ?text WHERE {
+          ?c a cg:Credit ; cg:agent/schema:name ?who ; cg:role ?role ;
+             cg:credits/schema:name ?what ; cg:roleText ?text }""")
+    return {(r["who"], r["role"], r["what"], r["text"]) for r in rows}
+
+
+def test_staff_harvest_follows_pages_and_writes_music_credits(server, api):
+    seen: list[dict] = []
+    serve_pages(server, STAFF_PAGES, seen)
+    http = client()
+    harvest = anilist.harvest_staff(http, api, "Hiromi Mizutani")
+    assert harvest.key == "staff-hiromi-mizutani" and harvest.source == "anilist"
+    assert harvest.license == "anilist-terms"
+    # first page searched by name, later pages by the id AniList returned
+    assert [v["page"] for v in seen] == [1, 2, 3]
+    assert seen[0]["search"] == "Hiromi Mizutani" and "id" not in seen[0]
+    assert seen[1]["id"] == seen[2]["id"] == 9100001 and "search" not in seen[1]
+
+    store = open_store("memory:")
+    summary = write_harvest(store, Minter(BASE), harvest, http)
+    assert summary.graph == BASE + "graph/anilist/staff-hiromi-mizutani"
+    m = "Hiromi Mizutani"
+    assert credits(store) == {
+        (m, R["score_composer"], "Jigoku Shoujo", "Music"),
+        (m, R["score_composer"], "Jigoku Shoujo Futakomori", "Music"),
+        (m, R["score_composer"], "Non Non Biyori", "Music"),
+        (m, R["score_composer"], "Tanaka-kun wa Itsumo Kedaruge", "Music"),
+        (m, R["composer"], "Jigoku Shoujo: Yoi no Togi", "Theme Song Composition (ED)"),
+        (m, R["arranger"], "Jigoku Shoujo: Yoi no Togi", "Theme Song Arrangement (ED)"),
+    }
+    person = store.select(sparql_prefixes() + """
+        SELECT ?native ?id ?same ?src WHERE {
+          ?p schema:name "Hiromi Mizutani" ; cg:nativeName ?native ; cg:anilist ?id ;
+             schema:sameAs ?same ; prov:wasDerivedFrom ?src }""")
+    assert person == [{"native": "水谷広実", "id": "9100001",
+                       "same": "https://anilist.co/staff/9100001",
+                       "src": "https://anilist.co/staff/9100001"}]
+    work = store.select(sparql_prefixes() + """
+        SELECT ?year ?eps WHERE { ?w schema:name "Non Non Biyori" ; a cg:Series ;
+          schema:datePublished ?year ; schema:numberOfEpisodes ?eps }""")
+    assert [(str(r["year"]), int(r["eps"])) for r in work] == [("2013", 12)]
+    licence = store.select(sparql_prefixes() + f"""
+        SELECT ?l WHERE {{ <{summary.graph}> dcterms:license ?l }}""")
+    assert [r["l"] for r in licence] == ["https://anilist.co/terms"]
+
+
+def test_media_harvest_keeps_music_staff_and_strips_qualifiers(server, api):
+    seen: list[dict] = []
+    serve_pages(server, MEDIA_PAGES, seen)
+    harvest = anilist.harvest_media(client(), api, 9200101)
+    assert harvest.key == "media-9200101"
+    assert [v["page"] for v in seen] == [1, 2] and all(v["id"] == 9200101 for v in seen)
+    store = open_store("memory:")
+    write_harvest(store, Minter(BASE), harvest)
+    work = "Ano Hi Mita Hana no Namae wo Bokutachi wa Mada Shiranai."
+    got = credits(store)
+    assert got == {
+        ("REMEDIOS", R["score_composer"], work, "Music"),
+        ("Galileo Galilei", R["performer"], work, "Theme Song Performance (OP)"),
+        ("Yuuki Ozaki", R["composer"], work, "Theme Song Composition (OP)"),
+        ("Yuuki Ozaki", R["lyricist"], work, "Theme Song Lyrics (OP)"),
+        ("Norihiko Machida", R["composer"], work, "Theme Song Composition (ED)"),
+        ("Norihiko Machida", R["lyricist"], work, "Theme Song Lyrics (ED)"),
+        ("Ai Kayano", R["performer"], work, "Theme Song Performance (ED)"),
+        ("Haruka Tomatsu", R["performer"], work, "Theme Song Performance (ED)"),
+        ("Saori Hayami", R["performer"], work, "Theme Song Performance (ED)"),
+    }
+    # the director is not a music credit and is not harvested at all
+    assert not store.ask(sparql_prefixes() + 'ASK { ?p schema:name "Tatsuyuki Nagai" }')
+    # score composer shortcut on the work
+    assert store.ask(sparql_prefixes() + f"""
+        ASK {{ ?w schema:name "{work}" ; schema:musicBy/schema:name "REMEDIOS" }}""")
+
+
+def test_pages_are_capped(server, api):
+    seen: list[dict] = []
+    serve_pages(server, STAFF_PAGES, seen)
+    harvest = anilist.harvest_staff(client(), api, "Hiromi Mizutani", max_pages=2)
+    assert [v["page"] for v in seen] == [1, 2]
+    assert "first 2 pages" in harvest.label
+    titles = {r.title for r in harvest.records if type(r).__name__ == "Work"}
+    assert "Jigoku Shoujo: Yoi no Togi" not in titles and "Non Non Biyori" in titles
+
+
+def test_unknown_music_role_is_kept_as_contributor_with_its_text(server, api):
+    pages = copy.deepcopy(STAFF_PAGES)
+    pages[2]["data"]["Staff"]["staffMedia"]["edges"][1]["staffRole"] = "Theme Song Guitar (ED)"
+    serve_pages(server, pages, [])
+    store = open_store("memory:")
+    write_harvest(store, Minter(BASE), anilist.harvest_staff(client(), api, "Hiromi Mizutani"))
+    assert ("Hiromi Mizutani", R["contributor"], "Jigoku Shoujo: Yoi no Togi",
+            "Theme Song Guitar (ED)") in credits(store)
+
+
+@pytest.mark.parametrize("name", ["", "   ", "ab", "*", "Mizu*", "%", "Hiromi?"])
+def test_open_ended_staff_searches_are_refused_before_any_request(server, api, name):
+    seen: list[dict] = []
+    serve_pages(server, STAFF_PAGES, seen)
+    with pytest.raises(BadInput, match="anilist"):
+        anilist.harvest_staff(client(), api, name)
+    assert seen == [] and len(server.log) == 0
+
+
+@pytest.mark.parametrize("media_id", [0, -5, "abc", None, True])
+def test_bad_media_ids_are_refused(api, media_id):
+    with pytest.raises(BadInput, match="positive integer"):
+        anilist.harvest_media(client(), api, media_id)
+
+
+def test_native_and_reordered_names_are_accepted_but_a_different_person_is_not(server, api):
+    serve_pages(server, STAFF_PAGES, [])
+    assert anilist.harvest_staff(client(), api, "水谷広実").key == "staff-hiromi-mizutani"
+    assert anilist.harvest_staff(client(), api, "Mizutani Hiromi").key == "staff-hiromi-mizutani"
+    with pytest.raises(PersonNotFound, match="closest match is 'Hiromi Mizutani'"):
+        anilist.harvest_staff(client(), api, "Yuki Kajiura")
+
+
+def test_not_found_is_a_clear_error(server, api):
+    server.expect_request("/", method="POST").respond_with_data(
+        (FIX / "not-found.json").read_bytes(), status=404, content_type="application/json")
+    with pytest.raises(PersonNotFound, match="not found"):
+        anilist.harvest_staff(client(), api, "Nobody Atall")
+
+
+BAD_BODIES = {
+    "html": (b"<!DOCTYPE html><html><body>Bad gateway</body></html>", "text/html"),
+    "truncated": (json.dumps(STAFF_PAGES[0]).encode()[:300], "application/json"),
+    "wrong shape": (b'{"data": {"Staff": {"id": 1, "name": {"full": "Hiromi Mizutani"}, '
+                    b'"staffMedia": {"edges": "none"}}}}', "application/json"),
+    "graphql error": ((FIX / "too-many-requests.json").read_bytes(), "application/json"),
+    "not an object": (b'[1, 2, 3]', "application/json"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_BODIES))
+def test_malformed_responses_fail_with_upstream_error_and_write_nothing(server, api, kind):
+    body, ctype = BAD_BODIES[kind]
+    server.expect_request("/", method="POST").respond_with_data(body, content_type=ctype)
+    store = open_store("memory:")
+    with pytest.raises(UpstreamError):
+        write_harvest(store, Minter(BASE), anilist.harvest_staff(client(), api, "Hiromi Mizutani"))
+    assert store.triple_count() == 0 and store.graphs() == []
+
+
+def test_a_bad_later_page_fails_the_whole_harvest(server, api):
+    def handler(request: Request) -> Response:
+        if request.get_json()["variables"]["page"] == 1:
+            return Response(json.dumps(STAFF_PAGES[0]), content_type="application/json")
+        return Response("<html>oops</html>", content_type="text/html")
+
+    server.expect_request("/", method="POST").respond_with_handler(handler)
+    store = open_store("memory:")
+    with pytest.raises(UpstreamError, match="HTML"):
+        write_harvest(store, Minter(BASE), anilist.harvest_staff(client(), api, "Hiromi Mizutani"))
+    assert store.triple_count() == 0
+
+
+def test_requests_are_spaced_by_min_interval(server, api):
+    serve_pages(server, STAFF_PAGES, [])
+    clock = FakeClock()
+    http = client(clock)
+    anilist.harvest_staff(http, api, "Hiromi Mizutani")
+    host = api.split("://", 1)[1]
+    assert http.intervals[host] == anilist.MIN_INTERVAL == 2.0
+    assert http.requests_made == 3
+    # the first request goes at once, each later one waits the full interval
+    assert clock.waits == [pytest.approx(2.0), pytest.approx(2.0)]
+
+
+@pytest.mark.parametrize("text, role, qualifier", [
+    ("Theme Song Performance (OP)", "performer", "OP"),
+    ("Theme Song Composition (ED1)", "composer", "ED1"),
+    ("Theme Song Arrangement (OP2, ED2)", "arranger", "OP2, ED2"),
+    ("Theme Song Performance (English; OP2)", "performer", "English; OP2"),
+    ("Insert Song Lyrics (ep 5) (TV)", "lyricist", "ep 5; TV"),
+    ("Music", "score_composer", None),
+    ("Series Composition", "contributor", None),
+])
+def test_role_strings(text, role, qualifier):
+    assert anilist.role_of(text) == (role, qualifier)
+    assert anilist.is_music_role(text) == (text != "Series Composition")
