@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from cuegraph import __version__
 from cuegraph.api.errors import install_error_handlers
-from cuegraph.api.routes import exports, health, sparql
+from cuegraph.api.routes import composers, exports, health, pages, scene, sparql, stats, works
 from cuegraph.config import Settings
 from cuegraph.store import Store
 
@@ -47,5 +47,8 @@ def create_app(store: Store, settings: Settings | None = None, *,
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    for router in (scene.router, composers.router, works.router, stats.router,
+                   pages.router):
+        app.include_router(router)
     app.include_router(exports.router)
     return app

@@ -1,0 +1,195 @@
+"""Composer (person or group) search and profiles."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from cuegraph.api.data.index import (
+    ROLE_ORDER,
+    Ids,
+    agent_index,
+    find_agent,
+    role_label,
+    same_as_cluster,
+    search_agents,
+    terms,
+    usage_name,
+    work_index,
+)
+from cuegraph.api.data.text import fold
+from cuegraph.namespaces import CG_NS
+from cuegraph.queries import load_query, render
+from cuegraph.store import Store
+from cuegraph.timecode import format_timecode
+
+__all__ = ["search_composers", "composer_profile", "graph_view_url"]
+
+_ID_SCHEMES = {CG_NS + s: s for s in ("wikidata", "musicbrainz", "anilist", "anidb", "mal",
+                                      "vgmdb", "animethemes")}
+_SAME_AS = "https://schema.org/sameAs"
+_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+#: credits whose role text says so are not music collaborations
+_NOT_MUSIC = re.compile(r"direct", re.I)
+
+
+def graph_view_url(kind: str, key: str) -> str:
+    """The HTML graph view (the export service) of a composer or work."""
+    from urllib.parse import quote
+
+    return f"/export?format=html&{kind}={quote(key, safe='')}"
+
+
+def _role_counts(store: Store) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for r in store.select(load_query("composer_roles")):
+        out.setdefault(r["agent"], {})[role_label(r["role"])] = int(r["credits"])
+    return out
+
+
+def search_composers(store: Store, base_iri: str, q: str | None = None) -> dict:
+    """People and groups matching ``q`` (every one when ``q`` is empty), best first."""
+    ids = Ids(base_iri)
+    agents = agent_index(store, ids)
+    if q and q.strip():
+        hits = [a for _, a in search_agents(agents, q)]
+    else:
+        hits = sorted(agents.values(), key=lambda a: fold(a.name))
+    roles = _role_counts(store)
+    data = [{**a.brief(), "roles": roles.get(a.iri, {}),
+             "credits": sum(roles.get(a.iri, {}).values())} for a in hits]
+    return {"data": data, "count": len(data), "q": q}
+
+
+def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
+    """Everything known about one person or group (and any agent owl:sameAs it).
+
+    Raises:
+        PersonNotFound: with close matches.
+    """
+    ids = Ids(base_iri)
+    agent = find_agent(store, ids, ref)
+    agents = agent_index(store, ids)
+    cluster = same_as_cluster(store, agent.iri)
+    values = terms(cluster)
+    identifiers: dict[str, list[str]] = {}
+    links, sources = [], []
+    for r in store.select(render("composer_details", agents=values)):
+        if r["p"] in _ID_SCHEMES:
+            identifiers.setdefault(_ID_SCHEMES[r["p"]], []).append(str(r["value"]))
+        elif r["p"] == _SAME_AS:
+            links.append(r["value"])
+        elif r["p"] == _DERIVED:
+            sources.append(r["value"])
+    works = work_index(store, ids)
+    by_work: dict[str, dict] = {}
+    songs: dict[str, dict] = {}
+    by_role: dict[str, list[dict]] = {}
+    seen_credits = set()
+    for r in store.select(render("composer_credits", agents=values)):
+        if r["credit"] in seen_credits:
+            continue
+        seen_credits.add(r["credit"])
+        role = role_label(r["role"])
+        target = r["target"]
+        work_iri = target if r.get("isWork") else (r.get("songWork") or r.get("recWork"))
+        kind = "work" if r.get("isWork") else "song" if r.get("isSong") else "recording"
+        by_role.setdefault(role, []).append({
+            "kind": kind, "id": ids.short(target, kind), "iri": target,
+            "title": r.get("targetTitle"), "role_text": r.get("roleText"),
+            "work": _work_brief(works, ids, work_iri)})
+        if work_iri:
+            w = by_work.setdefault(work_iri, {**_work_brief(works, ids, work_iri),
+                                              "roles": [], "songs": []})
+            if role not in w["roles"]:
+                w["roles"].append(role)
+            if kind != "work" and r.get("targetTitle") and r["targetTitle"] not in w["songs"]:
+                w["songs"].append(r["targetTitle"])
+        if kind != "work":
+            s = songs.setdefault(target, {"id": ids.short(target, kind), "iri": target,
+                                          "kind": kind, "title": r.get("targetTitle"),
+                                          "native_title": r.get("targetNative"),
+                                          "work": _work_brief(works, ids, work_iri),
+                                          "roles": [], "cues": []})
+            if role not in s["roles"]:
+                s["roles"].append(role)
+    cues = _cues(store, ids, works, values, songs)
+    collaborators = _collaborators(store, ids, agents, values, cluster)
+    for w in by_work.values():
+        w["roles"].sort(key=_role_key)
+    work_list = sorted(by_work.values(), key=lambda w: (w["year"] or "9999", w["title"]))
+    return {
+        **agent.brief(),
+        "identity": [ids.short(a, "person") for a in cluster],
+        "identifiers": identifiers,
+        "same_as": sorted(set(links)),
+        "sources": sorted(set(sources)),
+        "counts": {"credits": len(seen_credits), "works": len(work_list),
+                   "songs": len(songs), "cues": len(cues),
+                   "collaborators": len(collaborators)},
+        "roles": {role: len(items) for role, items in
+                  sorted(by_role.items(), key=lambda kv: _role_key(kv[0]))},
+        "works": work_list,
+        "songs": sorted(songs.values(), key=lambda s: ((s["work"] or {}).get("year") or "9999",
+                                                       s["title"] or "")),
+        "cues": cues,
+        "collaborators": collaborators,
+        "links": {"graph_view": graph_view_url("composer", agent.id),
+                  "json": f"/composers/{agent.id}"},
+    }
+
+
+def _role_key(role: str) -> int:
+    return ROLE_ORDER.index(role) if role in ROLE_ORDER else 99
+
+
+def _work_brief(works: dict, ids: Ids, work_iri: str | None) -> dict | None:
+    if not work_iri:
+        return None
+    w = works.get(work_iri)
+    if w is None:
+        return {"id": ids.short(work_iri, "work"), "iri": work_iri, "title": None,
+                "native_title": None, "year": None}
+    return {"id": w.id, "iri": w.iri, "title": w.title, "native_title": w.native_title,
+            "year": w.year}
+
+
+def _cues(store: Store, ids: Ids, works: dict, values: str, songs: dict) -> list[dict]:
+    out, seen = [], set()
+    for r in store.select(render("composer_cues", agents=values)):
+        if r["cue"] in seen:
+            continue
+        seen.add(r["cue"])
+        cue = {"cue": r["cue"], "title": r.get("name"), "usage": usage_name(r["usage"]),
+               "work": _work_brief(works, ids, r["work"]), "episode": r["episode"],
+               "start": r.get("start"), "end": r.get("end"),
+               "start_tc": None if r.get("start") is None else format_timecode(r["start"]),
+               "end_tc": None if r.get("end") is None else format_timecode(r["end"])}
+        out.append(cue)
+        if r["target"] in songs:
+            songs[r["target"]]["cues"].append({k: cue[k] for k in ("episode", "usage")}
+                                              | {"work": (cue["work"] or {}).get("id")})
+    for s in songs.values():
+        s["cues"].sort(key=lambda c: (c["work"] or "", c["episode"]))
+    return sorted(out, key=lambda c: ((c["work"] or {}).get("title") or "", c["episode"],
+                                      c["start"] or 0))
+
+
+def _collaborators(store: Store, ids: Ids, agents: dict, values: str,
+                   cluster: list[str]) -> list[dict]:
+    shared: dict[str, set[str]] = {}
+    roles: dict[str, Counter] = {}
+    for r in store.select(render("composer_collaborators", agents=values)):
+        if r["other"] in cluster or _NOT_MUSIC.search(r.get("roleText") or ""):
+            continue
+        shared.setdefault(r["other"], set()).add(r["target"])
+        roles.setdefault(r["other"], Counter())[role_label(r["role"])] += 1
+    out = []
+    for other, targets in shared.items():
+        a = agents.get(other)
+        out.append({"id": ids.short(other, "person"), "iri": other,
+                    "name": a.name if a else ids.short(other, "person"),
+                    "native_name": a.native_name if a else None,
+                    "shared": len(targets),
+                    "roles": [r for r, _ in roles[other].most_common()]})
+    return sorted(out, key=lambda c: (-c["shared"], fold(c["name"])))

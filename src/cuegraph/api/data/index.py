@@ -1,0 +1,205 @@
+"""Ids and lookups: works and agents by id, IRI, title or name (with close matches)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
+
+from cuegraph.api.data.text import close_matches, fold, match_score
+from cuegraph.errors import PersonNotFound, WorkNotFound
+from cuegraph.namespaces import CG_NS
+from cuegraph.queries import iri, load_query, render
+from cuegraph.roles import ROLE_LABELS, role_name
+from cuegraph.store import Store
+
+__all__ = ["Ids", "WorkEntry", "AgentEntry", "work_index", "agent_index", "find_work",
+           "find_agent", "terms", "role_label", "usage_name", "ROLE_ORDER"]
+
+#: the order roles are listed in
+ROLE_ORDER = list(ROLE_LABELS)
+_TYPES = {CG_NS + "Series": "series", CG_NS + "Film": "film", CG_NS + "OVA": "ova",
+          CG_NS + "Game": "game"}
+
+
+class Ids:
+    """Short ids from IRIs and back, under one base IRI (``{base}work/<id>``)."""
+
+    def __init__(self, base: str):
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+
+    def short(self, value: str, kind: str) -> str:
+        """The id of an IRI minted under the base (else the IRI itself)."""
+        prefix = f"{self.base}{kind}/"
+        if value.startswith(prefix) and "/" not in value[len(prefix):]:
+            return unquote(value[len(prefix):])
+        return value
+
+    def full(self, value: str, kind: str) -> str:
+        """The IRI of an id (an IRI stays as it is)."""
+        if "://" in value:
+            return value
+        return f"{self.base}{kind}/{quote(value, safe='-._~')}"
+
+
+@dataclass
+class WorkEntry:
+    """A work as the index knows it."""
+
+    iri: str
+    id: str
+    title: str
+    native_title: str | None = None
+    episodes: int | None = None
+    year: str | None = None
+    type: str | None = None
+
+    def brief(self) -> dict:
+        return {"id": self.id, "iri": self.iri, "title": self.title,
+                "native_title": self.native_title, "type": self.type, "year": self.year,
+                "episodes": self.episodes}
+
+
+@dataclass
+class AgentEntry:
+    """A person or group as the index knows it."""
+
+    iri: str
+    id: str
+    name: str
+    native_name: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    kind: str | None = None
+
+    def names(self) -> list[str]:
+        return [self.name, self.native_name or "", *self.aliases, self.id.replace("-", " ")]
+
+    def brief(self) -> dict:
+        return {"id": self.id, "iri": self.iri, "name": self.name,
+                "native_name": self.native_name, "aliases": self.aliases, "kind": self.kind}
+
+
+def terms(iris) -> str:
+    """IRIs as a space separated list of SPARQL terms (for ``VALUES``)."""
+    return " ".join(iri(i) for i in dict.fromkeys(iris)) or "<urn:cuegraph:none>"
+
+
+def role_label(role_iri: str) -> str:
+    """A role IRI's cuegraph name (``score_composer``, ``composer`` ...)."""
+    return role_name(role_iri)
+
+
+def usage_name(usage_iri: str) -> str:
+    """``https://cuegraph.org/ns#Ending`` -> ``ending``."""
+    return usage_iri.rsplit("#", 1)[-1].lower()
+
+
+def work_index(store: Store, ids: Ids) -> dict[str, WorkEntry]:
+    """Every work, keyed by IRI."""
+    out: dict[str, WorkEntry] = {}
+    for r in store.select(load_query("work_index")):
+        w = out.get(r["work"])
+        if w is None:
+            w = out[r["work"]] = WorkEntry(r["work"], ids.short(r["work"], "work"), r["title"])
+        w.native_title = w.native_title or r.get("native")
+        w.episodes = w.episodes or r.get("episodes")
+        w.year = w.year or (str(r["year"])[:4] if r.get("year") else None)
+        w.type = w.type or _TYPES.get(r.get("type") or "")
+    return out
+
+
+def agent_index(store: Store, ids: Ids) -> dict[str, AgentEntry]:
+    """Every person or group, keyed by IRI."""
+    out: dict[str, AgentEntry] = {}
+    for r in store.select(load_query("composer_index")):
+        a = out.get(r["agent"])
+        if a is None:
+            a = out[r["agent"]] = AgentEntry(r["agent"], ids.short(r["agent"], "person"),
+                                             r["name"])
+        a.native_name = a.native_name or r.get("native")
+        a.kind = a.kind or r.get("kind")
+        if r.get("alias") and r["alias"] not in a.aliases:
+            a.aliases.append(r["alias"])
+    return out
+
+
+def _find(ref: str, entries: dict, kind: str, ids: Ids, names) -> object | None:
+    ref = (ref or "").strip()
+    if not ref:
+        return None
+    as_iri = ids.full(ref, kind)
+    if as_iri in entries:
+        return entries[as_iri]
+    folded = fold(ref)
+    for entry in entries.values():
+        if any(fold(n) == folded for n in names(entry) if n):
+            return entry
+    return None
+
+
+def find_work(store: Store, ids: Ids, ref: str) -> WorkEntry:
+    """A work by id, IRI or title (native title too; case and width ignored).
+
+    Raises:
+        WorkNotFound: with close matches in the detail.
+    """
+    works = work_index(store, ids)
+    hit = _find(ref, works, "work", ids,
+                lambda w: [w.id, w.title, w.native_title or ""])
+    if hit is None:
+        pairs = [(w.iri, t) for w in works.values()
+                 for t in (w.id, w.title, w.native_title) if t]
+        close = [works[k].brief() for k in close_matches(ref, pairs)]
+        raise WorkNotFound(f"no work {ref!r}",
+                           {"work": ref, "close_matches": close})
+    return hit
+
+
+def find_agent(store: Store, ids: Ids, ref: str) -> AgentEntry:
+    """A person or group by id, IRI or exact name (native name and aliases too).
+
+    Raises:
+        PersonNotFound: with close matches in the detail.
+    """
+    agents = agent_index(store, ids)
+    hit = _find(ref, agents, "person", ids, lambda a: [a.id, *a.names()])
+    if hit is None:
+        pairs = [(a.iri, n) for a in agents.values() for n in a.names() if n]
+        close = [agents[k].brief() for k in close_matches(ref, pairs)]
+        raise PersonNotFound(f"no person or group {ref!r}",
+                             {"composer": ref, "close_matches": close})
+    return hit
+
+
+def search_agents(agents: dict[str, AgentEntry], q: str) -> list[tuple[int, AgentEntry]]:
+    """Agents matching ``q`` with their scores, best first."""
+    scored = [(match_score(q, a.names()), a) for a in agents.values()]
+    return sorted([s for s in scored if s[0]], key=lambda s: (-s[0], fold(s[1].name)))
+
+
+def same_as_cluster(store: Store, start: str) -> list[str]:
+    """``start`` and every agent linked to it by owl:sameAs (either direction, transitively)."""
+    links: dict[str, set[str]] = {}
+    for r in store.select(load_query("composer_same_as")):
+        links.setdefault(r["a"], set()).add(r["b"])
+        links.setdefault(r["b"], set()).add(r["a"])
+    seen, todo = [start], [start]
+    while todo:
+        for other in sorted(links.get(todo.pop(), ())):
+            if other not in seen:
+                seen.append(other)
+                todo.append(other)
+    return seen
+
+
+def sources_of(store: Store, nodes) -> dict[str, list[str]]:
+    """prov:wasDerivedFrom sources of nodes, keyed by node."""
+    out: dict[str, list[str]] = {}
+    nodes = list(dict.fromkeys(nodes))
+    if not nodes:
+        return out
+    for r in store.select(render("scene_sources", nodes=terms(nodes))):
+        out.setdefault(r["node"], []).append(r["source"])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+__all__ += ["search_agents", "same_as_cluster", "sources_of"]

@@ -1,0 +1,29 @@
+"""GET /works (search) and /works/{id} (the work's music credits)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from cuegraph.api.data import search_works, work_profile
+from cuegraph.api.data.models import Listing, Profile
+from cuegraph.api.deps import SettingsDep, StoreDep
+
+router = APIRouter(prefix="/works", tags=["works"])
+
+
+@router.get("", response_model=Listing)
+async def list_works(
+    store: StoreDep, settings: SettingsDep,
+    q: Annotated[str | None, Query(description="Title (native too) or id.")] = None,
+) -> dict:
+    """Search works by title, native title or id (all when `q` is empty)."""
+    return await run_in_threadpool(search_works, store, settings.base_iri, q)
+
+
+@router.get("/{work_id}", response_model=Profile)
+async def get_work(work_id: str, store: StoreDep, settings: SettingsDep) -> dict:
+    """A work's music: score composers, songs with roles and episodes, cues by episode."""
+    return await run_in_threadpool(work_profile, store, settings.base_iri, work_id)

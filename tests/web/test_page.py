@@ -1,0 +1,164 @@
+"""The web page in real headless Chromium (Debian's /usr/bin/chromium via Playwright).
+
+The app is served for real by uvicorn on a free port; every request the page makes is
+recorded and must stay on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import free_port, make_store, wait_http
+from cuegraph.api import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app over the seed data, served by uvicorn in a background thread."""
+    uvicorn = pytest.importorskip("uvicorn")
+    port = free_port()
+    config = uvicorn.Config(create_app(make_store()), host="127.0.0.1", port=port,
+                            log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    wait_http(base + "/health")
+    yield base
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page recording console errors and every request's host."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.requests = []
+    pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    yield pg
+    context.close()
+
+
+def _outside(urls: list[str]) -> list[str]:
+    return [u for u in urls if urlparse(u).scheme in ("http", "https", "ws", "wss")
+            and urlparse(u).hostname != "127.0.0.1"]
+
+
+def test_page_loads_without_errors_or_remote_requests(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector("#search-composers li")
+    assert page.title().startswith("cuegraph")
+    assert "Yuki Kajiura" in page.inner_text("#search-composers")
+    assert page.console_errors == []
+    assert any(u.startswith(server + "/static/vendor/yasgui/") for u in page.requests)
+    assert _outside(page.requests) == []
+
+
+def test_search_finds_composer_by_native_name(page, server):
+    page.goto(server + "/")
+    page.fill("#search-q", "梶浦")
+    page.click("#search-form button")
+    page.wait_for_function(
+        "document.querySelector('#search-composers').innerText.includes('Yuki Kajiura')"
+        " && !document.querySelector('#search-composers').innerText.includes('Kalafina')")
+    assert page.console_errors == []
+
+
+def test_scene_lookup_shows_secret_base_card(page, server):
+    page.goto(server + "/#/scene")
+    page.fill("#scene-work", "anohana")
+    page.fill("#scene-episode", "5")
+    page.fill("#scene-t", "21:30")
+    page.click("#scene-submit")
+    answer = page.wait_for_selector(".answer")
+    assert answer.get_attribute("data-precision") == "cue"
+    assert answer.get_attribute("data-status") == "music"
+    card = page.wait_for_selector(".level-cue .card.cue")
+    text = card.inner_text()
+    assert "secret base" in text
+    composer = card.query_selector("li[data-role=composer]").inner_text()
+    assert "Norihiko Machida" in composer
+    singers = card.query_selector("li[data-role=singer]").inner_text()
+    for name in ("Ai Kayano", "Haruka Tomatsu", "Saori Hayami"):
+        assert name in singers
+    assert card.query_selector(".sources a") is not None
+    assert page.console_errors == []
+    assert _outside(page.requests) == []
+
+
+def test_scene_lookup_without_data_says_so(page, server):
+    page.goto(server + "/#/scene?work=anohana&episode=5&t=10:00")
+    answer = page.wait_for_selector(".answer")
+    assert answer.get_attribute("data-status") == "no_data"
+    assert answer.get_attribute("data-precision") == "work"
+    assert "no data" in page.inner_text(".level-cue").lower()
+    assert "REMEDIOS" in page.inner_text(".level-work")
+
+
+def test_scene_lookup_unknown_work_shows_error_with_suggestions(page, server):
+    page.goto(server + "/#/scene?work=madoka&episode=4&t=10")
+    box = page.wait_for_selector("#scene-result .error")
+    assert "no work" in box.inner_text()
+    assert "Puella Magi Madoka Magica" in box.inner_text()
+
+
+def test_sparql_editor_runs_a_query_and_shows_rows(page, server):
+    page.goto(server + "/#/sparql")
+    page.wait_for_selector("#sparql-examples button")
+    page.click("button[data-example='Composers of a work']")
+    page.wait_for_selector(".yasr table tbody tr td")
+    rows = page.query_selector_all(".yasr table tbody tr")
+    assert len(rows) > 1
+    assert "Yuki Kajiura" in page.inner_text(".yasr table")
+    assert page.console_errors == []
+    assert _outside(page.requests) == []
+
+
+def test_composer_page_lists_works_and_links_graph_view(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector("#search-composers a")
+    page.click("#search-composers a:text('Yuki Kajiura')")
+    page.wait_for_selector("#composer-page h1")
+    assert page.inner_text("#composer-page h1") == "Yuki Kajiura"
+    text = page.inner_text("#composer-page")
+    assert "Puella Magi Madoka Magica" in text and "Kara no Kyoukai" in text
+    assert "Kalafina" in text  # a collaborator
+    link = page.get_attribute("#composer-page a.graph-link", "href")
+    assert link == "/export?format=html&composer=yuki-kajiura"
+    assert page.console_errors == []
+
+
+def test_work_page_shows_score_and_songs(page, server):
+    page.goto(server + "/#/work/madoka-magica")
+    page.wait_for_selector("#work-page h1")
+    text = page.inner_text("#work-page")
+    assert "Yuki Kajiura" in text and "Magia" in text and "Connect" in text
+    assert page.get_attribute("#work-page a.graph-link", "href") == \
+        "/export?format=html&work=madoka-magica"
