@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from cuegraph.errors import BadQuery
 
-__all__ = ["Token", "tokens", "query_form", "refuse_remote_access", "add_using_clauses",
-           "with_base", "shift_error_lines"]
+__all__ = ["Token", "tokens", "query_form", "query_dataset", "refuse_remote_access",
+           "add_using_clauses", "with_base", "shift_error_lines"]
 
 _TOKEN = re.compile(
     r"""
@@ -78,6 +79,36 @@ def query_form(query: str) -> str:
         if tok.keyword in _FORMS:
             return _FORMS[tok.keyword]
     return "select"
+
+
+def query_dataset(query: str, base: str) -> tuple[list[str], list[str]]:
+    """The ``FROM`` and ``FROM NAMED`` graph IRIs of a query (prefixed names expanded).
+
+    Raises:
+        BadQuery: a ``FROM`` names a prefix the query does not declare.
+    """
+    prefixes: dict[str, str] = {}
+    default: list[str] = []
+    named: list[str] = []
+    toks = [t for t in tokens(query) if t.depth == 0]
+    for i, tok in enumerate(toks):
+        if tok.keyword == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
+            base = urljoin(base, toks[i + 1].text[1:-1])
+        elif (tok.keyword == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname"
+              and toks[i + 2].kind == "iri"):
+            prefixes[toks[i + 1].text[:-1]] = urljoin(base, toks[i + 2].text[1:-1])
+        elif tok.keyword == "FROM" and i + 1 < len(toks):
+            target, nxt = default, toks[i + 1]
+            if nxt.keyword == "NAMED" and i + 2 < len(toks):
+                target, nxt = named, toks[i + 2]
+            if nxt.kind == "iri":
+                target.append(urljoin(base, nxt.text[1:-1]))
+            elif nxt.kind == "pname":
+                prefix, _, local = nxt.text.partition(":")
+                if prefix not in prefixes:
+                    raise BadQuery(f"FROM uses the undeclared prefix {prefix}:")
+                target.append(prefixes[prefix] + local)
+    return default, named
 
 
 def refuse_remote_access(text: str, *, update: bool = False) -> None:

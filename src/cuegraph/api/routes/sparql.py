@@ -32,6 +32,7 @@ from cuegraph.api.sparql_protocol import (
 from cuegraph.api.sparql_sd import RDFLIB_FORMATS, service_description
 from cuegraph.api.sparql_text import (
     add_using_clauses,
+    query_dataset,
     query_form,
     refuse_remote_access,
     shift_error_lines,
@@ -41,7 +42,7 @@ from cuegraph.config import Settings
 from cuegraph.errors import BadQuery, Forbidden, NotAcceptable, Unauthorized
 from cuegraph.store import Store
 
-__all__ = ["router", "TRUNCATED_HEADER", "MAX_ROWS_HEADER"]
+__all__ = ["router", "TRUNCATED_HEADER", "MAX_ROWS_HEADER", "EMPTY_GRAPH"]
 
 router = APIRouter(tags=["sparql"])
 
@@ -49,6 +50,8 @@ router = APIRouter(tags=["sparql"])
 TRUNCATED_HEADER = "X-Cuegraph-Truncated"
 #: the row limit that applied, sent with :data:`TRUNCATED_HEADER`
 MAX_ROWS_HEADER = "X-Cuegraph-Max-Rows"
+#: stands for an empty default graph (a dataset given only named graphs); never written to
+EMPTY_GRAPH = "urn:x-cuegraph:empty-default-graph"
 
 _RESULTS_DOC = {
     "200": {
@@ -97,12 +100,17 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
     refuse_remote_access(parsed.text)
     form = query_form(parsed.text)
     fmt = choose_format(form, request.headers.get("accept"), parsed.formats)
+    default_graphs, named_graphs = parsed.default_graphs, parsed.named_graphs
+    if not default_graphs and not named_graphs:  # no protocol dataset: the query's FROMs
+        default_graphs, named_graphs = query_dataset(parsed.text, _endpoint(request))
+    if named_graphs and not default_graphs:  # a dataset without default graphs
+        default_graphs = [EMPTY_GRAPH]
     task = QueryTask(
         query=with_base(parsed.text, _endpoint(request)),
         result_format=fmt if form != "graph" else "json",
         graph_format=fmt if form == "graph" else "turtle",
-        default_graph_uris=parsed.default_graphs,
-        named_graph_uris=parsed.named_graphs,
+        default_graph_uris=default_graphs,
+        named_graph_uris=named_graphs,
         max_rows=settings.max_rows,
     )
     try:
