@@ -1,0 +1,205 @@
+"""vgmdb.info harvester against a local stand-in serving vgmdb.info-shaped album/artist JSON."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from conftest import BASE, FIXTURES, free_port
+from cuegraph.errors import BadInput, NotFound, UpstreamError
+from cuegraph.graph.iris import Minter
+from cuegraph.harvest import vgmdb
+from cuegraph.harvest.base import write_harvest
+from cuegraph.harvest.http import HttpClient, RateLimiter
+from cuegraph.namespaces import sparql_prefixes
+from cuegraph.records import Recording
+from cuegraph.roles import ROLES
+from cuegraph.store import open_store
+
+FIX = FIXTURES / "vgmdb"
+ALBUM = json.loads((FIX / "album-madoka-ost.json").read_text("utf-8"))
+ARTIST = json.loads((FIX / "artist-yuki-kajiura.json").read_text("utf-8"))
+OST = "Puella Magi Madoka Magica Original Soundtrack I"
+R = {name: str(iri) for name, iri in ROLES.items()}
+
+
+class FakeClock:
+    """A clock that only moves when slept on (rate limiting without real waiting)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+def client(clock: FakeClock | None = None) -> HttpClient:
+    clock = clock or FakeClock()
+    return HttpClient(cache_dir=None, retries=0,
+                      limiter=RateLimiter(clock=clock, sleep=clock.sleep))
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = HTTPServer(host="127.0.0.1", port=free_port())
+    srv.start()
+    yield srv
+    srv.clear()
+    if srv.is_running():
+        srv.stop()
+
+
+@pytest.fixture
+def api(server):
+    server.clear()
+    yield server.url_for("/").rstrip("/")
+    server.clear()
+
+
+def serve(server: HTTPServer, path: str, body: dict) -> None:
+    server.expect_request(path, method="GET", query_string={"format": "json"}) \
+        .respond_with_json(body)
+
+
+def credits(store) -> set[tuple[str, str, str, str]]:
+    rows = store.select(sparql_prefixes() + """
+        SELECT ?who ?role ?what ?text WHERE {
+          ?c a cg:Credit ; cg:agent/schema:name ?who ; cg:role ?role ;
+             cg:credits/schema:name ?what ; cg:roleText ?text }""")
+    return {(r["who"], r["role"], r["what"], r["text"]) for r in rows}
+
+
+def test_album_credits_tracks_and_provenance(server, api):
+    serve(server, "/album/9400001", ALBUM)
+    http = client()
+    harvest = vgmdb.harvest_album(http, api, 9400001)
+    assert harvest.key == "album-9400001" and harvest.license == "vgmdb-unknown"
+    store = open_store("memory:")
+    summary = write_harvest(store, Minter(BASE), harvest, http)
+    assert summary.graph == BASE + "graph/vgmdb/album-9400001"
+    assert credits(store) == {
+        ("Yuki Kajiura", R["composer"], OST, "Composer"),
+        ("Yuki Kajiura", R["arranger"], OST, "Arranger"),
+    }
+    album = store.select(sparql_prefixes() + f"""
+        SELECT ?native ?year ?same ?src WHERE {{ ?a a cg:Album ; schema:name "{OST}" ;
+          cg:nativeTitle ?native ; schema:datePublished ?year ; schema:sameAs ?same ;
+          prov:wasDerivedFrom ?src }}""")
+    assert [(r["native"], str(r["year"]), r["same"], r["src"]) for r in album] == [
+        ("魔法少女まどか☆マギカ オリジナルサウンドトラック I", "2011",
+         "https://vgmdb.net/album/9400001", "https://vgmdb.net/album/9400001")]
+    tracks = store.select(sparql_prefixes() + f"""
+        SELECT ?t WHERE {{ ?a schema:name "{OST}" ; schema:track/schema:name ?t }}""")
+    assert sorted(r["t"] for r in tracks) == ["Credens justitiam", "Decretum",
+                                              "Sis puella magica!"]
+    recs = [r for r in harvest.records if isinstance(r, Recording)]
+    assert [(r.key, r.length_seconds) for r in recs][2] == ("vgmdb/9400001/1-3", Decimal(190))
+    person = store.select(sparql_prefixes() + """
+        SELECT ?native ?id WHERE { ?p schema:name "Yuki Kajiura" ; cg:nativeName ?native ;
+                                      cg:vgmdb ?id }""")
+    assert person == [{"native": "梶浦由記", "id": "9400101"}]
+    used = store.select(sparql_prefixes() + f"""
+        SELECT ?u WHERE {{ <{summary.graph}> prov:wasGeneratedBy/prov:used ?u }}""")
+    assert [r["u"] for r in used] == [api + "/album/9400001?format=json"]
+
+
+def test_unlinked_names_and_vocals(server, api):
+    album = copy.deepcopy(ALBUM)
+    album["vocals"] = [{"names": {"en": "Guest Singer"}}]
+    serve(server, "/album/9400001", album)
+    harvest = vgmdb.harvest_album(client(), api, 9400001)
+    store = open_store("memory:")
+    write_harvest(store, Minter(BASE), harvest)
+    assert ("Guest Singer", R["singer"], OST, "Vocals") in credits(store)
+    keys = {r.key for r in harvest.records if type(r).__name__ == "Person"}
+    assert keys == {"vgmdb/9400101", "vgmdb/name/guest-singer"}
+
+
+def test_artist_discography_roles_including_unknown_ones(server, api):
+    artist = copy.deepcopy(ARTIST)
+    artist["discography"][0]["roles"].append("Theremin (as FictionJunction)")
+    serve(server, "/artist/9400101", artist)
+    harvest = vgmdb.harvest_artist(client(), api, 9400101)
+    assert harvest.key == "artist-9400101"
+    store = open_store("memory:")
+    write_harvest(store, Minter(BASE), harvest)
+    k = "Yuki Kajiura"
+    assert credits(store) == {
+        (k, R["composer"], "Magia", "Composer"),
+        (k, R["arranger"], "Magia", "Arranger"),
+        (k, R["lyricist"], "Magia", "Lyricist"),
+        (k, R["contributor"], "Magia", "Theremin (as FictionJunction)"),
+        (k, R["composer"], OST, "Composer"),
+        (k, R["arranger"], OST, "Arranger"),
+    }
+    note = store.select(sparql_prefixes() + """
+        SELECT ?n WHERE { ?c cg:roleText "Theremin (as FictionJunction)" ; cg:note ?n }""")
+    assert [r["n"] for r in note] == ["as FictionJunction"]
+    person = store.select(sparql_prefixes() + """
+        SELECT ?native ?alias ?kind WHERE { ?p cg:vgmdb "9400101" ; cg:nativeName ?native ;
+          schema:alternateName ?alias ; cg:kind ?kind }""")
+    assert person == [{"native": "梶浦由記", "alias": "かじうら ゆき", "kind": "person"}]
+
+
+@pytest.mark.parametrize("value", [0, -1, "79a", None, False])
+def test_bad_ids_are_refused(api, value):
+    with pytest.raises(BadInput, match="positive integer"):
+        vgmdb.harvest_album(client(), api, value)
+    with pytest.raises(BadInput, match="positive integer"):
+        vgmdb.harvest_artist(client(), api, value)
+
+
+def test_missing_album_is_not_found(server, api):
+    server.expect_request("/album/9499999").respond_with_data("Not Found", status=404)
+    with pytest.raises(NotFound, match="no album 9499999"):
+        vgmdb.harvest_album(client(), api, 9499999)
+
+
+BAD_BODIES = {
+    "html": (b"<html><body><h1>vgmdb.info is down</h1></body></html>", "text/html"),
+    "truncated": (json.dumps(ALBUM).encode()[:400], "application/json"),
+    "not an album": (b'{"error": "nope"}', "application/json"),
+    "bad credits": (json.dumps({**ALBUM, "composers": "Yuki Kajiura"}).encode(),
+                    "application/json"),
+    "bad tracks": (json.dumps({**ALBUM, "discs": [{"tracks": ["x"]}]}).encode(),
+                   "application/json"),
+    "a list": (b"[]", "application/json"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_BODIES))
+def test_malformed_responses_fail_with_upstream_error_and_write_nothing(server, api, kind):
+    body, ctype = BAD_BODIES[kind]
+    server.expect_request("/album/9400001").respond_with_data(body, content_type=ctype)
+    store = open_store("memory:")
+    with pytest.raises(UpstreamError):
+        write_harvest(store, Minter(BASE), vgmdb.harvest_album(client(), api, 9400001))
+    assert store.triple_count() == 0 and store.graphs() == []
+
+
+def test_artist_that_is_not_an_artist_fails(server, api):
+    serve(server, "/artist/9400101", {"name": "Yuki Kajiura", "discography": "none"})
+    with pytest.raises(UpstreamError, match="not an artist"):
+        vgmdb.harvest_artist(client(), api, 9400101)
+
+
+def test_requests_are_spaced_one_per_second(server, api):
+    serve(server, "/album/9400001", ALBUM)
+    serve(server, "/artist/9400101", ARTIST)
+    clock = FakeClock()
+    http = client(clock)
+    vgmdb.harvest_album(http, api, 9400001)
+    vgmdb.harvest_artist(http, api, 9400101)
+    vgmdb.harvest_album(http, api, 9400001)
+    assert http.intervals[api.split("://", 1)[1]] == vgmdb.MIN_INTERVAL == 1.0
+    assert http.requests_made == 3
+    assert clock.waits == [pytest.approx(1.0), pytest.approx(1.0)]
