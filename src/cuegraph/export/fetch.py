@@ -110,4 +110,15 @@ def fetch_construct(store: Store, query: str) -> Graph:
     if form != "CONSTRUCT":
         raise BadQuery(f"an export query must be a CONSTRUCT query (got {form or 'nothing'}): "
                        "it describes the slice of the graph to draw")
-    return store.construct(sparql_prefixes() + query)
+    prologue = sparql_prefixes()
+    try:
+        return store.construct(prologue + query)
+    except BadQuery as e:
+        # one line, with positions counted in the user's query (not our PREFIX block)
+        shift = prologue.count("\n")
+        first = re.sub(r"error at (\d+):(\d+)",
+                       lambda m: f"error at line {int(m.group(1)) - shift}, column {m.group(2)}",
+                       e.message.splitlines()[0] if e.message else "bad query")
+        if len(first) > 240:
+            first = first[:240] + " …"
+        raise BadQuery(first, e.detail) from None

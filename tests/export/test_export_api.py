@@ -1,0 +1,99 @@
+"""`GET /export`: formats by name or Accept header, neighbourhoods, JSON errors."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+from fastapi.testclient import TestClient
+
+from cuegraph.api import create_app
+
+KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
+
+
+@pytest.fixture(scope="module")
+def client(seed_store):
+    return TestClient(create_app(seed_store))
+
+
+def test_svg_of_a_composer_neighbourhood(client):
+    resp = client.get("/export", params={"format": "svg", "composer": "yuki-kajiura",
+                                         "depth": 2})
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(resp.content)
+    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert "Puella Magi Madoka Magica" in text and "Magia" in text
+    assert "Legend" in text and "score composer" in text
+    assert int(resp.headers["x-cuegraph-nodes"]) > 3
+
+
+def test_png_of_a_composer_neighbourhood(client):
+    resp = client.get("/export", params={"composer": "yuki-kajiura", "depth": 2},
+                      headers={"Accept": "image/png"})
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"] == "image/png"
+    assert resp.content.startswith(b"\x89PNG\r\n\x1a\n") and len(resp.content) > 10_000
+
+
+def test_format_name_and_accept_header_agree(client):
+    params = {"work": "madoka-magica", "depth": 1}
+    by_name = client.get("/export", params={**params, "format": "graphml"})
+    by_media = client.get("/export", params={**params, "format": "application/graphml+xml"})
+    by_accept = client.get("/export", params=params,
+                           headers={"Accept": "application/graphml+xml"})
+    for resp in (by_name, by_media, by_accept):
+        assert resp.status_code == 200, resp.text
+        assert resp.headers["content-type"].startswith("application/graphml+xml")
+    assert by_name.content == by_media.content == by_accept.content
+    g = nx.read_graphml(io.BytesIO(by_name.content))
+    assert "https://cuegraph.org/id/work/madoka-magica" in g
+
+
+def test_html_page_and_views(client):
+    resp = client.get("/export", params={"format": "html", "work": "madoka-magica"})
+    assert resp.status_code == 200
+    assert resp.headers["content-type"].startswith("text/html")
+    assert "window.cy = cy" in resp.text
+    collab = client.get("/export", params={"format": "cytoscape", "view": "collaboration",
+                                           "composer": KAJIURA, "depth": 1}).json()
+    ids = {n["data"]["id"] for n in collab["elements"]["nodes"]}
+    assert KAJIURA in ids and len(ids) > 1
+
+
+def test_construct_query_parameter(client):
+    query = ("CONSTRUCT { ?s cg:work ?w . ?s a cg:Song . ?w a cg:Work } "
+             "WHERE { ?s a cg:Song ; cg:work ?w }")
+    resp = client.get("/export", params={"format": "nodelink", "query": query})
+    assert resp.status_code == 200, resp.text
+    doc = resp.json()
+    assert doc["links"] and all(link["label"] == "song of" for link in doc["links"])
+
+
+@pytest.mark.parametrize("params, status, message", [
+    ({"format": "xlsx"}, 400, "unknown format 'xlsx'"),
+    ({"composer": "Nobody Here"}, 404, "no person matches 'Nobody Here'"),
+    ({"work": "nothing-like-this"}, 404, "no work matches"),
+    ({"composer": "yuki-kajiura", "depth": -1}, 400, "depth must be between 0 and 5"),
+    ({"composer": "yuki-kajiura", "depth": 6}, 400, "depth must be between 0 and 5"),
+    ({"composer": "yuki-kajiura", "depth": "two"}, 400, "bad parameter"),
+    ({"view": "circles"}, 400, "unknown view"),
+    ({"query": "SELECT * WHERE { ?s ?p ?o }"}, 400, "must be a CONSTRUCT query"),
+    ({"query": "CONSTRUCT { ?s ?p ?o } WHERE {"}, 400, "SPARQL syntax error"),
+    ({"format": "html", "max_nodes": 0}, 400, "max_nodes must be"),
+])
+def test_bad_input_is_a_json_4xx(client, params, status, message):
+    resp = client.get("/export", params=params)
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body) == {"error", "detail"}
+    assert message in body["error"]
+
+
+def test_unacceptable_accept_header(client):
+    resp = client.get("/export", headers={"Accept": "application/pdf"})
+    assert resp.status_code == 406
+    assert "graphml" in resp.json()["detail"]["formats"]
