@@ -18,6 +18,7 @@ from cuegraph.harvest.http import HttpClient, RateLimiter
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.roles import ROLES
 from cuegraph.store import open_store
+from cuegraph.validate import validate_store
 
 FIX = FIXTURES / "anilist"
 STAFF_PAGES = [json.loads((FIX / f"staff-hiromi-mizutani-page{i}.json").read_text("utf-8"))
@@ -124,6 +125,7 @@ def test_staff_harvest_follows_pages_and_writes_music_credits(server, api):
     licence = store.select(sparql_prefixes() + f"""
         SELECT ?l WHERE {{ <{summary.graph}> dcterms:license ?l }}""")
     assert [r["l"] for r in licence] == ["https://anilist.co/terms"]
+    assert validate_store(store).conforms
 
 
 def test_media_harvest_keeps_music_staff_and_strips_qualifiers(server, api):

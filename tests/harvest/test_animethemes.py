@@ -17,6 +17,7 @@ from cuegraph.harvest.base import write_harvest
 from cuegraph.harvest.http import HttpClient, RateLimiter
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.store import open_store
+from cuegraph.validate import validate_store
 
 FIX = FIXTURES / "animethemes"
 PAGES = [json.loads((FIX / f"search-anohana-page{i}.json").read_text("utf-8")) for i in (1, 2)]
@@ -97,6 +98,7 @@ def test_search_follows_pages_and_keeps_only_matching_anime(server, api):
     assert sorted(r["t"] for r in works) == [TV, MOVIE]
     film = store.ask(sparql_prefixes() + f'ASK {{ ?w schema:name "{MOVIE}" ; a cg:Film }}')
     assert film
+    assert validate_store(store).conforms
 
 
 def test_performers_are_credited_on_songs_with_their_character(server, api):

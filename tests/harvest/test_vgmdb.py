@@ -19,6 +19,7 @@ from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Recording
 from cuegraph.roles import ROLES
 from cuegraph.store import open_store
+from cuegraph.validate import validate_store
 
 FIX = FIXTURES / "vgmdb"
 ALBUM = json.loads((FIX / "album-madoka-ost.json").read_text("utf-8"))
@@ -110,6 +111,7 @@ def test_album_credits_tracks_and_provenance(server, api):
     used = store.select(sparql_prefixes() + f"""
         SELECT ?u WHERE {{ <{summary.graph}> prov:wasGeneratedBy/prov:used ?u }}""")
     assert [r["u"] for r in used] == [api + "/album/9400001?format=json"]
+    assert validate_store(store).conforms
 
 
 def test_unlinked_names_and_vocals(server, api):
