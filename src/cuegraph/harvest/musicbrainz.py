@@ -19,6 +19,7 @@ import math
 import re
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest.base import Harvest
@@ -206,6 +207,8 @@ def harvest_artist(client: HttpClient, base_url: str, artist: str,
     works linked to it (with their artist relationships), its recordings (artist credits,
     relationships, the works they perform) and its release groups.
     """
+    # politeness even for a bare client: one request per second to this host
+    client.intervals.setdefault(urlsplit(base_url).netloc, MIN_INTERVAL)
     artist = artist.strip()
     mbid = artist.lower() if is_mbid(artist) else find_artist(client, base_url, artist)
     col = _Collector()

@@ -38,8 +38,12 @@ def remote_query_names() -> list[str]:
 
 
 def render_remote(name: str, **params: str) -> str:
-    """Load a query and substitute ``$param`` placeholders with already-escaped terms."""
-    text = load_remote_query(name)
+    """Load a query, drop its comment header (no need to send it) and substitute ``$param``
+    placeholders with already-escaped terms."""
+    lines = load_remote_query(name).splitlines()
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        lines.pop(0)
+    text = "\n".join(lines) + "\n"
     for key, value in params.items():
         text = re.sub(rf"\${key}\b", lambda _m, v=value: v, text)
     return text

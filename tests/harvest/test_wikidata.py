@@ -1,0 +1,126 @@
+"""Wikidata harvester against a local WDQS stand-in (real SPARQLWrapper requests)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from wdmb_support import WD, FakeTime, serve, start_server, wdqs_handler
+
+from cuegraph.errors import BadInput
+from cuegraph.harvest import wikidata
+from cuegraph.harvest.base import write_harvest
+from cuegraph.harvest.http import HttpClient, RateLimiter
+from cuegraph.namespaces import sparql_prefixes
+from cuegraph.records import Album, Credit, Person, Song, Work
+from cuegraph.store import open_store
+
+
+@pytest.fixture
+def server():
+    s = start_server()
+    yield s
+    s.clear()
+    s.stop()
+
+
+def _client(ft: FakeTime | None = None, **kw) -> HttpClient:
+    ft = ft or FakeTime()
+    return HttpClient(contact="tests@cuegraph.invalid", limiter=RateLimiter(ft.clock, ft.sleep),
+                      **kw)
+
+
+def _credits(records):
+    return {(c.agent, c.role, c.target_kind, c.target, c.role_text)
+            for c in records if isinstance(c, Credit)}
+
+
+def test_kajiura_credits_roles_and_ids(server):
+    serve(server, wd=wdqs_handler())
+    h = wikidata.harvest_composer(_client(), server.url_for("/sparql"), "Yuki Kajiura")
+    assert (h.source, h.key, h.license) == ("wikidata", "person-Q900001", "cc0")
+    people = {p.key: p for p in h.records if isinstance(p, Person)}
+    kajiura = people["wikidata/Q900001"]
+    assert kajiura.name == "Yuki Kajiura" and kajiura.native_name == "梶浦由記"
+    assert dict(kajiura.ids) == {"wikidata": "Q900001", "musicbrainz":
+                                 "0000c0de-0000-4000-8000-00000000a001", "vgmdb": "90010",
+                                 "anidb": "90011", "anilist": "90012", "mal": "90013"}
+    assert people["wikidata/Q900002"].kind == "group"
+    works = {w.key: w for w in h.records if isinstance(w, Work)}
+    assert works["wikidata/Q900101"].type == "series"
+    assert dict(works["wikidata/Q900101"].ids)["anilist"] == "90001"
+    assert works["wikidata/Q900103"].type == "film" and works["wikidata/Q900103"].year == 2007
+    assert {s.key for s in h.records if isinstance(s, Song)} == {"wikidata/Q900102",
+                                                                 "wikidata/Q900104"}
+    album = next(a for a in h.records if isinstance(a, Album))
+    assert dict(album.ids)["musicbrainz"] == "0000c0de-0000-4000-8000-0000000f0001"
+    k = "wikidata/Q900001"
+    assert _credits(h.records) == {
+        (k, "score_composer", "work", "wikidata/Q900101", "P86"),  # P86 on a series: score
+        (k, "score_composer", "work", "wikidata/Q900103", "P86"),
+        (k, "composer", "song", "wikidata/Q900102", "P86"),
+        (k, "lyricist", "song", "wikidata/Q900102", "P676"),
+        ("wikidata/Q900002", "performer", "song", "wikidata/Q900102", "P175"),
+        (k, "composer", "song", "wikidata/Q900104", "P86"),
+        (k, "lyricist", "song", "wikidata/Q900104", "P676"),
+        (k, "performer", "album", "wikidata/Q900105", "P175"),
+    }
+    assert all(r.source.startswith("https://www.wikidata.org/wiki/Special:EntityData/Q")
+               for r in h.records)
+
+
+def test_pages_with_limit_offset(server):
+    serve(server, wd=wdqs_handler())
+    client = _client()
+    h = wikidata.harvest_person(client, server.url_for("/sparql"), "Q900001", page_size=3)
+    queries = [parse_qs(urlsplit(req.url).query)["query"][0] for req, _ in server.log]
+    pages = [re.search(r"LIMIT (\d+) OFFSET (\d+)", q).groups() for q in queries]
+    assert pages == [("3", "0"), ("3", "3"), ("3", "6")]  # 8 rows: 3 + 3 + 2
+    assert len(_credits(h.records)) == 8
+    assert client.planned == 3 and client.requests_made == 3
+
+
+def test_goes_through_sparqlwrapper_with_our_user_agent(server):
+    serve(server, wd=wdqs_handler())
+    wikidata.harvest_person(_client(), server.url_for("/sparql"), "Q900001")
+    req = server.log[0][0]
+    ua = req.headers["User-Agent"]
+    assert ua.startswith("cuegraph/") and "(tests@cuegraph.invalid)" in ua
+    assert "SPARQLWrapper/" in ua
+    args = parse_qs(urlsplit(req.url).query)
+    assert args["format"] == ["json"] and args["output"] == ["json"]  # SPARQLWrapper's params
+    assert "VALUES (?person ?work) { (wd:Q900001 UNDEF) }" in args["query"][0]
+    assert not args["query"][0].startswith("#")  # comment header not sent
+
+
+def test_unknown_property_is_kept(server):
+    serve(server, wd=wdqs_handler(credits=WD / "credits-unknown-property.json"))
+    h = wikidata.harvest_person(_client(), server.url_for("/sparql"), "Q900001")
+    (credit,) = [c for c in h.records if isinstance(c, Credit)]
+    assert credit.role == "contributor" and credit.role_text == "P1431"
+
+
+def test_written_graph_has_credits_and_cc0_licence(server, minter):
+    serve(server, wd=wdqs_handler())
+    client = _client()
+    h = wikidata.harvest_composer(client, server.url_for("/sparql"), "Yuki Kajiura")
+    store = open_store("memory:")
+    summary = write_harvest(store, minter, h, client)
+    assert summary.graph == "https://cuegraph.org/id/graph/wikidata/person-Q900001"
+    assert store.ask(sparql_prefixes() + """ASK { <https://cuegraph.org/id/work/wikidata/Q900101>
+        schema:musicBy <https://cuegraph.org/id/person/wikidata/Q900001> }""")
+    assert store.ask(sparql_prefixes() + f"""ASK {{ <{summary.graph}> dcterms:license
+        <http://creativecommons.org/publicdomain/zero/1.0/> ; prov:wasGeneratedBy ?run .
+        ?run prov:used ?u FILTER(STRSTARTS(STR(?u), "{server.url_for('/sparql')}")) }}""")
+
+
+def test_bad_input(server, tmp_path):
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"head": {"vars": ["person"]}, "results": {"bindings": []}}')
+    serve(server, wd=wdqs_handler(find=empty))
+    with pytest.raises(BadInput, match="not a Wikidata item id"):
+        wikidata.harvest_person(_client(), server.url_for("/sparql"), "Kajiura")
+    with pytest.raises(BadInput, match="no composer, lyricist or performer labelled"):
+        # the find query's answer has no ?person bindings
+        wikidata.harvest_composer(_client(), server.url_for("/sparql"), "Nobody At All")
