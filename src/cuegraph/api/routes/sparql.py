@@ -227,6 +227,8 @@ def _apply(store: Store, update: str) -> None:
         store.update(update)
     except ValueError as e:
         raise BadQuery(f"bad SPARQL Update: {e}") from None
+    except RuntimeError as e:  # evaluation errors, e.g. CLEAR GRAPH of a graph that is absent
+        raise BadQuery(f"the update failed: {e}") from None
     flush = getattr(store, "flush", None)
     if flush is not None:
         flush()  # worker processes open the store anew for each query and see this
