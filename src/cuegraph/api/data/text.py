@@ -68,32 +68,35 @@ def match_score(query: str, names: Iterable[str]) -> int:
 
 
 def close_matches(query: str, pairs: Iterable[tuple[str, str]], n: int = 5) -> list[str]:
-    """Keys whose text is close to ``query``: partial word matches first, then difflib's.
+    """Keys whose text is close to ``query``, closest first.
+
+    A key scores its best text's similarity (difflib ratio of the folded strings), raised
+    when the query's words occur in the text; keys scoring under 0.5 are left out.
 
     Args:
         query: what the user wrote.
         pairs: ``(key, text)`` pairs; a key may appear with several texts (title, native
             title, id).
         n: at most this many keys.
+
+    >>> close_matches("madoka", [("m", "Puella Magi Madoka Magica"), ("a", "Anohana")])
+    ['m']
     """
-    pairs = list(pairs)
-    scored: dict[str, int] = {}
+    q = fold(query)
+    best: dict[str, float] = {}
     for key, text in pairs:
-        score = match_score(query, [text]) or _partial(query, text)
-        if score:
-            scored[key] = max(scored.get(key, 0), score)
-    out = sorted(scored, key=lambda k: -scored[k])
-    folded: dict[str, list[str]] = {}
-    for key, text in pairs:
-        folded.setdefault(fold(text), []).append(key)
-    for hit in difflib.get_close_matches(fold(query), list(folded), n=n * 2, cutoff=0.5):
-        for key in folded[hit]:
-            if key not in out:
-                out.append(key)
-    return out[:n]
+        t = fold(text)
+        score = difflib.SequenceMatcher(None, q, t).ratio()
+        if match_score(query, [text]):
+            score += 1.0
+        elif _partial(query, text):
+            score += 0.5
+        best[key] = max(best.get(key, 0.0), score)
+    ranked = sorted((k for k, v in best.items() if v >= 0.5), key=lambda k: -best[k])
+    return ranked[:n]
 
 
-def _partial(query: str, text: str) -> int:
-    """1 when some word of the query (3+ characters) occurs in the text."""
+def _partial(query: str, text: str) -> bool:
+    """True when some word of the query (3+ characters) occurs in the text."""
     t = fold(text)
-    return int(any(len(q) >= 3 and q in t for q in tokens(query)))
+    return any(len(q) >= 3 and q in t for q in tokens(query))

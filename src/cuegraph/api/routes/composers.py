@@ -23,7 +23,7 @@ async def list_composers(
     return await run_in_threadpool(search_composers, store, settings.base_iri, q)
 
 
-@router.get("/{composer_id}", response_model=Profile)
+@router.get("/{composer_id:path}", response_model=Profile)
 async def get_composer(composer_id: str, store: StoreDep, settings: SettingsDep) -> dict:
     """A person's or group's profile: names, works by role, songs, cues, collaborators."""
     return await run_in_threadpool(composer_profile, store, settings.base_iri, composer_id)

@@ -23,7 +23,7 @@ async def list_works(
     return await run_in_threadpool(search_works, store, settings.base_iri, q)
 
 
-@router.get("/{work_id}", response_model=Profile)
+@router.get("/{work_id:path}", response_model=Profile)
 async def get_work(work_id: str, store: StoreDep, settings: SettingsDep) -> dict:
     """A work's music: score composers, songs with roles and episodes, cues by episode."""
     return await run_in_threadpool(work_profile, store, settings.base_iri, work_id)

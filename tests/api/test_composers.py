@@ -1,0 +1,114 @@
+"""GET /composers (search) and /composers/{id} (profile)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cuegraph.api import create_app
+
+P = "https://cuegraph.org/id/person/"
+
+
+@pytest.fixture(scope="module")
+def client(seed_store):
+    return TestClient(create_app(seed_store))
+
+
+def _ids(body: dict) -> list[str]:
+    return [d["id"] for d in body["data"]]
+
+
+@pytest.mark.parametrize("q", ["kajiura yuki", "Yuki Kajiura", "梶浦", "梶浦由記", "KAJIURA",
+                               "yuki-kajiura", "Kajiura, Yuki"])
+def test_search_finds_kajiura(client, q):
+    body = client.get("/composers", params={"q": q}).json()
+    assert body["count"] == len(body["data"])
+    assert _ids(body)[0] == "yuki-kajiura"
+
+
+@pytest.mark.parametrize("q", ["Sho Watanabe", "Shō Watanabe", "watanabe sho", "Shou Watanabe",
+                               "渡辺翔"])
+def test_search_ignores_macrons_and_order(client, q):
+    assert _ids(client.get("/composers", params={"q": q}).json())[0] == "sho-watanabe"
+
+
+def test_search_no_match_is_an_empty_list(client):
+    body = client.get("/composers", params={"q": "zzqx nobody"}).json()
+    assert body == {"data": [], "count": 0, "q": "zzqx nobody"}
+
+
+def test_listing_without_q_has_everyone_with_roles(client, seed_store):
+    body = client.get("/composers").json()
+    agents = seed_store.select("PREFIX cg: <https://cuegraph.org/ns#> "
+                               "SELECT DISTINCT ?a WHERE { ?a a cg:Agent }")
+    assert body["count"] == len(agents) > 10
+    kajiura = next(d for d in body["data"] if d["id"] == "yuki-kajiura")
+    assert kajiura["native_name"] == "梶浦由記"
+    assert kajiura["roles"]["score_composer"] >= 2
+
+
+def test_profile_of_kajiura(client):
+    resp = client.get("/composers/yuki-kajiura")
+    assert resp.status_code == 200
+    p = resp.json()
+    assert p["name"] == "Yuki Kajiura" and p["native_name"] == "梶浦由記"
+    assert "Kajiura Yuki" in p["aliases"]
+    titles = {w["title"] for w in p["works"]}
+    assert {"Puella Magi Madoka Magica", "Kara no Kyoukai: The Garden of Sinners"} <= titles
+    madoka = next(w for w in p["works"] if w["id"] == "madoka-magica")
+    assert "score_composer" in madoka["roles"] and "Magia" in madoka["songs"]
+    years = [w["year"] for w in p["works"]]
+    assert years == sorted(years)
+    magia = next(s for s in p["songs"] if s["title"] == "Magia")
+    assert {"composer", "lyricist"} <= set(magia["roles"])
+    assert {c["episode"] for c in magia["cues"]} >= {3, 4, 5, 6, 7, 8}
+    assert any(c["title"] == "Magia" and c["usage"] == "ending" for c in p["cues"])
+    collaborators = {c["id"]: c for c in p["collaborators"]}
+    assert "kalafina" in collaborators and "performer" in collaborators["kalafina"]["roles"]
+    assert "yuki-kajiura" not in collaborators
+    assert p["counts"]["works"] == len(p["works"]) and p["counts"]["cues"] == len(p["cues"])
+    assert p["sources"] and all(s.startswith("http") for s in p["sources"])
+    assert p["links"]["graph_view"] == "/export?format=html&composer=yuki-kajiura"
+
+
+def test_profile_by_name_or_native_name(client):
+    for ref in ("Yuki Kajiura", "梶浦由記", P + "yuki-kajiura"):
+        assert client.get(f"/composers/{ref}").json()["id"] == "yuki-kajiura"
+
+
+def test_singers_have_machida_as_collaborator(client):
+    p = client.get("/composers/ai-kayano").json()
+    collaborators = {c["id"]: c for c in p["collaborators"]}
+    assert {"norihiko-machida", "haruka-tomatsu", "saori-hayami"} <= set(collaborators)
+    assert {"composer", "lyricist"} <= set(collaborators["norihiko-machida"]["roles"])
+
+
+def test_unknown_composer_is_404_with_close_matches(client):
+    resp = client.get("/composers/yuki-kajiuraa")
+    assert resp.status_code == 404
+    body = resp.json()
+    assert "yuki-kajiuraa" in body["error"]
+    assert body["detail"]["close_matches"][0]["id"] == "yuki-kajiura"
+
+
+def test_profile_follows_owl_same_as(fresh_store):
+    """An agent linked by owl:sameAs (identity resolution) contributes its credits."""
+    fresh_store.update("""
+      PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>
+      PREFIX owl: <http://www.w3.org/2002/07/owl#>
+      PREFIX relators: <http://id.loc.gov/vocabulary/relators/>
+      INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/sameas> {
+        <https://cuegraph.org/id/person/mb-kajiura> a cg:Agent ; schema:name "梶浦由記 (mb)" ;
+            owl:sameAs <https://cuegraph.org/id/person/yuki-kajiura> .
+        <https://cuegraph.org/id/song/test-song> a cg:Song ; schema:name "Test Song" .
+        <https://cuegraph.org/id/credit/test> a cg:Credit ;
+            cg:agent <https://cuegraph.org/id/person/mb-kajiura> ;
+            cg:role relators:cmp ; cg:credits <https://cuegraph.org/id/song/test-song> .
+      } }""")
+    client = TestClient(create_app(fresh_store))
+    p = client.get("/composers/yuki-kajiura").json()
+    assert p["identity"] == ["yuki-kajiura", "mb-kajiura"]
+    assert "Test Song" in {s["title"] for s in p["songs"]}
+    other = client.get("/composers/mb-kajiura").json()
+    assert "Magia" in {s["title"] for s in other["songs"]}

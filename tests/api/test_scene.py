@@ -1,0 +1,166 @@
+"""GET /scene: who composed this scene, with labelled fallbacks (music / silence / no data)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import FIXTURES
+from cuegraph.api import create_app
+from cuegraph.pipeline import import_cuesheet
+
+SINGERS = {"Ai Kayano", "Haruka Tomatsu", "Saori Hayami"}
+
+
+@pytest.fixture(scope="module")
+def client(seed_store):
+    return TestClient(create_app(seed_store))
+
+
+def _names(credits: dict, role: str) -> set[str]:
+    return {p["name"] for p in credits.get(role, [])}
+
+
+@pytest.mark.parametrize("t", ["21:30", "1290", "00:21:30"])
+def test_ending_cue_covers_the_time(client, t):
+    resp = client.get("/scene", params={"work": "anohana", "episode": 5, "t": t})
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["precision"] == "cue" and body["status"] == "music"
+    assert body["time"]["from"] == 1290.0
+    [level] = body["levels"]
+    assert level["precision"] == "cue"
+    [cue] = level["cues"]
+    assert cue["title"].startswith("secret base")
+    assert cue["usage"] == "ending"
+    assert cue["start_tc"] == "00:20:54.410" and cue["end_tc"] == "00:22:48.480"
+    assert cue["song"]["title"].startswith("secret base")
+    assert _names(cue["credits"], "composer") == {"Norihiko Machida"}
+    assert _names(cue["credits"], "lyricist") == {"Norihiko Machida"}
+    assert _names(cue["credits"], "singer") == SINGERS
+    machida = cue["credits"]["composer"][0]
+    assert machida["id"] == "norihiko-machida" and machida["native_name"]
+    assert cue["sources"] and all(s.startswith("https://") for s in cue["sources"])
+    assert any("Anohana%20-%2005" in s for s in cue["sources"])
+
+
+def test_work_found_by_title_and_native_title(client):
+    for ref in ("Anohana: The Flower We Saw That Day", "ANOHANA: THE FLOWER WE SAW THAT DAY",
+                "あの日見た花の名前を僕達はまだ知らない。",
+                "https://cuegraph.org/id/work/anohana"):
+        body = client.get("/scene", params={"work": ref, "episode": 5, "t": "21:30"}).json()
+        assert body["work"]["id"] == "anohana", ref
+        assert body["precision"] == "cue"
+
+
+def test_unrecorded_stretch_is_no_data_with_work_fallback(client):
+    body = client.get("/scene", params={"work": "anohana", "episode": 5, "t": "10:00"}).json()
+    assert body["status"] == "no_data"
+    assert body["precision"] == "work"
+    levels = {lv["precision"]: lv for lv in body["levels"]}
+    assert levels["cue"]["status"] == "no_data" and levels["cue"]["cues"] == []
+    assert "no data" in levels["cue"]["note"]
+    # the timed cues elsewhere in the episode are named, so the user sees what is known
+    assert {c["usage"] for c in levels["cue"]["other_timed_cues"]} == {"opening", "ending"}
+    assert levels["episode"]["status"] == "no_data"
+    assert levels["work"]["status"] == "music"
+    assert _names(levels["work"]["credits"], "score_composer") == {"REMEDIOS"}
+    assert levels["work"]["credits"]["score_composer"][0]["sources"]
+    assert "REMEDIOS" in body["summary"]
+
+
+def test_range_overlapping_a_cue_finds_it(client):
+    body = client.get("/scene", params={"work": "anohana", "episode": 5, "from": "20:00",
+                                        "to": "21:00"}).json()
+    assert body["precision"] == "cue"
+    assert [c["usage"] for c in body["levels"][0]["cues"]] == ["ending"]
+    assert body["time"]["point"] is False
+
+
+def test_untimed_episode_cue_is_episode_precision(client):
+    for t in ("0", "10:00", "23:59"):
+        body = client.get("/scene", params={"work": "madoka-magica", "episode": 4,
+                                            "t": t}).json()
+        assert body["precision"] == "episode", t
+        assert body["status"] == "no_data"  # nothing is timed at that moment
+        levels = {lv["precision"]: lv for lv in body["levels"]}
+        [cue] = levels["episode"]["cues"]
+        assert cue["title"] == "Magia" and cue["usage"] == "ending" and not cue["timed"]
+        assert _names(cue["credits"], "composer") == {"Yuki Kajiura"}
+        assert "ending" in cue["hint"]
+        assert _names(levels["work"]["credits"], "score_composer") == {"Yuki Kajiura"}
+
+
+def test_episode_without_any_data_falls_back_to_work(client):
+    body = client.get("/scene", params={"work": "madoka-magica", "episode": 9,
+                                        "t": "5:00"}).json()
+    assert body["precision"] == "work"
+    assert [lv["status"] for lv in body["levels"]] == ["no_data", "no_data", "music"]
+
+
+def test_silence_is_not_no_data_and_not_music(fresh_store, minter):
+    import_cuesheet(fresh_store, minter, FIXTURES / "cuesheets" / "good.csv")
+    client = TestClient(create_app(fresh_store))
+    body = client.get("/scene", params={"work": "Test Work", "episode": 1, "t": 160}).json()
+    assert body["status"] == "silence"
+    assert body["precision"] == "cue"
+    [level] = body["levels"]
+    [cue] = level["cues"]
+    assert cue["silence"] is True and cue["credits"] == {}
+    assert cue["sources"] == ["https://example.org/silence"]
+    # music just before the silence, and no data after it
+    before = client.get("/scene", params={"work": "test-work", "episode": 1, "t": 90}).json()
+    assert before["status"] == "music"
+    assert before["levels"][0]["cues"][0]["title"] == "Good Song"
+    after = client.get("/scene", params={"work": "test-work", "episode": 1, "t": 500}).json()
+    assert after["status"] == "no_data"
+
+
+@pytest.mark.parametrize("params, word", [
+    ({"t": "-5"}, "t"),
+    ({"t": "abc"}, "t"),
+    ({"t": "1:75"}, "t"),
+    ({"from": "22:00", "to": "21:00"}, "after"),
+    ({"from": "21:00"}, "to"),
+    ({"t": "1", "from": "1", "to": "2"}, "not both"),
+    ({}, "missing time"),
+])
+def test_bad_times_are_400(client, params, word):
+    resp = client.get("/scene", params={"work": "anohana", "episode": 5, **params})
+    assert resp.status_code == 400
+    body = resp.json()
+    assert set(body) == {"error", "detail"}
+    assert word in body["error"]
+
+
+def test_unknown_work_is_404_with_close_matches(client):
+    resp = client.get("/scene", params={"work": "anohanna", "episode": 1, "t": 0})
+    assert resp.status_code == 404
+    body = resp.json()
+    assert "anohanna" in body["error"]
+    assert body["detail"]["work"] == "anohanna"
+    assert "anohana" in [m["id"] for m in body["detail"]["close_matches"]]
+    madoka = client.get("/scene", params={"work": "madoka", "episode": 1, "t": 0}).json()
+    assert madoka["detail"]["close_matches"][0]["id"] == "madoka-magica"
+
+
+@pytest.mark.parametrize("episode", [12, 0, -1])
+def test_episode_out_of_range_is_404(client, episode):
+    resp = client.get("/scene", params={"work": "anohana", "episode": episode, "t": 0})
+    assert resp.status_code == 404
+    body = resp.json()
+    assert f"no episode {episode}" in body["error"]
+    assert body["detail"]["episodes"] == 11
+
+
+def test_non_numeric_episode_is_400(client):
+    resp = client.get("/scene", params={"work": "anohana", "episode": "five", "t": 0})
+    assert resp.status_code == 400
+    assert "episode" in resp.json()["error"]
+
+
+def test_scene_is_documented(client):
+    op = client.get("/openapi.json").json()["paths"]["/scene"]["get"]
+    assert op["summary"] or op["description"]
+    names = {p["name"] for p in op["parameters"]}
+    assert {"work", "episode", "t", "from", "to"} <= names
