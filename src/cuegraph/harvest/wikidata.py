@@ -15,6 +15,7 @@ The queries live in ``harvest/queries/wikidata_*.rq``.
 
 from __future__ import annotations
 
+import ast
 import http.client
 import re
 import urllib.error
@@ -119,9 +120,9 @@ def sparql_select(client: HttpClient, endpoint: str, query: str) -> list[dict]:
                 break
             wait = _retry_after(e.headers.get("Retry-After"), client.limiter.clock)
         except EndPointInternalError as e:
-            problem = f"HTTP 500: {_short(e.response)}"
+            problem = f"HTTP 500: {_exc_body(e)}"
         except SPARQLWrapperException as e:  # 400 bad query, 401, 404, 414: no retry
-            problem = f"{type(e).__name__}: {_short(e.response)}"
+            problem = f"{type(e).__name__}: {_exc_body(e)}"
             break
         except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
             problem = f"broken exchange ({type(e).__name__}: {_short(str(e).encode())})"
@@ -130,6 +131,18 @@ def sparql_select(client: HttpClient, endpoint: str, query: str) -> list[dict]:
         client.limiter.push_back(host, wait if wait is not None else delay)
         delay *= 2
     raise UpstreamError(f"Wikidata query service {endpoint} failed: {problem}")
+
+
+def _exc_body(e: SPARQLWrapperException) -> str:
+    """The endpoint's own message from a SPARQLWrapper exception (it keeps only a repr)."""
+    text = str(e)
+    body = text.split("Response:", 1)[1].strip() if "Response:" in text else text
+    if body[:2] in ("b'", 'b"'):
+        try:
+            body = ast.literal_eval(body).decode("utf-8", "replace")
+        except (ValueError, SyntaxError):
+            pass
+    return _short(body)
 
 
 def _short(body) -> str:

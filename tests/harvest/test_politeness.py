@@ -1,0 +1,91 @@
+"""Rate limiting measured, and the on-disk cache: a re-run makes zero requests."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from wdmb_support import FakeTime, mb_handler, serve, start_server, wdqs_handler
+from werkzeug import Response
+
+from cuegraph.harvest.http import HttpClient, RateLimiter
+from cuegraph.harvest.run import run_harvest
+from cuegraph.store import open_store
+
+
+@pytest.fixture
+def server(monkeypatch):
+    s = start_server()
+    monkeypatch.setenv("CUEGRAPH_WIKIDATA_URL", s.url_for("/sparql"))
+    monkeypatch.setenv("CUEGRAPH_MUSICBRAINZ_URL", s.url_for("/ws/2"))
+    yield s
+    s.clear()
+    s.stop()
+
+
+def test_requests_to_a_limited_host_are_spaced_real_clock(server):
+    arrivals: list[float] = []
+
+    def ping(request):
+        arrivals.append(time.monotonic())
+        return Response("{}", content_type="application/json")
+
+    server.expect_request("/ping").respond_with_handler(ping)
+    host = f"127.0.0.1:{server.port}"
+    client = HttpClient(intervals={host: 0.25})
+    t0 = time.monotonic()
+    for i in range(4):
+        client.get(server.url_for("/ping"), params={"i": i})
+    elapsed = time.monotonic() - t0
+    assert elapsed >= 0.75 - 0.01
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    assert len(gaps) == 3 and min(gaps) >= 0.25 - 0.02
+    assert client.limiter.waited >= 0.7
+
+
+def test_rate_limiter_with_fake_clock_spaces_and_separates_hosts():
+    ft = FakeTime()
+    limiter = RateLimiter(ft.clock, ft.sleep)
+    starts = []
+    for _ in range(5):
+        limiter.wait("musicbrainz.org", 1.0)
+        starts.append(ft.now)
+    assert [b - a for a, b in zip(starts, starts[1:], strict=False)] == [1.0] * 4
+    before = ft.now
+    assert limiter.wait("query.wikidata.org", 1.0) == 0.0 and ft.now == before
+    limiter.push_back("musicbrainz.org", 30)  # a Retry-After
+    assert limiter.wait("musicbrainz.org", 1.0) == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize("source, function, arg", [
+    ("musicbrainz", "harvest_artist", "Yuki Kajiura"),
+    ("wikidata", "harvest_composer", "Yuki Kajiura"),
+])
+def test_rerun_with_cache_makes_zero_requests_and_same_graph(server, minter, tmp_path, source,
+                                                             function, arg):
+    serve(server, wd=wdqs_handler(), mb=mb_handler(page_size=100))
+    cache = tmp_path / "cache"
+
+    def run(store, refresh=False):
+        ft = FakeTime()
+        return run_harvest(store, minter, source, function, arg, contact="t@cuegraph.invalid",
+                           cache_dir=cache, refresh=refresh, limiter=RateLimiter(ft.clock,
+                                                                                 ft.sleep))
+
+    store1, store2 = open_store("memory:"), open_store("memory:")
+    first = run(store1)
+    served = len(server.log)
+    assert first.requests == served > 0 and first.cache_hits == 0
+    second = run(store2)
+    assert len(server.log) == served  # the server saw nothing new
+    assert second.requests == 0 and second.cache_hits == served
+    g = first.summary.graph
+    assert second.summary.graph == g
+    assert store1.dump("nquads", graphs=[g]) == store2.dump("nquads", graphs=[g])
+    # running again into the same store replaces the graph with identical content
+    again = run(store1)
+    assert again.summary.triples == again.summary.previous_triples
+    assert store1.dump("nquads", graphs=[g]) == store2.dump("nquads", graphs=[g])
+    # --refresh bypasses the cache
+    fresh = run(open_store("memory:"), refresh=True)
+    assert fresh.requests == served and len(server.log) == 2 * served
