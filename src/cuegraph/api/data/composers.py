@@ -115,8 +115,8 @@ def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
                 s["roles"].append(role)
     cues = _cues(store, ids, works, values, songs)
     collaborators = _collaborators(store, ids, agents, values, cluster)
-    for w in by_work.values():
-        w["roles"].sort(key=_role_key)
+    for item in [*by_work.values(), *songs.values()]:
+        item["roles"].sort(key=_role_key)
     work_list = sorted(by_work.values(), key=lambda w: (w["year"] or "9999", w["title"]))
     return {
         **agent.brief(),
