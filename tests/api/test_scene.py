@@ -107,6 +107,7 @@ def test_silence_is_not_no_data_and_not_music(fresh_store, minter):
     [level] = body["levels"]
     [cue] = level["cues"]
     assert cue["silence"] is True and cue["credits"] == {}
+    assert cue["song"] is None and cue["title"] is None
     assert cue["sources"] == ["https://example.org/silence"]
     # music just before the silence, and no data after it
     before = client.get("/scene", params={"work": "test-work", "episode": 1, "t": 90}).json()
