@@ -165,3 +165,28 @@ def test_scene_is_documented(client):
     assert op["summary"] or op["description"]
     names = {p["name"] for p in op["parameters"]}
     assert {"work", "episode", "t", "from", "to"} <= names
+
+
+def test_cue_with_only_a_recording_gets_its_songs_credits(fresh_store):
+    """A cue naming a recording (not a song) is credited through schema:recordingOf."""
+    fresh_store.update("""
+      PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>
+      INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/recording> {
+        <https://cuegraph.org/id/recording/magia-tv> a cg:Recording ;
+            schema:name "Magia (TV size)" ;
+            schema:recordingOf <https://cuegraph.org/id/song/magia> .
+        <https://cuegraph.org/id/work/madoka-magica/episode/9/cue/t> a cg:Cue, cg:MusicCue ;
+            cg:episode <https://cuegraph.org/id/work/madoka-magica/episode/9> ;
+            cg:usage cg:Ending ; schema:startOffset 1300.0 ; schema:endOffset 1390.0 ;
+            cg:recording <https://cuegraph.org/id/recording/magia-tv> .
+        <https://cuegraph.org/id/work/madoka-magica/episode/9>
+            cg:work <https://cuegraph.org/id/work/madoka-magica> ; schema:episodeNumber 9 .
+      } }""")
+    body = TestClient(create_app(fresh_store)).get(
+        "/scene", params={"work": "madoka-magica", "episode": 9, "t": "22:00"}).json()
+    assert body["precision"] == "cue"
+    [cue] = body["levels"][0]["cues"]
+    assert cue["recording"]["title"] == "Magia (TV size)"
+    assert cue["song"]["id"] == "magia" and cue["title"] == "Magia (TV size)"
+    assert _names(cue["credits"], "composer") == {"Yuki Kajiura"}
+    assert _names(cue["credits"], "performer") == {"Kalafina"}

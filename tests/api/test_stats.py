@@ -40,3 +40,13 @@ def test_stats_counts_a_new_source(fresh_store, minter):
     assert after["types"]["SilenceCue"] == before["types"].get("SilenceCue", 0) + 1
     assert len(after["graphs"]) == len(before["graphs"]) + 1
     assert after["triples"] > before["triples"]
+
+
+def test_summary_endpoints_are_documented(seed_store):
+    paths = TestClient(create_app(seed_store)).get("/openapi.json").json()["paths"]
+    for path in ("/scene", "/composers", "/composers/{composer_id}", "/works",
+                 "/works/{work_id}", "/stats"):
+        op = paths[path]["get"]
+        assert op.get("description") or op.get("summary"), path
+        assert "200" in op["responses"] and "schema" in str(op["responses"]["200"]), path
+    assert "/" not in paths  # the web page is not an API operation

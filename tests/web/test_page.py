@@ -12,8 +12,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import free_port, make_store, wait_http
+from conftest import BASE, FIXTURES, free_port, make_store, wait_http
 from cuegraph.api import create_app
+from cuegraph.graph.iris import Minter
+from cuegraph.pipeline import import_cuesheet
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +29,9 @@ def server():
     """The app over the seed data, served by uvicorn in a background thread."""
     uvicorn = pytest.importorskip("uvicorn")
     port = free_port()
-    config = uvicorn.Config(create_app(make_store()), host="127.0.0.1", port=port,
+    store = make_store()
+    import_cuesheet(store, Minter(BASE), FIXTURES / "cuesheets" / "good.csv")  # has a silence
+    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port,
                             log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -120,6 +124,18 @@ def test_scene_lookup_without_data_says_so(page, server):
     assert answer.get_attribute("data-precision") == "work"
     assert "no data" in page.inner_text(".level-cue").lower()
     assert "REMEDIOS" in page.inner_text(".level-work")
+
+
+def test_scene_lookup_silence_is_shown_apart(page, server):
+    page.goto(server + "/#/scene?work=test-work&episode=1&t=2:40")
+    answer = page.wait_for_selector(".answer")
+    assert answer.get_attribute("data-status") == "silence"
+    assert answer.get_attribute("data-precision") == "cue"
+    assert "silence recorded" in answer.inner_text().lower()
+    card = page.wait_for_selector(".level-cue .card.silence")
+    assert "00:02:30" in card.inner_text() and "00:03:00" in card.inner_text()
+    assert page.query_selector(".card.nodata") is None
+    assert page.query_selector(".card.cue") is None
 
 
 def test_scene_lookup_unknown_work_shows_error_with_suggestions(page, server):

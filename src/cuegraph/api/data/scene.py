@@ -80,7 +80,7 @@ def episode_cues(store: Store, ids: Ids, work: WorkEntry, episode: int | None) -
         cues[r["cue"]] = {
             "cue": r["cue"],
             "episode": r["episode"],
-            "title": r.get("name") or r.get("songTitle") or r.get("recTitle"),
+            "title": r.get("name") or r.get("recTitle") or r.get("songTitle"),
             "usage": usage_name(r["usage"]),
             "silence": bool(r.get("silence")),
             "timed": r.get("start") is not None,
