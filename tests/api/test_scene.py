@@ -115,6 +115,9 @@ def test_silence_is_not_no_data_and_not_music(fresh_store, minter):
     assert before["levels"][0]["cues"][0]["title"] == "Good Song"
     after = client.get("/scene", params={"work": "test-work", "episode": 1, "t": 500}).json()
     assert after["status"] == "no_data"
+    # nothing at any level (no untimed cue in episode 1, no score composer): precision none
+    assert after["precision"] == "none"
+    assert [lv["status"] for lv in after["levels"]] == ["no_data"] * 3
 
 
 @pytest.mark.parametrize("params, word", [

@@ -11,6 +11,7 @@ import threading
 from urllib.parse import urlparse
 
 import pytest
+import requests
 
 from conftest import BASE, FIXTURES, free_port, make_store, wait_http
 from cuegraph.api import create_app
@@ -168,6 +169,8 @@ def test_composer_page_lists_works_and_links_graph_view(page, server):
     assert "Kalafina" in text  # a collaborator
     link = page.get_attribute("#composer-page a.graph-link", "href")
     assert link == "/export?format=html&composer=yuki-kajiura"
+    view = requests.get(server + link, timeout=30)  # the export service's HTML graph view
+    assert view.status_code == 200 and view.headers["content-type"].startswith("text/html")
     assert page.console_errors == []
 
 
