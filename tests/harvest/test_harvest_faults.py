@@ -16,7 +16,7 @@ from cuegraph.store import open_store
 SOURCES = {
     # source: (function, argument, stand-in, which request gets the fault: a mid-run one)
     "wikidata": ("harvest_person", "Q900001", wdqs_handler, lambda r: True),
-    "musicbrainz": ("harvest_artist", "Yuki Kajiura", lambda: mb_handler(page_size=100),
+    "musicbrainz": ("harvest_artist", "Yuki Kajiura", lambda: mb_handler(),
                     lambda r: urlsplit(r.url).path == "/ws/2/recording"),
 }
 

@@ -22,7 +22,7 @@ def server(monkeypatch):
     s = start_server()
     monkeypatch.setenv("CUEGRAPH_WIKIDATA_URL", s.url_for("/sparql"))
     monkeypatch.setenv("CUEGRAPH_MUSICBRAINZ_URL", s.url_for("/ws/2"))
-    serve(s, wd=wdqs_handler(), mb=mb_handler(page_size=100))
+    serve(s, wd=wdqs_handler(), mb=mb_handler())
     yield s
     s.clear()
     s.stop()

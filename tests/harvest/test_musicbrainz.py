@@ -35,7 +35,7 @@ def _client(ft: FakeTime | None = None, **kw) -> HttpClient:
 
 
 def _harvest(server, artist="Yuki Kajiura", client=None):
-    serve(server, mb=mb_handler(page_size=2))
+    serve(server, mb=mb_handler())
     return musicbrainz.harvest_artist(client or _client(), server.url_for("/ws/2"), artist,
                                       page_size=2)
 

@@ -63,7 +63,7 @@ def test_rate_limiter_with_fake_clock_spaces_and_separates_hosts():
 ])
 def test_rerun_with_cache_makes_zero_requests_and_same_graph(server, minter, tmp_path, source,
                                                              function, arg):
-    serve(server, wd=wdqs_handler(), mb=mb_handler(page_size=100))
+    serve(server, wd=wdqs_handler(), mb=mb_handler())
     cache = tmp_path / "cache"
 
     def run(store, refresh=False):

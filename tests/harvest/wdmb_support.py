@@ -51,7 +51,7 @@ def wdqs_handler(credits: Path = WD / "credits-kajiura.json",
     return handle
 
 
-def mb_handler(page_size: int = 2):
+def mb_handler():
     """A MusicBrainz WS/2 stand-in for Yuki Kajiura (search, lookup, three browses)."""
 
     def handle(request: Request) -> Response:
@@ -73,11 +73,12 @@ def mb_handler(page_size: int = 2):
             if request.args.get("artist") != KAJIURA_MBID:
                 return _json({f"{path}-count": 0, f"{path}-offset": 0, f"{path}s": []})
             offset = int(request.args.get("offset", 0))
-            if path == "work":
-                assert int(request.args["limit"]) == page_size
-                page = offset // page_size + 1
-                return _json(load(MB / f"work-browse-page{page}.json"))
-            return _json(load(MB / f"{path}-browse.json"))
+            limit = min(int(request.args.get("limit", 25)), 100)
+            files = sorted(MB.glob(f"{path}-browse*.json"))
+            items = [i for f in files for i in load(f)[f"{path}s"]]
+            # the fixture pages are what MusicBrainz sends for limit=2; other limits re-slice
+            return _json({f"{path}-count": len(items), f"{path}-offset": offset,
+                          f"{path}s": items[offset:offset + limit]})
         return Response(json.dumps({"error": "Not Found"}), status=404,
                         content_type="application/json")
 

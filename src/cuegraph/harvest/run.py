@@ -129,10 +129,23 @@ def run_harvest(store: Store, minter: Minter, source: str, function: str, *args:
                           seconds=time.monotonic() - t0, harvest=harvest)
 
 
-def _ids_of(harvest: Harvest | None, cls: type) -> dict[str, set[str]]:
+def _subject_ids(harvest: Harvest | None) -> dict[str, set[str]]:
+    """External ids of the person a harvest is about (not of everyone it mentions).
+
+    Wikidata keys are ``person-Q1+Q2``, MusicBrainz keys ``artist-<mbid>``; their person
+    records are ``wikidata/Q1`` and ``musicbrainz/<mbid>``.
+    """
+    if harvest is None:
+        return {}
+    if harvest.source == "wikidata" and harvest.key.startswith("person-"):
+        keys = {f"wikidata/{q}" for q in harvest.key[len("person-"):].split("+")}
+    elif harvest.source == "musicbrainz" and harvest.key.startswith("artist-"):
+        keys = {f"musicbrainz/{harvest.key[len('artist-'):]}"}
+    else:
+        return {}
     out: dict[str, set[str]] = {}
-    for r in harvest.records if harvest else []:
-        if isinstance(r, cls):
+    for r in harvest.records:
+        if isinstance(r, Person) and r.key in keys:
             for scheme, value in r.ids:
                 out.setdefault(scheme, set()).add(str(value))
     return out
@@ -173,10 +186,10 @@ def harvest_all(store: Store, minter: Minter, composer: str, *, contact: str,
         return out
 
     wd = attempt("wikidata", "harvest_composer", composer)
-    person_ids = _ids_of(wd.harvest, Person)
+    person_ids = _subject_ids(wd.harvest)
     mb_ids = sorted(person_ids.get("musicbrainz", ()))
     mb = attempt("musicbrainz", "harvest_artist", mb_ids[0] if len(mb_ids) == 1 else composer)
-    person_ids_mb = _ids_of(mb.harvest, Person)
+    person_ids_mb = _subject_ids(mb.harvest)
     attempt("anilist", "harvest_staff", composer)
     vgmdb_ids = sorted(person_ids.get("vgmdb", set()) | person_ids_mb.get("vgmdb", set()))
     if len(vgmdb_ids) == 1 and vgmdb_ids[0].isdigit():

@@ -1,0 +1,115 @@
+"""`cuegraph harvest ...` end to end: the real console script against local stand-ins."""
+
+from __future__ import annotations
+
+import pytest
+from wdmb_support import KAJIURA_MBID, Faults, mb_handler, serve, start_server, wdqs_handler
+
+from conftest import cuegraph_cmd
+from cuegraph.errors import CuegraphError
+from cuegraph.harvest.run import SourceUnavailable, load_source
+from cuegraph.store import open_store
+
+B = "https://cuegraph.org/id/"
+
+
+@pytest.fixture
+def env(tmp_path):
+    server = start_server()
+    wd = Faults(wdqs_handler(), when=lambda r: "LIMIT" in r.args.get("query", ""))
+    serve(server, wd=wd, mb=mb_handler())
+    store = tmp_path / "store"
+    variables = {
+        "CUEGRAPH_WIKIDATA_URL": server.url_for("/sparql"),
+        "CUEGRAPH_MUSICBRAINZ_URL": server.url_for("/ws/2"),
+        "CUEGRAPH_ANILIST_URL": server.url_for("/anilist"),
+        "CUEGRAPH_ANIMETHEMES_URL": server.url_for("/animethemes"),
+        "CUEGRAPH_VGMDB_URL": server.url_for("/vgmdb"),
+        "CUEGRAPH_STORE": f"oxigraph:{store}",
+        "CUEGRAPH_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    yield variables, server, wd, f"oxigraph:{store}"
+    server.clear()
+    server.stop()
+
+
+def _dump(store_url: str) -> bytes:
+    with open_store(store_url, read_only=True) as store:
+        return store.dump("nquads")
+
+
+def test_wikidata_command_then_failure_keeps_the_graph(env):
+    variables, server, wd, store_url = env
+    r = cuegraph_cmd("harvest", "wikidata", "--composer", "Yuki Kajiura",
+                     "--contact", "cli-test@cuegraph.invalid", env=variables)
+    assert r.returncode == 0, r.stderr
+    assert "wikidata: 15 records" in r.stdout
+    assert f"{B}graph/wikidata/person-Q900001" in r.stdout and "2 requests" in r.stdout
+    assert all("(cli-test@cuegraph.invalid)" in req.headers["User-Agent"]
+               for req, _ in server.log)
+    before = _dump(store_url)
+    assert f"<{B}graph/wikidata/person-Q900001>".encode() in before
+
+    wd.mode = "html"
+    r = cuegraph_cmd("harvest", "wikidata", "--person", "Q900001", "--refresh", env=variables)
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert lines[0].startswith("error: wikidata harvest failed, nothing was written")
+    assert "HTML page" in lines[0]
+    assert _dump(store_url) == before
+
+
+def test_musicbrainz_command(env):
+    variables, server, _wd, store_url = env
+    r = cuegraph_cmd("harvest", "musicbrainz", "--artist", "Yuki Kajiura", env=variables)
+    assert r.returncode == 0, r.stderr
+    assert "musicbrainz: 23 records" in r.stdout and "5 requests" in r.stdout
+    assert len(server.log) == 5  # search, lookup, one page of works, recordings, release groups
+    with open_store(store_url, read_only=True) as store:
+        rows = store.select(f"""SELECT ?song WHERE {{ ?song
+            <https://schema.org/composer> <{B}person/musicbrainz/{KAJIURA_MBID}> }}""")
+    assert len(rows) == 4  # ARIA, Credens justitiam, Magia, oblivious ("writer" is not one)
+    # again from the cache: no request reaches the server
+    r = cuegraph_cmd("harvest", "musicbrainz", "--artist", KAJIURA_MBID, env=variables)
+    assert r.returncode == 0 and "0 requests" in r.stdout and len(server.log) == 5
+
+
+def test_all_runs_every_source_then_resolves(env):
+    variables, server, _wd, store_url = env
+    r = cuegraph_cmd("harvest", "all", "--composer", "Yuki Kajiura", "--max-anime", "1",
+                     env=variables)
+    # the stand-in serves only Wikidata and MusicBrainz: the other sources fail with a 404
+    assert r.returncode == 1
+    assert "wikidata: 15 records" in r.stdout and "musicbrainz: 23 records" in r.stdout
+    assert "identity: 3 clusters, 6 owl:sameAs triples" in r.stdout
+    errors = r.stderr.strip().splitlines()
+    assert {e.split(" harvest failed")[0] for e in errors} == {
+        "error: anilist", "error: vgmdb", "error: animethemes"}
+    assert "Traceback" not in r.stderr
+    paths = [req.path for req, _ in server.log]
+    assert "/vgmdb/artist/90010" in paths  # the VGMdb id came from Wikidata's P3435
+    # MusicBrainz was asked by the MBID Wikidata gave (P434): no search
+    assert not any(p == "/ws/2/artist" for p in paths)
+    with open_store(store_url, read_only=True) as store:
+        assert store.ask(f"""ASK {{ <{B}person/wikidata/Q900001>
+            <http://www.w3.org/2002/07/owl#sameAs>
+            <{B}person/musicbrainz/{KAJIURA_MBID}> }}""")
+
+
+def test_bad_options_are_one_line(env):
+    variables, _server, _wd, _store = env
+    r = cuegraph_cmd("harvest", "wikidata", env=variables)
+    assert r.returncode == 1
+    assert r.stderr.strip() == "error: give exactly one of --composer or --person or --work"
+    r = cuegraph_cmd("harvest", "wikidata", "--person", "Kajiura", env=variables)
+    assert r.returncode == 1 and "not a Wikidata item id" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_missing_harvester_module_is_one_clear_error():
+    with pytest.raises(SourceUnavailable) as err:
+        load_source("nosuchsource")
+    assert isinstance(err.value, CuegraphError)
+    assert err.value.message == ("the nosuchsource harvester is not available "
+                                 "(module cuegraph.harvest.nosuchsource is missing)")
