@@ -112,3 +112,15 @@ def test_profile_follows_owl_same_as(fresh_store):
     assert "Test Song" in {s["title"] for s in p["songs"]}
     other = client.get("/composers/mb-kajiura").json()
     assert "Magia" in {s["title"] for s in other["songs"]}
+
+
+def test_browser_gets_the_page_twin(client):
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    resp = client.get("/composers/yuki-kajiura", headers=html, follow_redirects=False)
+    assert resp.status_code == 303
+    assert resp.headers["location"] == "/#/composer/yuki-kajiura"
+    forced = client.get("/composers/yuki-kajiura?format=json", headers=html)
+    assert forced.status_code == 200 and forced.json()["id"] == "yuki-kajiura"
+    assert forced.json()["links"]["json"] == "/composers/yuki-kajiura?format=json"
+    work = client.get("/works/madoka-magica?format=html", follow_redirects=False)
+    assert work.headers["location"] == "/#/work/madoka-magica"

@@ -193,3 +193,12 @@ def test_cue_with_only_a_recording_gets_its_songs_credits(fresh_store):
     assert cue["song"]["id"] == "magia" and cue["title"] == "Magia (TV size)"
     assert _names(cue["credits"], "composer") == {"Yuki Kajiura"}
     assert _names(cue["credits"], "performer") == {"Kalafina"}
+
+
+def test_scene_html_twin_redirects_to_the_page(client):
+    resp = client.get("/scene", params={"work": "anohana", "episode": 5, "t": "21:30",
+                                        "format": "html"}, follow_redirects=False)
+    assert resp.status_code == 303
+    assert resp.headers["location"] == "/#/scene?work=anohana&episode=5&t=21%3A30"
+    assert client.get("/scene", params={"work": "anohana", "episode": 5, "t": "21:30",
+                                        "format": "xml"}).status_code == 400

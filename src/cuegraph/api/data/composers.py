@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import quote
 
 from cuegraph.api.data.index import (
     ROLE_ORDER,
@@ -35,8 +36,6 @@ _NOT_MUSIC = re.compile(r"direct", re.I)
 
 def graph_view_url(kind: str, key: str) -> str:
     """The HTML graph view (the export service) of a composer or work."""
-    from urllib.parse import quote
-
     return f"/export?format=html&{kind}={quote(key, safe='')}"
 
 
@@ -135,7 +134,7 @@ def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
         "cues": cues,
         "collaborators": collaborators,
         "links": {"graph_view": graph_view_url("composer", agent.id),
-                  "json": f"/composers/{agent.id}"},
+                  "json": f"/composers/{quote(agent.id, safe='')}?format=json"},
     }
 
 

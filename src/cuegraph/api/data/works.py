@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from cuegraph.api.data.composers import graph_view_url
 from cuegraph.api.data.credits import credits_of, group_by_role
 from cuegraph.api.data.index import Ids, find_work, work_index
@@ -76,5 +78,6 @@ def work_profile(store: Store, base_iri: str, ref: str) -> dict:
                                                        fold(s["title"] or ""))),
         "cues_by_episode": [{"episode": n, "cues": episodes[n]} for n in sorted(episodes)],
         "counts": {"songs": len(songs), "cues": len(cues), "episodes_with_cues": len(episodes)},
-        "links": {"graph_view": graph_view_url("work", work.id), "json": f"/works/{work.id}"},
+        "links": {"graph_view": graph_view_url("work", work.id),
+                  "json": f"/works/{quote(work.id, safe='')}?format=json"},
     }

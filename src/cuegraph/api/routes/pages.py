@@ -5,11 +5,14 @@ from __future__ import annotations
 import mimetypes
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse
 
 from cuegraph.errors import NotFound
+
+__all__ = ["router", "html_twin", "STATIC"]
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -35,3 +38,21 @@ async def static(path: str) -> FileResponse:
     media_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(target, media_type=media_type,
                         headers={"Cache-Control": "public, max-age=300"})
+
+
+def html_twin(request: Request, fmt: str | None, view: str, key: str | None = None
+              ) -> RedirectResponse | None:
+    """The page showing the same data, when a browser asks for HTML (else None: JSON).
+
+    ``?format=html``, or an ``Accept`` header whose first type is ``text/html`` (a browser
+    following a link), gets a redirect to the page's view; ``?format=json`` forces JSON.
+    """
+    accept = request.headers.get("accept", "")
+    wants = fmt == "html" or (fmt != "json" and accept.split(",")[0].strip() == "text/html")
+    if not wants:
+        return None
+    if key is not None:
+        return RedirectResponse(f"/#/{view}/{quote(key, safe='')}", status_code=303)
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
+    query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in params)
+    return RedirectResponse(f"/#/{view}" + (f"?{query}" if query else ""), status_code=303)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from cuegraph.api.data import scene_lookup
 from cuegraph.api.data.models import SceneAnswer
 from cuegraph.api.deps import SettingsDep, StoreDep
+from cuegraph.api.routes.pages import html_twin
 
 router = APIRouter(tags=["scene"])
 
 
 @router.get("/scene", response_model=SceneAnswer)
 async def scene(
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     work: Annotated[str, Query(description="Work id (`anohana`), IRI or title (native too).")],
@@ -24,7 +26,12 @@ async def scene(
     start: Annotated[str | None, Query(alias="from", description="Range start (with `to`).")]
     = None,
     end: Annotated[str | None, Query(alias="to", description="Range end (with `from`).")] = None,
-) -> dict:
+    fmt: Annotated[Literal["json", "html"] | None,
+                   Query(alias="format", description="`html`: redirect to the web page.")]
+    = None,
+) -> Any:
     """Who composed this scene: cues at `t` (or `from`-`to`), with labelled fallbacks."""
+    if page := html_twin(request, fmt, "scene"):
+        return page
     return await run_in_threadpool(scene_lookup, store, settings.base_iri, work, episode, t,
                                    start, end)
