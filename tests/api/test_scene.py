@@ -202,3 +202,11 @@ def test_scene_html_twin_redirects_to_the_page(client):
     assert resp.headers["location"] == "/#/scene?work=anohana&episode=5&t=21%3A30"
     assert client.get("/scene", params={"work": "anohana", "episode": 5, "t": "21:30",
                                         "format": "xml"}).status_code == 400
+
+
+def test_a_film_is_its_own_episode_one(client):
+    body = client.get("/scene", params={"work": "your-name", "episode": 1, "t": "2:00"}).json()
+    assert body["precision"] == "cue" and body["levels"][0]["cues"][0]["usage"] == "opening"
+    resp = client.get("/scene", params={"work": "Your Name.", "episode": 2, "t": "2:00"})
+    assert resp.status_code == 404
+    assert resp.json()["detail"]["episodes"] == 1

@@ -109,11 +109,13 @@ def episode_cues(store: Store, ids: Ids, work: WorkEntry, episode: int | None) -
 
 
 def _check_episode(work: WorkEntry, episode: int) -> None:
-    if episode < 1 or (work.episodes is not None and episode > work.episodes):
-        known = f"1-{work.episodes}" if work.episodes else "1 or more"
+    """Episodes run 1..schema:numberOfEpisodes; a film is its own episode 1."""
+    last = work.episodes or (1 if work.type == "film" else None)
+    if episode < 1 or (last is not None and episode > last):
+        known = f"1-{last}" if last and last > 1 else "1" if last else "1 or more"
         raise EpisodeNotFound(
             f"{work.title} has no episode {episode} (episodes: {known})",
-            {"work": work.id, "episode": episode, "episodes": work.episodes})
+            {"work": work.id, "episode": episode, "episodes": last})
 
 
 def scene_lookup(store: Store, base_iri: str, work_ref: str, episode: int, t: str | None = None,
