@@ -8,7 +8,11 @@ by one second; :class:`~cuegraph.harvest.http.HttpClient` backs off and retries 
 
 Request forms (https://musicbrainz.org/doc/MusicBrainz_API): search
 ``/artist?query=...``, lookup ``/artist/<mbid>?inc=...``, browse
-``/work?artist=<mbid>&limit=&offset=`` (pages of at most 100). Relationships and their
+``/work?artist=<mbid>&limit=&offset=`` (pages of at most 100). Browses ask for
+relationship includes (``inc=artist-rels``); that browse requests accept them is inferred
+from client libraries (musicbrainz_rs offers ``with_*_relations`` on browse queries), not
+checked against the live service — a server refusing them answers 400 and the harvest fails
+cleanly, writing nothing. Relationships and their
 ``type`` strings are MusicBrainz core data, licensed CC0
 (https://musicbrainz.org/doc/About/Data_License).
 """
@@ -85,7 +89,8 @@ def find_artist(client: HttpClient, base_url: str, name: str) -> str:
     if not name:
         raise BadInput("empty artist name")
     client.plan(1)
-    data, url = _get(client, base_url, "artist", query=f'artist:"{_escape_lucene(name)}"',
+    phrase = f'"{_escape_lucene(name)}"'
+    data, url = _get(client, base_url, "artist", query=f"artist:{phrase} OR alias:{phrase}",
                      limit=10)
     hits = [a for a in data.get("artists") or [] if isinstance(a, dict) and a.get("id")]
     want = name.casefold()
