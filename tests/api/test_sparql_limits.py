@@ -1,0 +1,204 @@
+"""Limits of /sparql: time limit (a runaway query is really stopped), row limit, body size,
+and no fetching of client-named URLs (FROM, SERVICE, LOAD).
+
+The time-limit proof runs the real ``cuegraph serve`` on a built on-disk store: queries run
+in worker processes that are killed at the limit (pyoxigraph cannot cancel a query).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from fastapi.testclient import TestClient
+
+from conftest import DATA, cuegraph_cmd, free_port, wait_http
+from cuegraph.api import create_app
+from cuegraph.config import Settings
+
+TIMEOUT = 2.0
+MAX_ROWS = 5
+TOKEN = "limits-token"
+# COUNT over a six-fold cross product of every triple: ~1567^6 combinations, and the
+# aggregate must see them all before it can answer anything
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+           "?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }")
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.add(int(entry.name))
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``cuegraph serve`` on a freshly built on-disk store, with tight limits."""
+    url = f"oxigraph:{tmp_path_factory.mktemp('limits') / 'store'}"
+    built = cuegraph_cmd("--store", url, "build", str(DATA))
+    assert built.returncode == 0, built.stderr
+    port = free_port()
+    env = {**os.environ, "CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
+           "CUEGRAPH_MAX_ROWS": str(MAX_ROWS), "CUEGRAPH_UPDATE_TOKEN": TOKEN}
+    exe = Path(sys.executable).with_name("cuegraph")
+    proc = subprocess.Popen([str(exe), "--store", url, "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/health")
+        yield base, proc
+    finally:
+        proc.terminate()
+        proc.wait(15)
+
+
+def test_runaway_query_is_stopped_and_server_stays_responsive(server):
+    base, proc = server
+    # warm up: the query workers start on first use
+    assert requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=30).ok
+    result: dict = {}
+
+    def run() -> None:
+        start = time.monotonic()
+        resp = requests.get(base + "/sparql", params={"query": RUNAWAY}, timeout=60)
+        result.update(resp=resp, elapsed=time.monotonic() - start)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.5)
+    # while the runaway query runs, the service answers
+    for _ in range(3):
+        start = time.monotonic()
+        health = requests.get(base + "/health", timeout=5)
+        assert health.status_code == 200 and health.json()["triples"] > 1000
+        assert time.monotonic() - start < 1.5
+        quick = requests.get(base + "/sparql", timeout=5,
+                             params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+        assert quick.status_code == 200
+        assert int(quick.json()["results"]["bindings"][0]["n"]["value"]) > 1000
+        time.sleep(0.2)
+    thread.join(60)
+    resp = result["resp"]
+    assert resp.status_code == 503
+    body = resp.json()
+    assert f"{TIMEOUT:g} s limit" in body["error"] and body["detail"]["timeout_seconds"] == TIMEOUT
+    # worker start-up (~1-2 s) can precede the query's own time limit
+    assert TIMEOUT <= result["elapsed"] < TIMEOUT + 6
+    # the service answers afterwards
+    assert requests.get(base + "/health", timeout=5).status_code == 200
+    after = requests.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert after.json()["boolean"] is True
+
+
+def test_killed_worker_process_is_gone(server):
+    base, proc = server
+    assert requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=30).ok
+    idle = _children(proc.pid)
+    holder: dict = {}
+    thread = threading.Thread(target=lambda: holder.update(
+        resp=requests.get(base + "/sparql", params={"query": RUNAWAY}, timeout=60)))
+    thread.start()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        running = {pid for pid in _children(proc.pid)
+                   if Path(f"/proc/{pid}/stat").exists()
+                   and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "R"}
+        if running:
+            break
+        time.sleep(0.1)
+    assert running, "no worker process was busy with the runaway query"
+    thread.join(60)
+    assert holder["resp"].status_code == 503
+    time.sleep(0.3)
+    assert not running & _children(proc.pid), "the busy worker still exists after the 503"
+    assert len(_children(proc.pid)) <= max(len(idle), 2)
+
+
+def test_rows_are_truncated_with_a_header(server):
+    base, _ = server
+    resp = requests.get(base + "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}, timeout=30)
+    assert resp.status_code == 200
+    assert resp.headers["X-Cuegraph-Truncated"] == "true"
+    assert resp.headers["X-Cuegraph-Max-Rows"] == str(MAX_ROWS)
+    assert len(resp.json()["results"]["bindings"]) == MAX_ROWS
+    graph = requests.get(base + "/sparql", timeout=30, params={
+        "query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"})
+    assert graph.headers["X-Cuegraph-Truncated"] == "true"
+    assert len(graph.text.strip().splitlines()) == MAX_ROWS
+    small = requests.get(base + "/sparql", timeout=30, params={
+        "query": "SELECT * { ?s ?p ?o } LIMIT 3", "format": "csv"})
+    assert "X-Cuegraph-Truncated" not in small.headers
+    assert len(small.text.strip().splitlines()) == 4  # header + 3 rows
+
+
+def test_update_is_visible_to_query_workers(server):
+    base, _ = server
+    ask = {"query": "ASK { GRAPH <urn:x:limits> { <urn:x:a> <urn:x:b> 'c' } }"}
+    assert requests.get(base + "/sparql", params=ask, timeout=30).json()["boolean"] is False
+    resp = requests.post(base + "/sparql/update", timeout=30,
+                         data={"update": "INSERT DATA { GRAPH <urn:x:limits> "
+                                         "{ <urn:x:a> <urn:x:b> 'c' } }"},
+                         headers={"Authorization": f"Bearer {TOKEN}"})
+    assert resp.status_code == 204
+    assert requests.get(base + "/sparql", params=ask, timeout=30).json()["boolean"] is True
+    requests.post(base + "/sparql/update", data={"update": "DROP GRAPH <urn:x:limits>"},
+                  headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def small_client(seed_store):
+    return TestClient(create_app(seed_store, Settings(store="memory:", max_query_bytes=2000)))
+
+
+def test_huge_query_body_is_413(small_client):
+    query = "SELECT * { ?s ?p ?o } # " + "x" * 5000
+    for kwargs in ({"data": {"query": query}},
+                   {"content": query, "headers": {"content-type": "application/sparql-query"}}):
+        resp = small_client.post("/sparql", **kwargs)
+        assert resp.status_code == 413
+        body = resp.json()
+        assert "2000-byte limit" in body["error"] and body["detail"] == {"limit_bytes": 2000}
+    get = small_client.get("/sparql", params={"query": query})
+    assert get.status_code == 413 and "POST" in get.json()["error"]
+
+
+def test_memory_store_time_limit_answers_503(seed_store):
+    """memory: stores run queries in a thread: the client still gets 503 at the limit (the
+    thread runs on to the end, so this query is slow, ~2 s, but finite)."""
+    client = TestClient(create_app(seed_store, Settings(store="memory:", query_timeout=0.3)))
+    start = time.monotonic()
+    resp = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . "
+                                                  "?d ?e ?f FILTER(STR(?c) != STR(?f)) }"})
+    assert resp.status_code == 503
+    assert "0.3 s limit" in resp.json()["error"]
+    assert time.monotonic() - start < 1.5
+
+
+def test_from_never_fetches_remote_data(small_client, httpserver):
+    httpserver.expect_request("/data.ttl").respond_with_data(
+        "<urn:x:remote> <urn:x:p> <urn:x:o> .", content_type="text/turtle")
+    remote = httpserver.url_for("/data.ttl")
+    for query in (f"ASK FROM <{remote}> {{ ?s ?p ?o }}",
+                  f"ASK FROM NAMED <{remote}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+                  f"SELECT * FROM <{remote}> {{ <urn:x:remote> ?p ?o }}"):
+        resp = small_client.get("/sparql", params={"query": query})
+        assert resp.status_code == 200, resp.text
+        data = resp.json()
+        assert data.get("boolean") is False or data.get("results", {}).get("bindings") == []
+    refused = small_client.get("/sparql", params={
+        "query": f"SELECT * {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"})
+    assert refused.status_code == 400
+    assert httpserver.log == []  # nothing ever asked the "remote" server
