@@ -113,3 +113,33 @@ def test_missing_harvester_module_is_one_clear_error():
     assert isinstance(err.value, CuegraphError)
     assert err.value.message == ("the nosuchsource harvester is not available "
                                  "(module cuegraph.harvest.nosuchsource is missing)")
+
+
+def test_progress_bar_counts_requests_planned_and_waits():
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn
+
+    from cuegraph.cli.harvest import _Bar
+    from cuegraph.harvest.http import RateLimiter
+
+    out = io.StringIO()
+    limiter = RateLimiter()
+    progress = Progress(TextColumn("{task.description} {task.completed}/{task.total} "
+                                   "waited {task.fields[waited]:.1f}s"),
+                        console=Console(file=out, force_terminal=True, width=120))
+    with progress:
+        bar = _Bar(progress, limiter)
+        hooks = bar.hooks()
+        hooks.on_start("musicbrainz")
+        hooks.on_plan(2)
+        limiter.waited = 1.5
+        for path in ("artist/x", "work", "recording"):  # one more than planned
+            hooks.on_request(f"http://127.0.0.1/ws/2/{path}?fmt=json")
+        task = progress.tasks[0]
+        assert (task.completed, task.total) == (3, 3)
+        assert task.fields["waited"] == 1.5
+        assert task.description == "musicbrainz: /ws/2/recording"
+        progress.refresh()
+    assert "3/3" in out.getvalue() and "waited 1.5s" in out.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 from rich.progress import (
@@ -60,9 +61,10 @@ class _Bar:
     def request(self, url: str) -> None:
         task = self.p.tasks[0]
         total = max(self._total(), task.completed + 1)
-        path = url.split("?", 1)[0].rsplit("/", 2)
+        path = urlsplit(url).path
+        path = path if len(path) <= 40 else "…" + path[-39:]
         self.p.update(self.task, advance=1, total=total, waited=self.limiter.waited,
-                      description=f"{self.source}: …/{'/'.join(path[-2:])}")
+                      description=f"{self.source}: {path}")
 
     def done(self, source: str) -> None:
         self.p.update(self.task, description=f"{source}: done")
