@@ -124,3 +124,12 @@ def test_bad_input(server, tmp_path):
     with pytest.raises(BadInput, match="no composer, lyricist or performer labelled"):
         # the find query's answer has no ?person bindings
         wikidata.harvest_composer(_client(), server.url_for("/sparql"), "Nobody At All")
+
+
+def test_work_harvest_asks_for_the_work(server):
+    serve(server, wd=wdqs_handler())
+    h = wikidata.harvest_work(_client(), server.url_for("/sparql"), "q900101")
+    assert h.key == "work-Q900101"
+    query = parse_qs(urlsplit(server.log[0][0].url).query)["query"][0]
+    assert "VALUES (?person ?work) { (UNDEF wd:Q900101) }" in query
+    assert "wdt:P31/wdt:P279* wd:Q215380" in query  # groups recognised through subclasses
