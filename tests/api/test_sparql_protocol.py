@@ -414,3 +414,15 @@ def test_results_are_valid_json(client):
     assert [b["title"]["value"] for b in data["results"]["bindings"]] == [
         "data 1", "data 2", "data 3"]
     assert "x-cuegraph-truncated" not in resp.headers
+
+
+def test_endpoints_are_in_the_openapi_schema(client):
+    schema = client.get("/openapi.json").json()
+    get = schema["paths"]["/sparql"]["get"]
+    names = {p["name"] for p in get["parameters"]}
+    assert {"query", "default-graph-uri", "named-graph-uri", "format"} <= names
+    post = schema["paths"]["/sparql"]["post"]["requestBody"]["content"]
+    assert {"application/x-www-form-urlencoded", "application/sparql-query"} <= set(post)
+    update = schema["paths"]["/sparql/update"]["post"]
+    assert "application/sparql-update" in update["requestBody"]["content"]
+    assert {"204", "401", "403"} <= set(update["responses"])
