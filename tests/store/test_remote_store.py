@@ -260,3 +260,22 @@ def test_closed_port_gives_a_clear_store_error(url_path):
     out = cuegraph_cmd("stats", env={"CUEGRAPH_STORE": url})
     assert out.returncode == 1
     assert out.stderr.startswith("error: cannot reach the remote store")
+
+
+def test_update_url_setting_is_used(oxigraph_server):
+    clear_store(oxigraph_server.url)
+    base = oxigraph_server.url.rsplit("/", 1)[0]
+    # oxigraph serve also takes queries and updates together at /sparql
+    with open_store(base + "/sparql") as store:
+        assert store.update_url == base + "/sparql"
+        store.update("INSERT DATA { GRAPH <http://example.org/g> { "
+                     "<http://example.org/a> <http://example.org/b> 1 } }")
+        assert store.graphs() == ["http://example.org/g"]
+    # a configured update URL wins over the derived one: here it points at nothing
+    closed = f"http://127.0.0.1:{free_port()}/update"
+    out = cuegraph_cmd("build", str(DATA), env={"CUEGRAPH_STORE": oxigraph_server.url,
+                                                "CUEGRAPH_UPDATE_URL": closed})
+    assert out.returncode == 1
+    assert closed in out.stderr and out.stderr.strip().startswith("error: cannot reach")
+    with open_store(oxigraph_server.url) as store:
+        assert store.graphs() == ["http://example.org/g"]
