@@ -24,7 +24,7 @@ from cuegraph.namespaces import CG, DCTERMS, PROV, RDF, RDFS, XSD
 from cuegraph.records import Record
 from cuegraph.store import Store
 
-__all__ = ["RunSummary", "write_run", "LICENSES"]
+__all__ = ["RunSummary", "write_run", "write_graph", "LICENSES"]
 
 #: short licence names -> licence IRIs (for `dump --license`)
 LICENSES = {
@@ -84,9 +84,23 @@ def write_run(store: Store, minter: Minter, source: str, key: str, records: Iter
     t0 = time.monotonic()
     records = list(records)
     data = GraphBuilder(minter).add_all(records)
+    return write_graph(store, minter, source, key, data, license=license, used=used,
+                       label=label, record_count=len(records), started=started, t0=t0)
+
+
+def write_graph(store: Store, minter: Minter, source: str, key: str, data: Graph, *,
+                license: str, used: Iterable[str] = (), label: str | None = None,
+                record_count: int | None = None, started: Literal | None = None,
+                t0: float | None = None) -> RunSummary:
+    """Write an already built graph as the named graph of ``source``/``key``, replacing the
+    previous one atomically together with its PROV-O description (see the module docstring).
+    """
+    started = started if started is not None else _xsd_now()
+    t0 = t0 if t0 is not None else time.monotonic()
     g = str(minter.graph(source, key))
     prov_graph = str(minter.provenance_graph())
     previous = _graph_size(store, g)
+    count = record_count if record_count is not None else len(data)
 
     meta = Graph()
     gi, run, sw = URIRef(g), URIRef(g + "#run"), URIRef(g + "#software")
@@ -97,7 +111,7 @@ def write_run(store: Store, minter: Minter, source: str, key: str, records: Iter
     meta.add((gi, CG.graphKey, Literal(key)))
     meta.add((gi, RDFS.label, Literal(label or f"{source}: {key}")))
     meta.add((gi, DCTERMS.license, URIRef(LICENSES.get(license, license))))
-    meta.add((gi, CG.recordCount, Literal(len(records))))
+    meta.add((gi, CG.recordCount, Literal(count)))
     meta.add((gi, PROV.wasGeneratedBy, run))
     meta.add((run, RDF.type, PROV.Activity))
     meta.add((run, PROV.startedAtTime, started))
@@ -118,7 +132,7 @@ def write_run(store: Store, minter: Minter, source: str, key: str, records: Iter
         f"INSERT DATA {{ GRAPH <{prov_graph}> {{\n{body}\n}} }}"
     )
     written = store.replace_graph(g, data, swap_extra=swap)
-    return RunSummary(graph=g, source=source, records=len(records), triples=written,
+    return RunSummary(graph=g, source=source, records=count, triples=written,
                       previous_triples=previous, seconds=time.monotonic() - t0, used=used)
 
 

@@ -21,10 +21,9 @@ from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
 
-from cuegraph import __version__
 from cuegraph.graph.iris import Minter
-from cuegraph.graph.write import LICENSES
-from cuegraph.namespaces import CG, DCTERMS, OWL, PROV, RDF, RDFS, XSD, bind_prefixes
+from cuegraph.graph.write import write_graph
+from cuegraph.namespaces import OWL, XSD, bind_prefixes
 from cuegraph.queries import load_query
 from cuegraph.store import Store
 
@@ -100,47 +99,13 @@ def resolve(store: Store, minter: Minter) -> Resolution:
         for other in cluster[1:]:
             data.add((rep, OWL.sameAs, URIRef(other)))
             data.add((URIRef(other), OWL.sameAs, rep))
-    g = str(minter.graph(SOURCE, KEY))
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
-    previous = int(rows[0]["n"]) if rows else 0
-    written = store.replace_graph(g, data, swap_extra=_provenance(minter, g, started,
-                                                                   len(clusters), graphs_read))
-    return Resolution(graph=g, clusters=clusters, triples=written, previous_triples=previous,
-                      seconds=time.monotonic() - t0, graphs_read=graphs_read)
+    run = write_graph(store, minter, SOURCE, KEY, data, license=LICENSE, used=graphs_read,
+                      label="identity: owl:sameAs links from shared external ids",
+                      record_count=len(clusters), started=started, t0=t0)
+    return Resolution(graph=run.graph, clusters=clusters, triples=run.triples,
+                      previous_triples=run.previous_triples, seconds=run.seconds,
+                      graphs_read=graphs_read)
 
 
 def _now() -> Literal:
     return Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
-
-
-def _provenance(minter: Minter, g: str, started: Literal, clusters: int,
-                used: list[str]) -> str:
-    """The SPARQL Update that replaces the identity graph's PROV-O description (same nodes
-    and properties as :func:`cuegraph.graph.write.write_run`)."""
-    prov_graph = str(minter.provenance_graph())
-    meta = Graph()
-    gi, run, sw = URIRef(g), URIRef(g + "#run"), URIRef(g + "#software")
-    for t in (CG.SourceGraph, PROV.Entity, PROV.Bundle):
-        meta.add((gi, RDF.type, t))
-    meta.add((gi, CG.sourceName, Literal(SOURCE)))
-    meta.add((gi, CG.graphKey, Literal(KEY)))
-    meta.add((gi, RDFS.label, Literal("identity: owl:sameAs links from shared external ids")))
-    meta.add((gi, DCTERMS.license, URIRef(LICENSES[LICENSE])))
-    meta.add((gi, CG.recordCount, Literal(clusters)))
-    meta.add((gi, PROV.wasGeneratedBy, run))
-    meta.add((run, RDF.type, PROV.Activity))
-    meta.add((run, PROV.startedAtTime, started))
-    meta.add((run, PROV.wasAssociatedWith, sw))
-    meta.add((sw, RDF.type, PROV.SoftwareAgent))
-    meta.add((sw, RDFS.label, Literal(f"cuegraph {__version__}")))
-    for u in used:
-        meta.add((run, PROV.used, URIRef(u)))
-    ended = _now()
-    meta.add((run, PROV.endedAtTime, ended))
-    meta.add((gi, PROV.generatedAtTime, ended))
-    body = meta.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return (
-        f"DELETE {{ GRAPH <{prov_graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{prov_graph}> "
-        f"{{ ?s ?p ?o FILTER(?s = <{g}> || STRSTARTS(STR(?s), \"{g}#\")) }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{prov_graph}> {{\n{body}\n}} }}"
-    )
