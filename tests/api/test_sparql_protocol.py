@@ -361,6 +361,7 @@ def test_cors_headers(client):
     assert pre.status_code == 200
     assert pre.headers["access-control-allow-origin"] == "*"
     assert "POST" in pre.headers["access-control-allow-methods"]
+    assert "X-Cuegraph-Truncated" in resp.headers["access-control-expose-headers"]
 
 
 # --- bad input: clear 4xx JSON, never 500 -------------------------------------------------
@@ -405,6 +406,8 @@ def test_non_utf8_form_is_400(client):
     resp = client.post("/sparql", content=b"query=ASK%20%7B%7D%FF", headers=FORM)
     assert resp.status_code == 400
     assert "UTF-8" in resp.json()["error"]
+    url = client.get("/sparql?query=ASK%20%7B%7D%FF")
+    assert url.status_code == 400 and "UTF-8" in url.json()["error"]
 
 
 def test_results_are_valid_json(client):

@@ -326,3 +326,12 @@ WHERE {
     assert resp.status_code == 400
     assert "WITH" in assert_4xx_json(resp)["error"]
     assert store.triple_count() == 1
+
+
+def test_service_description_lists_the_update_service(client):
+    from rdflib import Graph, URIRef
+
+    g = Graph().parse(data=client.get("/sparql").text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    update = g.value(None, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Update"))
+    assert g.value(update, URIRef(sd + "endpoint")) == URIRef("http://testserver/sparql/update")

@@ -117,7 +117,9 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
         out = await executor_for(request.app).run(task)
     except BadQuery as e:
         raise BadQuery(shift_error_lines(e.message), e.detail) from None
-    headers = {"Vary": "Accept"}
+    # browsers' scripts (the SPARQL editor, other sites) may read the truncation headers
+    headers = {"Vary": "Accept",
+               "Access-Control-Expose-Headers": f"{TRUNCATED_HEADER}, {MAX_ROWS_HEADER}"}
     if out.truncated:
         headers[TRUNCATED_HEADER] = "true"
         headers[MAX_ROWS_HEADER] = str(settings.max_rows)
