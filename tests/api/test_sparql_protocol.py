@@ -371,6 +371,10 @@ def test_cors_headers(client):
     "select * { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
     "SELECT * { ?s ?p ?o OPTIONAL { SERVICE SILENT ?endpoint { ?s ?p ?x } } }",
     "SELECT * {\n  # comment\n  SERVICE<http://127.0.0.1:9/>{?s ?p ?o}}",
+    "SELECT * { ?s ?p ?o FILTER(?o<3) SERVICE <http://127.0.0.1:9/> { ?s ?p ?x } }",
+    'SELECT * { ?s ?p "a\\"SERVICE" . SERVICE <http://127.0.0.1:9/> { ?s ?p ?x } }',
+    "SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * { \\U00000053ervice <http://127.0.0.1:9/> { ?s ?p ?o } }",
 ])
 def test_service_is_refused(client, query):
     resp = client.post("/sparql", data={"query": query})
@@ -384,6 +388,7 @@ def test_service_is_refused(client, query):
     "# SERVICE <http://127.0.0.1:9/> in a comment\nSELECT ?service { BIND(1 AS ?service) }",
     "PREFIX service: <http://example.org/service#> SELECT * { service:x service:SERVICE ?o }",
     "SELECT * { <http://example.org/SERVICE> ?p ?o }",
+    'SELECT * { ?s ?p "say \\"SERVICE <http://127.0.0.1:9/> {}\\" aloud" }',
 ])
 def test_service_word_outside_the_keyword_is_fine(client, query):
     resp = client.get("/sparql", params={"query": query})

@@ -114,9 +114,27 @@ def query_dataset(query: str, base: str) -> tuple[list[str], list[str]]:
 def refuse_remote_access(text: str, *, update: bool = False) -> None:
     """Refuse SPARQL that would make the server fetch a URL the client chose.
 
+    SPARQL allows ``\\uXXXX`` codepoint escapes anywhere, processed before parsing by
+    engines that implement them, so the text is also checked with them decoded.
+
     Raises:
         BadQuery: the text uses ``SERVICE`` (federated query), or, in an update, ``LOAD``.
     """
+    _refuse(text, update)
+    decoded = _CODEPOINT.sub(_codepoint, text)
+    if decoded != text:
+        _refuse(decoded, update)
+
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _codepoint(m: re.Match) -> str:
+    value = int(m.group(1) or m.group(2), 16)
+    return chr(value) if value <= 0x10FFFF else m.group(0)
+
+
+def _refuse(text: str, update: bool) -> None:
     for tok in tokens(text):
         if tok.keyword == "SERVICE":
             raise BadQuery(
