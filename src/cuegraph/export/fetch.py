@@ -14,6 +14,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from cuegraph.errors import BadInput, BadQuery, PersonNotFound, WorkNotFound
+from cuegraph.export.triples import TripleIndex, parse_ntriples
 from cuegraph.graph.iris import Minter, slug
 from cuegraph.queries import iri, literal, load_query, render
 from cuegraph.store import Store
@@ -79,9 +80,20 @@ def find_seed(store: Store, minter: Minter, kind: str, text: str) -> str:
     return found[0]
 
 
-def fetch_graph(store: Store) -> Graph:
-    """The credit graph: everything the views draw, in one CONSTRUCT."""
-    return store.construct(load_query("export_graph"))
+def fetch_graph(store: Store) -> TripleIndex | Graph:
+    """The credit graph: everything the views draw, in one CONSTRUCT.
+
+    Read as N-Triples into a :class:`TripleIndex` (fast, small); a store whose N-Triples the
+    index cannot read falls back to an rdflib ``Graph``.
+    """
+    query = load_query("export_graph")
+    out = store.query_serialized(query, graph_format="ntriples")
+    if out.form == "graph":
+        try:
+            return parse_ntriples(out.body)
+        except (BadInput, UnicodeDecodeError):
+            pass
+    return store.construct(query)
 
 
 def read_sparql(source: str) -> str:

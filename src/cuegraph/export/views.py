@@ -1,7 +1,8 @@
 """RDF -> networkx views of the credit graph (the one place exports read RDF).
 
-Four views, each built from an rdflib Graph shaped like :mod:`cuegraph.graph.build`'s output
-(or any CONSTRUCT result):
+Four views, each built from RDF shaped like :mod:`cuegraph.graph.build`'s output (or any
+CONSTRUCT result), given as an rdflib ``Graph`` or a :class:`cuegraph.export.triples.TripleIndex`
+(anything with ``subject_objects(p)`` and iteration over triples):
 
 * ``credits`` — a directed graph of people, works, songs, recordings, albums and cues. Each
   ``cg:Credit`` node is collapsed into one edge person -> credited thing labelled with its
