@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from w3c.protocol import (
+    CASES,
     FOAF_DOCUMENT,
     KASEI,
     assert_4xx_json,
@@ -434,3 +435,12 @@ def test_endpoints_are_in_the_openapi_schema(client):
     update = schema["paths"]["/sparql/update"]["post"]
     assert "application/sparql-update" in update["requestBody"]["content"]
     assert {"204", "401", "403"} <= set(update["responses"])
+
+
+def test_every_w3c_protocol_case_has_a_test():
+    import test_update
+
+    here = globals()
+    missing = [c for c in CASES
+               if f"test_{c}" not in here and not hasattr(test_update, f"test_{c}")]
+    assert len(CASES) == 34 and missing == []
