@@ -481,9 +481,12 @@ class RemoteStore(Store):
         form = _query_form(query)
         accept = GRAPH_FORMATS[graph_format] if form == "graph" else RESULT_FORMATS[result_format]
         resp = self._post_query(query, accept, default_graph_uris, named_graph_uris)
-        if form == "select" and result_format == "json" and b'"boolean"' in resp.content[:200]:
+        body = self._decode(resp.content)
+        if form == "select" and result_format == "json" and b'"boolean"' in body[:200]:
             form = "ask"
-        return QueryOutput(form, accept, self._decode(resp.content))
+        if self.dialect == "virtuoso" and form == "select" and result_format == "json":
+            body = _standard_json(body)
+        return QueryOutput(form, accept, body)
 
     def _system_filter(self, var: str) -> str:
         if self.dialect != "virtuoso":
@@ -604,6 +607,19 @@ VIRTUOSO_INSERT_CHUNK = 1000
 VIRTUOSO_DURATION = "urn:cuegraph:datatype:xsd-duration"
 #: Virtuoso's error codes for a query it cannot compile (sent with HTTP 400 or 500)
 _VIRTUOSO_QUERY_ERRORS = re.compile(r"\b(SP0\d\d|SQ074|37000)\b")
+
+
+def _standard_json(body: bytes) -> bytes:
+    """SPARQL 1.1 JSON results from Virtuoso's, which types literals ``typed-literal``."""
+    try:
+        data = json.loads(body)
+        for b in data.get("results", {}).get("bindings", []):
+            for v in b.values():
+                if v.get("type") == "typed-literal":
+                    v["type"] = "literal"
+    except (ValueError, AttributeError):
+        return body
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
 def _check(resp: requests.Response, url: str, what: str = "query") -> None:

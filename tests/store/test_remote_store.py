@@ -285,7 +285,8 @@ def _bindings(out) -> list[tuple]:
     import json
 
     data = json.loads(out.body)
-    return sorted(tuple((k, v["value"], v.get("datatype")) for k, v in sorted(b.items()))
+    return sorted(tuple((k, v["type"], v["value"], v.get("datatype"))
+                        for k, v in sorted(b.items()))
                   for b in data["results"]["bindings"])
 
 
@@ -297,7 +298,7 @@ def test_durations_round_trip(remote_url, embedded):
     remote_rows = _bindings(store.query_serialized(q))
     assert remote_rows == _bindings(embedded.query_serialized(q))
     assert remote_rows and all(dt == "http://www.w3.org/2001/XMLSchema#duration"
-                               for row in remote_rows for k, _, dt in row if k == "d")
+                               for row in remote_rows for k, _, _, dt in row if k == "d")
     assert _same_rows(store.select(q), embedded.select(q))
     store.close()
 
