@@ -181,3 +181,13 @@ def test_work_page_shows_score_and_songs(page, server):
     assert "Yuki Kajiura" in text and "Magia" in text and "Connect" in text
     assert page.get_attribute("#work-page a.graph-link", "href") == \
         "/export?format=html&work=madoka-magica"
+
+
+def test_api_docs_render_offline(page, server):
+    """/docs is Swagger UI served from vendored files: it renders with no remote request."""
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=15000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/scene" in p for p in paths) and any("/sparql" in p for p in paths)
+    assert page.console_errors == []
+    assert _outside(page.requests) == []
