@@ -97,3 +97,10 @@ def test_unacceptable_accept_header(client):
     resp = client.get("/export", headers={"Accept": "application/pdf"})
     assert resp.status_code == 406
     assert "graphml" in resp.json()["detail"]["formats"]
+
+
+def test_sampled_page_says_so_in_a_header(client):
+    resp = client.get("/export", params={"format": "html", "max_nodes": 4})
+    assert resp.status_code == 200
+    assert "max_nodes=4" in resp.headers["x-cuegraph-warning"]
+    assert '"shown_nodes": 4' in resp.text

@@ -102,3 +102,11 @@ def test_bad_input_is_one_line(built, args, message):
     assert res.stderr.startswith(message), res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
     assert "Traceback" not in res.stderr and res.stdout == ""
+
+
+def test_html_above_max_nodes_warns_and_samples(built, tmp_path):
+    out = tmp_path / "sampled.html"
+    res = _export(built, "--format", "html", "--max-nodes", "5", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.startswith("warning: ") and "max_nodes=5" in res.stderr
+    assert '"shown_nodes": 5' in out.read_text(encoding="utf-8")
