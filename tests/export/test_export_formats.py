@@ -221,3 +221,16 @@ def test_construct_slice(seed_store, minter):
     labels = {e["data"]["label"] for e in doc["elements"]["edges"]}
     assert "score composer" in labels
     assert result.edges == len(doc["elements"]["edges"]) > 0
+
+
+def test_construct_outside_the_model_warns_and_rdf_view_draws_it(seed_store, minter):
+    query = "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a cg:Agent ; schema:name ?n }"
+    n_agents = len(seed_store.select(
+        sparql_prefixes() + "SELECT DISTINCT ?p WHERE { ?p a cg:Agent ; schema:name ?n }"))
+    plain = run_export(seed_store, minter, ExportRequest(format="graphml", sparql=query))
+    assert plain.nodes == 0 and "try --view rdf" in plain.warnings[0]
+    generic = run_export(seed_store, minter,
+                         ExportRequest(format="graphml", sparql=query, view="rdf"))
+    assert generic.nodes == n_agents > 0 and generic.warnings == []
+    g = nx.read_graphml(io.BytesIO(generic.body))
+    assert g.nodes[KAJIURA]["label"] == "Yuki Kajiura"

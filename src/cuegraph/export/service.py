@@ -97,16 +97,22 @@ def run_export(store: Store, minter: Minter, req: ExportRequest) -> ExportResult
         names.append(req.work)
     rdf = fetch_construct(store, req.sparql) if req.sparql else fetch_graph(store)
     view = build_view(req.view, rdf)
+    warnings = []
     if seeds:
         depth = DEFAULT_DEPTH if req.depth is None else req.depth
-        via = credits_view(rdf) if req.view != "credits" else None
+        via = credits_view(rdf) if req.view != "credits" else view
+        names = [via.nodes[s].get("label", n) if s in via else n
+                 for s, n in zip(seeds, names, strict=True)]
         view = neighbourhood(view, seeds, depth, via=via)
         title = f"{' + '.join(names)}: {req.view}, depth {depth}"
     elif req.sparql:
         title = f"CONSTRUCT slice: {req.view}"
     else:
         title = f"cuegraph: {req.view}"
-    warnings = []
+    if len(view) == 0 and len(rdf):
+        warnings.append(f"the {req.view} view draws nothing from these {len(rdf)} triples "
+                        "(no people, works, songs or cues typed as cuegraph types them); "
+                        "try --view rdf")
     if fmt.name in _SAMPLED_FORMATS and len(view) > req.max_nodes:
         total = len(view)
         view = sample(view, req.max_nodes, view.graph.get("seeds", "").split(";"))

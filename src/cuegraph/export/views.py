@@ -15,8 +15,8 @@ CONSTRUCT result), given as an rdflib ``Graph`` or a :class:`cuegraph.export.tri
   same work, weighted by the number of works shared.
 
 Edge ``weight`` is a float in every view (GEXF stores weights as floats).
-* ``rdf`` — every IRI as a node and every IRI-to-IRI triple as an edge labelled with its
-  predicate (for CONSTRUCT results that do not follow cuegraph's model).
+* ``rdf`` — every subject and IRI object as a node and every IRI-to-IRI triple as an edge
+  labelled with its predicate (for CONSTRUCT results that do not follow cuegraph's model).
 
 Every node id and attribute is a plain ``str``, ``int`` or ``float`` (never ``None``, a list
 or an rdflib term), so every writer can serialise it. networkx is imported inside functions.
@@ -297,7 +297,8 @@ def collaboration_view(rdf: Graph) -> nx.Graph:
 
 
 def rdf_view(rdf: Graph) -> nx.DiGraph:
-    """Every IRI (or blank node) as a node; IRI-to-IRI triples as predicate-labelled edges."""
+    """Every subject and IRI object as a node; IRI-to-IRI triples as predicate-labelled
+    edges."""
     import networkx as nx
 
     facts = _Facts(rdf)
@@ -305,15 +306,16 @@ def rdf_view(rdf: Graph) -> nx.DiGraph:
     names = {s: str(o) for s, o in rdf.subject_objects(RDFS.label)}
     names.update(facts.name)
     for s, p, o in rdf:
-        if p == RDF.type or isinstance(o, Literal):
-            continue
-        for node in (s, o):
+        literal = p == RDF.type or isinstance(o, Literal)
+        for node in (s,) if literal else (s, o):
             nid = _node_id(node)
             if nid not in g:
                 name = names.get(node)
                 label = display_label(name, facts.native.get(node)) if name else _local(nid)
                 g.add_node(nid, type=facts.node_type(node) or "other", iri=nid, label=label,
                            name=name or label)
+        if literal:
+            continue
         pred = _local(str(p))
         _add_labelled_edge(g, _node_id(s), _node_id(o), "triple", str(p), pred)
     return g
