@@ -234,3 +234,25 @@ def test_construct_outside_the_model_warns_and_rdf_view_draws_it(seed_store, min
     assert generic.nodes == n_agents > 0 and generic.warnings == []
     g = nx.read_graphml(io.BytesIO(generic.body))
     assert g.nodes[KAJIURA]["label"] == "Yuki Kajiura"
+
+
+def test_sparql_grown_neighbourhood_equals_the_cut_of_the_whole_graph(seed_store, views):
+    """Two independent paths: levels of SPARQL (export_neighbours + export_slice) and BFS
+    over the whole credits view. Same nodes, edges and attributes for every start and depth."""
+    from cuegraph.export.fetch import fetch_neighbourhood
+    from cuegraph.export.views import credits_view
+
+    full = views["credits"]
+    compared = 0
+    for seed in sorted(full):
+        for depth in range(4):
+            expected = neighbourhood(full, [seed], depth)
+            got = neighbourhood(credits_view(fetch_neighbourhood(seed_store, [seed], depth)),
+                                [seed], depth)
+            assert set(got) == set(expected), (seed, depth)
+            assert set(got.edges) == set(expected.edges), (seed, depth)
+            assert dict(got.nodes(data=True)) == dict(expected.nodes(data=True))
+            assert {e: got.edges[e] for e in got.edges} == \
+                {e: expected.edges[e] for e in expected.edges}
+            compared += 1
+    assert compared == 4 * len(full) > 0

@@ -2,8 +2,10 @@
 
 The whole credit graph comes from one CONSTRUCT (``export_graph.rq``); a user's slice comes
 from their own CONSTRUCT; a person or work named on the command line is found with one
-SELECT (``export_find.rq``). Neighbourhoods are then cut from the view in memory, so an
-export costs two or three queries whatever its depth, never one per node.
+SELECT (``export_find.rq``). A neighbourhood in the credits view grows one level per SELECT
+(``export_neighbours.rq``, the whole frontier at once) and is then read with one CONSTRUCT
+(``export_slice.rq``); for the other views the neighbourhood is cut from the whole graph in
+memory. Never one query per node.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from cuegraph.graph.iris import Minter, slug
 from cuegraph.queries import iri, literal, load_query, render
 from cuegraph.store import Store
 
-__all__ = ["find_seed", "fetch_graph", "fetch_construct", "read_sparql", "query_form"]
+__all__ = ["find_seed", "fetch_graph", "fetch_neighbourhood", "fetch_construct", "read_sparql",
+           "query_form"]
 
 _KINDS = {"composer": ("cg:Agent", PersonNotFound, "person"),
           "work": ("cg:Work", WorkNotFound, "work")}
@@ -87,6 +90,43 @@ def fetch_graph(store: Store) -> TripleIndex | Graph:
     index cannot read falls back to an rdflib ``Graph``.
     """
     query = load_query("export_graph")
+    out = store.query_serialized(query, graph_format="ntriples")
+    if out.form == "graph":
+        try:
+            return parse_ntriples(out.body)
+        except (BadInput, UnicodeDecodeError):
+            pass
+    return store.construct(query)
+
+
+def _values(iris: list[str]) -> str:
+    terms = []
+    for value in iris:
+        try:
+            terms.append(iri(value))
+        except ValueError:  # a blank node or an IRI SPARQL cannot write: not expandable
+            continue
+    return " ".join(terms)
+
+
+def fetch_neighbourhood(store: Store, seeds: list[str], depth: int) -> TripleIndex | Graph:
+    """The credit-graph RDF about everything within ``depth`` steps of ``seeds`` in the credits
+    view: one SELECT per level (``export_neighbours.rq``, the whole frontier at once), then
+    one CONSTRUCT (``export_slice.rq``). At most ``depth + 1`` queries.
+
+    The result also holds edges to nodes one step further out; cutting the view at ``depth``
+    (:func:`cuegraph.export.views.neighbourhood`) leaves exactly the neighbourhood.
+    """
+    seen = dict.fromkeys(seeds)
+    frontier = list(seeds)
+    for _level in range(depth):
+        terms = _values(frontier)
+        if not terms:
+            break
+        rows = store.select(render("export_neighbours", nodes=terms))
+        frontier = [r["n"] for r in rows if "n" in r and r["n"] not in seen]
+        seen.update(dict.fromkeys(frontier))
+    query = render("export_slice", nodes=_values(list(seen)))
     out = store.query_serialized(query, graph_format="ntriples")
     if out.form == "graph":
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cuegraph.errors import BadInput
-from cuegraph.export.fetch import fetch_construct, fetch_graph, find_seed
+from cuegraph.export.fetch import fetch_construct, fetch_graph, fetch_neighbourhood, find_seed
 from cuegraph.export.formats import Format, get_format
 from cuegraph.export.html import DEFAULT_MAX_NODES
 from cuegraph.export.views import VIEWS, build_view, credits_view, neighbourhood, sample
@@ -95,11 +95,16 @@ def run_export(store: Store, minter: Minter, req: ExportRequest) -> ExportResult
     if req.work:
         seeds.append(find_seed(store, minter, "work", req.work))
         names.append(req.work)
-    rdf = fetch_construct(store, req.sparql) if req.sparql else fetch_graph(store)
+    depth = DEFAULT_DEPTH if req.depth is None else req.depth
+    if req.sparql:
+        rdf = fetch_construct(store, req.sparql)
+    elif seeds and req.view == "credits":
+        rdf = fetch_neighbourhood(store, seeds, depth)
+    else:
+        rdf = fetch_graph(store)
     view = build_view(req.view, rdf)
     warnings = []
     if seeds:
-        depth = DEFAULT_DEPTH if req.depth is None else req.depth
         via = credits_view(rdf) if req.view != "credits" else view
         names = [via.nodes[s].get("label", n) if s in via else n
                  for s, n in zip(seeds, names, strict=True)]
