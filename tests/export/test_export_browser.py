@@ -89,3 +89,32 @@ def test_large_graph_is_sampled_with_a_warning(browser, seed_store, minter, tmp_
         assert errors == [] and others == []
     finally:
         context.close()
+
+
+def test_synthetic_five_thousand_nodes_page_stays_responsive(browser, tmp_path):
+    """A graph above --max-nodes (generated here, never shipped) opens quickly as a sample."""
+    import time
+
+    import networkx as nx
+
+    from cuegraph.export.html import write_html
+
+    g = nx.Graph(view="synthetic")
+    kinds = ("person", "work", "song", "cue")
+    for i in range(5000):
+        g.add_node(f"urn:test:{i}", type=kinds[i % 4], label=f"node {i}", iri=f"urn:test:{i}")
+    for i in range(1, 5000):
+        g.add_edge(f"urn:test:{i}", f"urn:test:{i // 2}", label="parent", weight=1.0)
+        g.add_edge(f"urn:test:{i}", f"urn:test:{(i * 37) % 5000}", label="link", weight=1.0)
+    path = tmp_path / "synthetic.html"
+    path.write_bytes(write_html(g, max_nodes=2000))
+    start = time.monotonic()
+    context, page, errors, others = _open(browser, path)
+    try:
+        assert time.monotonic() - start < 30
+        assert page.evaluate("window.cy.nodes().length") == 2000
+        assert page.evaluate("window.cuegraphExport.total_nodes") == len(g)
+        assert "showing 2000" in page.inner_text("#warning")
+        assert errors == [] and others == []
+    finally:
+        context.close()
