@@ -95,6 +95,8 @@ def test_svg_on_stdout(built):
     (["--sparql", "SELECT * WHERE { ?s ?p ?o }"], "error: an export query must be a CONSTRUCT"),
     (["--sparql", "/no/such/file.rq"], "error: no such query file"),
     (["--sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p"], "error: SPARQL syntax error"),
+    (["--format", "dot", "-o", "/"], "error: cannot write /"),
+    (["-o", "/no/such/dir/out.gexf"], "error: no such directory: /no/such/dir"),
 ])
 def test_bad_input_is_one_line(built, args, message):
     res = _export(built, *args)

@@ -80,6 +80,9 @@ def export(
         sys.stdout.buffer.write(result.body)
         sys.stdout.buffer.flush()
         return
-    output.write_bytes(result.body)
+    try:
+        output.write_bytes(result.body)
+    except OSError as e:
+        raise BadInput(f"cannot write {output}: {e.strerror or e}") from None
     err_console.print(f"wrote {output} ({result.format.name}: {result.nodes} nodes, "
                       f"{result.edges} edges)", markup=False, highlight=False, soft_wrap=True)
