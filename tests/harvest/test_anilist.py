@@ -4,92 +4,55 @@ from __future__ import annotations
 
 import copy
 import json
+from urllib.parse import urlsplit
 
 import pytest
-from pytest_httpserver import HTTPServer
+from harvest_support import (
+    AL,
+    FakeTime,
+    anilist_handler,
+    client,
+    credits,
+    pages,
+    serve,
+    source_url,
+    stand_in,
+)
 from werkzeug import Request, Response
 
-from conftest import BASE, FIXTURES, free_port
+from conftest import BASE
 from cuegraph.errors import BadInput, PersonNotFound, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.harvest import anilist
 from cuegraph.harvest.base import write_harvest
-from cuegraph.harvest.http import HttpClient, RateLimiter
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.roles import ROLES
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
 
-FIX = FIXTURES / "anilist"
-STAFF_PAGES = [json.loads((FIX / f"staff-hiromi-mizutani-page{i}.json").read_text("utf-8"))
-               for i in (1, 2, 3)]
-MEDIA_PAGES = [json.loads((FIX / f"media-anohana-page{i}.json").read_text("utf-8"))
-               for i in (1, 2)]
+STAFF_PAGES = pages(AL, "staff-hiromi-mizutani", 3)
 R = {name: str(iri) for name, iri in ROLES.items()}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server():
-    srv = HTTPServer(host="127.0.0.1", port=free_port())
-    srv.start()
-    yield srv
-    srv.clear()
-    if srv.is_running():
-        srv.stop()
+    yield from stand_in()
 
 
 @pytest.fixture
 def api(server):
-    """The stand-in's URL; handlers are cleared after each test."""
-    server.clear()
-    yield server.url_for("/").rstrip("/")
-    server.clear()
+    """The stand-in's GraphQL endpoint."""
+    return source_url(server, "anilist")
 
 
-def serve_pages(server: HTTPServer, pages: list[dict], seen: list[dict]) -> None:
-    """Answer GraphQL POSTs with ``pages[variables.page - 1]``, recording the variables."""
-
-    def handler(request: Request) -> Response:
-        body = request.get_json()
-        seen.append(body["variables"])
-        page = pages[body["variables"]["page"] - 1]
-        return Response(json.dumps(page), content_type="application/json")
-
-    server.expect_request("/", method="POST").respond_with_handler(handler)
-
-
-class FakeClock:
-    """A clock that only moves when slept on (rate limiting without real waiting)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
-def client(clock: FakeClock | None = None) -> HttpClient:
-    clock = clock or FakeClock()
-    return HttpClient(cache_dir=None, retries=0,
-                      limiter=RateLimiter(clock=clock, sleep=clock.sleep))
-
-
-def credits(store) -> set[tuple[str, str, str, str]]:
-    rows = store.select(sparql_prefixes() + """
-        SELECT ?who ?role ?what ?text WHERE {
-          ?c a cg:Credit ; cg:agent/schema:name ?who ; cg:role ?role ;
-             cg:credits/schema:name ?what ; cg:roleText ?text }""")
-    return {(r["who"], r["role"], r["what"], r["text"]) for r in rows}
+def serve_pages(server, seen: list[dict], staff: list[dict] | None = None) -> None:
+    """Answer GraphQL POSTs with the fixture pages, recording the variables."""
+    serve(server, anilist=anilist_handler(staff=staff, seen=seen))
 
 
 def test_staff_harvest_follows_pages_and_writes_music_credits(server, api):
     seen: list[dict] = []
-    serve_pages(server, STAFF_PAGES, seen)
+    serve_pages(server, seen)
     http = client()
     harvest = anilist.harvest_staff(http, api, "Hiromi Mizutani")
     assert harvest.key == "staff-hiromi-mizutani" and harvest.source == "anilist"
@@ -130,7 +93,7 @@ def test_staff_harvest_follows_pages_and_writes_music_credits(server, api):
 
 def test_media_harvest_keeps_music_staff_and_strips_qualifiers(server, api):
     seen: list[dict] = []
-    serve_pages(server, MEDIA_PAGES, seen)
+    serve_pages(server, seen)
     harvest = anilist.harvest_media(client(), api, 9200101)
     assert harvest.key == "media-9200101"
     assert [v["page"] for v in seen] == [1, 2] and all(v["id"] == 9200101 for v in seen)
@@ -158,7 +121,7 @@ def test_media_harvest_keeps_music_staff_and_strips_qualifiers(server, api):
 
 def test_pages_are_capped(server, api):
     seen: list[dict] = []
-    serve_pages(server, STAFF_PAGES, seen)
+    serve_pages(server, seen)
     harvest = anilist.harvest_staff(client(), api, "Hiromi Mizutani", max_pages=2)
     assert [v["page"] for v in seen] == [1, 2]
     assert "first 2 pages" in harvest.label
@@ -167,9 +130,9 @@ def test_pages_are_capped(server, api):
 
 
 def test_unknown_music_role_is_kept_as_contributor_with_its_text(server, api):
-    pages = copy.deepcopy(STAFF_PAGES)
-    pages[2]["data"]["Staff"]["staffMedia"]["edges"][1]["staffRole"] = "Theme Song Guitar (ED)"
-    serve_pages(server, pages, [])
+    edited = copy.deepcopy(STAFF_PAGES)
+    edited[2]["data"]["Staff"]["staffMedia"]["edges"][1]["staffRole"] = "Theme Song Guitar (ED)"
+    serve_pages(server, [], staff=edited)
     store = open_store("memory:")
     write_harvest(store, Minter(BASE), anilist.harvest_staff(client(), api, "Hiromi Mizutani"))
     assert ("Hiromi Mizutani", R["contributor"], "Jigoku Shoujo: Yoi no Togi",
@@ -179,7 +142,7 @@ def test_unknown_music_role_is_kept_as_contributor_with_its_text(server, api):
 @pytest.mark.parametrize("name", ["", "   ", "ab", "*", "Mizu*", "%", "Hiromi?"])
 def test_open_ended_staff_searches_are_refused_before_any_request(server, api, name):
     seen: list[dict] = []
-    serve_pages(server, STAFF_PAGES, seen)
+    serve_pages(server, seen)
     with pytest.raises(BadInput, match="anilist"):
         anilist.harvest_staff(client(), api, name)
     assert seen == [] and len(server.log) == 0
@@ -192,7 +155,7 @@ def test_bad_media_ids_are_refused(api, media_id):
 
 
 def test_native_and_reordered_names_are_accepted_but_a_different_person_is_not(server, api):
-    serve_pages(server, STAFF_PAGES, [])
+    serve_pages(server, [])
     assert anilist.harvest_staff(client(), api, "水谷広実").key == "staff-hiromi-mizutani"
     assert anilist.harvest_staff(client(), api, "Mizutani Hiromi").key == "staff-hiromi-mizutani"
     with pytest.raises(PersonNotFound, match="closest match is 'Hiromi Mizutani'"):
@@ -200,8 +163,8 @@ def test_native_and_reordered_names_are_accepted_but_a_different_person_is_not(s
 
 
 def test_not_found_is_a_clear_error(server, api):
-    server.expect_request("/", method="POST").respond_with_data(
-        (FIX / "not-found.json").read_bytes(), status=404, content_type="application/json")
+    server.expect_request("/anilist", method="POST").respond_with_data(
+        (AL / "not-found.json").read_bytes(), status=404, content_type="application/json")
     with pytest.raises(PersonNotFound, match="not found"):
         anilist.harvest_staff(client(), api, "Nobody Atall")
 
@@ -211,7 +174,7 @@ BAD_BODIES = {
     "truncated": (json.dumps(STAFF_PAGES[0]).encode()[:300], "application/json"),
     "wrong shape": (b'{"data": {"Staff": {"id": 1, "name": {"full": "Hiromi Mizutani"}, '
                     b'"staffMedia": {"edges": "none"}}}}', "application/json"),
-    "graphql error": ((FIX / "too-many-requests.json").read_bytes(), "application/json"),
+    "graphql error": ((AL / "too-many-requests.json").read_bytes(), "application/json"),
     "not an object": (b'[1, 2, 3]', "application/json"),
 }
 
@@ -219,7 +182,7 @@ BAD_BODIES = {
 @pytest.mark.parametrize("kind", sorted(BAD_BODIES))
 def test_malformed_responses_fail_with_upstream_error_and_write_nothing(server, api, kind):
     body, ctype = BAD_BODIES[kind]
-    server.expect_request("/", method="POST").respond_with_data(body, content_type=ctype)
+    server.expect_request("/anilist", method="POST").respond_with_data(body, content_type=ctype)
     store = open_store("memory:")
     with pytest.raises(UpstreamError):
         write_harvest(store, Minter(BASE), anilist.harvest_staff(client(), api, "Hiromi Mizutani"))
@@ -232,7 +195,7 @@ def test_a_bad_later_page_fails_the_whole_harvest(server, api):
             return Response(json.dumps(STAFF_PAGES[0]), content_type="application/json")
         return Response("<html>oops</html>", content_type="text/html")
 
-    server.expect_request("/", method="POST").respond_with_handler(handler)
+    server.expect_request("/anilist", method="POST").respond_with_handler(handler)
     store = open_store("memory:")
     with pytest.raises(UpstreamError, match="HTML"):
         write_harvest(store, Minter(BASE), anilist.harvest_staff(client(), api, "Hiromi Mizutani"))
@@ -240,15 +203,15 @@ def test_a_bad_later_page_fails_the_whole_harvest(server, api):
 
 
 def test_requests_are_spaced_by_min_interval(server, api):
-    serve_pages(server, STAFF_PAGES, [])
-    clock = FakeClock()
-    http = client(clock)
+    serve_pages(server, [])
+    ft = FakeTime()
+    http = client(ft)
     anilist.harvest_staff(http, api, "Hiromi Mizutani")
-    host = api.split("://", 1)[1]
+    host = urlsplit(api).netloc
     assert http.intervals[host] == anilist.MIN_INTERVAL == 2.0
     assert http.requests_made == 3
     # the first request goes at once, each later one waits the full interval
-    assert clock.waits == [pytest.approx(2.0), pytest.approx(2.0)]
+    assert ft.sleeps == [pytest.approx(2.0), pytest.approx(2.0)]
 
 
 @pytest.mark.parametrize("text, role, qualifier", [

@@ -4,76 +4,50 @@ from __future__ import annotations
 
 import copy
 import json
+from urllib.parse import urlsplit
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from harvest_support import (
+    AT,
+    FakeTime,
+    animethemes_handler,
+    client,
+    load,
+    pages,
+    serve,
+    source_url,
+    stand_in,
+)
 
-from conftest import BASE, FIXTURES, free_port
+from conftest import BASE
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.harvest import animethemes
 from cuegraph.harvest.base import write_harvest
-from cuegraph.harvest.http import HttpClient, RateLimiter
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
 
-FIX = FIXTURES / "animethemes"
-PAGES = [json.loads((FIX / f"search-anohana-page{i}.json").read_text("utf-8")) for i in (1, 2)]
+PAGES = pages(AT, "search-anohana", 2)
 TV = "Ano Hi Mita Hana no Namae wo Bokutachi wa Mada Shiranai."
 MOVIE = TV + " Movie"
 SECRET_BASE = "secret base ~Kimi ga Kureta Mono~ (10 years after Ver.)"
 
 
-class FakeClock:
-    """A clock that only moves when slept on (rate limiting without real waiting)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
-def client(clock: FakeClock | None = None) -> HttpClient:
-    clock = clock or FakeClock()
-    return HttpClient(cache_dir=None, retries=0,
-                      limiter=RateLimiter(clock=clock, sleep=clock.sleep))
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server():
-    srv = HTTPServer(host="127.0.0.1", port=free_port())
-    srv.start()
-    yield srv
-    srv.clear()
-    if srv.is_running():
-        srv.stop()
+    yield from stand_in()
 
 
 @pytest.fixture
 def api(server):
-    server.clear()
-    yield server.url_for("/").rstrip("/")
-    server.clear()
+    """The stand-in's AnimeThemes API base URL."""
+    return source_url(server, "animethemes")
 
 
-def serve_pages(server: HTTPServer, pages: list[dict], seen: list[dict]) -> None:
-    """Answer ``GET /anime`` with ``pages[page[number] - 1]``, recording the query."""
-
-    def handler(request: Request) -> Response:
-        args = request.args.to_dict()
-        seen.append(args)
-        page = pages[int(args.get("page[number]", "1")) - 1]
-        return Response(json.dumps(page), content_type="application/json")
-
-    server.expect_request("/anime", method="GET").respond_with_handler(handler)
+def serve_pages(server, answers: list[dict], seen: list[dict]) -> None:
+    """Answer ``GET /anime`` with ``answers[page[number] - 1]``, recording the query."""
+    serve(server, animethemes=animethemes_handler(answers, seen))
 
 
 def harvest_into_store(http, api, name="anohana"):
@@ -175,7 +149,7 @@ def test_page_cap(server, api):
 
 
 def test_no_match_is_not_found(server, api):
-    serve_pages(server, [json.loads((FIX / "search-empty.json").read_text())], [])
+    serve_pages(server, [load(AT / "search-empty.json")], [])
     with pytest.raises(NotFound, match="no anime named 'zzz nothing'"):
         animethemes.harvest_anime(client(), api, "zzz nothing")
 
@@ -203,7 +177,7 @@ BAD_BODIES = {
 @pytest.mark.parametrize("kind", sorted(BAD_BODIES))
 def test_malformed_responses_fail_with_upstream_error_and_write_nothing(server, api, kind):
     body, ctype = BAD_BODIES[kind]
-    server.expect_request("/anime").respond_with_data(body, content_type=ctype)
+    server.expect_request("/animethemes/anime").respond_with_data(body, content_type=ctype)
     store = open_store("memory:")
     with pytest.raises(UpstreamError):
         write_harvest(store, Minter(BASE), animethemes.harvest_anime(client(), api, "anohana"))
@@ -212,10 +186,10 @@ def test_malformed_responses_fail_with_upstream_error_and_write_nothing(server, 
 
 def test_requests_are_spaced_by_min_interval(server, api):
     serve_pages(server, PAGES, [])
-    clock = FakeClock()
-    http = client(clock)
+    ft = FakeTime()
+    http = client(ft)
     animethemes.harvest_anime(http, api, "anohana")
-    assert http.intervals[api.split("://", 1)[1]] == animethemes.MIN_INTERVAL
+    assert http.intervals[urlsplit(api).netloc] == animethemes.MIN_INTERVAL
     assert animethemes.MIN_INTERVAL == pytest.approx(60 / 90)
     assert http.requests_made == 2
-    assert clock.waits == [pytest.approx(60 / 90)]
+    assert ft.sleeps == [pytest.approx(60 / 90)]

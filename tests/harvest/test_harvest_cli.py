@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from wdmb_support import KAJIURA_MBID, Faults, mb_handler, serve, start_server, wdqs_handler
+from harvest_support import KAJIURA_MBID, Faults, mb_handler, serve, start_server, wdqs_handler
 
 from conftest import cuegraph_cmd
 from cuegraph.errors import CuegraphError
@@ -17,7 +17,7 @@ B = "https://cuegraph.org/id/"
 def env(tmp_path):
     server = start_server()
     wd = Faults(wdqs_handler(), when=lambda r: "LIMIT" in r.args.get("query", ""))
-    serve(server, wd=wd, mb=mb_handler())
+    serve(server, wikidata=wd, musicbrainz=mb_handler())
     store = tmp_path / "store"
     variables = {
         "CUEGRAPH_WIKIDATA_URL": server.url_for("/sparql"),

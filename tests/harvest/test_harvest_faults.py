@@ -1,82 +1,117 @@
-"""Failures: retried rate limits, persistent errors and bad bodies, all leaving the store as
-it was (byte for byte) and saying so."""
+"""Failures of a whole harvest run, for every source: retried rate limits, persistent errors
+and bad bodies, all leaving the store as it was (byte for byte) and saying so."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import pytest
-from wdmb_support import FakeTime, Faults, mb_handler, serve, start_server, wdqs_handler
+from harvest_support import (
+    HARVESTS,
+    FakeTime,
+    Faults,
+    default_handlers,
+    point_sources_at,
+    serve,
+    stand_in,
+)
 
 from cuegraph.errors import UpstreamError
-from cuegraph.harvest.http import RateLimiter
 from cuegraph.harvest.run import run_harvest
 from cuegraph.store import open_store
 
-SOURCES = {
-    # source: (function, argument, stand-in, which request gets the fault: a mid-run one)
-    "wikidata": ("harvest_person", "Q900001", wdqs_handler, lambda r: True),
-    "musicbrainz": ("harvest_artist", "Yuki Kajiura", lambda: mb_handler(),
-                    lambda r: urlsplit(r.url).path == "/ws/2/recording"),
+#: which request of each source's harvest gets the fault: a mid-run one where there are
+#: several (MusicBrainz: the recordings browse after search, lookup and works; AniList and
+#: AnimeThemes: the second page), else the only one
+FAULTY = {
+    "wikidata": lambda r: "OFFSET" in r.args.get("query", ""),
+    "musicbrainz": lambda r: urlsplit(r.url).path == "/ws/2/recording",
+    "anilist": lambda r: r.get_json()["variables"]["page"] == 2,
+    "animethemes": lambda r: r.args.get("page[number]") == "2",
+    "vgmdb": lambda r: True,
 }
+SOURCES = sorted(FAULTY)
 
 
 @pytest.fixture
 def server(monkeypatch):
-    s = start_server()
-    monkeypatch.setenv("CUEGRAPH_WIKIDATA_URL", s.url_for("/sparql"))
-    monkeypatch.setenv("CUEGRAPH_MUSICBRAINZ_URL", s.url_for("/ws/2"))
-    yield s
-    s.clear()
-    s.stop()
+    for s in stand_in():
+        point_sources_at(s, monkeypatch)
+        yield s
 
 
-def _setup(server, source):
-    function, arg, handler, when = SOURCES[source]
-    faults = Faults(handler(), when=when)
-    serve(server, **{"wd" if source == "wikidata" else "mb": faults})
-    return faults, function, arg
+class Clocked(Faults):
+    """Faults that also note the fake time at which each request arrives, and whether it
+    was answered with a fault."""
+
+    def __init__(self, handler, when, ft: FakeTime):
+        super().__init__(handler, when=when)
+        self.ft = ft
+        self.arrivals: list[tuple[float, bool]] = []
+
+    def __call__(self, request):
+        sent = self.faults_sent
+        resp = super().__call__(request)
+        self.arrivals.append((self.ft.now, self.faults_sent > sent))
+        return resp
 
 
-def _run(store, minter, source, function, arg, ft):
-    return run_harvest(store, minter, source, function, arg, contact="tests@cuegraph.invalid",
-                       cache_dir=None, limiter=RateLimiter(ft.clock, ft.sleep),
-                       client_options={"timeout": 10})
+def _setup(server, source: str, ft: FakeTime) -> Clocked:
+    handlers = default_handlers()
+    faults = handlers[source] = Clocked(handlers[source], FAULTY[source], ft)
+    serve(server, **handlers)
+    return faults
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES))
+def _run(store, minter, source: str, ft: FakeTime):
+    function, args = HARVESTS[source]
+    return run_harvest(store, minter, source, function, *args,
+                       contact="tests@cuegraph.invalid", cache_dir=None,
+                       limiter=ft.limiter(), client_options={"timeout": 10})
+
+
+@pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("status", ["429", "503"])
 def test_rate_limit_answers_are_retried_after_retry_after(server, minter, source, status):
-    faults, function, arg = _setup(server, source)
-    faults.mode = status
     ft = FakeTime()
+    faults = _setup(server, source, ft)
+    faults.mode = status
     store = open_store("memory:")
-    out = _run(store, minter, source, function, arg, ft)
+    out = _run(store, minter, source, ft)
     assert faults.faults_sent == 1
     assert out.summary.records > 0 and out.requests == len(server.log)
-    assert max(ft.sleeps) >= 7  # the Retry-After was honoured before the next attempt
+    # the request after the fault arrived only once the Retry-After (7 s) had passed
+    (i,) = [n for n, (_, faulted) in enumerate(faults.arrivals) if faulted]
+    assert faults.arrivals[i + 1][0] - faults.arrivals[i][0] >= 7
     assert out.waited >= 7
+    # and the run wrote the same graph as a run without the fault
+    clean = open_store("memory:")
+    _run(clean, minter, source, FakeTime())
+    g = out.summary.graph
+    assert store.dump("nquads", graphs=[g]) == clean.dump("nquads", graphs=[g])
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES))
+@pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("mode, message", [
-    ("500", "database is on fire"),
+    ("500", "HTTP 500: database is on fire$"),
     ("malformed", "malformed or truncated JSON"),
     ("html", "HTML page"),
     ("truncated", "truncated body|IncompleteRead"),
+    ("shape", "shape|not SPARQL SELECT results|without a data object|not a MusicBrainz"),
 ])
 def test_failures_leave_the_previous_graph_byte_for_byte(server, minter, source, mode,
                                                          message):
-    faults, function, arg = _setup(server, source)
-    store = open_store("memory:")
-    first = _run(store, minter, source, function, arg, FakeTime())
-    before = store.dump("nquads")
-    assert first.summary.triples > 0 and before
-    faults.mode = mode
     ft = FakeTime()
+    faults = _setup(server, source, ft)
+    store = open_store("memory:")
+    first = _run(store, minter, source, ft)
+    before = store.dump("nquads")
+    assert first.summary.triples > 0 and first.summary.graph in store.graphs()
+    faults.mode = mode
+    ft = faults.ft = FakeTime()
     with pytest.raises(UpstreamError, match=message) as err:
-        _run(store, minter, source, function, arg, ft)
-    assert f"{source} harvest failed, nothing was written" in err.value.message
+        _run(store, minter, source, ft)
+    assert err.value.message.startswith(f"{source} harvest failed, nothing was written: ")
     assert "\n" not in err.value.message
     assert store.dump("nquads") == before
     if mode in ("500", "truncated"):  # retried with backoff, then given up
@@ -86,10 +121,10 @@ def test_failures_leave_the_previous_graph_byte_for_byte(server, minter, source,
 
 
 def test_too_long_retry_after_is_not_waited_for(server, minter):
-    faults, function, arg = _setup(server, "musicbrainz")
+    ft = FakeTime()
+    faults = _setup(server, "musicbrainz", ft)
     faults.retry_after = "86400"  # a day: the ban text's horizon, beyond max_retry_after
     faults.mode = "503"
-    ft = FakeTime()
     with pytest.raises(UpstreamError, match="HTTP 503"):
-        _run(open_store("memory:"), minter, "musicbrainz", function, arg, ft)
+        _run(open_store("memory:"), minter, "musicbrainz", ft)
     assert sum(ft.sleeps) < 100

@@ -6,7 +6,7 @@ import email.utils
 import time
 
 import pytest
-from wdmb_support import FakeTime, start_server
+from harvest_support import FakeTime, stand_in
 from werkzeug import Response
 
 from conftest import free_port
@@ -16,10 +16,7 @@ from cuegraph.harvest.http import HttpClient, RateLimiter, _retry_after, user_ag
 
 @pytest.fixture
 def server():
-    s = start_server()
-    yield s
-    s.clear()
-    s.stop()
+    yield from stand_in()
 
 
 def test_retry_after_seconds_and_http_date():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from wdmb_support import KAJIURA_MBID, FakeTime, mb_handler, serve, start_server, wdqs_handler
+from harvest_support import KAJIURA_MBID, FakeTime, mb_handler, serve, start_server, wdqs_handler
 
 from cuegraph.graph.write import write_run
 from cuegraph.harvest.http import RateLimiter
@@ -22,7 +22,7 @@ def server(monkeypatch):
     s = start_server()
     monkeypatch.setenv("CUEGRAPH_WIKIDATA_URL", s.url_for("/sparql"))
     monkeypatch.setenv("CUEGRAPH_MUSICBRAINZ_URL", s.url_for("/ws/2"))
-    serve(s, wd=wdqs_handler(), mb=mb_handler())
+    serve(s, wikidata=wdqs_handler(), musicbrainz=mb_handler())
     yield s
     s.clear()
     s.stop()

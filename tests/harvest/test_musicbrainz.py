@@ -6,12 +6,12 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from wdmb_support import KAJIURA_MBID, FakeTime, mb_handler, serve, start_server
+from harvest_support import KAJIURA_MBID, mb_handler, serve, stand_in
+from harvest_support import client as _client
 
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest import musicbrainz
 from cuegraph.harvest.base import write_harvest
-from cuegraph.harvest.http import HttpClient, RateLimiter
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Album, Credit, Person, Recording, Song
 from cuegraph.store import open_store
@@ -22,20 +22,11 @@ K = f"musicbrainz/{KAJIURA_MBID}"
 
 @pytest.fixture
 def server():
-    s = start_server()
-    yield s
-    s.clear()
-    s.stop()
-
-
-def _client(ft: FakeTime | None = None, **kw) -> HttpClient:
-    ft = ft or FakeTime()
-    return HttpClient(contact="tests@cuegraph.invalid", limiter=RateLimiter(ft.clock, ft.sleep),
-                      **kw)
+    yield from stand_in()
 
 
 def _harvest(server, artist="Yuki Kajiura", client=None):
-    serve(server, mb=mb_handler())
+    serve(server, musicbrainz=mb_handler())
     return musicbrainz.harvest_artist(client or _client(), server.url_for("/ws/2"), artist,
                                       page_size=2)
 

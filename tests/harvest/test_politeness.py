@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from wdmb_support import FakeTime, mb_handler, serve, start_server, wdqs_handler
+from harvest_support import FakeTime, mb_handler, serve, start_server, wdqs_handler
 from werkzeug import Response
 
 from cuegraph.harvest.http import HttpClient, RateLimiter
@@ -63,7 +63,7 @@ def test_rate_limiter_with_fake_clock_spaces_and_separates_hosts():
 ])
 def test_rerun_with_cache_makes_zero_requests_and_same_graph(server, minter, tmp_path, source,
                                                              function, arg):
-    serve(server, wd=wdqs_handler(), mb=mb_handler())
+    serve(server, wikidata=wdqs_handler(), musicbrainz=mb_handler())
     cache = tmp_path / "cache"
 
     def run(store, refresh=False):

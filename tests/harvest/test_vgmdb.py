@@ -5,82 +5,51 @@ from __future__ import annotations
 import copy
 import json
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
-from pytest_httpserver import HTTPServer
+from harvest_support import (
+    VG,
+    FakeTime,
+    client,
+    credits,
+    load,
+    serve,
+    source_url,
+    stand_in,
+    vgmdb_handler,
+)
 
-from conftest import BASE, FIXTURES, free_port
+from conftest import BASE
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.harvest import vgmdb
 from cuegraph.harvest.base import write_harvest
-from cuegraph.harvest.http import HttpClient, RateLimiter
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Recording
 from cuegraph.roles import ROLES
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
 
-FIX = FIXTURES / "vgmdb"
-ALBUM = json.loads((FIX / "album-madoka-ost.json").read_text("utf-8"))
-ARTIST = json.loads((FIX / "artist-yuki-kajiura.json").read_text("utf-8"))
+ALBUM = load(VG / "album-madoka-ost.json")
+ARTIST = load(VG / "artist-yuki-kajiura.json")
 OST = "Puella Magi Madoka Magica Original Soundtrack I"
 R = {name: str(iri) for name, iri in ROLES.items()}
 
 
-class FakeClock:
-    """A clock that only moves when slept on (rate limiting without real waiting)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
-def client(clock: FakeClock | None = None) -> HttpClient:
-    clock = clock or FakeClock()
-    return HttpClient(cache_dir=None, retries=0,
-                      limiter=RateLimiter(clock=clock, sleep=clock.sleep))
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server():
-    srv = HTTPServer(host="127.0.0.1", port=free_port())
-    srv.start()
-    yield srv
-    srv.clear()
-    if srv.is_running():
-        srv.stop()
+    yield from stand_in()
 
 
 @pytest.fixture
 def api(server):
-    server.clear()
-    yield server.url_for("/").rstrip("/")
-    server.clear()
-
-
-def serve(server: HTTPServer, path: str, body: dict) -> None:
-    server.expect_request(path, method="GET", query_string={"format": "json"}) \
-        .respond_with_json(body)
-
-
-def credits(store) -> set[tuple[str, str, str, str]]:
-    rows = store.select(sparql_prefixes() + """
-        SELECT ?who ?role ?what ?text WHERE {
-          ?c a cg:Credit ; cg:agent/schema:name ?who ; cg:role ?role ;
-             cg:credits/schema:name ?what ; cg:roleText ?text }""")
-    return {(r["who"], r["role"], r["what"], r["text"]) for r in rows}
+    """The stand-in's vgmdb.info base URL."""
+    return source_url(server, "vgmdb")
 
 
 def test_album_credits_tracks_and_provenance(server, api):
-    serve(server, "/album/9400001", ALBUM)
+    serve(server, vgmdb=vgmdb_handler())
     http = client()
     harvest = vgmdb.harvest_album(http, api, 9400001)
     assert harvest.key == "album-9400001" and harvest.license == "vgmdb-unknown"
@@ -117,7 +86,7 @@ def test_album_credits_tracks_and_provenance(server, api):
 def test_unlinked_names_and_vocals(server, api):
     album = copy.deepcopy(ALBUM)
     album["vocals"] = [{"names": {"en": "Guest Singer"}}]
-    serve(server, "/album/9400001", album)
+    serve(server, vgmdb=vgmdb_handler(album=album))
     harvest = vgmdb.harvest_album(client(), api, 9400001)
     store = open_store("memory:")
     write_harvest(store, Minter(BASE), harvest)
@@ -129,7 +98,7 @@ def test_unlinked_names_and_vocals(server, api):
 def test_artist_discography_roles_including_unknown_ones(server, api):
     artist = copy.deepcopy(ARTIST)
     artist["discography"][0]["roles"].append("Theremin (as FictionJunction)")
-    serve(server, "/artist/9400101", artist)
+    serve(server, vgmdb=vgmdb_handler(artist=artist))
     harvest = vgmdb.harvest_artist(client(), api, 9400101)
     assert harvest.key == "artist-9400101"
     store = open_store("memory:")
@@ -161,7 +130,7 @@ def test_bad_ids_are_refused(api, value):
 
 
 def test_missing_album_is_not_found(server, api):
-    server.expect_request("/album/9499999").respond_with_data("Not Found", status=404)
+    server.expect_request("/vgmdb/album/9499999").respond_with_data("Not Found", status=404)
     with pytest.raises(NotFound, match="no album 9499999"):
         vgmdb.harvest_album(client(), api, 9499999)
 
@@ -181,7 +150,7 @@ BAD_BODIES = {
 @pytest.mark.parametrize("kind", sorted(BAD_BODIES))
 def test_malformed_responses_fail_with_upstream_error_and_write_nothing(server, api, kind):
     body, ctype = BAD_BODIES[kind]
-    server.expect_request("/album/9400001").respond_with_data(body, content_type=ctype)
+    server.expect_request("/vgmdb/album/9400001").respond_with_data(body, content_type=ctype)
     store = open_store("memory:")
     with pytest.raises(UpstreamError):
         write_harvest(store, Minter(BASE), vgmdb.harvest_album(client(), api, 9400001))
@@ -189,19 +158,18 @@ def test_malformed_responses_fail_with_upstream_error_and_write_nothing(server, 
 
 
 def test_artist_that_is_not_an_artist_fails(server, api):
-    serve(server, "/artist/9400101", {"name": "Yuki Kajiura", "discography": "none"})
+    serve(server, vgmdb=vgmdb_handler(artist={"name": "Yuki Kajiura", "discography": "none"}))
     with pytest.raises(UpstreamError, match="not an artist"):
         vgmdb.harvest_artist(client(), api, 9400101)
 
 
 def test_requests_are_spaced_one_per_second(server, api):
-    serve(server, "/album/9400001", ALBUM)
-    serve(server, "/artist/9400101", ARTIST)
-    clock = FakeClock()
-    http = client(clock)
+    serve(server, vgmdb=vgmdb_handler())
+    ft = FakeTime()
+    http = client(ft)
     vgmdb.harvest_album(http, api, 9400001)
     vgmdb.harvest_artist(http, api, 9400101)
     vgmdb.harvest_album(http, api, 9400001)
-    assert http.intervals[api.split("://", 1)[1]] == vgmdb.MIN_INTERVAL == 1.0
+    assert http.intervals[urlsplit(api).netloc] == vgmdb.MIN_INTERVAL == 1.0
     assert http.requests_made == 3
-    assert clock.waits == [pytest.approx(1.0), pytest.approx(1.0)]
+    assert ft.sleeps == [pytest.approx(1.0), pytest.approx(1.0)]

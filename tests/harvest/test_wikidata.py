@@ -6,12 +6,12 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from wdmb_support import WD, FakeTime, serve, start_server, wdqs_handler
+from harvest_support import WD, serve, stand_in, wdqs_handler
+from harvest_support import client as _client
 
 from cuegraph.errors import BadInput
 from cuegraph.harvest import wikidata
 from cuegraph.harvest.base import write_harvest
-from cuegraph.harvest.http import HttpClient, RateLimiter
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Album, Credit, Person, Song, Work
 from cuegraph.store import open_store
@@ -19,16 +19,7 @@ from cuegraph.store import open_store
 
 @pytest.fixture
 def server():
-    s = start_server()
-    yield s
-    s.clear()
-    s.stop()
-
-
-def _client(ft: FakeTime | None = None, **kw) -> HttpClient:
-    ft = ft or FakeTime()
-    return HttpClient(contact="tests@cuegraph.invalid", limiter=RateLimiter(ft.clock, ft.sleep),
-                      **kw)
+    yield from stand_in()
 
 
 def _credits(records):
@@ -37,7 +28,7 @@ def _credits(records):
 
 
 def test_kajiura_credits_roles_and_ids(server):
-    serve(server, wd=wdqs_handler())
+    serve(server, wikidata=wdqs_handler())
     h = wikidata.harvest_composer(_client(), server.url_for("/sparql"), "Yuki Kajiura")
     assert (h.source, h.key, h.license) == ("wikidata", "person-Q900001", "cc0")
     people = {p.key: p for p in h.records if isinstance(p, Person)}
@@ -71,7 +62,7 @@ def test_kajiura_credits_roles_and_ids(server):
 
 
 def test_pages_with_limit_offset(server):
-    serve(server, wd=wdqs_handler())
+    serve(server, wikidata=wdqs_handler())
     client = _client()
     h = wikidata.harvest_person(client, server.url_for("/sparql"), "Q900001", page_size=3)
     queries = [parse_qs(urlsplit(req.url).query)["query"][0] for req, _ in server.log]
@@ -82,7 +73,7 @@ def test_pages_with_limit_offset(server):
 
 
 def test_goes_through_sparqlwrapper_with_our_user_agent(server):
-    serve(server, wd=wdqs_handler())
+    serve(server, wikidata=wdqs_handler())
     wikidata.harvest_person(_client(), server.url_for("/sparql"), "Q900001")
     req = server.log[0][0]
     ua = req.headers["User-Agent"]
@@ -95,14 +86,14 @@ def test_goes_through_sparqlwrapper_with_our_user_agent(server):
 
 
 def test_unknown_property_is_kept(server):
-    serve(server, wd=wdqs_handler(credits=WD / "credits-unknown-property.json"))
+    serve(server, wikidata=wdqs_handler(credits=WD / "credits-unknown-property.json"))
     h = wikidata.harvest_person(_client(), server.url_for("/sparql"), "Q900001")
     (credit,) = [c for c in h.records if isinstance(c, Credit)]
     assert credit.role == "contributor" and credit.role_text == "P1431"
 
 
 def test_written_graph_has_credits_and_cc0_licence(server, minter):
-    serve(server, wd=wdqs_handler())
+    serve(server, wikidata=wdqs_handler())
     client = _client()
     h = wikidata.harvest_composer(client, server.url_for("/sparql"), "Yuki Kajiura")
     store = open_store("memory:")
@@ -118,7 +109,7 @@ def test_written_graph_has_credits_and_cc0_licence(server, minter):
 def test_bad_input(server, tmp_path):
     empty = tmp_path / "empty.json"
     empty.write_text('{"head": {"vars": ["person"]}, "results": {"bindings": []}}')
-    serve(server, wd=wdqs_handler(find=empty))
+    serve(server, wikidata=wdqs_handler(find=empty))
     with pytest.raises(BadInput, match="not a Wikidata item id"):
         wikidata.harvest_person(_client(), server.url_for("/sparql"), "Kajiura")
     with pytest.raises(BadInput, match="no composer, lyricist or performer labelled"):
@@ -127,7 +118,7 @@ def test_bad_input(server, tmp_path):
 
 
 def test_work_harvest_asks_for_the_work(server):
-    serve(server, wd=wdqs_handler())
+    serve(server, wikidata=wdqs_handler())
     h = wikidata.harvest_work(_client(), server.url_for("/sparql"), "q900101")
     assert h.key == "work-Q900101"
     query = parse_qs(urlsplit(server.log[0][0].url).query)["query"][0]

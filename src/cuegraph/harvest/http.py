@@ -31,7 +31,7 @@ import requests
 from cuegraph import __version__
 from cuegraph.errors import UpstreamError
 
-__all__ = ["HttpClient", "Response", "user_agent", "RateLimiter"]
+__all__ = ["HttpClient", "Response", "user_agent", "RateLimiter", "source_message"]
 
 
 def user_agent(contact: str) -> str:
@@ -276,14 +276,22 @@ def _retry_after(value: str | None, clock: Callable[[], float]) -> float | None:
 
 
 def _message(raw: requests.Response) -> str:
-    """The source's own error message, shortened (JSON ``error``/``message`` when present)."""
-    text = raw.text.strip()
+    """The source's own error message from a failed response."""
+    return source_message(raw.content, raw.reason or "no message")
+
+
+def source_message(body: bytes | str | None, fallback: str = "no message") -> str:
+    """A source's own error message, shortened to one line: a JSON body's ``error`` /
+    ``message`` / ``errors`` member when it has one, else the text itself."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    text = " ".join(str(body or "").split())
     try:
-        data = raw.json()
+        data = json.loads(text)
         if isinstance(data, dict):
             for key in ("error", "message", "errors"):
                 if key in data:
-                    return str(data[key])[:300]
+                    return " ".join(str(data[key]).split())[:300]
     except ValueError:
         pass
-    return text[:200] or raw.reason or "no message"
+    return text[:200] or fallback

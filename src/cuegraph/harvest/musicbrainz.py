@@ -92,7 +92,9 @@ def find_artist(client: HttpClient, base_url: str, name: str) -> str:
     phrase = f'"{_escape_lucene(name)}"'
     data, url = _get(client, base_url, "artist", query=f"artist:{phrase} OR alias:{phrase}",
                      limit=10)
-    hits = [a for a in data.get("artists") or [] if isinstance(a, dict) and a.get("id")]
+    if not isinstance(data.get("artists"), list):
+        raise UpstreamError(f"{url} is not a MusicBrainz artist search answer (no artists list)")
+    hits = [a for a in data["artists"] if isinstance(a, dict) and a.get("id")]
     want = name.casefold()
 
     def names(a: dict) -> set[str]:

@@ -32,7 +32,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 from cuegraph import __version__
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest.base import Harvest
-from cuegraph.harvest.http import HttpClient, Response, _retry_after
+from cuegraph.harvest.http import HttpClient, Response, _retry_after, source_message
 from cuegraph.harvest.queries import render_remote
 from cuegraph.queries import literal
 from cuegraph.records import Album, Credit, Person, Record, Song, Work
@@ -115,7 +115,7 @@ def sparql_select(client: HttpClient, endpoint: str, query: str) -> list[dict]:
             client.remember("GET", url, None, resp)
             return rows
         except urllib.error.HTTPError as e:  # 429, 502, 503, 504 ... (SPARQLWrapper re-raises)
-            problem = f"HTTP {e.code}: {_short(e.read())}"
+            problem = f"HTTP {e.code}: {source_message(e.read())}"
             if e.code not in (429, 502, 503, 504):
                 break
             wait = _retry_after(e.headers.get("Retry-After"), client.limiter.clock)
@@ -125,7 +125,7 @@ def sparql_select(client: HttpClient, endpoint: str, query: str) -> list[dict]:
             problem = f"{type(e).__name__}: {_exc_body(e)}"
             break
         except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
-            problem = f"broken exchange ({type(e).__name__}: {_short(str(e).encode())})"
+            problem = f"broken exchange ({type(e).__name__}: {source_message(str(e).encode())})"
         if attempt == client.retries or (wait is not None and wait > client.max_retry_after):
             break
         client.limiter.push_back(host, wait if wait is not None else delay)
@@ -142,14 +142,7 @@ def _exc_body(e: SPARQLWrapperException) -> str:
             body = ast.literal_eval(body).decode("utf-8", "replace")
         except (ValueError, SyntaxError):
             pass
-    return _short(body)
-
-
-def _short(body) -> str:
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    text = " ".join(str(body or "").split())
-    return text[:200] or "no message"
+    return source_message(body)
 
 
 def _bindings(resp: Response) -> list[dict]:
