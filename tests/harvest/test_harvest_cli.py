@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from harvest_support import KAJIURA_MBID, Faults, mb_handler, serve, start_server, wdqs_handler
+from harvest_support import (
+    KAJIURA_MBID,
+    ROUTES,
+    Faults,
+    default_handlers,
+    serve,
+    start_server,
+    wdqs_handler,
+)
 
 from conftest import cuegraph_cmd
 from cuegraph.errors import CuegraphError
 from cuegraph.harvest.run import SourceUnavailable, load_source
+from cuegraph.queries import load_query
 from cuegraph.store import open_store
 
 B = "https://cuegraph.org/id/"
@@ -17,14 +26,10 @@ B = "https://cuegraph.org/id/"
 def env(tmp_path):
     server = start_server()
     wd = Faults(wdqs_handler(), when=lambda r: "LIMIT" in r.args.get("query", ""))
-    serve(server, wikidata=wd, musicbrainz=mb_handler())
+    serve(server, **{**default_handlers(), "wikidata": wd})
     store = tmp_path / "store"
     variables = {
-        "CUEGRAPH_WIKIDATA_URL": server.url_for("/sparql"),
-        "CUEGRAPH_MUSICBRAINZ_URL": server.url_for("/ws/2"),
-        "CUEGRAPH_ANILIST_URL": server.url_for("/anilist"),
-        "CUEGRAPH_ANIMETHEMES_URL": server.url_for("/animethemes"),
-        "CUEGRAPH_VGMDB_URL": server.url_for("/vgmdb"),
+        **{variable: server.url_for(prefix) for prefix, variable in ROUTES.values()},
         "CUEGRAPH_STORE": f"oxigraph:{store}",
         "CUEGRAPH_CACHE_DIR": str(tmp_path / "cache"),
     }
@@ -95,6 +100,38 @@ def test_all_runs_every_source_then_resolves(env):
         assert store.ask(f"""ASK {{ <{B}person/wikidata/Q900001>
             <http://www.w3.org/2002/07/owl#sameAs>
             <{B}person/musicbrainz/{KAJIURA_MBID}> }}""")
+
+
+def test_each_graph_records_its_licence_and_dump_keeps_only_cc0(env):
+    variables, _server, _wd, store_url = env
+    for args in (("musicbrainz", "--artist", "Yuki Kajiura"), ("vgmdb", "--album", "9400001"),
+                 ("anilist", "--staff", "Hiromi Mizutani"), ("animethemes", "--anime",
+                                                              "anohana")):
+        r = cuegraph_cmd("harvest", *args, env=variables)
+        assert r.returncode == 0, r.stderr
+    graphs = {"musicbrainz": f"{B}graph/musicbrainz/artist-{KAJIURA_MBID}",
+              "vgmdb": f"{B}graph/vgmdb/album-9400001",
+              "anilist": f"{B}graph/anilist/staff-hiromi-mizutani",
+              "animethemes": f"{B}graph/animethemes/anime-anohana"}
+    with open_store(store_url, read_only=True) as store:
+        licences = {r["graph"]: r["license"] for r in store.select(load_query("sources"))}
+    assert licences == {
+        graphs["musicbrainz"]: "http://creativecommons.org/publicdomain/zero/1.0/",
+        graphs["vgmdb"]: "https://vgmdb.net/",
+        graphs["anilist"]: "https://anilist.co/terms",
+        graphs["animethemes"]: "https://animethemes.moe/terms-of-service",
+    }
+    everything = cuegraph_cmd("dump", env=variables)
+    cc0 = cuegraph_cmd("dump", "--license", "cc0", env=variables)
+    assert everything.returncode == cc0.returncode == 0
+    assert all(f"<{g}>" in everything.stdout for g in graphs.values())
+    kept = {line.rsplit(" ", 2)[-2] for line in cc0.stdout.splitlines()}
+    assert kept == {f"<{graphs['musicbrainz']}>"}
+    assert f"{B}person/musicbrainz/{KAJIURA_MBID}" in cc0.stdout
+    # another licence by its short name or IRI
+    anilist = cuegraph_cmd("dump", "--license", "https://anilist.co/terms", env=variables)
+    assert {line.rsplit(" ", 2)[-2] for line in anilist.stdout.splitlines()} == {
+        f"<{graphs['anilist']}>"}
 
 
 def test_bad_options_are_one_line(env):

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from harvest_support import KAJIURA_MBID, FakeTime, mb_handler, serve, start_server, wdqs_handler
+from harvest_support import (
+    KAJIURA_MBID,
+    FakeTime,
+    mb_handler,
+    point_sources_at,
+    serve,
+    stand_in,
+    wdqs_handler,
+)
 
 from cuegraph.graph.write import write_run
-from cuegraph.harvest.http import RateLimiter
 from cuegraph.harvest.identity import resolve
 from cuegraph.harvest.run import run_harvest
 from cuegraph.namespaces import sparql_prefixes
@@ -19,13 +26,10 @@ MBP = "0000c0de-0000-4000-8000-0000000"
 
 @pytest.fixture
 def server(monkeypatch):
-    s = start_server()
-    monkeypatch.setenv("CUEGRAPH_WIKIDATA_URL", s.url_for("/sparql"))
-    monkeypatch.setenv("CUEGRAPH_MUSICBRAINZ_URL", s.url_for("/ws/2"))
-    serve(s, wikidata=wdqs_handler(), musicbrainz=mb_handler())
-    yield s
-    s.clear()
-    s.stop()
+    for s in stand_in():
+        point_sources_at(s, monkeypatch)
+        serve(s, wikidata=wdqs_handler(), musicbrainz=mb_handler())
+        yield s
 
 
 def _same_as(store) -> set[tuple[str, str]]:
@@ -37,9 +41,8 @@ def _same_as(store) -> set[tuple[str, str]]:
 def test_wikidata_and_musicbrainz_nodes_are_linked(server, minter):
     store = open_store("memory:")
     for source, fn in (("wikidata", "harvest_composer"), ("musicbrainz", "harvest_artist")):
-        ft = FakeTime()
         run_harvest(store, minter, source, fn, "Yuki Kajiura", contact="t@cuegraph.invalid",
-                    cache_dir=None, limiter=RateLimiter(ft.clock, ft.sleep))
+                    cache_dir=None, limiter=FakeTime().limiter())
     res = resolve(store, minter)
     wd_k, mb_k = f"{B}person/wikidata/Q900001", f"{B}person/musicbrainz/{KAJIURA_MBID}"
     wd_kala, mb_kala = f"{B}person/wikidata/Q900002", f"{B}person/musicbrainz/{MBP}0a002"
