@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import io
+import json
+import struct
 import xml.etree.ElementTree as ET
 
-import networkx as nx
 import pytest
+from export_support import KAJIURA, MADOKA, read_graphml_by_iri, svg_text
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
-
-KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
+from cuegraph.export import ExportRequest, run_export
 
 
 @pytest.fixture(scope="module")
@@ -19,16 +19,35 @@ def client(seed_store):
     return TestClient(create_app(seed_store))
 
 
-def test_svg_of_a_composer_neighbourhood(client):
+def _neighbourhood_json(seed_store, minter) -> dict:
+    """Kajiura's depth-2 neighbourhood as the library computes it (nodes, edges, labels)."""
+    result = run_export(seed_store, minter, ExportRequest(format="cytoscape",
+                                                          composer="yuki-kajiura", depth=2))
+    return json.loads(result.body)["elements"]
+
+
+def test_svg_of_a_composer_neighbourhood(client, seed_store, minter):
     resp = client.get("/export", params={"format": "svg", "composer": "yuki-kajiura",
                                          "depth": 2})
     assert resp.status_code == 200, resp.text
     assert resp.headers["content-type"].startswith("image/svg+xml")
+    elements = _neighbourhood_json(seed_store, minter)
+    assert int(resp.headers["x-cuegraph-nodes"]) == len(elements["nodes"]) > 3
     root = ET.fromstring(resp.content)
-    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
-    assert "Puella Magi Madoka Magica" in text and "Magia" in text
-    assert "Legend" in text and "score composer" in text
-    assert int(resp.headers["x-cuegraph-nodes"]) > 3
+    drawn = {g.findtext("{http://www.w3.org/2000/svg}title") for g in root.iter()
+             if "node" in (g.get("class") or "").split()}
+    # every node of the neighbourhood is drawn (plus the legend), each with its label
+    assert len(drawn) == len(elements["nodes"]) + 1
+    text = svg_text(resp.content)
+    for node in elements["nodes"]:
+        assert node["data"]["label"] in text, node["data"]["label"]
+    assert "Yuki Kajiura (梶浦由記)" in text and "Magia" in text
+    # edges show roles; the legend names the node types drawn
+    for edge in elements["edges"]:
+        assert edge["data"]["label"] in text
+    assert "score composer" in text and "Legend" in text
+    for kind in {n["data"]["type"] for n in elements["nodes"]}:
+        assert kind in text
 
 
 def test_png_of_a_composer_neighbourhood(client):
@@ -37,6 +56,8 @@ def test_png_of_a_composer_neighbourhood(client):
     assert resp.status_code == 200, resp.text
     assert resp.headers["content-type"] == "image/png"
     assert resp.content.startswith(b"\x89PNG\r\n\x1a\n") and len(resp.content) > 10_000
+    width, height = struct.unpack(">II", resp.content[16:24])  # the IHDR chunk
+    assert width > 300 and height > 200
 
 
 def test_format_name_and_accept_header_agree(client):
@@ -49,8 +70,7 @@ def test_format_name_and_accept_header_agree(client):
         assert resp.status_code == 200, resp.text
         assert resp.headers["content-type"].startswith("application/graphml+xml")
     assert by_name.content == by_media.content == by_accept.content
-    g = nx.read_graphml(io.BytesIO(by_name.content))
-    assert "https://cuegraph.org/id/work/madoka-magica" in g
+    assert MADOKA in read_graphml_by_iri(by_name.content)
 
 
 def test_html_page_and_views(client):

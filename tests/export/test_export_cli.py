@@ -7,11 +7,10 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
+from export_support import KAJIURA, check_gexf, read_graphml_by_iri
 
 from conftest import DATA, cuegraph_cmd
 from cuegraph.store import open_store
-
-KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +35,7 @@ def test_composer_gexf_while_store_is_held_for_writing(built, tmp_path):
         writer.close()
     assert res.returncode == 0, res.stderr
     assert f"wrote {out}" in res.stderr
+    check_gexf(out.read_bytes())
     g = nx.read_gexf(out)
     assert g.nodes[KAJIURA]["label"] == "Yuki Kajiura (梶浦由記)"
     assert any("Puella Magi Madoka Magica" in d["label"] for _, d in g.nodes(data=True))
@@ -56,8 +56,8 @@ def test_collaboration_graphml_format_from_extension(built, tmp_path):
     out = tmp_path / "collab.graphml"
     res = _export(built, "--view", "collaboration", "-o", str(out))
     assert res.returncode == 0, res.stderr
-    g = nx.read_graphml(out)
-    assert g.graph["view"] == "collaboration"
+    g = read_graphml_by_iri(out.read_bytes())
+    assert g.graph["view"] == "collaboration" and KAJIURA in g
     assert all(d["type"] in ("person", "group") for _, d in g.nodes(data=True))
     assert g.number_of_edges() > 0
 

@@ -10,6 +10,15 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
+from export_support import (
+    KAJIURA,
+    KALAFINA,
+    MADOKA,
+    MAGIA,
+    check_gexf,
+    check_graphml,
+    read_graphml_by_iri,
+)
 
 from cuegraph.errors import BadInput, BadRequest, NotAcceptable, PersonNotFound, WorkNotFound
 from cuegraph.export import ExportRequest, get_format, negotiate, run_export
@@ -26,9 +35,6 @@ from cuegraph.export.formats import (
 from cuegraph.export.views import build_view, neighbourhood
 from cuegraph.namespaces import sparql_prefixes
 
-KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
-MADOKA = "https://cuegraph.org/id/work/madoka-magica"
-MAGIA = "https://cuegraph.org/id/song/magia"
 VIEW_NAMES = ("credits", "bipartite", "collaboration", "rdf")
 
 
@@ -90,8 +96,7 @@ def test_bipartite_and_collaboration(views, seed_store):
     assert "composer" in bip.edges[KAJIURA, MADOKA]["roles"].split(";")
     collab = views["collaboration"]
     assert all(d["type"] in ("person", "group") for _, d in collab.nodes(data=True))
-    kalafina = "https://cuegraph.org/id/person/kalafina"
-    edge = collab.edges[KAJIURA, kalafina]
+    edge = collab.edges[KAJIURA, KALAFINA]
     assert edge["weight"] == len(edge["works"].split("; ")) >= 1
     assert "Puella Magi Madoka Magica" in edge["works"]
 
@@ -111,11 +116,17 @@ def test_neighbourhood_depths(views):
 
 @pytest.mark.parametrize("view", VIEW_NAMES)
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_graphml_gexf_round_trip(views, view, fmt):
+def test_graphml_gexf_are_valid_and_round_trip(views, view, fmt):
+    """Valid under the format's schema rules (stricter than networkx), and read back by
+    networkx with the same nodes, edges and typed attributes (GraphML nodes are ``n0`` …,
+    named again by their ``iri``)."""
     g = views[view]
-    writer, reader = {"graphml": (write_graphml, nx.read_graphml),
-                      "gexf": (write_gexf, nx.read_gexf)}[fmt]
-    back = reader(io.BytesIO(writer(g)))
+    body = {"graphml": write_graphml, "gexf": write_gexf}[fmt](g)
+    if fmt == "graphml":
+        back = read_graphml_by_iri(body)
+    else:
+        check_gexf(body)
+        back = nx.read_gexf(io.BytesIO(body))
     assert back.is_directed() == g.is_directed()
     assert set(back.nodes) == set(g.nodes)
     assert set(back.edges) == set(g.edges)
@@ -130,14 +141,36 @@ def test_graphml_gexf_round_trip(views, view, fmt):
         assert _typed(got) == _typed(data), (u, v)
 
 
-def test_gexf_is_static_and_graphml_declares_types(views):
-    text = write_gexf(views["credits"]).decode()
-    assert 'mode="static"' in text and "dynamic" not in text
-    root = ET.fromstring(write_graphml(views["credits"]))
+def test_graphml_declares_types_and_gexf_is_static(views):
+    root = check_graphml(write_graphml(views["credits"]))
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
-    types = {k.get("attr.name"): k.get("attr.type") for k in root.findall("g:key", ns)}
-    assert types["label"] == "string" and types["weight"] == "double"
-    assert types["episode"] in ("int", "long")
+    types = {(k.get("for"), k.get("attr.name")): k.get("attr.type")
+             for k in root.findall("g:key", ns)}
+    assert types["node", "label"] == types["edge", "label"] == "string"
+    assert types["edge", "weight"] == "double"
+    assert types["node", "episode"] in ("int", "long")
+    assert all(n.get("id").startswith("n") for n in root.iterfind("g:graph/g:node", ns))
+    root = check_gexf(write_gexf(views["credits"]))
+    assert root.find("{http://www.gexf.net/1.2draft}graph").get("mode") == "static"
+
+
+def test_stray_python_values_never_reach_a_file():
+    """None, rdflib terms, lists, sets and XML-forbidden characters are cleaned before any
+    writer sees them: the XML stays valid and the JSON holds only strings and numbers."""
+    from rdflib import Literal, URIRef
+
+    g = nx.DiGraph(view="stray")
+    g.add_node(URIRef("urn:x:a"), label=Literal("A\x01"), type="person", gone=None,
+               roles=["composer", "lyricist"], tags={"b", "a"}, iri=URIRef("urn:x:a"))
+    g.add_node("urn:x:b", label="B", type="work", iri="urn:x:b")
+    g.add_edge(URIRef("urn:x:a"), "urn:x:b", label=Literal("composer"), weight=1.0)
+    back = read_graphml_by_iri(write_graphml(g))
+    assert dict(back.nodes["urn:x:a"]) == {"label": "A", "type": "person", "iri": "urn:x:a",
+                                           "roles": "composer; lyricist", "tags": "a; b"}
+    check_gexf(write_gexf(g))
+    for writer in (write_cytoscape, write_nodelink):
+        text = writer(g).decode()
+        assert "None" not in text and "rdflib" not in text and '["' not in text
 
 
 def test_cytoscape_json_shape(views):
@@ -232,7 +265,7 @@ def test_construct_outside_the_model_warns_and_rdf_view_draws_it(seed_store, min
     generic = run_export(seed_store, minter,
                          ExportRequest(format="graphml", sparql=query, view="rdf"))
     assert generic.nodes == n_agents > 0 and generic.warnings == []
-    g = nx.read_graphml(io.BytesIO(generic.body))
+    g = read_graphml_by_iri(generic.body)
     assert g.nodes[KAJIURA]["label"] == "Yuki Kajiura"
 
 

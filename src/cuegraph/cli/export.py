@@ -55,7 +55,7 @@ def export(
 
       cuegraph export --sparql my-construct.rq --format cytoscape -o slice.json
     """
-    from cuegraph.export import ExportRequest, get_format, run_export
+    from cuegraph.export import ExportRequest, run_export
     from cuegraph.export.fetch import read_sparql
     from cuegraph.export.formats import format_for_path
 
@@ -64,8 +64,7 @@ def export(
         fmt = guessed.name if guessed else "cytoscape"
     req = ExportRequest(format=fmt, view=view, composer=composer, work=work, depth=depth,
                         max_nodes=max_nodes)
-    target = get_format(req.format)
-    req.check()
+    target = req.check()
     if output is None and target.name == "png" and sys.stdout.isatty():
         raise BadInput("a PNG is binary: write it to a file with -o FILE.png")
     if output is not None and output.parent and not output.parent.is_dir():

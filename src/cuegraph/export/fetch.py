@@ -58,14 +58,8 @@ def find_seed(store: Store, minter: Minter, kind: str, text: str) -> str:
     iris = {str(mint(text)), str(mint(slug(text)))}
     if re.match(r"(?i)^(https?|urn):", text):
         iris.add(text)
-    terms = []
-    for value in sorted(iris):
-        try:
-            terms.append(iri(value))
-        except ValueError:
-            continue
     rows = store.select(render("export_find", **{
-        "class": cls, "iris": ", ".join(terms), "text": literal(text.casefold()),
+        "class": cls, "iris": ", ".join(_terms(sorted(iris))), "text": literal(text.casefold()),
     }))
     found = sorted({r["x"] for r in rows})
     if not found:
@@ -83,13 +77,9 @@ def find_seed(store: Store, minter: Minter, kind: str, text: str) -> str:
     return found[0]
 
 
-def fetch_graph(store: Store) -> TripleIndex | Graph:
-    """The credit graph: everything the views draw, in one CONSTRUCT.
-
-    Read as N-Triples into a :class:`TripleIndex` (fast, small); a store whose N-Triples the
-    index cannot read falls back to an rdflib ``Graph``.
-    """
-    query = load_query("export_graph")
+def _construct(store: Store, query: str) -> TripleIndex | Graph:
+    """Run one of our CONSTRUCT queries, read as N-Triples into a :class:`TripleIndex` (fast,
+    small); a store whose N-Triples the index cannot read falls back to an rdflib ``Graph``."""
     out = store.query_serialized(query, graph_format="ntriples")
     if out.form == "graph":
         try:
@@ -99,14 +89,21 @@ def fetch_graph(store: Store) -> TripleIndex | Graph:
     return store.construct(query)
 
 
-def _values(iris: list[str]) -> str:
+def fetch_graph(store: Store) -> TripleIndex | Graph:
+    """The credit graph: everything the views draw, in one CONSTRUCT."""
+    return _construct(store, load_query("export_graph"))
+
+
+def _terms(iris: list[str]) -> list[str]:
+    """SPARQL IRI terms for ``iris``, skipping what SPARQL cannot write (blank nodes, IRIs
+    with forbidden characters): those cannot be matched or expanded."""
     terms = []
     for value in iris:
         try:
             terms.append(iri(value))
-        except ValueError:  # a blank node or an IRI SPARQL cannot write: not expandable
+        except ValueError:
             continue
-    return " ".join(terms)
+    return terms
 
 
 def fetch_neighbourhood(store: Store, seeds: list[str], depth: int) -> TripleIndex | Graph:
@@ -120,20 +117,13 @@ def fetch_neighbourhood(store: Store, seeds: list[str], depth: int) -> TripleInd
     seen = dict.fromkeys(seeds)
     frontier = list(seeds)
     for _level in range(depth):
-        terms = _values(frontier)
+        terms = _terms(frontier)
         if not terms:
             break
-        rows = store.select(render("export_neighbours", nodes=terms))
+        rows = store.select(render("export_neighbours", nodes=" ".join(terms)))
         frontier = [r["n"] for r in rows if "n" in r and r["n"] not in seen]
         seen.update(dict.fromkeys(frontier))
-    query = render("export_slice", nodes=_values(list(seen)))
-    out = store.query_serialized(query, graph_format="ntriples")
-    if out.form == "graph":
-        try:
-            return parse_ntriples(out.body)
-        except (BadInput, UnicodeDecodeError):
-            pass
-    return store.construct(query)
+    return _construct(store, render("export_slice", nodes=" ".join(_terms(list(seen)))))
 
 
 def read_sparql(source: str) -> str:

@@ -7,8 +7,10 @@ strings and numbers (see :mod:`cuegraph.export.views`) and returns bytes.
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,47 +39,69 @@ class Format:
     media_aliases: tuple[str, ...] = field(default=())
 
 
-def _clean_attrs(data: dict[str, Any]) -> dict[str, Any]:
-    """Attributes as GraphML/GEXF accept them: str/int/float/bool, no None, no containers."""
+#: characters XML 1.0 cannot hold (C0 controls other than tab/newline/CR, lone surrogates,
+#: U+FFFE/U+FFFF): dropped from GraphML/GEXF text, or the file would not parse
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean_attrs(data: dict[str, Any], xml: bool = False) -> dict[str, Any]:
+    """Attributes as every format accepts them: str/int/float/bool values only (``None``
+    dropped, lists and sets ``; ``-joined, anything else as ``str``); with ``xml``, no
+    character XML 1.0 forbids."""
     out = {}
     for key, value in data.items():
         if value is None:
             continue
-        if isinstance(value, bool | int | float) or type(value) is str:
+        if isinstance(value, bool | int | float):
             out[str(key)] = value
+            continue
+        if isinstance(value, list | tuple | set | frozenset):
+            items = sorted(map(str, value)) if isinstance(value, set | frozenset) else value
+            text = "; ".join(map(str, items))
         else:
-            out[str(key)] = str(value)
+            text = value if type(value) is str else str(value)  # e.g. an rdflib term
+        out[str(key)] = _XML_ILLEGAL.sub("", text) if xml else text
     return out
 
 
-def _plain_copy(g: nx.Graph) -> nx.Graph:
-    """A copy with string ids and cleaned attributes (defence against stray rdflib terms)."""
+def _plain_copy(g: nx.Graph, xml: bool = False, canonical_ids: bool = False) -> nx.Graph:
+    """A copy with string ids and cleaned attributes (defence against stray rdflib terms).
+
+    ``canonical_ids``: nodes renamed ``n0``, ``n1`` … (GraphML node ids must be XML NMTOKENs,
+    which IRIs are not), each keeping its original id in its ``iri`` attribute.
+    """
     h = g.__class__()
-    h.graph.update(_clean_attrs(g.graph))
+    h.graph.update(_clean_attrs(g.graph, xml))
+    ids = {n: (f"n{i}" if canonical_ids else str(n)) for i, n in enumerate(g)}
     for n, data in g.nodes(data=True):
-        h.add_node(str(n), **_clean_attrs(data))
+        attrs = _clean_attrs(data, xml)
+        if canonical_ids:
+            attrs.setdefault("iri", str(n))
+        h.add_node(ids[n], **attrs)
     for u, v, data in g.edges(data=True):
-        h.add_edge(str(u), str(v), **_clean_attrs(data))
+        h.add_edge(ids[u], ids[v], **_clean_attrs(data, xml))
     return h
 
 
 def write_graphml(g: nx.Graph, **_: Any) -> bytes:
-    """GraphML (yEd, Gephi, Cytoscape desktop), attribute types declared per key."""
+    """GraphML (yEd, Gephi, Cytoscape desktop) as its XML Schema requires: node ids ``n0``,
+    ``n1`` … (NMTOKENs; each node's IRI is in its ``iri`` attribute), one ``<key>`` per
+    attribute and domain with a unique id (``d0`` …) and a declared ``attr.type``."""
     import networkx as nx
 
     buf = io.BytesIO()
-    nx.write_graphml(_plain_copy(g), buf, encoding="utf-8", named_key_ids=True,
-                     infer_numeric_types=True)
+    nx.write_graphml(_plain_copy(g, xml=True, canonical_ids=True), buf, encoding="utf-8",
+                     named_key_ids=False, infer_numeric_types=True)
     return buf.getvalue()
 
 
 def write_gexf(g: nx.Graph, **_: Any) -> bytes:
-    """GEXF 1.2 (Gephi), with viz colours and sizes by degree."""
+    """GEXF 1.2 (Gephi), static, with viz colours and sizes by degree; node ids are IRIs."""
     import networkx as nx
 
     from cuegraph.export.views import NODE_TYPES
 
-    h = _plain_copy(g)
+    h = _plain_copy(g, xml=True)
     top = max((d for _, d in h.degree()), default=1) or 1
     for n, data in h.nodes(data=True):
         colour = NODE_TYPES.get(data.get("type", "other"), NODE_TYPES["other"])[0]
@@ -135,17 +159,12 @@ def dot_quote(text: str) -> str:
     return '"' + text.replace("\r", "").replace("\n", "\\n") + '"'
 
 
-def _html_escape(text: str) -> str:
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
-
 def _legend(types: list[str]) -> str:
     from cuegraph.export.views import NODE_TYPES
 
     rows = "".join(
         f'<TR><TD BGCOLOR="{NODE_TYPES[t][0]}" WIDTH="14"> </TD>'
-        f'<TD ALIGN="LEFT">{_html_escape(NODE_TYPES[t][1])}</TD></TR>'
+        f'<TD ALIGN="LEFT">{html.escape(NODE_TYPES[t][1])}</TD></TR>'
         for t in types
     )
     return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" COLOR="#999999">'

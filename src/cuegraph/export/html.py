@@ -9,6 +9,7 @@ so, rather than freezing the browser.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from functools import cache
@@ -50,11 +51,6 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _escape_html(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
-
 def write_html(g: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None,
                seeds: list[str] | None = None, **_: Any) -> bytes:
     """The interactive page for ``g`` (sampled to ``max_nodes`` nodes when larger)."""
@@ -88,7 +84,7 @@ def write_html(g: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES, title: str | 
         "label_limit": LABEL_LIMIT,
         "legend": [{"type": t, "color": c} for t, (c, _d) in NODE_TYPES.items() if t in present],
     }
-    parts = {"TITLE": _escape_html(title), "DATA": _script_json(doc),
+    parts = {"TITLE": html.escape(title), "DATA": _script_json(doc),
              "CYTOSCAPE_JS": cytoscape_js()}
     page = re.sub(r"\{\{(TITLE|DATA|CYTOSCAPE_JS)\}\}", lambda m: parts[m.group(1)], _template())
     return page.encode("utf-8")

@@ -38,7 +38,6 @@ async def export(
     fmt = get_format(format) if format else negotiate(request.headers.get("accept"))
     req = ExportRequest(format=fmt.name, view=view, composer=composer, work=work, depth=depth,
                         sparql=query, max_nodes=max_nodes)
-    req.check()
     result = await run_in_threadpool(run_export, store, Minter(settings.base_iri), req)
     headers = {"Content-Disposition": f'inline; filename="{result.filename}"',
                "X-Cuegraph-Nodes": str(result.nodes), "X-Cuegraph-Edges": str(result.edges)}
