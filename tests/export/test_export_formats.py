@@ -88,17 +88,54 @@ def test_no_unusable_attribute_values(views):
         assert all(type(n) is str for n in g)
 
 
-def test_bipartite_and_collaboration(views, seed_store):
+#: a credit's work, found in SPARQL (independently of the views): the credited work itself,
+#: or the work of a credited song or album, or of a credited recording's song
+_CREDITED_WORKS = """
+SELECT DISTINCT ?a ?w ?role WHERE {
+  ?c a cg:Credit ; cg:agent ?a ; cg:role ?role ; cg:credits ?t .
+  { ?t a cg:Work . BIND(?t AS ?w) }
+  UNION { ?t cg:work ?w . ?w a cg:Work }
+  UNION { ?t a cg:Recording ; cg:song/cg:work ?w . ?w a cg:Work }
+}"""
+
+
+def test_bipartite_and_collaboration_match_the_store(views, seed_store):
+    """Both views, edge for edge and weight for weight, against the store's own answer."""
+    from itertools import combinations
+
+    from cuegraph.roles import ROLES
+
+    rows = seed_store.select(sparql_prefixes() + _CREDITED_WORKS)
+    assert rows
+    composing = {str(ROLES[r]) for r in ("score_composer", "composer", "arranger",
+                                         "orchestrator")}
+    composed: dict[tuple[str, str], set] = {}
+    people_of: dict[str, set] = {}
+    for row in rows:
+        people_of.setdefault(row["w"], set()).add(row["a"])
+        if row["role"] in composing:
+            composed.setdefault((row["a"], row["w"]), set()).add(row["role"])
     bip = views["bipartite"]
-    assert bip.nodes[KAJIURA]["bipartite"] == 0 and bip.nodes[MADOKA]["bipartite"] == 1
+    assert {frozenset(e) for e in bip.edges} == {frozenset(k) for k in composed}
+    for (person, work), roles in composed.items():
+        assert bip.nodes[person]["bipartite"] == 0 and bip.nodes[work]["bipartite"] == 1
+        assert len(bip.edges[person, work]["roles"].split(";")) == len(roles)
     assert nx.is_bipartite(bip)
     # a credit on a song counts for its work: Kajiura composed Magia, a Madoka song
     assert "composer" in bip.edges[KAJIURA, MADOKA]["roles"].split(";")
+
+    shared: dict[frozenset, int] = {}
+    for people in people_of.values():
+        for pair in combinations(sorted(people), 2):
+            shared[frozenset(pair)] = shared.get(frozenset(pair), 0) + 1
     collab = views["collaboration"]
+    assert {frozenset(e): d["weight"] for *e, d in collab.edges(data=True)} == shared
     assert all(d["type"] in ("person", "group") for _, d in collab.nodes(data=True))
     edge = collab.edges[KAJIURA, KALAFINA]
     assert edge["weight"] == len(edge["works"].split("; ")) >= 1
     assert "Puella Magi Madoka Magica" in edge["works"]
+    assert edge["label"] == f"{int(edge['weight'])} shared work" + \
+        ("s" if edge["weight"] > 1 else "")
 
 
 def test_neighbourhood_depths(views):
