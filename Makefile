@@ -32,13 +32,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test system-deps
 
-# System packages the tests use: Chromium (web page tests), Graphviz (images),
-# Virtuoso (a real remote SPARQL server). Installed with apt-get when missing.
-SYSTEM_PACKAGES := chromium graphviz virtuoso-opensource
+# System packages the tests use: Chromium (web page tests), Graphviz (images) and a CJK font
+# (native names in PNG images), Virtuoso (a real remote SPARQL server). Installed with apt-get
+# when missing.
+SYSTEM_PACKAGES := chromium graphviz fonts-droid-fallback virtuoso-opensource
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	fc-list :lang=ja 2>/dev/null | grep -q . || missing="$$missing fonts-droid-fallback"; \
 	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \

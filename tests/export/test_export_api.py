@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -58,6 +59,10 @@ def test_png_of_a_composer_neighbourhood(client):
     assert resp.content.startswith(b"\x89PNG\r\n\x1a\n") and len(resp.content) > 10_000
     width, height = struct.unpack(">II", resp.content[16:24])  # the IHDR chunk
     assert width > 300 and height > 200
+    # Graphviz draws native names (梶浦由記) with a fontconfig font; without a CJK one they
+    # come out as boxes
+    fonts = subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True, check=True)
+    assert fonts.stdout.strip(), "no Japanese font: apt-get install fonts-droid-fallback"
 
 
 def test_format_name_and_accept_header_agree(client):
