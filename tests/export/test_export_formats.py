@@ -224,6 +224,37 @@ def test_cytoscape_json_shape(views):
         assert isinstance(e["data"]["label"], str)
 
 
+_CYTOSCAPE_LOAD = """
+const cytoscape = require(process.argv[1]);
+const doc = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const cy = cytoscape({headless: true, elements: doc.elements});
+console.log(JSON.stringify({
+  nodes: cy.nodes().map(n => n.id()).sort(),
+  edges: cy.edges().map(e => [e.source().id(), e.target().id(), e.data("label")]),
+  label: cy.getElementById(process.argv[2]).data("label"),
+}));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js not installed")
+@pytest.mark.parametrize("view", VIEW_NAMES)
+def test_cytoscape_json_loads_in_cytoscape_js(views, view):
+    """The vendored Cytoscape.js itself (headless, in Node.js) loads the document: every node
+    and edge, between the right ends (it throws on an edge to a missing node)."""
+    from importlib import resources
+
+    library = resources.files("cuegraph.export") / "vendor" / "cytoscape" / "cytoscape.min.js"
+    g = views[view]
+    done = subprocess.run(["node", "-e", _CYTOSCAPE_LOAD, str(library), KAJIURA],
+                          input=write_cytoscape(g), capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    got = json.loads(done.stdout)
+    assert got["nodes"] == sorted(g.nodes)
+    assert sorted((u, v) for u, v, _ in got["edges"]) == sorted(g.edges)
+    assert all(label == g.edges[u, v]["label"] for u, v, label in got["edges"])
+    assert got["label"] == g.nodes[KAJIURA]["label"] == "Yuki Kajiura (梶浦由記)"
+
+
 def test_nodelink_uses_links(views):
     doc = json.loads(write_nodelink(views["collaboration"]))
     assert "links" in doc and "edges" not in doc
