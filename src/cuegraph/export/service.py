@@ -118,12 +118,12 @@ def run_export(store: Store, minter: Minter, req: ExportRequest) -> ExportResult
         warnings.append(f"the {req.view} view draws nothing from these {len(rdf)} triples "
                         "(no people, works, songs or cues typed as cuegraph types them); "
                         "try --view rdf")
+    starts = [s for s in view.graph.get("seeds", "").split(";") if s]
     if fmt.name in _SAMPLED_FORMATS and len(view) > req.max_nodes:
         total = len(view)
-        view = sample(view, req.max_nodes, view.graph.get("seeds", "").split(";"))
+        view = sample(view, req.max_nodes, starts)
         warnings.append(f"{total} nodes is more than max_nodes={req.max_nodes}: the {fmt.name} "
                         f"shows a sample of {len(view)} (raise --max-nodes, or use graphml/gexf)")
     view.graph["title"] = title
-    body = fmt.writer(view, max_nodes=req.max_nodes, title=title,
-                      seeds=[s for s in view.graph.get("seeds", "").split(";") if s])
+    body = fmt.writer(view, max_nodes=req.max_nodes, title=title, seeds=starts)
     return ExportResult(body, fmt, len(view), view.number_of_edges(), title, warnings)
