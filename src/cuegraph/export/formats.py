@@ -20,9 +20,9 @@ from cuegraph.errors import BadInput, NotAcceptable
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["Format", "FORMATS", "get_format", "negotiate", "format_for_path", "write_graphml",
-           "write_gexf", "cytoscape_json", "write_cytoscape", "write_nodelink", "write_dot",
-           "dot_quote"]
+__all__ = ["Format", "FORMATS", "all_formats", "get_format", "negotiate", "format_for_path",
+           "write_graphml", "write_gexf", "cytoscape_json", "write_cytoscape", "write_nodelink",
+           "write_dot", "dot_quote"]
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ _SHAPES = {"person": "ellipse", "group": "ellipse", "work": "box", "song": "note
 
 
 def write_dot(g: nx.Graph, *, legend: bool = True, title: str | None = None,
-              layout: str = "dot", **_: Any) -> bytes:
+              **_: Any) -> bytes:
     """Graphviz DOT. Node ids are ``n0``, ``n1`` …; names go in ``label``, IRIs in
     ``tooltip`` (never raw IRIs as ids: a colon is a port separator)."""
     from cuegraph.export.views import NODE_TYPES
@@ -318,6 +318,3 @@ def format_for_path(path: str) -> Format | None:
 def all_formats() -> list[Format]:
     """Every format, once each."""
     return list(_ALL)
-
-
-__all__ += ["all_formats"]

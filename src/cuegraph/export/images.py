@@ -44,7 +44,7 @@ def render_image(g: nx.Graph, fmt: str, *, max_nodes: int = 2000, title: str | N
     if exe is None:
         raise NotAcceptable(f"{fmt} export needs Graphviz's `{engine}` "
                             "(Debian: apt-get install graphviz); other formats work without it")
-    source = write_dot(shown, title=title, layout=engine)
+    source = write_dot(shown, title=title)
     try:
         done = subprocess.run([exe, f"-T{fmt}"], input=source, capture_output=True,
                               timeout=timeout, check=False)
