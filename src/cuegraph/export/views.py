@@ -13,12 +13,10 @@ CONSTRUCT result), given as an rdflib ``Graph`` or a :class:`cuegraph.export.tri
   for their work); node attribute ``bipartite`` is 0 for people, 1 for works.
 * ``collaboration`` — undirected person <-> person, linked when both hold music credits on the
   same work, weighted by the number of works shared.
-
-Edge ``weight`` is a float in every view (GEXF stores weights as floats).
 * ``rdf`` — every subject and IRI object as a node and every IRI-to-IRI triple as an edge
   labelled with its predicate (for CONSTRUCT results that do not follow cuegraph's model).
 
-Every node id and attribute is a plain ``str``, ``int`` or ``float`` (never ``None``, a list
+Edge ``weight`` is a float in every view (GEXF stores weights as floats). Every node id and attribute is a plain ``str``, ``int`` or ``float`` (never ``None``, a list
 or an rdflib term), so every writer can serialise it. networkx is imported inside functions.
 """
 
