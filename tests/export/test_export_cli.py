@@ -94,6 +94,7 @@ def test_svg_on_stdout(built):
     (["--view", "circles"], "error: unknown view 'circles'"),
     (["--sparql", "SELECT * WHERE { ?s ?p ?o }"], "error: an export query must be a CONSTRUCT"),
     (["--sparql", "/no/such/file.rq"], "error: no such query file"),
+    (["--sparql", "DESCRIBE <urn:x:a>"], "error: an export query must be a CONSTRUCT"),
     (["--sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p"], "error: SPARQL syntax error"),
     (["--format", "dot", "-o", "/"], "error: cannot write /"),
     (["-o", "/no/such/dir/out.gexf"], "error: no such directory: /no/such/dir"),

@@ -130,14 +130,16 @@ def read_sparql(source: str) -> str:
     """A query from a file path (``.rq``) or given as text.
 
     Raises:
-        BadInput: a path that does not exist.
+        BadInput: neither a file nor query text.
     """
-    path = Path(source)
-    if "{" not in source and len(source) < 4096:
-        if not path.is_file():
-            raise BadInput(f"no such query file: {source}")
-        return path.read_text(encoding="utf-8")
-    return source
+    try:
+        if Path(source).is_file():
+            return Path(source).read_text(encoding="utf-8")
+    except (OSError, ValueError):  # not a usable path (too long, NUL): query text
+        pass
+    if "{" in source or query_form(source) in ("CONSTRUCT", "SELECT", "ASK", "DESCRIBE"):
+        return source
+    raise BadInput(f"no such query file: {source}")
 
 
 def fetch_construct(store: Store, query: str) -> Graph:

@@ -16,8 +16,9 @@ CONSTRUCT result), given as an rdflib ``Graph`` or a :class:`cuegraph.export.tri
 * ``rdf`` — every subject and IRI object as a node and every IRI-to-IRI triple as an edge
   labelled with its predicate (for CONSTRUCT results that do not follow cuegraph's model).
 
-Edge ``weight`` is a float in every view (GEXF stores weights as floats). Every node id and attribute is a plain ``str``, ``int`` or ``float`` (never ``None``, a list
-or an rdflib term), so every writer can serialise it. networkx is imported inside functions.
+Edge ``weight`` is a float in every view (GEXF stores weights as floats). Every node id and
+attribute is a plain ``str``, ``int`` or ``float`` (never ``None``, a list or an rdflib term),
+so every writer can serialise it. networkx is imported inside functions.
 """
 
 from __future__ import annotations
