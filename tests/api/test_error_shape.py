@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -37,6 +39,8 @@ CASES = [
     ("/scene?work=anohana&episode=5", 400),
     ("/static/nothing-here.js", 404),
     ("/static/../__init__.py", 404),
+    ("/static/%00", 404),
+    ("/static/" + "a" * 300, 404),  # longer than a file name may be
     ("/no/such/page", 404),
 ]
 
@@ -67,3 +71,26 @@ def test_odd_input_never_500(client):
         assert resp.status_code < 500, (path, resp.text)
         if resp.status_code >= 400:
             assert_canonical_error(resp, resp.status_code)
+
+
+ODD = ["", " ", "a" * 3000, "梶浦", "😀", "%00", "'\"<>{}\\", "-1", "0", "1e309", "nan",
+       "99999999999999999999", "../..", "http://127.0.0.1:9/x", "1:2:3:4", "00:60", "٥"]
+TEMPLATES = ["/composers?q={v}", "/works?q={v}", "/composers/{v}", "/works/{v}",
+             "/scene?work={v}&episode=5&t=1", "/scene?work=anohana&episode={v}&t=1",
+             "/scene?work=anohana&episode=5&t={v}", "/scene?work=anohana&episode=5&from={v}&to=9",
+             "/scene?work=anohana&episode=5&t=1&format={v}", "/sparql?query={v}",
+             "/sparql?query=ASK%7B%7D&format={v}", "/sparql?query=ASK%7B%7D&default-graph-uri={v}",
+             "/stats?x={v}", "/static/{v}", "/{v}"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_endpoint_with_odd_values_never_500(client, template):
+    """Empty, very long, non-Latin, numeric-looking and hostile values: a 2xx/3xx or a 4xx
+    in the one error shape, never a 500."""
+    for value in ODD:
+        path = template.format(v=quote(value, safe=""))
+        for accept in ("application/json", "text/html"):
+            resp = client.get(path, headers={"Accept": accept}, follow_redirects=False)
+            assert resp.status_code < 500, (path, resp.text[:300])
+            if resp.status_code >= 400:
+                assert_canonical_error(resp, resp.status_code)

@@ -32,8 +32,12 @@ async def index() -> FileResponse:
 async def static(path: str) -> FileResponse:
     """A file of the web page (only files under the static directory)."""
     root = STATIC.resolve()
-    target = (root / path).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
+    try:
+        target = (root / path).resolve()
+        found = target.is_relative_to(root) and target.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        found = False
+    if not found:
         raise NotFound(f"no static file {path!r}", {"path": path})
     media_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(target, media_type=media_type,
