@@ -3,42 +3,27 @@ logs no errors and requests nothing but the file itself."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
+from browser import chromium, watch
 from cuegraph.export import ExportRequest, run_export
 from cuegraph.export.fetch import fetch_graph
 from cuegraph.export.views import build_view
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _open(browser, path):
     """Open an exported file; return the page, its console errors and every request URL."""
     context = browser.new_context()
     page = context.new_page()
-    errors: list[str] = []
-    requests: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: requests.append(r.url))
+    errors, requests = watch(page)
     url = path.resolve().as_uri()
     page.goto(url)
     page.wait_for_function("window.cy && window.cy.nodes().length > 0", timeout=30_000)

@@ -6,24 +6,19 @@ recorded and must stay on 127.0.0.1.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from urllib.parse import urlparse
 
 import pytest
 import requests
 
+from browser import chromium, watch
 from conftest import BASE, FIXTURES, free_port, make_store, wait_http
 from cuegraph.api import create_app
 from cuegraph.graph.iris import Minter
 from cuegraph.pipeline import import_cuesheet
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-
 
 @pytest.fixture(scope="module")
 def server():
@@ -46,15 +41,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    import os
-
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
@@ -62,11 +50,7 @@ def page(browser, server):
     """A fresh page recording console errors and every request's host."""
     context = browser.new_context()
     pg = context.new_page()
-    pg.console_errors = []
-    pg.requests = []
-    pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
-    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
-    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.console_errors, pg.requests = watch(pg)
     yield pg
     context.close()
 
