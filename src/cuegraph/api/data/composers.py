@@ -4,56 +4,43 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import quote
 
 from cuegraph.api.data.index import (
     ROLE_ORDER,
     Ids,
     agent_index,
     find_agent,
-    role_label,
+    links,
+    node_details,
+    ranked,
     same_as_cluster,
-    search_agents,
     terms,
     usage_name,
     work_index,
 )
 from cuegraph.api.data.text import fold
-from cuegraph.namespaces import CG_NS
 from cuegraph.queries import load_query, render
+from cuegraph.roles import role_name
 from cuegraph.store import Store
 from cuegraph.timecode import format_timecode
 
-__all__ = ["search_composers", "composer_profile", "graph_view_url"]
+__all__ = ["search_composers", "composer_profile"]
 
-_ID_SCHEMES = {CG_NS + s: s for s in ("wikidata", "musicbrainz", "anilist", "anidb", "mal",
-                                      "vgmdb", "animethemes")}
-_SAME_AS = "https://schema.org/sameAs"
-_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 #: credits whose role text says so are not music collaborations
 _NOT_MUSIC = re.compile(r"direct", re.I)
-
-
-def graph_view_url(kind: str, key: str) -> str:
-    """The HTML graph view (the export service) of a composer or work."""
-    return f"/export?format=html&{kind}={quote(key, safe='')}"
 
 
 def _role_counts(store: Store) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for r in store.select(load_query("composer_roles")):
-        out.setdefault(r["agent"], {})[role_label(r["role"])] = int(r["credits"])
+        out.setdefault(r["agent"], {})[role_name(r["role"])] = int(r["credits"])
     return out
 
 
 def search_composers(store: Store, base_iri: str, q: str | None = None) -> dict:
     """People and groups matching ``q`` (every one when ``q`` is empty), best first."""
     ids = Ids(base_iri)
-    agents = agent_index(store, ids)
-    if q and q.strip():
-        hits = [a for _, a in search_agents(agents, q)]
-    else:
-        hits = sorted(agents.values(), key=lambda a: fold(a.name))
+    hits = ranked(agent_index(store, ids).values(), q, lambda a: a.names(), lambda a: a.name)
     roles = _role_counts(store)
     data = [{**a.brief(), "roles": roles.get(a.iri, {}),
              "credits": sum(roles.get(a.iri, {}).values())} for a in hits]
@@ -71,15 +58,6 @@ def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
     agents = agent_index(store, ids)
     cluster = same_as_cluster(store, agent.iri)
     values = terms(cluster)
-    identifiers: dict[str, list[str]] = {}
-    links, sources = [], []
-    for r in store.select(render("composer_details", agents=values)):
-        if r["p"] in _ID_SCHEMES:
-            identifiers.setdefault(_ID_SCHEMES[r["p"]], []).append(str(r["value"]))
-        elif r["p"] == _SAME_AS:
-            links.append(r["value"])
-        elif r["p"] == _DERIVED:
-            sources.append(r["value"])
     works = work_index(store, ids)
     by_work: dict[str, dict] = {}
     songs: dict[str, dict] = {}
@@ -89,7 +67,7 @@ def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
         if r["credit"] in seen_credits:
             continue
         seen_credits.add(r["credit"])
-        role = role_label(r["role"])
+        role = role_name(r["role"])
         target = r["target"]
         work_iri = target if r.get("isWork") else (r.get("songWork") or r.get("recWork"))
         kind = "work" if r.get("isWork") else "song" if r.get("isSong") else "recording"
@@ -120,9 +98,7 @@ def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
     return {
         **agent.brief(),
         "identity": [ids.short(a, "person") for a in cluster],
-        "identifiers": identifiers,
-        "same_as": sorted(set(links)),
-        "sources": sorted(set(sources)),
+        **node_details(store, cluster),
         "counts": {"credits": len(seen_credits), "works": len(work_list),
                    "songs": len(songs), "cues": len(cues),
                    "collaborators": len(collaborators)},
@@ -133,8 +109,7 @@ def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
                                                        s["title"] or "")),
         "cues": cues,
         "collaborators": collaborators,
-        "links": {"graph_view": graph_view_url("composer", agent.id),
-                  "json": f"/composers/{quote(agent.id, safe='')}?format=json"},
+        "links": links("composer", agent.id),
     }
 
 
@@ -182,7 +157,7 @@ def _collaborators(store: Store, ids: Ids, agents: dict, values: str,
         if r["other"] in cluster or _NOT_MUSIC.search(r.get("roleText") or ""):
             continue
         shared.setdefault(r["other"], set()).add(r["target"])
-        roles.setdefault(r["other"], Counter())[role_label(r["role"])] += 1
+        roles.setdefault(r["other"], Counter())[role_name(r["role"])] += 1
     out = []
     for other, targets in shared.items():
         a = agents.get(other)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from cuegraph.api.data.index import ROLE_ORDER, Ids, role_label, terms
+from cuegraph.api.data.index import ROLE_ORDER, Ids, terms
 from cuegraph.queries import render
+from cuegraph.roles import role_name
 from cuegraph.store import Store
 
 __all__ = ["credits_of", "group_by_role"]
@@ -17,7 +18,7 @@ def credits_of(store: Store, ids: Ids, targets) -> dict[str, list[dict]]:
         return {}
     for r in store.select(render("work_credits", targets=terms(targets))):
         entry = out[r["target"]].setdefault(r["credit"], {
-            "role": role_label(r["role"]),
+            "role": role_name(r["role"]),
             "role_iri": r["role"],
             "role_text": r.get("roleText"),
             "person": {"id": ids.short(r["agent"], "person"), "iri": r["agent"],

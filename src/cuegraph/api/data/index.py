@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
@@ -9,11 +10,12 @@ from cuegraph.api.data.text import close_matches, fold, match_score
 from cuegraph.errors import PersonNotFound, WorkNotFound
 from cuegraph.namespaces import CG_NS
 from cuegraph.queries import iri, load_query, render
-from cuegraph.roles import ROLE_LABELS, role_name
+from cuegraph.roles import ROLE_LABELS
 from cuegraph.store import Store
 
 __all__ = ["Ids", "WorkEntry", "AgentEntry", "work_index", "agent_index", "find_work",
-           "find_agent", "terms", "role_label", "usage_name", "ROLE_ORDER"]
+           "find_agent", "terms", "usage_name", "ROLE_ORDER", "ranked", "node_details",
+           "links"]
 
 #: the order roles are listed in
 ROLE_ORDER = list(ROLE_LABELS)
@@ -81,11 +83,6 @@ class AgentEntry:
 def terms(iris) -> str:
     """IRIs as a space separated list of SPARQL terms (for ``VALUES``)."""
     return " ".join(iri(i) for i in dict.fromkeys(iris)) or "<urn:cuegraph:none>"
-
-
-def role_label(role_iri: str) -> str:
-    """A role IRI's cuegraph name (``score_composer``, ``composer`` ...)."""
-    return role_name(role_iri)
 
 
 def usage_name(usage_iri: str) -> str:
@@ -170,10 +167,43 @@ def find_agent(store: Store, ids: Ids, ref: str) -> AgentEntry:
     return hit
 
 
-def search_agents(agents: dict[str, AgentEntry], q: str) -> list[tuple[int, AgentEntry]]:
-    """Agents matching ``q`` with their scores, best first."""
-    scored = [(match_score(q, a.names()), a) for a in agents.values()]
-    return sorted([s for s in scored if s[0]], key=lambda s: (-s[0], fold(s[1].name)))
+def ranked(entries: Iterable, q: str | None, names: Callable, label: Callable) -> list:
+    """Entries matching ``q`` (any of ``names(entry)``, any word order), best first, ties by
+    ``label(entry)``; every entry in ``label`` order when ``q`` is empty."""
+    if not (q and q.strip()):
+        return sorted(entries, key=lambda e: fold(label(e)))
+    scored = [(match_score(q, names(e)), e) for e in entries]
+    return [e for s, e in sorted(scored, key=lambda s: (-s[0], fold(label(s[1])))) if s]
+
+
+_ID_SCHEMES = {CG_NS + s: s for s in ("wikidata", "musicbrainz", "anilist", "anidb", "mal",
+                                      "vgmdb", "animethemes")}
+_SAME_AS = "https://schema.org/sameAs"
+
+
+def node_details(store: Store, nodes: Iterable[str]) -> dict:
+    """External identifiers (by scheme), ``schema:sameAs`` links and sources of the nodes,
+    merged: ``{"identifiers": {scheme: [...]}, "same_as": [...], "sources": [...]}``."""
+    identifiers: dict[str, list[str]] = {}
+    same_as, sources = set(), set()
+    for r in store.select(render("node_details", nodes=terms(nodes))):
+        if r["p"] in _ID_SCHEMES:
+            ids = identifiers.setdefault(_ID_SCHEMES[r["p"]], [])
+            if str(r["value"]) not in ids:
+                ids.append(str(r["value"]))
+        elif r["p"] == _SAME_AS:
+            same_as.add(r["value"])
+        else:  # prov:wasDerivedFrom
+            sources.add(r["value"])
+    return {"identifiers": identifiers, "same_as": sorted(same_as), "sources": sorted(sources)}
+
+
+def links(kind: str, key: str) -> dict:
+    """Where else to see a composer or work: its HTML graph view (the export service) and its
+    JSON."""
+    collection = {"composer": "composers", "work": "works"}[kind]
+    return {"graph_view": f"/export?format=html&{kind}={quote(key, safe='')}",
+            "json": f"/{collection}/{quote(key, safe='')}?format=json"}
 
 
 def same_as_cluster(store: Store, start: str) -> list[str]:
@@ -202,4 +232,4 @@ def sources_of(store: Store, nodes) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-__all__ += ["search_agents", "same_as_cluster", "sources_of"]
+__all__ += ["same_as_cluster", "sources_of"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cuegraph.api.data.index import role_label
 from cuegraph.namespaces import CG_NS
 from cuegraph.queries import load_query
+from cuegraph.roles import role_name
 from cuegraph.store import Store
 
 __all__ = ["graph_stats"]
@@ -14,7 +14,7 @@ def graph_stats(store: Store) -> dict:
     """Counts by type and by role, every source graph, and per source its last harvest."""
     types = {r["type"][len(CG_NS):]: int(r["n"])
              for r in store.select(load_query("stats_types"))}
-    roles = [{"role": role_label(r["role"]), "role_iri": r["role"],
+    roles = [{"role": role_name(r["role"]), "role_iri": r["role"],
               "credits": int(r["credits"]), "agents": int(r["agents"])}
              for r in store.select(load_query("stats_roles"))]
     graphs = []
