@@ -124,3 +124,37 @@ def test_browser_gets_the_page_twin(client):
     assert forced.json()["links"]["json"] == "/composers/yuki-kajiura?format=json"
     work = client.get("/works/madoka-magica?format=html", follow_redirects=False)
     assert work.headers["location"] == "/#/work/madoka-magica"
+
+
+def test_identifiers_and_directors(fresh_store):
+    """External ids and schema:sameAs links show on profiles (the seed has none); a director
+    sharing a work is not a music collaborator, a fellow arranger is."""
+    fresh_store.update("""
+      PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>
+      PREFIX relators: <http://id.loc.gov/vocabulary/relators/>
+      INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/ids> {
+        <https://cuegraph.org/id/person/yuki-kajiura> cg:wikidata "Q1056939" ;
+            cg:musicbrainz "a9c2ccda-0b5d-4f4b-9b88-1a5b0b3a0d1e" ;
+            schema:sameAs <https://www.wikidata.org/wiki/Q1056939> .
+        <https://cuegraph.org/id/work/madoka-magica> cg:anilist "9756" .
+        <https://cuegraph.org/id/person/test-director> a cg:Agent ; schema:name "A Director" .
+        <https://cuegraph.org/id/person/test-arranger> a cg:Agent ; schema:name "An Arranger" .
+        <https://cuegraph.org/id/credit/test-dir> a cg:Credit ;
+            cg:agent <https://cuegraph.org/id/person/test-director> ; cg:role cg:Contributor ;
+            cg:roleText "Series Director" ;
+            cg:credits <https://cuegraph.org/id/work/madoka-magica> .
+        <https://cuegraph.org/id/credit/test-arr> a cg:Credit ;
+            cg:agent <https://cuegraph.org/id/person/test-arranger> ; cg:role relators:arr ;
+            cg:credits <https://cuegraph.org/id/work/madoka-magica> .
+      } }""")
+    client = TestClient(create_app(fresh_store))
+    p = client.get("/composers/yuki-kajiura").json()
+    assert p["identifiers"] == {"wikidata": ["Q1056939"],
+                                "musicbrainz": ["a9c2ccda-0b5d-4f4b-9b88-1a5b0b3a0d1e"]}
+    assert p["same_as"] == ["https://www.wikidata.org/wiki/Q1056939"]
+    collaborators = {c["id"]: c for c in p["collaborators"]}
+    assert "arranger" in collaborators["test-arranger"]["roles"]
+    assert "test-director" not in collaborators
+    assert p["counts"]["collaborators"] == len(p["collaborators"])
+    w = client.get("/works/madoka-magica").json()
+    assert w["identifiers"] == {"anilist": ["9756"]}
