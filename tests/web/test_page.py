@@ -175,3 +175,23 @@ def test_api_docs_render_offline(page, server):
     assert any("/scene" in p for p in paths) and any("/sparql" in p for p in paths)
     assert page.console_errors == []
     assert _outside(page.requests) == []
+
+
+@pytest.mark.parametrize("example, cell, row", [
+    ("Works of a composer", "Aldnoah.Zero", None),
+    ("Songs that end the most episodes", "Magia", 1),
+])
+def test_every_sparql_example_answers(page, server, example, cell, row):
+    """The other example queries run too and show what the seed says: Kajiura's works include
+    Aldnoah.Zero (only this example names it); Madoka's Magia ends episodes 3-8, more
+    episodes than any other song, so it comes first."""
+    page.goto(server + "/#/sparql")
+    page.wait_for_selector("#sparql-examples button")
+    page.click(f"button[data-example='{example}']")
+    page.wait_for_function(
+        "([want, row]) => [...document.querySelectorAll('.yasr table tbody tr')]"
+        ".some((tr, i) => (row === null || i === row - 1)"
+        " && tr.querySelector('td:nth-child(2)')?.innerText.trim() === want)",
+        arg=[cell, row], timeout=15000)
+    assert page.console_errors == []
+    assert _outside(page.requests) == []
