@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import requests
+from api_support import served
 from fastapi.testclient import TestClient
 
-from conftest import DATA, cuegraph_cmd, free_port, wait_http
+from conftest import DATA, cuegraph_cmd
 from cuegraph.api import create_app
 
 KAJIURA_COMPOSES_MADOKA = """
@@ -64,18 +61,12 @@ def test_sparql_refuses_update(client):
 
 def test_real_server_serves_the_built_store(tmp_path):
     """What `make run` does: build, then `cuegraph serve` on a port."""
-    url = f"oxigraph:{tmp_path / 'store'}"
-    assert cuegraph_cmd("--store", url, "build", str(DATA)).returncode == 0
-    port = free_port()
-    exe = Path(sys.executable).with_name("cuegraph")
-    proc = subprocess.Popen([str(exe), "--store", url, "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/health")
-        health = requests.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
+    with served(tmp_path) as server:
+        url, base = server.store, server.base
+        health = requests.get(base + "/health", timeout=5).json()
         assert health["status"] == "ok" and health["triples"] > 0
-        resp = requests.post(f"http://127.0.0.1:{port}/sparql",
-                             data={"query": KAJIURA_COMPOSES_MADOKA}, timeout=5)
+        resp = requests.post(base + "/sparql", data={"query": KAJIURA_COMPOSES_MADOKA},
+                             timeout=5)
         names = {b["name"]["value"] for b in resp.json()["results"]["bindings"]}
         assert "Yuki Kajiura" in names
         # a read-only command works while the server holds the store ...
@@ -88,8 +79,6 @@ def test_real_server_serves_the_built_store(tmp_path):
         assert w.returncode == 1
         assert "in use by another process" in w.stderr
         assert "Traceback" not in w.stderr
-    finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=15)
-    assert f"http://127.0.0.1:{port}/" in out
+    out = server.log()
+    assert f"{base}/" in out
     assert "people" in out and "cues" in out

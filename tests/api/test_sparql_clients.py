@@ -3,16 +3,11 @@ XML, CONSTRUCT as Turtle) and rdflib's SPARQLStore."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from api_support import served
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
-
-from conftest import DATA, cuegraph_cmd, free_port, wait_http
 
 SCHEMA = "https://schema.org/"
 CG = "https://cuegraph.org/ns#"
@@ -27,19 +22,8 @@ SELECT DISTINCT ?name WHERE {{
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    url = f"oxigraph:{tmp_path_factory.mktemp('clients') / 'store'}"
-    built = cuegraph_cmd("--store", url, "build", str(DATA))
-    assert built.returncode == 0, built.stderr
-    port = free_port()
-    exe = Path(sys.executable).with_name("cuegraph")
-    proc = subprocess.Popen([str(exe), "--store", url, "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/health")
-        yield f"http://127.0.0.1:{port}/sparql"
-    finally:
-        proc.terminate()
-        proc.wait(15)
+    with served(tmp_path_factory.mktemp("clients")) as server:
+        yield server.base + "/sparql"
 
 
 def test_sparqlwrapper_select_json(endpoint):

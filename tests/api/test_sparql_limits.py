@@ -7,18 +7,15 @@ in worker processes that are killed at the limit (pyoxigraph cannot cancel a que
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 import requests
+from api_support import served
 from fastapi.testclient import TestClient
 
-from conftest import DATA, cuegraph_cmd, free_port, wait_http
 from cuegraph.api import create_app
 from cuegraph.config import Settings
 
@@ -47,22 +44,10 @@ def _children(pid: int) -> set[int]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``cuegraph serve`` on a freshly built on-disk store, with tight limits."""
-    url = f"oxigraph:{tmp_path_factory.mktemp('limits') / 'store'}"
-    built = cuegraph_cmd("--store", url, "build", str(DATA))
-    assert built.returncode == 0, built.stderr
-    port = free_port()
-    env = {**os.environ, "CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
-           "CUEGRAPH_MAX_ROWS": str(MAX_ROWS), "CUEGRAPH_UPDATE_TOKEN": TOKEN}
-    exe = Path(sys.executable).with_name("cuegraph")
-    proc = subprocess.Popen([str(exe), "--store", url, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/health")
-        yield base, proc
-    finally:
-        proc.terminate()
-        proc.wait(15)
+    env = {"CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "CUEGRAPH_MAX_ROWS": str(MAX_ROWS),
+           "CUEGRAPH_UPDATE_TOKEN": TOKEN}
+    with served(tmp_path_factory.mktemp("limits"), env) as server:
+        yield server.base, server.proc
 
 
 def test_runaway_query_is_stopped_and_server_stays_responsive(server):
