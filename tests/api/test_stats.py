@@ -44,8 +44,8 @@ def test_stats_counts_a_new_source(fresh_store, minter):
 
 def test_summary_endpoints_are_documented(seed_store):
     paths = TestClient(create_app(seed_store)).get("/openapi.json").json()["paths"]
-    for path in ("/scene", "/composers", "/composers/{composer_id}", "/works",
-                 "/works/{work_id}", "/stats"):
+    for path in ("/scene", "/composers", "/composers/{ref}", "/works",
+                 "/works/{ref}", "/stats"):
         op = paths[path]["get"]
         assert op.get("description") or op.get("summary"), path
         assert "200" in op["responses"] and "schema" in str(op["responses"]["200"]), path

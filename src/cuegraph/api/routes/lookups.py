@@ -1,0 +1,49 @@
+"""One router shape for the two things people look up: ``GET /<things>?q=`` (search) and
+``GET /<things>/{ref}`` (a profile, or its page twin for a browser).
+
+No ``from __future__ import annotations`` here: FastAPI must read the parameters' annotations,
+which name this factory's arguments, as objects.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from cuegraph.api.data.models import Listing, Profile
+from cuegraph.api.deps import SettingsDep, StoreDep
+from cuegraph.api.routes.pages import html_twin
+
+__all__ = ["lookup_router"]
+
+
+def lookup_router(*, things: str, view: str, search: Callable, profile: Callable,
+                  q_help: str, ref_help: str, search_doc: str, profile_doc: str) -> APIRouter:
+    """A router with ``GET /{things}`` (``search(store, base_iri, q)``) and
+    ``GET /{things}/{ref}`` (``profile(store, base_iri, ref)``; the page's ``view`` for a
+    browser). The docs strings become the endpoints' OpenAPI descriptions."""
+    router = APIRouter(prefix=f"/{things}", tags=[things])
+
+    @router.get("", response_model=Listing, description=search_doc,
+                summary=f"Search {things}", operation_id=f"search_{things}")
+    async def search_things(
+        store: StoreDep, settings: SettingsDep,
+        q: Annotated[str | None, Query(description=q_help)] = None,
+    ) -> dict:
+        return await run_in_threadpool(search, store, settings.base_iri, q)
+
+    @router.get("/{ref:path}", response_model=Profile, description=profile_doc,
+                summary=f"A {view}'s profile", operation_id=f"get_{view}")
+    async def get_thing(
+        ref: Annotated[str, Path(description=ref_help)], request: Request,
+        store: StoreDep, settings: SettingsDep,
+        fmt: Annotated[Literal["json", "html"] | None,
+                       Query(alias="format", description="`html`: redirect to the web page.")]
+        = None,
+    ) -> Any:
+        if page := html_twin(request, fmt, view, ref):
+            return page
+        return await run_in_threadpool(profile, store, settings.base_iri, ref)
+
+    return router
