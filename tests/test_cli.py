@@ -18,13 +18,51 @@ def built(tmp_path_factory):
     return url
 
 
+def _commands():
+    """Every command and subcommand of the CLI as (path, click command)."""
+    import typer
+
+    import cuegraph.cli  # noqa: F401  (registers the commands)
+    from cuegraph.cli.common import app
+
+    def walk(cmd, path):
+        yield path, cmd
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            yield from walk(sub, [*path, name])
+
+    return list(walk(typer.main.get_command(app), []))
+
+
 def test_help_lists_every_command():
     res = cuegraph_cmd("--help")
     assert res.returncode == 0
-    for name in ("build", "import", "load", "query", "stats", "validate", "serve", "dump"):
-        assert name in res.stdout
+    listed = res.stdout.split("Commands:", 1)[1]
+    for name in ("build", "import", "load", "query", "stats", "validate", "serve", "dump",
+                 "export", "harvest"):
+        assert f"\n  {name} " in listed
     sub = cuegraph_cmd("import", "cuesheet", "--help")
     assert "role=name" in sub.stdout and "--skip-bad-rows" in sub.stdout
+
+
+def test_help_teaches_every_command_and_option():
+    from typer.testing import CliRunner
+
+    from cuegraph.cli.common import app
+
+    commands = _commands()
+    assert len(commands) >= 20  # root, 10 commands, import's 2, harvest's 7
+    runner = CliRunner()
+    for path, cmd in commands:
+        name = " ".join(path) or "cuegraph"
+        assert cmd.help and cmd.help.strip(), f"{name} has no help"
+        for param in cmd.params:
+            assert getattr(param, "help", None), f"{name}: {param.name} has no help"
+        res = runner.invoke(app, [*path, "--help"])
+        assert res.exit_code == 0, name
+        first = cmd.help.strip().splitlines()[0]
+        assert " ".join(first.split()[:4]) in " ".join(res.output.split()), name
+        for sub in getattr(cmd, "commands", {}):
+            assert f"  {sub} " in res.output, f"{name} --help does not list {sub}"
 
 
 def test_bad_query_is_one_line_error(built):
@@ -90,3 +128,32 @@ def test_load_and_dump_by_license(built, tmp_path):
     assert "urn:x:g" not in cc0 and "yuki-kajiura" in cc0
     bad = cuegraph_cmd("--store", built, "load", str(tmp_path / "missing.ttl"))
     assert bad.returncode == 1 and "no such file" in bad.stderr
+
+
+def test_read_only_commands_work_while_a_writer_holds_the_store(built, tmp_path):
+    from cuegraph.store import open_store
+
+    expected = cuegraph_cmd("--store", built, "dump", "-f", "nquads").stdout
+    writer = open_store(built)  # what `cuegraph serve` does: the store open read-write
+    try:
+        stats = cuegraph_cmd("--store", built, "stats", "--json")
+        assert stats.returncode == 0, stats.stderr
+        assert json.loads(stats.stdout)["counts"]["triples"] == writer.triple_count() > 0
+        dumped = cuegraph_cmd("--store", built, "dump", "-f", "nquads")
+        assert dumped.returncode == 0 and dumped.stdout == expected
+        valid = cuegraph_cmd("--store", built, "validate")
+        assert valid.returncode == 0 and "conforms" in valid.stdout
+        query = cuegraph_cmd("--store", built, "query", "ASK { ?w a cg:Work }")
+        assert query.returncode == 0 and query.stdout.strip() == "yes"
+        exported = cuegraph_cmd("--store", built, "export", "--composer", "yuki-kajiura",
+                                "--format", "nodelink")
+        assert exported.returncode == 0, exported.stderr
+        # a writing command says plainly why it cannot, in one line
+        sheet = FIXTURES / "cuesheets" / "good.csv"
+        refused = cuegraph_cmd("--store", built, "import", "cuesheet", str(sheet))
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1
+        assert "in use by another process" in refused.stderr
+    finally:
+        writer.close()
+    assert cuegraph_cmd("--store", built, "dump", "-f", "nquads").stdout == expected

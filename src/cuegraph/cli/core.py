@@ -54,8 +54,9 @@ def build(
     data_dir: Annotated[Path, typer.Argument(help="Folder with people.csv, works.csv, "
                                              "credits.csv and cuesheets/*.csv.")] = Path("data"),
 ) -> None:
-    """Build the graph from a data folder (default: data/), one named graph per file.
+    """Build the graph from data/ (one named graph per file).
 
+    DATA_DIR (default: data/) holds people.csv, works.csv, credits.csv and cuesheets/*.csv.
     Every file is checked first; a bad row stops the build before anything is written.
     Running it again replaces each file's graph, so the result is the same.
     """
@@ -104,7 +105,9 @@ def import_cuesheet(
 def import_table(
     kind: Annotated[str, typer.Argument(help="people, works or credits")],
     file: Annotated[Path, typer.Argument(help="The table (UTF-8 CSV).")],
-    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows")] = False,
+    skip_bad_rows: Annotated[bool, typer.Option(
+        "--skip-bad-rows", help="Import the good rows and list the bad ones (default: reject "
+                                "the whole file on any bad row).")] = False,
 ) -> None:
     """Import one seed table (see data/README.md for the columns)."""
     from cuegraph.pipeline import import_table as run
@@ -155,10 +158,11 @@ def query(
                                         help="table, json, csv (SELECT/ASK) or turtle, "
                                              "ntriples (CONSTRUCT)")] = "table",
 ) -> None:
-    """Run a read-only SPARQL query (works while `cuegraph serve` holds the store).
+    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
-    The default graph is the union of all named graphs. Cuegraph prefixes (cg:, schema:,
-    mo:, po:, prov:, relators: ...) are predeclared.
+    It works while `cuegraph serve` holds the store. The default graph is the union of all
+    named graphs. Cuegraph prefixes (cg:, schema:, mo:, po:, prov:, relators: ...) are
+    predeclared.
     """
     from cuegraph.namespaces import sparql_prefixes
 
@@ -195,7 +199,10 @@ def query(
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Counts: triples, people, works, songs, cues, credits, and the source graphs."""
+    """Count triples, people, works, cues; list the source graphs.
+
+    Also songs and credits; per source graph its licence, when it was generated and how many
+    records it holds."""
     from cuegraph.queries import load_query
 
     with open_cli_store(read_only=True) as store:

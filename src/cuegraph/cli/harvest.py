@@ -22,8 +22,9 @@ from cuegraph.harvest.http import RateLimiter
 from cuegraph.harvest.run import HarvestOutcome, Hooks, harvest_all, run_harvest
 
 harvest_app = typer.Typer(
-    help="Harvest credits from public sources (Wikidata, MusicBrainz, AniList, AnimeThemes, "
-    "VGMdb) into the store, one named graph per source and key. Requests are serial, spaced "
+    help="Fetch credits from public sources into the store.\n\n"
+    "Sources: Wikidata, MusicBrainz, AniList, AnimeThemes, VGMdb; one named graph per "
+    "source and key, with its licence. Requests are serial, spaced "
     "by each source's published limit, retried on 429/503 after Retry-After, and cached on "
     "disk (CUEGRAPH_CACHE_DIR). Base URLs: CUEGRAPH_<SOURCE>_URL.",
     no_args_is_help=True, rich_markup_mode=None)
