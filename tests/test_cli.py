@@ -157,3 +157,25 @@ def test_read_only_commands_work_while_a_writer_holds_the_store(built, tmp_path)
     finally:
         writer.close()
     assert cuegraph_cmd("--store", built, "dump", "-f", "nquads").stdout == expected
+
+
+def test_validate_reports_a_broken_graph_one_line_per_violation(tmp_path):
+    url = f"oxigraph:{tmp_path / 'store'}"
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("""
+        @prefix cg: <https://cuegraph.org/ns#> . @prefix schema: <https://schema.org/> .
+        <urn:x:credit> a cg:Credit ; cg:role cg:ScoreComposer ; cg:credits <urn:x:work> ;
+            <http://www.w3.org/ns/prov#wasDerivedFrom> <https://example.org/src> .
+        <urn:x:work> a cg:Work ;
+            <http://www.w3.org/ns/prov#wasDerivedFrom> <https://example.org/src> .
+        """, encoding="utf-8")
+    assert cuegraph_cmd("--store", url, "load", str(broken)).returncode == 0
+    res = cuegraph_cmd("--store", url, "validate")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    lines = res.stderr.strip().splitlines()
+    # the IRIs exactly as they are (no ":x:" emoji), one line each, with the path at fault
+    assert ("violation: urn:x:credit: a credit names exactly one known agent "
+            "[https://cuegraph.org/ns#agent]") in lines
+    assert ("violation: urn:x:work: a work needs a title (schema:name) "
+            "[https://schema.org/name]") in lines
+    assert lines[-1] == f"error: {len(lines) - 1} SHACL violation(s)"

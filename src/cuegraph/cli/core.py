@@ -24,9 +24,18 @@ from cuegraph.errors import BadInput
 from cuegraph.graph.write import LICENSES
 from cuegraph.store import GRAPH_FORMATS, RESULT_FORMATS, Store
 
+__all__ = ["say", "loaded_summary", "import_app"]
+
 import_app = typer.Typer(help="Import local files (cue sheets, seed tables) into the store.",
                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(import_app, name="import")
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print one plain line on stdout (or stderr): no markup, emoji codes, highlighting or
+    wrapping, so IRIs (``urn:x:…``), file names and messages come out exactly as they are."""
+    (err_console if err else console).print(text, markup=False, emoji=False, highlight=False,
+                                            soft_wrap=True)
 
 
 def _progress() -> Progress:
@@ -46,7 +55,7 @@ def loaded_summary(store: Store) -> dict[str, int]:
 
 def _print_summary(store: Store) -> None:
     s = loaded_summary(store)
-    console.print("loaded: " + ", ".join(f"{v} {k}" for k, v in s.items()))
+    say("loaded: " + ", ".join(f"{v} {k}" for k, v in s.items()))
 
 
 @command("build")
@@ -69,7 +78,7 @@ def build(
             result = build_from_data(store, minter(), data_dir,
                                      on_step=lambda s: bar.update(task, advance=1, description=s))
         for run in result.runs:
-            console.print(f"  {run.graph}: {run.records} records, {run.triples} triples")
+            say(f"  {run.graph}: {run.records} records, {run.triples} triples")
         _print_summary(store)
 
 
@@ -96,9 +105,9 @@ def import_cuesheet(
     with open_cli_store() as store:
         summary, bad = run(store, minter(), file, key=key, skip_bad_rows=skip_bad_rows)
     for row in bad:
-        err_console.print(f"skipped {file}: {row}", markup=False)
-    console.print(f"imported {summary.records} records into {summary.graph} "
-                  f"({summary.triples} triples, +{summary.added} -{summary.removed})")
+        say(f"skipped {file}: {row}", err=True)
+    say(f"imported {summary.records} records into {summary.graph} "
+        f"({summary.triples} triples, +{summary.added} -{summary.removed})")
 
 
 @command("table", group=import_app)
@@ -115,8 +124,8 @@ def import_table(
     with open_cli_store() as store:
         summary, bad, _ = run(store, minter(), kind, file, skip_bad_rows=skip_bad_rows)
     for row in bad:
-        err_console.print(f"skipped {file}: {row}", markup=False)
-    console.print(f"imported {summary.records} records into {summary.graph}")
+        say(f"skipped {file}: {row}", err=True)
+    say(f"imported {summary.records} records into {summary.graph}")
 
 
 @command("load")
@@ -137,7 +146,7 @@ def load(
             target = graph or Path(f).resolve().as_uri()
             total += store.load_file(f, target, format)
             bar.advance(task)
-    console.print(f"loaded {total} triples from {len(files)} file(s)")
+    say(f"loaded {total} triples from {len(files)} file(s)")
 
 
 def _read_query(text: str) -> str:
@@ -233,8 +242,8 @@ def validate() -> None:
         console.print("conforms: the graph passes every SHACL shape")
         return
     for v in report.violations:
-        err_console.print(f"violation: {v}", markup=False)
-    err_console.print(f"error: {len(report.violations)} SHACL violation(s)")
+        say(f"violation: {v}", err=True)
+    say(f"error: {len(report.violations)} SHACL violation(s)", err=True)
     raise typer.Exit(1)
 
 
@@ -262,7 +271,7 @@ def dump(
         data = store.dump(format, graphs)
     if output:
         output.write_bytes(data)
-        err_console.print(f"wrote {len(data)} bytes to {output}")
+        say(f"wrote {len(data)} bytes to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
 
@@ -282,7 +291,7 @@ def serve(
     s = s.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
     store = open_cli_store()
     summary = loaded_summary(store)
-    console.print("loaded: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
+    say("loaded: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
     console.print(f"cuegraph serving {s.store} on http://{s.host}:{s.port}/ "
                   f"(SPARQL: http://{s.host}:{s.port}/sparql, API docs: "
                   f"http://{s.host}:{s.port}/docs)")

@@ -17,6 +17,7 @@ from rich.progress import (
 )
 
 from cuegraph.cli.common import app, command, console, err_console, minter, open_cli_store, settings
+from cuegraph.cli.core import say
 from cuegraph.errors import BadInput
 from cuegraph.harvest.http import RateLimiter
 from cuegraph.harvest.run import HarvestOutcome, Hooks, harvest_all, run_harvest
@@ -82,7 +83,7 @@ def _progress(limiter: RateLimiter):
 
 def _print_outcome(out: HarvestOutcome) -> None:
     if out.skipped:
-        console.print(f"{out.source}: skipped ({out.skipped})", markup=False, highlight=False)
+        say(f"{out.source}: skipped ({out.skipped})")
         return
     s = out.summary
     if s is None:
@@ -91,7 +92,7 @@ def _print_outcome(out: HarvestOutcome) -> None:
         f"{out.source}: {s.records} records, {s.triples} triples (+{s.added} / -{s.removed}) "
         f"in {s.graph}\n  {out.requests} requests, {out.cache_hits} from cache, "
         f"{out.waited:.1f}s rate-limit wait, {out.seconds:.1f}s",
-        markup=False, highlight=False, soft_wrap=True)
+        markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 def _one(source: str, function: str, *args: Any, refresh: bool, contact: str | None) -> None:
@@ -174,7 +175,7 @@ def _print_resolution(res: Any) -> None:
     console.print(f"identity: {len(res.clusters)} clusters, {res.triples} owl:sameAs triples "
                   f"(+{max(res.triples - res.previous_triples, 0)} / "
                   f"-{max(res.previous_triples - res.triples, 0)}) in {res.graph}",
-                  markup=False, highlight=False, soft_wrap=True)
+                  markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 @command("all", group=harvest_app)
@@ -200,10 +201,10 @@ def harvest_all_cmd(
     for out in outcomes:
         _print_outcome(out)
     _print_resolution(res)
-    console.print(f"done in {time.monotonic() - t0:.1f}s", markup=False, highlight=False)
+    say(f"done in {time.monotonic() - t0:.1f}s")
     failed = [o for o in outcomes if o.error]
     for o in failed:
-        err_console.print(f"error: {o.error}", markup=False, highlight=False, soft_wrap=True)
+        say(f"error: {o.error}", err=True)
     if failed:
         raise typer.Exit(1)
 
