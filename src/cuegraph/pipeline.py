@@ -14,7 +14,7 @@ from cuegraph.records import Person, Work
 from cuegraph.store import Store
 
 __all__ = ["person_resolver", "name_resolver", "import_cuesheet", "import_table", "build_from_data",
-           "BuildResult"]
+           "BuildResult", "dump_by_license"]
 
 
 def _norm(name: str) -> str:
@@ -151,3 +151,32 @@ def build_from_data(store: Store, minter: Minter, data_dir: Path,
         result.runs.append(write_run(store, minter, source, key, records, license="cc0",
                                      used=[name], label=f"{source} {name}"))
     return result
+
+
+def dump_by_license(store: Store, minter: Minter, license: str, fmt: str = "nquads") -> bytes:
+    """The graphs under one licence (a short name of
+    :data:`~cuegraph.graph.write.LICENSES` or an IRI), serialised as ``fmt``.
+
+    The provenance graph comes along, cut down to the descriptions of the graphs kept (their
+    licence, run, times and request URLs), so the dump still says where its facts came from
+    and under which licence; nothing about the graphs left out is included.
+    """
+    from cuegraph.graph.write import LICENSES
+    from cuegraph.queries import load_query
+    from cuegraph.store import open_store
+
+    if license not in LICENSES and "://" not in license:
+        raise BadInput(f"unknown licence {license!r}; choose from {', '.join(LICENSES)} "
+                       "or give a licence IRI")
+    wanted = LICENSES.get(license, license)
+    kept = [r["graph"] for r in store.select(load_query("sources")) if r["license"] == wanted]
+    out = open_store("memory:")
+    for g in kept:
+        out.replace_graph(g, store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> "
+                                             "{ ?s ?p ?o } }"))
+    if kept:
+        prov = str(minter.provenance_graph())
+        about = " || ".join(f'?s = <{g}> || STRSTARTS(STR(?s), "{g}#")' for g in kept)
+        out.replace_graph(prov, store.construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{prov}> {{ ?s ?p ?o FILTER({about}) }} }}"))
+    return out.dump(fmt)

@@ -125,13 +125,23 @@ def test_each_graph_records_its_licence_and_dump_keeps_only_cc0(env):
     cc0 = cuegraph_cmd("dump", "--license", "cc0", env=variables)
     assert everything.returncode == cc0.returncode == 0
     assert all(f"<{g}>" in everything.stdout for g in graphs.values())
-    kept = {line.rsplit(" ", 2)[-2] for line in cc0.stdout.splitlines()}
-    assert kept == {f"<{graphs['musicbrainz']}>"}
+    prov = f"<{B}graph/provenance>"
+    lines = cc0.stdout.splitlines()
+    assert {line.rsplit(" ", 2)[-2] for line in lines} == {f"<{graphs['musicbrainz']}>", prov}
     assert f"{B}person/musicbrainz/{KAJIURA_MBID}" in cc0.stdout
-    # another licence by its short name or IRI
+    # the provenance comes along, but only about the graph kept
+    about = {line.split(" ", 1)[0].strip("<>").split("#")[0] for line in lines
+             if line.endswith(f"{prov} .")}
+    assert about == {graphs["musicbrainz"]}
+    assert (f"<{graphs['musicbrainz']}> <http://purl.org/dc/terms/license> "
+            f"<http://creativecommons.org/publicdomain/zero/1.0/> {prov} .") in lines
+    # another licence by its IRI; an unknown short name is an error, not an empty dump
     anilist = cuegraph_cmd("dump", "--license", "https://anilist.co/terms", env=variables)
     assert {line.rsplit(" ", 2)[-2] for line in anilist.stdout.splitlines()} == {
-        f"<{graphs['anilist']}>"}
+        f"<{graphs['anilist']}>", prov}
+    typo = cuegraph_cmd("dump", "--license", "cc-0", env=variables)
+    assert typo.returncode == 1 and typo.stdout == ""
+    assert typo.stderr.startswith("error: unknown licence 'cc-0'; choose from cc0,")
 
 
 def test_bad_options_are_one_line(env):

@@ -254,21 +254,20 @@ def dump(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout)")
                       ] = None,
     license: Annotated[str | None, typer.Option(
-        "--license", help=f"Only graphs under this licence: {', '.join(LICENSES)} or an IRI")
+        "--license", help=f"Only graphs under this licence: {', '.join(LICENSES)} or an IRI "
+                          "(with their provenance)")
     ] = None,
 ) -> None:
     """Write the store (or the graphs under one licence) as RDF."""
-    from cuegraph.queries import load_query
+    from cuegraph.pipeline import dump_by_license
 
     if format not in GRAPH_FORMATS:
         raise BadInput(f"unknown format {format!r}; choose from {', '.join(GRAPH_FORMATS)}")
     with open_cli_store(read_only=True) as store:
-        graphs = None
         if license:
-            wanted = LICENSES.get(license, license)
-            graphs = [r["graph"] for r in store.select(load_query("sources"))
-                      if r["license"] == wanted]
-        data = store.dump(format, graphs)
+            data = dump_by_license(store, minter(), license, format)
+        else:
+            data = store.dump(format)
     if output:
         output.write_bytes(data)
         say(f"wrote {len(data)} bytes to {output}", err=True)
