@@ -228,16 +228,23 @@ class Faults:
     ``malformed`` (JSON cut mid-way), ``html`` (an HTML error page with status 200),
     ``truncated`` (Content-Length larger than the body sent), ``shape`` (valid JSON, but
     not what the API sends).
+
+    With a :class:`FakeTime` ``ft``, ``arrivals`` records (fake time, faulted?) per request,
+    so tests can measure the spacing the client kept.
     """
 
     def __init__(self, handler, when: Callable[[Request], bool] = lambda request: True,
-                 retry_after: str = "7"):
-        self.handler, self.when, self.retry_after = handler, when, retry_after
+                 retry_after: str = "7", ft: FakeTime | None = None):
+        self.handler, self.when, self.retry_after, self.ft = handler, when, retry_after, ft
         self.mode: str | None = None
         self.faults_sent = 0
+        self.arrivals: list[tuple[float, bool]] = []
 
     def __call__(self, request: Request) -> Response:
-        if self.mode is None or not self.when(request):
+        faulty = self.mode is not None and self.when(request)
+        if self.ft is not None:
+            self.arrivals.append((self.ft.now, faulty))
+        if not faulty:
             return self.handler(request)
         mode = self.mode
         self.faults_sent += 1

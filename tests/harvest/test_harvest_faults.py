@@ -40,25 +40,9 @@ def server(monkeypatch):
         yield s
 
 
-class Clocked(Faults):
-    """Faults that also note the fake time at which each request arrives, and whether it
-    was answered with a fault."""
-
-    def __init__(self, handler, when, ft: FakeTime):
-        super().__init__(handler, when=when)
-        self.ft = ft
-        self.arrivals: list[tuple[float, bool]] = []
-
-    def __call__(self, request):
-        sent = self.faults_sent
-        resp = super().__call__(request)
-        self.arrivals.append((self.ft.now, self.faults_sent > sent))
-        return resp
-
-
-def _setup(server, source: str, ft: FakeTime) -> Clocked:
+def _setup(server, source: str, ft: FakeTime) -> Faults:
     handlers = default_handlers()
-    faults = handlers[source] = Clocked(handlers[source], FAULTY[source], ft)
+    faults = handlers[source] = Faults(handlers[source], FAULTY[source], ft=ft)
     serve(server, **handlers)
     return faults
 

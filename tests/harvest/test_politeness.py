@@ -8,6 +8,7 @@ import pytest
 from harvest_support import (
     HARVESTS,
     FakeTime,
+    Faults,
     default_handlers,
     point_sources_at,
     serve,
@@ -16,7 +17,7 @@ from harvest_support import (
 from werkzeug import Response
 
 from cuegraph.harvest.http import HttpClient
-from cuegraph.harvest.run import run_harvest
+from cuegraph.harvest.run import load_source, run_harvest
 from cuegraph.store import open_store
 
 
@@ -88,3 +89,25 @@ def test_rerun_with_cache_makes_zero_requests_and_same_graph(server, minter, tmp
     # --refresh bypasses the cache
     fresh = run(open_store("memory:"), refresh=True)
     assert fresh.requests == served and len(server.log) == 2 * served
+
+
+#: each source's published limit as seconds between requests (cited beside MIN_INTERVAL)
+PUBLISHED = {"musicbrainz": 1.0, "wikidata": 1.0, "anilist": 2.0, "animethemes": 60 / 90,
+             "vgmdb": 1.0}
+
+
+@pytest.mark.parametrize("source", sorted(HARVESTS))
+def test_a_whole_run_keeps_the_source_published_spacing(server, minter, source):
+    ft = FakeTime()
+    handlers = default_handlers()
+    recorder = handlers[source] = Faults(handlers[source], ft=ft)
+    serve(server, **handlers)
+    function, args = HARVESTS[source]
+    out = run_harvest(open_store("memory:"), minter, source, function, *args,
+                      contact="t@cuegraph.invalid", cache_dir=None, limiter=ft.limiter())
+    assert load_source(source).MIN_INTERVAL == pytest.approx(PUBLISHED[source])
+    times = [t for t, _ in recorder.arrivals]
+    assert len(times) == out.requests == len(server.log)
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert all(g >= PUBLISHED[source] - 1e-9 for g in gaps), gaps
+    assert out.waited == pytest.approx(PUBLISHED[source] * len(gaps))
