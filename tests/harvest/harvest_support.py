@@ -28,11 +28,13 @@ from werkzeug import Request, Response
 from conftest import FIXTURES, free_port
 from cuegraph.harvest.http import HttpClient, RateLimiter
 from cuegraph.namespaces import sparql_prefixes
+from cuegraph.roles import ROLES
 
 __all__ = ["WD", "MB", "KAJIURA_QID", "KAJIURA_MBID", "load", "pages", "wdqs_handler",
            "mb_handler", "anilist_handler", "animethemes_handler", "vgmdb_handler",
            "FakeTime", "client", "credits", "Faults", "start_server", "stand_in", "serve",
-           "point_sources_at", "source_url", "default_handlers", "ROUTES", "HARVESTS"]
+           "point_sources_at", "source_url", "default_handlers", "fixtures_for", "ROUTES",
+           "HARVESTS", "R"]
 
 WD = FIXTURES / "wikidata"
 MB = FIXTURES / "musicbrainz"
@@ -43,6 +45,8 @@ KAJIURA_QID = "Q900001"
 KAJIURA_MBID = "0000c0de-0000-4000-8000-00000000a001"
 VGMDB_ALBUM, VGMDB_ARTIST = 9400001, 9400101
 SPARQL_JSON = "application/sparql-results+json; charset=utf-8"
+#: role name -> role IRI (as a string), for comparing with :func:`credits`
+R = {name: str(iri) for name, iri in ROLES.items()}
 
 #: path prefix of each source on the stand-in server, and the variable pointing at it
 ROUTES = {
@@ -318,6 +322,22 @@ HARVESTS = {
     "animethemes": ("harvest_anime", ("anohana",)),
     "vgmdb": ("harvest_album", (VGMDB_ALBUM,)),
 }
+
+
+def fixtures_for(source: str):
+    """A ``server`` fixture (a fresh stand-in per test) and an ``api`` fixture (the
+    stand-in's base URL for ``source``): ``server, api = fixtures_for("anilist")``."""
+    import pytest
+
+    @pytest.fixture
+    def server():
+        yield from stand_in()
+
+    @pytest.fixture
+    def api(server):
+        return source_url(server, source)
+
+    return server, api
 
 
 def point_sources_at(server, monkeypatch) -> None:

@@ -10,13 +10,13 @@ import pytest
 from harvest_support import (
     AL,
     FakeTime,
+    R,
     anilist_handler,
     client,
     credits,
+    fixtures_for,
     pages,
     serve,
-    source_url,
-    stand_in,
 )
 from werkzeug import Request, Response
 
@@ -26,23 +26,13 @@ from cuegraph.graph.iris import Minter
 from cuegraph.harvest import anilist
 from cuegraph.harvest.base import write_harvest
 from cuegraph.namespaces import sparql_prefixes
-from cuegraph.roles import ROLES
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
 
 STAFF_PAGES = pages(AL, "staff-hiromi-mizutani", 3)
-R = {name: str(iri) for name, iri in ROLES.items()}
 
 
-@pytest.fixture
-def server():
-    yield from stand_in()
-
-
-@pytest.fixture
-def api(server):
-    """The stand-in's GraphQL endpoint."""
-    return source_url(server, "anilist")
+server, api = fixtures_for("anilist")
 
 
 def serve_pages(server, seen: list[dict], staff: list[dict] | None = None) -> None:

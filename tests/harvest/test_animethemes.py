@@ -12,11 +12,10 @@ from harvest_support import (
     FakeTime,
     animethemes_handler,
     client,
+    fixtures_for,
     load,
     pages,
     serve,
-    source_url,
-    stand_in,
 )
 
 from conftest import BASE
@@ -34,15 +33,7 @@ MOVIE = TV + " Movie"
 SECRET_BASE = "secret base ~Kimi ga Kureta Mono~ (10 years after Ver.)"
 
 
-@pytest.fixture
-def server():
-    yield from stand_in()
-
-
-@pytest.fixture
-def api(server):
-    """The stand-in's AnimeThemes API base URL."""
-    return source_url(server, "animethemes")
+server, api = fixtures_for("animethemes")
 
 
 def serve_pages(server, answers: list[dict], seen: list[dict]) -> None:

@@ -11,12 +11,12 @@ import pytest
 from harvest_support import (
     VG,
     FakeTime,
+    R,
     client,
     credits,
+    fixtures_for,
     load,
     serve,
-    source_url,
-    stand_in,
     vgmdb_handler,
 )
 
@@ -27,25 +27,15 @@ from cuegraph.harvest import vgmdb
 from cuegraph.harvest.base import write_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Recording
-from cuegraph.roles import ROLES
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
 
 ALBUM = load(VG / "album-madoka-ost.json")
 ARTIST = load(VG / "artist-yuki-kajiura.json")
 OST = "Puella Magi Madoka Magica Original Soundtrack I"
-R = {name: str(iri) for name, iri in ROLES.items()}
 
 
-@pytest.fixture
-def server():
-    yield from stand_in()
-
-
-@pytest.fixture
-def api(server):
-    """The stand-in's vgmdb.info base URL."""
-    return source_url(server, "vgmdb")
+server, api = fixtures_for("vgmdb")
 
 
 def test_album_credits_tracks_and_provenance(server, api):
