@@ -84,7 +84,7 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
             try:
                 return func(*a, **k)
             except CuegraphError as e:
-                err_console.print(f"error: {e.message}", markup=False, highlight=False,
+                err_console.print(f"error: {e.message}", markup=False, highlight=False, emoji=False,
                                   soft_wrap=True)
                 raise typer.Exit(1) from None
             except KeyboardInterrupt:

@@ -39,7 +39,8 @@ LICENSES = {
 
 @dataclass
 class RunSummary:
-    """What a run did."""
+    """What a run did. ``added``/``removed`` compare the new graph with the one it replaced,
+    triple by triple (computed on first use from the kept old and new N-Triples)."""
 
     graph: str
     source: str
@@ -48,14 +49,32 @@ class RunSummary:
     previous_triples: int
     seconds: float
     used: list[str] = field(default_factory=list)
+    old_ntriples: bytes = field(default=b"", repr=False)
+    new_graph: Graph | None = field(default=None, repr=False)
+    _diff: tuple[int, int] | None = field(default=None, repr=False)
+
+    def _counts(self) -> tuple[int, int]:
+        if self._diff is None:
+            if self.new_graph is None:  # nothing kept: fall back to the net change
+                net = self.triples - self.previous_triples
+                self._diff = (max(net, 0), max(-net, 0))
+            else:
+                old = Graph()
+                if self.old_ntriples.strip():
+                    old.parse(data=self.old_ntriples.decode("utf-8"), format="nt")
+                old_set, new_set = set(old), set(self.new_graph)
+                self._diff = (len(new_set - old_set), len(old_set - new_set))
+        return self._diff
 
     @property
     def added(self) -> int:
-        return max(self.triples - self.previous_triples, 0)
+        """Triples in the new graph that the replaced one did not have."""
+        return self._counts()[0]
 
     @property
     def removed(self) -> int:
-        return max(self.previous_triples - self.triples, 0)
+        """Triples of the replaced graph that the new one no longer has."""
+        return self._counts()[1]
 
 
 def _xsd_now() -> Literal:
@@ -99,6 +118,7 @@ def write_graph(store: Store, minter: Minter, source: str, key: str, data: Graph
     t0 = t0 if t0 is not None else time.monotonic()
     g = str(minter.graph(source, key))
     prov_graph = str(minter.provenance_graph())
+    old_ntriples = store.dump("ntriples", [g]) if g in store.graphs() else b""
     previous = _graph_size(store, g)
     count = record_count if record_count is not None else len(data)
 
@@ -133,7 +153,8 @@ def write_graph(store: Store, minter: Minter, source: str, key: str, data: Graph
     )
     written = store.replace_graph(g, data, swap_extra=swap)
     return RunSummary(graph=g, source=source, records=count, triples=written,
-                      previous_triples=previous, seconds=time.monotonic() - t0, used=used)
+                      previous_triples=previous, seconds=time.monotonic() - t0, used=used,
+                      old_ntriples=old_ntriples, new_graph=data)
 
 
 def _graph_size(store: Store, graph_iri: str) -> int:
