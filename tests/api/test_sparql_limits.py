@@ -17,6 +17,7 @@ from api_support import served
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
+from cuegraph.api.sparql_text import MAX_NESTING
 from cuegraph.config import Settings
 
 TIMEOUT = 2.0
@@ -187,3 +188,38 @@ def test_from_never_fetches_remote_data(small_client, httpserver):
         "query": f"SELECT * {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"})
     assert refused.status_code == 400
     assert httpserver.log == []  # nothing ever asked the "remote" server
+
+
+def test_export_query_never_fetches(small_client, httpserver):
+    """/export?query= runs the client's CONSTRUCT: SERVICE is refused there too (pyoxigraph
+    would otherwise send the request)."""
+    httpserver.expect_request("/sparql").respond_with_data("", status=500)
+    remote = httpserver.url_for("/sparql")
+    resp = small_client.get("/export", params={
+        "format": "cytoscape",
+        "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"})
+    assert resp.status_code == 400 and "SERVICE" in resp.json()["error"]
+    assert httpserver.log == []
+
+
+@pytest.mark.parametrize("levels", [MAX_NESTING + 1, 5000])
+def test_deeply_nested_sparql_is_400_not_a_crash(seed_store, levels):
+    """The SPARQL parser recurses: thousands of nested brackets crash the process (stack
+    overflow) and nested collections stall it, so /sparql, /sparql/update and /export refuse
+    them before parsing."""
+    client = TestClient(create_app(seed_store, Settings(store="memory:", update_token=TOKEN)))
+    group = "{" * levels + "}" * levels
+    requests_ = [
+        client.get("/sparql", params={"query": f"SELECT * {{ {group} }}"}),
+        client.post("/sparql", content=f"ASK {{ ?s ?p {'(' * levels}{')' * levels} }}",
+                    headers={"content-type": "application/sparql-query"}),
+        client.post("/sparql/update", data={"update": f"DELETE WHERE {{ {group} }}"},
+                    headers={"Authorization": f"Bearer {TOKEN}"}),
+        client.get("/export", params={"format": "cytoscape",
+                                      "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {group} }}"}),
+    ]
+    for resp in requests_:
+        assert resp.status_code == 400, resp.text
+        assert f"more than {MAX_NESTING} levels" in resp.json()["error"]
+    nested = "{" * (MAX_NESTING - 2) + "}" * (MAX_NESTING - 2)  # just under the limit: fine
+    assert client.get("/sparql", params={"query": f"ASK {{ {nested} }}"}).json()["boolean"]

@@ -18,7 +18,12 @@ from urllib.parse import urljoin
 from cuegraph.errors import BadQuery
 
 __all__ = ["Token", "tokens", "query_form", "query_dataset", "refuse_remote_access",
-           "add_using_clauses", "with_base", "shift_error_lines"]
+           "add_using_clauses", "with_base", "shift_error_lines", "MAX_NESTING"]
+
+#: deepest nesting of ``{ ( [`` accepted. The SPARQL parser recurses: a few thousand levels
+#: crash the whole process (stack overflow), and nested collections ``((( … )))`` take time
+#: growing steeply with depth (64 levels: 0.3 s); real queries nest a handful of levels.
+MAX_NESTING = 64
 
 _TOKEN = re.compile(
     r"""
@@ -112,13 +117,15 @@ def query_dataset(query: str, base: str) -> tuple[list[str], list[str]]:
 
 
 def refuse_remote_access(text: str, *, update: bool = False) -> None:
-    """Refuse SPARQL that would make the server fetch a URL the client chose.
+    """Refuse SPARQL that would make the server fetch a URL the client chose, and SPARQL
+    nested deeper than :data:`MAX_NESTING` (the parser would crash or stall on it).
 
     SPARQL allows ``\\uXXXX`` codepoint escapes anywhere, processed before parsing by
     engines that implement them, so the text is also checked with them decoded.
 
     Raises:
-        BadQuery: the text uses ``SERVICE`` (federated query), or, in an update, ``LOAD``.
+        BadQuery: the text uses ``SERVICE`` (federated query), or, in an update, ``LOAD``;
+            or it nests ``{ ( [`` more than :data:`MAX_NESTING` levels deep.
     """
     _refuse(text, update)
     decoded = _CODEPOINT.sub(_codepoint, text)
@@ -136,6 +143,11 @@ def _codepoint(m: re.Match) -> str:
 
 def _refuse(text: str, update: bool) -> None:
     for tok in tokens(text):
+        if tok.kind == "open" and tok.depth >= MAX_NESTING:
+            raise BadQuery(
+                f"the query nests brackets more than {MAX_NESTING} levels deep",
+                {"limit": MAX_NESTING, "offset": tok.start},
+            )
         if tok.keyword == "SERVICE":
             raise BadQuery(
                 "SERVICE (federated query) is not allowed: this endpoint never fetches data "

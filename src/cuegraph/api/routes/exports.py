@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from cuegraph.api.deps import SettingsDep, StoreDep
+from cuegraph.api.sparql_text import refuse_remote_access
 from cuegraph.export import ExportRequest, get_format, negotiate, run_export
 from cuegraph.export.html import DEFAULT_MAX_NODES
 from cuegraph.graph.iris import Minter
@@ -35,6 +36,8 @@ async def export(
     max_nodes: int = Query(DEFAULT_MAX_NODES, description="html/svg/png: sample above this"),
 ) -> Response:
     """Export the graph, a composer's or work's neighbourhood, or a CONSTRUCT result."""
+    if query is not None:
+        refuse_remote_access(query)  # as /sparql: no SERVICE, no crash-deep nesting
     fmt = get_format(format) if format else negotiate(request.headers.get("accept"))
     req = ExportRequest(format=fmt.name, view=view, composer=composer, work=work, depth=depth,
                         sparql=query, max_nodes=max_nodes)
