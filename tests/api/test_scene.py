@@ -148,13 +148,14 @@ def test_unknown_work_is_404_with_close_matches(client):
     assert madoka["detail"]["close_matches"][0]["id"] == "madoka-magica"
 
 
-@pytest.mark.parametrize("episode", [12, 0, -1])
-def test_episode_out_of_range_is_404(client, episode):
+@pytest.mark.parametrize("episode, nearest", [(12, 11), (0, 1), (-1, 1)])
+def test_episode_out_of_range_is_404(client, episode, nearest):
     resp = client.get("/scene", params={"work": "anohana", "episode": episode, "t": 0})
     assert resp.status_code == 404
     body = resp.json()
-    assert f"no episode {episode}" in body["error"]
+    assert f"no episode {episode}" in body["error"] and "1-11" in body["error"]
     assert body["detail"]["episodes"] == 11
+    assert body["detail"]["close_matches"] == [nearest]  # the nearest episode there is
 
 
 def test_non_numeric_episode_is_400(client):

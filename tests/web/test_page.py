@@ -195,3 +195,10 @@ def test_every_sparql_example_answers(page, server, example, cell, row):
         arg=[cell, row], timeout=15000)
     assert page.console_errors == []
     assert _outside(page.requests) == []
+
+
+def test_scene_lookup_episode_out_of_range_suggests_the_nearest(page, server):
+    page.goto(server + "/#/scene?work=anohana&episode=12&t=10")
+    box = page.wait_for_selector("#scene-result .error")
+    assert "no episode 12" in box.inner_text()
+    assert "Did you mean: episode 11" in box.inner_text()

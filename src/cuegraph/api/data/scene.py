@@ -113,9 +113,11 @@ def _check_episode(work: WorkEntry, episode: int) -> None:
     last = work.episodes or (1 if work.type == "film" else None)
     if episode < 1 or (last is not None and episode > last):
         known = f"1-{last}" if last and last > 1 else "1" if last else "1 or more"
+        nearest = 1 if episode < 1 else last
         raise EpisodeNotFound(
             f"{work.title} has no episode {episode} (episodes: {known})",
-            {"work": work.id, "episode": episode, "episodes": last})
+            {"work": work.id, "episode": episode, "episodes": last,
+             "close_matches": [nearest]})
 
 
 def scene_lookup(store: Store, base_iri: str, work_ref: str, episode: int, t: str | None = None,

@@ -69,7 +69,8 @@ function errorBox(err) {
   const close = detail && detail.close_matches;
   if (close && close.length) {
     box.append(h("p", {}, "Did you mean: ",
-      close.map((m, i) => [i ? ", " : "", m.title ? workLink(m) : personLink(m)])));
+      close.map((m, i) => [i ? ", " : "", typeof m === "number" ? `episode ${m}`
+        : m.title ? workLink(m) : personLink(m)])));
   }
   return box;
 }
