@@ -223,3 +223,25 @@ def test_deeply_nested_sparql_is_400_not_a_crash(seed_store, levels):
         assert f"more than {MAX_NESTING} levels" in resp.json()["error"]
     nested = "{" * (MAX_NESTING - 2) + "}" * (MAX_NESTING - 2)  # just under the limit: fine
     assert client.get("/sparql", params={"query": f"ASK {{ {nested} }}"}).json()["boolean"]
+
+
+def test_runaway_export_construct_is_stopped(server):
+    """/export?query= runs the user's CONSTRUCT under the same time limit as /sparql."""
+    base, _ = server
+    runaway = ("CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
+               "FILTER(STR(?a) = CONCAT(STR(?d), STR(?g), STR(?j))) }")
+    start = time.monotonic()
+    resp = requests.get(base + "/export", params={"format": "cytoscape", "query": runaway},
+                        timeout=60)
+    elapsed = time.monotonic() - start
+    assert resp.status_code == 503, resp.text
+    assert "limit" in resp.json()["error"]
+    assert elapsed < TIMEOUT + 10
+    # a quick CONSTRUCT still exports, and a syntax error names the user's own line
+    ok = requests.get(base + "/export", timeout=30, params={
+        "format": "cytoscape",
+        "query": "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a cg:Agent ; schema:name ?n }"})
+    assert ok.status_code == 200 and ok.json()["elements"]
+    bad = requests.get(base + "/export", timeout=30,
+                       params={"format": "dot", "query": "CONSTRUCT { ?s ?p ?o }\nWHERE {"})
+    assert bad.status_code == 400 and "line 2" in bad.json()["error"]

@@ -142,11 +142,11 @@ def read_sparql(source: str) -> str:
     raise BadInput(f"no such query file: {source}")
 
 
-def fetch_construct(store: Store, query: str) -> Graph:
-    """Run a user's CONSTRUCT query (cuegraph prefixes predeclared).
+def construct_text(query: str) -> str:
+    """A user's CONSTRUCT query with cuegraph's prefixes predeclared.
 
     Raises:
-        BadQuery: not a CONSTRUCT query, or it does not parse.
+        BadQuery: not a CONSTRUCT query.
     """
     from cuegraph.namespaces import sparql_prefixes
 
@@ -154,15 +154,30 @@ def fetch_construct(store: Store, query: str) -> Graph:
     if form != "CONSTRUCT":
         raise BadQuery(f"an export query must be a CONSTRUCT query (got {form or 'nothing'}): "
                        "it describes the slice of the graph to draw")
-    prologue = sparql_prefixes()
+    return sparql_prefixes() + query
+
+
+def user_query_error(e: BadQuery) -> BadQuery:
+    """One line, with parser positions counted in the user's query (not our PREFIX block)."""
+    from cuegraph.namespaces import sparql_prefixes
+
+    shift = sparql_prefixes().count("\n")
+    first = re.sub(r"error at (\d+):(\d+)",
+                   lambda m: f"error at line {int(m.group(1)) - shift}, column {m.group(2)}",
+                   e.message.splitlines()[0] if e.message else "bad query")
+    if len(first) > 240:
+        first = first[:240] + " …"
+    return BadQuery(first, e.detail)
+
+
+def fetch_construct(store: Store, query: str) -> Graph:
+    """Run a user's CONSTRUCT query (cuegraph prefixes predeclared).
+
+    Raises:
+        BadQuery: not a CONSTRUCT query, or it does not parse.
+    """
+    text = construct_text(query)
     try:
-        return store.construct(prologue + query)
+        return store.construct(text)
     except BadQuery as e:
-        # one line, with positions counted in the user's query (not our PREFIX block)
-        shift = prologue.count("\n")
-        first = re.sub(r"error at (\d+):(\d+)",
-                       lambda m: f"error at line {int(m.group(1)) - shift}, column {m.group(2)}",
-                       e.message.splitlines()[0] if e.message else "bad query")
-        if len(first) > 240:
-            first = first[:240] + " …"
-        raise BadQuery(first, e.detail) from None
+        raise user_query_error(e) from None

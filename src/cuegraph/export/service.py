@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rdflib import Graph
+
 from cuegraph.errors import BadInput
 from cuegraph.export.fetch import fetch_construct, fetch_graph, fetch_neighbourhood, find_seed
 from cuegraph.export.formats import Format, get_format
@@ -79,8 +81,10 @@ class ExportResult:
         return f"{stem[:60] or 'cuegraph'}.{self.format.extension}"
 
 
-def run_export(store: Store, minter: Minter, req: ExportRequest) -> ExportResult:
-    """Run one export.
+def run_export(store: Store, minter: Minter, req: ExportRequest,
+               construct_result: Graph | None = None) -> ExportResult:
+    """Run one export (``construct_result``: the answer to ``req.sparql`` when the caller
+    already ran it, e.g. the service under its query time limit).
 
     Raises:
         BadInput / BadQuery: a bad request; PersonNotFound / WorkNotFound: unknown seed;
@@ -97,7 +101,8 @@ def run_export(store: Store, minter: Minter, req: ExportRequest) -> ExportResult
         names.append(req.work)
     depth = DEFAULT_DEPTH if req.depth is None else req.depth
     if req.sparql:
-        rdf = fetch_construct(store, req.sparql)
+        rdf = construct_result if construct_result is not None else \
+            fetch_construct(store, req.sparql)
     elif seeds and req.view == "credits":
         rdf = fetch_neighbourhood(store, seeds, depth)
     else:

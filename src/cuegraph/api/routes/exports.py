@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from cuegraph.api.deps import SettingsDep, StoreDep
+from cuegraph.api.sparql_exec import QueryTask, executor_for
 from cuegraph.api.sparql_text import refuse_remote_access
+from cuegraph.errors import BadQuery
 from cuegraph.export import ExportRequest, get_format, negotiate, run_export
+from cuegraph.export.fetch import construct_text, user_query_error
 from cuegraph.export.html import DEFAULT_MAX_NODES
 from cuegraph.graph.iris import Minter
 
@@ -36,12 +40,23 @@ async def export(
     max_nodes: int = Query(DEFAULT_MAX_NODES, description="html/svg/png: sample above this"),
 ) -> Response:
     """Export the graph, a composer's or work's neighbourhood, or a CONSTRUCT result."""
-    if query is not None:
-        refuse_remote_access(query)  # as /sparql: no SERVICE, no crash-deep nesting
     fmt = get_format(format) if format else negotiate(request.headers.get("accept"))
     req = ExportRequest(format=fmt.name, view=view, composer=composer, work=work, depth=depth,
                         sparql=query, max_nodes=max_nodes)
-    result = await run_in_threadpool(run_export, store, Minter(settings.base_iri), req)
+    req.check()
+    sliced = None
+    if query is not None:
+        refuse_remote_access(query)  # as /sparql: no SERVICE, no crash-deep nesting
+        # the user's query runs under the same time limit as /sparql
+        task = QueryTask(construct_text(query), graph_format="ntriples")
+        try:
+            out = await executor_for(request.app).run(task)
+        except BadQuery as e:
+            raise user_query_error(e) from None
+        sliced = Graph()
+        if out.body.strip():
+            sliced.parse(data=out.body.decode("utf-8"), format="nt")
+    result = await run_in_threadpool(run_export, store, Minter(settings.base_iri), req, sliced)
     headers = {"Content-Disposition": f'inline; filename="{result.filename}"',
                "X-Cuegraph-Nodes": str(result.nodes), "X-Cuegraph-Edges": str(result.edges)}
     if result.warnings:
