@@ -118,8 +118,8 @@ def write_graph(store: Store, minter: Minter, source: str, key: str, data: Graph
     t0 = t0 if t0 is not None else time.monotonic()
     g = str(minter.graph(source, key))
     prov_graph = str(minter.provenance_graph())
-    old_ntriples = store.dump("ntriples", [g]) if g in store.graphs() else b""
-    previous = _graph_size(store, g)
+    old_ntriples = store.dump("ntriples", [g])  # empty when the graph is new
+    previous = len(old_ntriples.splitlines())
     count = record_count if record_count is not None else len(data)
 
     meta = Graph()
@@ -155,8 +155,3 @@ def write_graph(store: Store, minter: Minter, source: str, key: str, data: Graph
     return RunSummary(graph=g, source=source, records=count, triples=written,
                       previous_triples=previous, seconds=time.monotonic() - t0, used=used,
                       old_ntriples=old_ntriples, new_graph=data)
-
-
-def _graph_size(store: Store, graph_iri: str) -> int:
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
-    return int(rows[0]["n"]) if rows else 0
