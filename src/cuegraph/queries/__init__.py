@@ -14,7 +14,33 @@ from importlib import resources
 from cuegraph.errors import QueryNotFound
 from cuegraph.namespaces import sparql_prefixes
 
-__all__ = ["load_query", "query_names", "render", "header", "iri", "literal"]
+__all__ = ["load_query", "query_names", "render", "header", "iri", "literal", "read_rq",
+           "rq_names", "substitute"]
+
+
+def read_rq(package: str, name: str) -> str:
+    """The text of ``<name>.rq`` in ``package`` (shared by every query folder).
+
+    Raises:
+        QueryNotFound: a bad name or no such file.
+    """
+    path = resources.files(package) / f"{name}.rq"
+    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
+        raise QueryNotFound(f"no query named {name!r}", {"known": rq_names(package)})
+    return path.read_text(encoding="utf-8")
+
+
+def rq_names(package: str) -> list[str]:
+    """Names of every ``.rq`` file in ``package``."""
+    return sorted(p.name[:-3] for p in resources.files(package).iterdir()
+                  if p.name.endswith(".rq"))
+
+
+def substitute(text: str, **params: str) -> str:
+    """Replace ``$param`` placeholders with already-escaped SPARQL terms."""
+    for key, value in params.items():
+        text = re.sub(rf"\${key}\b", lambda _m, v=value: v, text)
+    return text
 
 
 @cache
@@ -24,18 +50,12 @@ def load_query(name: str) -> str:
     Raises:
         QueryNotFound: no such query file.
     """
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        raise QueryNotFound(f"no query named {name!r}")
-    path = resources.files(__package__) / f"{name}.rq"
-    if not path.is_file():
-        raise QueryNotFound(f"no query named {name!r}", {"known": query_names()})
-    return sparql_prefixes() + path.read_text(encoding="utf-8")
+    return sparql_prefixes() + read_rq(__package__, name)
 
 
 def query_names() -> list[str]:
     """Names of every bundled query."""
-    return sorted(p.name[:-3] for p in resources.files(__package__).iterdir()
-                  if p.name.endswith(".rq"))
+    return rq_names(__package__)
 
 
 def header(name: str) -> dict[str, str]:
@@ -64,7 +84,4 @@ def literal(value: str) -> str:
 
 def render(name: str, **params: str) -> str:
     """Load a query and substitute ``$param`` placeholders with already-escaped terms."""
-    text = load_query(name)
-    for key, value in params.items():
-        text = re.sub(rf"\${key}\b", lambda _m, v=value: v, text)
-    return text
+    return substitute(load_query(name), **params)

@@ -8,11 +8,9 @@ data and declare the prefixes they use.
 
 from __future__ import annotations
 
-import re
 from functools import cache
-from importlib import resources
 
-from cuegraph.errors import QueryNotFound
+from cuegraph.queries import read_rq, rq_names, substitute
 
 __all__ = ["load_remote_query", "render_remote", "remote_query_names"]
 
@@ -24,17 +22,12 @@ def load_remote_query(name: str) -> str:
     Raises:
         QueryNotFound: no such query file.
     """
-    path = resources.files(__package__) / f"{name}.rq"
-    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
-        raise QueryNotFound(f"no remote query named {name!r}",
-                            {"known": remote_query_names()})
-    return path.read_text(encoding="utf-8")
+    return read_rq(__package__, name)
 
 
 def remote_query_names() -> list[str]:
     """Names of every bundled remote query."""
-    return sorted(p.name[:-3] for p in resources.files(__package__).iterdir()
-                  if p.name.endswith(".rq"))
+    return rq_names(__package__)
 
 
 def render_remote(name: str, **params: str) -> str:
@@ -43,7 +36,4 @@ def render_remote(name: str, **params: str) -> str:
     lines = load_remote_query(name).splitlines()
     while lines and (lines[0].startswith("#") or not lines[0].strip()):
         lines.pop(0)
-    text = "\n".join(lines) + "\n"
-    for key, value in params.items():
-        text = re.sub(rf"\${key}\b", lambda _m, v=value: v, text)
-    return text
+    return substitute("\n".join(lines) + "\n", **params)
