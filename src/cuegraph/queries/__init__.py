@@ -36,11 +36,16 @@ def rq_names(package: str) -> list[str]:
                   if p.name.endswith(".rq"))
 
 
-def substitute(text: str, **params: str) -> str:
-    """Replace ``$param`` placeholders with already-escaped SPARQL terms."""
+def substitute(query: str, /, **params: str) -> str:
+    """Replace ``$param`` placeholders with already-escaped SPARQL terms (any name, even
+    ``query``, can be a parameter).
+
+    >>> substitute("SELECT * { ?s ?p $text }", text='"x"')
+    'SELECT * { ?s ?p "x" }'
+    """
     for key, value in params.items():
-        text = re.sub(rf"\${key}\b", lambda _m, v=value: v, text)
-    return text
+        query = re.sub(rf"\${key}\b", lambda _m, v=value: v, query)
+    return query
 
 
 @cache
