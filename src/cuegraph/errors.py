@@ -13,7 +13,7 @@ __all__ = [
     "CuegraphError", "BadRequest", "BadQuery", "BadInput", "CueSheetError", "NotFound",
     "WorkNotFound", "PersonNotFound", "EpisodeNotFound", "QueryNotFound", "Unauthorized",
     "Forbidden", "NotAcceptable", "PayloadTooLarge", "QueryTimeout", "StoreError",
-    "StoreLocked", "UpstreamError", "RowError",
+    "StoreLocked", "UpstreamError", "RowError", "Ambiguous",
 ]
 
 
@@ -89,6 +89,19 @@ class EpisodeNotFound(NotFound):
 
 class QueryNotFound(NotFound):
     """A named .rq query that does not exist."""
+
+
+class Ambiguous(CuegraphError):
+    """A name that fits several things equally well: HTTP 300 with the ``candidates``."""
+
+    status = 300
+
+    def __init__(self, message: str, candidates: list, detail: Any = None):
+        super().__init__(message, {**(detail or {}), "candidates": candidates})
+        self.candidates = candidates
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "candidates": self.candidates}
 
 
 class Unauthorized(CuegraphError):

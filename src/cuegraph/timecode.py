@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["parse_timecode", "format_timecode", "media_fragment"]
+__all__ = ["parse_timecode", "format_timecode", "media_fragment", "human_time"]
 
-_CLOCK = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d(?:\.\d{1,3})?)$")
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d+):([0-5]\d(?:\.\d{1,3})?)$")
+_SECONDS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 def parse_timecode(text: str) -> Decimal:
@@ -19,19 +20,27 @@ def parse_timecode(text: str) -> Decimal:
     Decimal('65')
     >>> parse_timecode("90")
     Decimal('90')
+    >>> parse_timecode("60:00")  # minutes past 59 when no hours are given
+    Decimal('3600')
 
     Raises:
-        ValueError: naming what was wrong, for anything else (negative, junk, 1:75).
+        ValueError: naming what was wrong, for anything else (negative, junk, 1:75,
+            1:60:00, exponents such as 1e9).
     """
     raw = (text or "").strip()
     if not raw:
         raise ValueError("empty timecode")
     if ":" in raw:
         m = _CLOCK.match(raw)
-        if not m:
+        if not m or (m.group(1) is not None and int(m.group(2)) > 59):
             raise ValueError(f"bad timecode {raw!r} (expected HH:MM:SS(.ms), MM:SS or seconds)")
         hours = int(m.group(1) or 0)
         return Decimal(hours * 3600 + int(m.group(2)) * 60) + Decimal(m.group(3))
+    if raw.startswith("-"):
+        raise ValueError(f"bad timecode {raw!r} (must be a non-negative number of seconds)")
+    if not _SECONDS.match(raw):
+        raise ValueError(
+            f"bad timecode {raw!r} (expected HH:MM:SS(.ms), MM:SS or plain seconds)")
     try:
         value = Decimal(raw)
     except InvalidOperation:
@@ -58,6 +67,20 @@ def format_timecode(seconds: Decimal | float | int) -> str:
     if frac:
         out += f".{int((frac * 1000).to_integral_value()):03d}"
     return out
+
+
+def human_time(seconds: Decimal | float | int) -> str:
+    """Seconds as people write them: ``M:SS``, or ``H:MM:SS`` past an hour (whole seconds).
+
+    >>> human_time(Decimal("1254.41"))
+    '20:54'
+    >>> human_time(150), human_time(3723)
+    ('2:30', '1:02:03')
+    """
+    whole = int(Decimal(str(seconds)))
+    h, rem = divmod(whole, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def media_fragment(start: Decimal, end: Decimal) -> str:

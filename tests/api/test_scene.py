@@ -34,6 +34,10 @@ def test_ending_cue_covers_the_time(client, t):
     assert cue["title"].startswith("secret base")
     assert cue["usage"] == "ending"
     assert cue["start_tc"] == "00:20:54.410" and cue["end_tc"] == "00:22:48.480"
+    assert cue["when"] == "20:54–22:48"  # as people write it
+    assert body["at_time"] == "music"
+    assert body["headline"].startswith("secret base") and "cue level" in body["headline"]
+    assert "20:54–22:48" in body["headline"]
     assert cue["song"]["title"].startswith("secret base")
     assert _names(cue["credits"], "composer") == {"Norihiko Machida"}
     assert _names(cue["credits"], "lyricist") == {"Norihiko Machida"}
@@ -55,8 +59,10 @@ def test_work_found_by_title_and_native_title(client):
 
 def test_unrecorded_stretch_is_no_data_with_work_fallback(client):
     body = client.get("/scene", params={"work": "anohana", "episode": 5, "t": "10:00"}).json()
-    assert body["status"] == "no_data"
+    # status is the best level's result (the work's score); at_time is the moment itself
+    assert body["status"] == "music" and body["at_time"] == "no_data"
     assert body["precision"] == "work"
+    assert body["headline"] == "Score by REMEDIOS — work level; no cue recorded at 10:00"
     levels = {lv["precision"]: lv for lv in body["levels"]}
     assert levels["cue"]["status"] == "no_data" and levels["cue"]["cues"] == []
     assert "no data" in levels["cue"]["note"]
@@ -82,7 +88,9 @@ def test_untimed_episode_cue_is_episode_precision(client):
         body = client.get("/scene", params={"work": "madoka-magica", "episode": 4,
                                             "t": t}).json()
         assert body["precision"] == "episode", t
-        assert body["status"] == "no_data"  # nothing is timed at that moment
+        assert body["status"] == "music"  # the best level (episode) found a song
+        assert body["at_time"] == "no_data"  # nothing is timed at that moment
+        assert body["headline"].startswith("Magia (ending) — episode level; no cue recorded")
         levels = {lv["precision"]: lv for lv in body["levels"]}
         [cue] = levels["episode"]["cues"]
         assert cue["title"] == "Magia" and cue["usage"] == "ending" and not cue["timed"]
@@ -114,16 +122,32 @@ def test_silence_is_not_no_data_and_not_music(fresh_store, minter):
     assert before["status"] == "music"
     assert before["levels"][0]["cues"][0]["title"] == "Good Song"
     after = client.get("/scene", params={"work": "test-work", "episode": 1, "t": 500}).json()
-    assert after["status"] == "no_data"
-    # nothing at any level (no untimed cue in episode 1, no score composer): precision none
-    assert after["precision"] == "none"
-    assert [lv["status"] for lv in after["levels"]] == ["no_data"] * 3
+    assert after["at_time"] == "no_data"
+    # no untimed cue in episode 1, no score composer: the work's known song is the answer
+    assert after["precision"] == "work" and after["status"] == "music"
+    assert [lv["status"] for lv in after["levels"]] == ["no_data", "no_data", "music"]
+    assert after["headline"].startswith("Songs of Test Work: Good Song — work level")
+
+
+def test_nothing_known_is_precision_none(fresh_store):
+    fresh_store.update("""
+      PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>
+      INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/bare> {
+        <https://cuegraph.org/id/work/bare> a cg:Work, cg:Film ; schema:name "Bare Film" .
+      } }""")
+    body = TestClient(create_app(fresh_store)).get(
+        "/scene", params={"work": "bare", "episode": 1, "t": "8:20"}).json()
+    assert (body["precision"], body["status"], body["at_time"]) == ("none", "no_data", "no_data")
+    assert [lv["status"] for lv in body["levels"]] == ["no_data"] * 3
+    assert body["headline"].startswith("Nothing known — no cue recorded at 8:20")
 
 
 @pytest.mark.parametrize("params, word", [
     ({"t": "-5"}, "t"),
     ({"t": "abc"}, "t"),
     ({"t": "1:75"}, "t"),
+    ({"t": "1e9"}, "t"),
+    ({"t": "1:60:00"}, "t"),
     ({"from": "22:00", "to": "21:00"}, "after"),
     ({"from": "21:00"}, "to"),
     ({"t": "1", "from": "1", "to": "2"}, "not both"),
@@ -211,3 +235,45 @@ def test_a_film_is_its_own_episode_one(client):
     resp = client.get("/scene", params={"work": "Your Name.", "episode": 2, "t": "2:00"})
     assert resp.status_code == 404
     assert resp.json()["detail"]["episodes"] == 1
+
+
+def test_headline_and_status_agree_at_every_level(client):
+    """Anohana ep. 11 at 20:00 (no cue there): the best level is the work's score, and the
+    headline, status and precision all say so, in one voice."""
+    body = client.get("/scene", params={"work": "anohana", "episode": 11, "t": "20:00"}).json()
+    assert body["headline"] == "Score by REMEDIOS — work level; no cue recorded at 20:00"
+    best = next(lv for lv in body["levels"] if lv["precision"] == body["precision"])
+    assert (best["status"], body["status"]) == ("music", "music")
+    assert body["time"]["text"] == "20:00"
+
+
+def test_minutes_past_59_are_accepted(client):
+    body = client.get("/scene", params={"work": "anohana", "episode": 5, "t": "60:00"}).json()
+    assert body["time"]["from"] == 3600.0 and body["time"]["text"] == "1:00:00"
+
+
+def test_work_without_score_lists_its_songs(client):
+    """Jigoku Shōjo: Yoi no Togi has no score credit but its song いろがみ is in the graph."""
+    body = client.get("/scene", params={"work": "hell-girl-yoi-no-togi", "episode": 1,
+                                        "t": "5:00"}).json()
+    assert body["precision"] == "work" and body["status"] == "music"
+    work = body["levels"][-1]
+    assert [s["title"] for s in work["songs"]] == ["いろがみ"]
+    assert _names(work["songs"][0]["credits"], "composer") == {"Hiromi Mizutani"}
+    assert "いろがみ" in body["headline"] and "Nothing is known" not in body["summary"]
+
+
+@pytest.mark.parametrize("ref", ["Steins;Gate", "STEINS;GATE", "steins;gate"])
+def test_ambiguous_title_answers_300_with_candidates(client, ref):
+    resp = client.get("/scene", params={"work": ref, "episode": 1, "t": "1:00"})
+    assert resp.status_code == 300
+    body = resp.json()
+    assert {c["id"] for c in body["candidates"]} == {"steins-gate-anime", "steins-gate-game"}
+    assert {c["type"] for c in body["candidates"]} == {"series", "game"}
+    assert "2 works" in body["error"]
+
+
+def test_an_id_is_exact_on_one_work(client):
+    for ref in ("steins-gate-game", "https://cuegraph.org/id/work/steins-gate-game"):
+        body = client.get("/scene", params={"work": ref, "episode": 1, "t": "1:00"}).json()
+        assert body["work"]["id"] == "steins-gate-game"

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
-from cuegraph.api.data.text import close_matches, fold, match_score
-from cuegraph.errors import PersonNotFound, WorkNotFound
+from cuegraph.names import close_matches, fold, match_score, name_keys, title_aliases, title_keys
+from cuegraph.errors import Ambiguous, PersonNotFound, WorkNotFound
 from cuegraph.namespaces import CG_NS
 from cuegraph.queries import iri, load_query, render
 from cuegraph.roles import ROLE_LABELS
@@ -54,6 +54,12 @@ class WorkEntry:
     episodes: int | None = None
     year: str | None = None
     type: str | None = None
+
+    def names(self) -> list[str]:
+        """Every text the work is found by: id, title, native title and their aliases
+        (:func:`cuegraph.names.title_aliases`)."""
+        return [self.id.replace("-", " "), self.title, self.native_title or "",
+                *title_aliases(self.title, self.native_title)]
 
     def brief(self) -> dict:
         return {"id": self.id, "iri": self.iri, "title": self.title,
@@ -119,7 +125,9 @@ def agent_index(store: Store, ids: Ids) -> dict[str, AgentEntry]:
     return out
 
 
-def _find(ref: str, entries: dict, kind: str, ids: Ids, names) -> object | None:
+def _find(ref: str, entries: dict, kind: str, ids: Ids, names, keys) -> object | None:
+    """An entry by id or IRI, else by a name equal once folded, else by a name sharing a
+    match key (:mod:`cuegraph.names`; the first in IRI order)."""
     ref = (ref or "").strip()
     if not ref:
         return None
@@ -130,6 +138,11 @@ def _find(ref: str, entries: dict, kind: str, ids: Ids, names) -> object | None:
     for entry in entries.values():
         if any(fold(n) == folded for n in names(entry) if n):
             return entry
+    wanted = keys(ref)
+    if wanted:
+        for _iri, entry in sorted(entries.items()):
+            if any(wanted & keys(n) for n in names(entry) if n):
+                return entry
     return None
 
 
@@ -138,13 +151,21 @@ def find_work(store: Store, ids: Ids, ref: str) -> WorkEntry:
 
     Raises:
         WorkNotFound: with close matches in the detail.
+        Ambiguous: a title several works share, with the ``candidates`` (an id is exact).
     """
     works = work_index(store, ids)
-    hit = _find(ref, works, "work", ids,
-                lambda w: [w.id, w.title, w.native_title or ""])
+    hit = _find(ref, works, "work", ids, lambda w: [w.id, *w.names()], title_keys)
+    if hit is not None and ids.full(ref.strip(), "work") not in works:
+        # a title (not an id): several works may carry it ("Steins;Gate", anime and game)
+        folded = fold(ref)
+        same = [w for w in works.values()
+                if any(fold(t) == folded for t in (w.title, w.native_title) if t)]
+        if len(same) > 1:
+            raise Ambiguous(f"{ref.strip()!r} names {len(same)} works: choose one by its id",
+                            [w.brief() for w in sorted(same, key=lambda w: w.id)],
+                            {"work": ref})
     if hit is None:
-        pairs = [(w.iri, t) for w in works.values()
-                 for t in (w.id, w.title, w.native_title) if t]
+        pairs = [(w.iri, t) for w in works.values() for t in (w.id, *w.names()) if t]
         close = [works[k].brief() for k in close_matches(ref, pairs)]
         raise WorkNotFound(f"no work {ref!r}",
                            {"work": ref, "close_matches": close})
@@ -158,7 +179,7 @@ def find_agent(store: Store, ids: Ids, ref: str) -> AgentEntry:
         PersonNotFound: with close matches in the detail.
     """
     agents = agent_index(store, ids)
-    hit = _find(ref, agents, "person", ids, lambda a: [a.id, *a.names()])
+    hit = _find(ref, agents, "person", ids, lambda a: [a.id, *a.names()], name_keys)
     if hit is None:
         pairs = [(a.iri, n) for a in agents.values() for n in a.names() if n]
         close = [agents[k].brief() for k in close_matches(ref, pairs)]

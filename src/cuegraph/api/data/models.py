@@ -27,8 +27,10 @@ class SceneAnswer(_Open):
     work: dict[str, Any]
     episode: int
     time: dict[str, Any]
+    headline: str
     status: Literal["music", "silence", "no_data"]
     precision: Literal["cue", "episode", "work", "none"]
+    at_time: Literal["music", "silence", "no_data"]
     summary: str
     levels: list[dict[str, Any]]
 

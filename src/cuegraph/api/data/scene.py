@@ -3,9 +3,11 @@
 The answer says how sure it is. ``precision`` is the most precise level that found
 something: ``cue`` (a timed cue covers the time: music, or a recorded silence), ``episode``
 (songs known to play somewhere in the episode: untimed cues) or ``work`` (the work's score
-composers); ``none`` when nothing is known. ``status`` keeps apart what a user must not
-confuse: ``music`` (a timed music cue covers the time), ``silence`` (a deliberate silence is
-recorded there) and ``no_data`` (nothing is recorded for that stretch).
+composers, or its known songs when no score composer is credited); ``none`` when nothing is
+known. ``status`` is that best level's result: ``music``, ``silence`` (a deliberate silence is
+recorded there) or ``no_data`` (nothing at any level); ``at_time`` is what is recorded at the
+moment itself (the cue level). ``headline`` says both in one line, e.g. "Score by REMEDIOS —
+work level; no cue recorded at 10:00".
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from cuegraph.api.data.index import Ids, WorkEntry, find_work, sources_of, usage
 from cuegraph.errors import BadInput, EpisodeNotFound
 from cuegraph.queries import iri, render
 from cuegraph.store import Store
-from cuegraph.timecode import format_timecode, parse_timecode
+from cuegraph.timecode import format_timecode, human_time, parse_timecode
 
 __all__ = ["scene_lookup", "parse_time", "episode_cues", "USAGE_HINTS"]
 
@@ -66,6 +68,14 @@ def _tc(value) -> str | None:
     return None if value is None else format_timecode(Decimal(str(value)))
 
 
+def _span(lo, hi) -> str | None:
+    """``20:54–22:48`` (one time when both ends are the same); None when untimed."""
+    if lo is None or hi is None:
+        return None
+    a, b = human_time(lo), human_time(hi)
+    return a if a == b else f"{a}–{b}"
+
+
 def episode_cues(store: Store, ids: Ids, work: WorkEntry, episode: int | None) -> list[dict]:
     """Every cue of one episode (or of every episode when ``episode`` is None), with credits
     grouped by role and sources."""
@@ -86,6 +96,7 @@ def episode_cues(store: Store, ids: Ids, work: WorkEntry, episode: int | None) -
             "timed": r.get("start") is not None,
             "start": r.get("start"), "end": r.get("end"),
             "start_tc": _tc(r.get("start")), "end_tc": _tc(r.get("end")),
+            "when": _span(r.get("start"), r.get("end")),
             "media_fragment": r.get("fragment"),
             "song": song and {"id": ids.short(song, "song"), "iri": song,
                               "title": r.get("songTitle"),
@@ -137,18 +148,18 @@ def scene_lookup(store: Store, base_iri: str, work_ref: str, episode: int, t: st
                 and Decimal(str(c["end"])) >= lo]
     music = [c for c in covering if not c["silence"]]
     silences = [c for c in covering if c["silence"]]
-    when = (f"at {format_timecode(lo)}" if lo == hi
-            else f"from {format_timecode(lo)} to {format_timecode(hi)}")
+    span = _span(lo, hi)
+    when = f"at {span}" if lo == hi else f"from {human_time(lo)} to {human_time(hi)}"
     where = f"{work.title} episode {episode} {when}"
     levels: list[dict] = []
     if music or silences:
-        status = "music" if music else "silence"
+        at_time = "music" if music else "silence"
         note = (f"a timed cue covers {where}" if music
                 else f"a deliberate silence is recorded {when}: no music plays")
-        levels.append({"precision": "cue", "status": status, "note": note,
+        levels.append({"precision": "cue", "status": at_time, "note": note,
                        "cues": music + silences})
     else:
-        status = "no_data"
+        at_time = "no_data"
         levels.append({"precision": "cue", "status": "no_data",
                        "note": f"no cue is recorded for {where} (no data: not a silence)",
                        "cues": [],
@@ -164,16 +175,50 @@ def scene_lookup(store: Store, base_iri: str, work_ref: str, episode: int, t: st
         levels.append(_work_level(store, ids, work))
     found = next((lv for lv in levels if lv["status"] != "no_data"), None)
     precision = found["precision"] if found else "none"
+    status = found["status"] if found else "no_data"
     return {
         "work": work.brief(),
         "episode": episode,
         "time": {"from": float(lo), "to": float(hi), "from_tc": format_timecode(lo),
-                 "to_tc": format_timecode(hi), "point": lo == hi},
+                 "to_tc": format_timecode(hi), "text": span, "point": lo == hi},
+        "headline": _headline(found, work, episode, when),
         "status": status,
         "precision": precision,
-        "summary": _summary(status, precision, where, levels),
+        "at_time": at_time,
+        "summary": _summary(at_time, precision, where, levels),
         "levels": levels,
     }
+
+
+def _titles(cues: list[dict], with_usage: bool = False) -> str:
+    names = (f"{c['title'] or 'untitled'}" + (f" ({c['usage']})" if with_usage else "")
+             for c in cues if not c["silence"])
+    return ", ".join(dict.fromkeys(names))
+
+
+def _headline(found: dict | None, work: WorkEntry, episode: int, when: str) -> str:
+    """The answer in one line: the best level found, its result, and what the moment has."""
+    if found is None:
+        return (f"Nothing known — no cue recorded {when}, no song known for episode "
+                f"{episode}, no music credited to {work.title}")
+    level = found["precision"]
+    if level == "cue":
+        cues = found["cues"]
+        if found["status"] == "silence":
+            spans = ", ".join(c["when"] for c in cues if c["when"])
+            return f"Silence — cue level; a deliberate silence is recorded ({spans})"
+        first = next(c for c in cues if not c["silence"])
+        return f"{_titles(cues)} — cue level; {first['usage']} {first['when']}"
+    if level == "episode":
+        return (f"{_titles(found['cues'], with_usage=True)} — episode level; no cue recorded "
+                f"{when}, known to play somewhere in episode {episode}")
+    score = found["credits"].get("score_composer", [])
+    if score:
+        names = ", ".join(p["name"] for p in score)
+        return f"Score by {names} — work level; no cue recorded {when}"
+    songs = ", ".join(s["title"] or "untitled" for s in found["songs"])
+    return (f"Songs of {work.title}: {songs} — work level; no score composer credited, "
+            f"no cue recorded {when}")
 
 
 def _brief(c: dict) -> dict:
@@ -182,13 +227,33 @@ def _brief(c: dict) -> dict:
 
 
 def _work_level(store: Store, ids: Ids, work: WorkEntry) -> dict:
+    """The work's score composers; without any, the work's known songs (with credits)."""
     credits = credits_of(store, ids, [work.iri]).get(work.iri, [])
     score = [c for c in credits if c["role"] == "score_composer"]
-    names = ", ".join(c["person"]["name"] for c in score)
-    return {"precision": "work", "status": "music" if score else "no_data",
-            "note": (f"the score of {work.title} is credited to {names}" if score
-                     else f"no score composer is recorded for {work.title}"),
-            "credits": group_by_role(score)}
+    level = {"precision": "work", "credits": group_by_role(score), "songs": []}
+    if score:
+        names = ", ".join(c["person"]["name"] for c in score)
+        return {**level, "status": "music",
+                "note": f"the score of {work.title} is credited to {names}"}
+    songs = _work_songs(store, ids, work)
+    if songs:
+        return {**level, "status": "music", "songs": songs,
+                "note": (f"no score composer is recorded for {work.title}; "
+                         f"songs known for it: {', '.join(s['title'] or '?' for s in songs)}")}
+    return {**level, "status": "no_data",
+            "note": f"no score composer or song is recorded for {work.title}"}
+
+
+def _work_songs(store: Store, ids: Ids, work: WorkEntry) -> list[dict]:
+    songs: dict[str, dict] = {}
+    for r in store.select(render("work_songs", work=iri(work.iri))):
+        songs.setdefault(r["song"], {"id": ids.short(r["song"], "song"), "iri": r["song"],
+                                     "title": r.get("title"),
+                                     "native_title": r.get("native")})
+    credits = credits_of(store, ids, list(songs))
+    for key, song in songs.items():
+        song["credits"] = group_by_role(credits.get(key, []))
+    return sorted(songs.values(), key=lambda x: x["title"] or "")
 
 
 def _summary(status: str, precision: str, where: str, levels: list[dict]) -> str:

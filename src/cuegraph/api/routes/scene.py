@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from cuegraph.api.data import scene_lookup
 from cuegraph.api.data.models import SceneAnswer
 from cuegraph.api.deps import SettingsDep, StoreDep
 from cuegraph.api.routes.pages import html_twin
+from cuegraph.errors import Ambiguous
 
 router = APIRouter(tags=["scene"])
 
@@ -33,5 +35,8 @@ async def scene(
     """Who composed this scene: cues at `t` (or `from`-`to`), with labelled fallbacks."""
     if page := html_twin(request, fmt, "scene"):
         return page
-    return await run_in_threadpool(scene_lookup, store, settings.base_iri, work, episode, t,
-                                   start, end)
+    try:
+        return await run_in_threadpool(scene_lookup, store, settings.base_iri, work, episode,
+                                       t, start, end)
+    except Ambiguous as e:  # 300 Multiple Choices: the works that title names
+        return JSONResponse(e.to_dict(), status_code=e.status)
