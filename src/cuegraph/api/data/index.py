@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
-from cuegraph.names import close_matches, fold, match_score, name_keys, title_aliases, title_keys
 from cuegraph.errors import Ambiguous, PersonNotFound, WorkNotFound
+from cuegraph.names import close_matches, fold, match_score, name_keys, title_aliases, title_keys
 from cuegraph.namespaces import CG_NS
 from cuegraph.queries import iri, load_query, render
 from cuegraph.roles import ROLE_LABELS

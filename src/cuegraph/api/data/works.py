@@ -16,7 +16,7 @@ def search_works(store: Store, base_iri: str, q: str | None = None) -> dict:
     """Works whose id, title or native title match ``q`` (every work when empty)."""
     ids = Ids(base_iri)
     works = ranked(work_index(store, ids).values(), q,
-                   lambda w: [w.id.replace("-", " "), w.title, w.native_title or ""],
+                   lambda w: w.names(),
                    lambda w: w.title)
     data = [w.brief() for w in works]
     return {"data": data, "count": len(data), "q": q}
