@@ -223,7 +223,7 @@ def _headline(found: dict | None, work: WorkEntry, episode: int, when: str) -> s
 
 def _brief(c: dict) -> dict:
     return {"title": c["title"], "usage": c["usage"], "start_tc": c["start_tc"],
-            "end_tc": c["end_tc"], "silence": c["silence"]}
+            "end_tc": c["end_tc"], "when": c["when"], "silence": c["silence"]}
 
 
 def _work_level(store: Store, ids: Ids, work: WorkEntry) -> dict:
