@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -10,15 +9,12 @@ from cuegraph.errors import BadInput, RowError
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import RunSummary, write_run
 from cuegraph.harvest import cuesheet, tables
+from cuegraph.names import fold, name_keys, title_aliases, title_keys
 from cuegraph.records import Person, Work
 from cuegraph.store import Store
 
 __all__ = ["person_resolver", "name_resolver", "import_cuesheet", "import_table", "build_from_data",
            "BuildResult", "dump_by_license"]
-
-
-def _norm(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 _NAME_QUERIES = {
@@ -34,7 +30,10 @@ def name_resolver(store: Store, minter: Minter, kind: str,
 
     Known ones are those in the store (outside ``exclude_graph``, the graph about to be
     replaced) plus ``extra`` (records about to be written); names, native names, aliases and
-    keys all match, ignoring case, width and spacing.
+    keys all match. A name equal once folded (:func:`cuegraph.names.fold`) wins; otherwise a
+    name sharing a match key with exactly one known person or work (word order, macrons,
+    long vowels, punctuation: :func:`cuegraph.names.name_keys` / ``title_keys``); a key
+    several share resolves to nobody.
     """
     cls, native = _NAME_QUERIES[kind]
     base = str(minter.person("") if kind == "person" else minter.work(""))
@@ -44,21 +43,34 @@ def name_resolver(store: Store, minter: Minter, kind: str,
         f"UNION {{ ?x {native} ?n }} UNION {{ ?x schema:alternateName ?n }} }} "
         + (f"FILTER(?g != <{exclude_graph}>) " if exclude_graph else "") + "}"
     )
-    index: dict[str, str] = {}
+    keys_of = name_keys if kind == "person" else title_keys
+    exact: dict[str, str] = {}
+    by_key: dict[str, set[str]] = {}
+
+    def add(text: str, key: str) -> None:
+        exact.setdefault(fold(text), key)
+        for k in keys_of(text):
+            by_key.setdefault(k, set()).add(key)
+
     for r in rows:
         if r["x"].startswith(base):
             key = r["x"][len(base):]
-            index.setdefault(_norm(r["n"]), key)
-            index.setdefault(_norm(key), key)
+            add(r["n"], key)
+            exact.setdefault(fold(key), key)
     for rec in extra:
-        names = ((rec.key, rec.name, rec.native_name, *rec.aliases) if isinstance(rec, Person)
-                 else (rec.key, rec.title, rec.native_title))
+        names = ((rec.name, rec.native_name, *rec.aliases) if isinstance(rec, Person)
+                 else (rec.title, rec.native_title, *title_aliases(rec.title, rec.native_title)))
+        exact.setdefault(fold(rec.key), rec.key)
         for n in names:
             if n:
-                index.setdefault(_norm(n), rec.key)
+                add(n, rec.key)
 
     def resolve(name: str) -> str | None:
-        return index.get(_norm(name))
+        hit = exact.get(fold(name))
+        if hit is not None:
+            return hit
+        found = {key for k in keys_of(name) for key in by_key.get(k, ())}
+        return found.pop() if len(found) == 1 else None
 
     return resolve
 

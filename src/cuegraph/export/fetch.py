@@ -2,10 +2,10 @@
 
 The whole credit graph comes from one CONSTRUCT (``export_graph.rq``); a user's slice comes
 from their own CONSTRUCT; a person or work named on the command line is found with one
-SELECT (``export_find.rq``). A neighbourhood in the credits view grows one level per SELECT
-(``export_neighbours.rq``, the whole frontier at once) and is then read with one CONSTRUCT
-(``export_slice.rq``); for the other views the neighbourhood is cut from the whole graph in
-memory. Never one query per node.
+SELECT (``export_find.rq``, matched with :mod:`cuegraph.names`). A neighbourhood in the
+credits view grows one level per SELECT (``export_neighbours.rq``, the whole frontier at
+once) and is then read with one CONSTRUCT (``export_slice.rq``); for the other views the
+neighbourhood is cut from the whole graph in memory. Never one query per node.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from rdflib import Graph
 from cuegraph.errors import BadInput, BadQuery, PersonNotFound, WorkNotFound
 from cuegraph.export.triples import TripleIndex, parse_ntriples
 from cuegraph.graph.iris import Minter, slug
-from cuegraph.queries import iri, literal, load_query, render
+from cuegraph.names import fold, name_keys, title_aliases, title_keys
+from cuegraph.queries import iri, load_query, render
 from cuegraph.store import Store
 
 __all__ = ["find_seed", "fetch_graph", "fetch_neighbourhood", "fetch_construct", "read_sparql",
@@ -44,7 +45,8 @@ def find_seed(store: Store, minter: Minter, kind: str, text: str) -> str:
     """The IRI of the person (``kind="composer"``) or work named by ``text``.
 
     ``text`` may be an id (``yuki-kajiura``), an IRI, a name or title, a native name or an
-    alias, matched ignoring case.
+    alias, matched by the one name matcher (:mod:`cuegraph.names`): folded equality first,
+    else a shared match key (word order, macrons, long vowels, punctuation).
 
     Raises:
         PersonNotFound / WorkNotFound: nothing matches.
@@ -58,23 +60,46 @@ def find_seed(store: Store, minter: Minter, kind: str, text: str) -> str:
     iris = {str(mint(text)), str(mint(slug(text)))}
     if re.match(r"(?i)^(https?|urn):", text):
         iris.add(text)
-    rows = store.select(render("export_find", **{
-        "class": cls, "iris": ", ".join(_terms(sorted(iris))), "text": literal(text.casefold()),
-    }))
-    found = sorted({r["x"] for r in rows})
+    rows = store.select(render("export_find", **{"class": cls}))
+    names: dict[str, str] = {}
+    texts: dict[str, set[str]] = {}
+    for r in rows:
+        names.setdefault(r["x"], r.get("name") or r["x"])
+        texts.setdefault(r["x"], set())
+        if r.get("text"):
+            texts[r["x"]].add(str(r["text"]))
+    exact = sorted(x for x in texts if x in iris)
+    if len(exact) == 1:
+        return exact[0]
+    found = exact or _named(text, texts, kind)
     if not found:
         raise not_found(f"no {noun} matches {text!r} (try an id like "
                         f"{'yuki-kajiura' if kind == 'composer' else 'madoka-magica'}, "
                         "an IRI, a name or a native name)")
-    exact = [f for f in found if f in iris]
-    if len(exact) == 1:
-        return exact[0]
     if len(found) > 1:
-        names = {r["x"]: r.get("name", r["x"]) for r in rows}
         listed = "; ".join(f"{names[f]} <{f}>" for f in found[:5])
         raise BadInput(f"{text!r} matches {len(found)} {noun}s: {listed}; pass an id or IRI",
                        {"matches": found})
     return found[0]
+
+
+def _named(text: str, texts: dict[str, set[str]], kind: str) -> list[str]:
+    """Nodes one of whose texts equals ``text`` once folded, else shares a match key with it
+    (the one name matcher, :mod:`cuegraph.names`)."""
+    folded = fold(text)
+    same = sorted(x for x, ts in texts.items() if any(fold(t) == folded for t in ts))
+    if same:
+        return same
+    if kind == "composer":
+        wanted = name_keys(text)
+        return sorted(x for x, ts in texts.items() if any(wanted & name_keys(t) for t in ts))
+    wanted = title_keys(text)
+    return sorted(x for x, ts in texts.items()
+                  if any(wanted & title_keys(t) for t in (*ts, *_aliases(ts))))
+
+
+def _aliases(titles: set[str]) -> list[str]:
+    return [a for t in sorted(titles) for a in title_aliases(t)]
 
 
 def _construct(store: Store, query: str) -> TripleIndex | Graph:
