@@ -1,4 +1,11 @@
-"""Content negotiation for /sparql: Accept (with q-values) or a ``format=`` override."""
+"""Content negotiation for /sparql: Accept (with q-values) or a ``format=`` override.
+
+A ``format=`` this query form has wins over Accept. One it does not have (SPARQLWrapper
+derives ``format=`` from its return format, e.g. ``format=json`` on a CONSTRUCT or
+``format=turtle`` on a SELECT) falls back to Accept, as ``oxigraph serve`` does, and then to
+the form's default; only a name no form knows is a 400. ``text/plain`` asks a SELECT/ASK for
+tab-separated values shown as plain text (``text``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,10 @@ from cuegraph.errors import BadInput, NotAcceptable
 from cuegraph.store import GRAPH_FORMATS, RESULT_FORMATS
 
 __all__ = ["MediaRange", "parse_accept", "choose", "choose_format", "RESULT_OFFERS",
-           "GRAPH_OFFERS", "SHORT_NAMES", "ALIASES"]
+           "GRAPH_OFFERS", "SHORT_NAMES", "ALIASES", "PLAIN_TEXT", "executed_as"]
+
+#: the negotiated name of a SELECT/ASK answer sent as ``text/plain`` (TSV shown as text)
+PLAIN_TEXT = "text"
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,7 @@ RESULT_OFFERS: dict[str, str] = {
     "application/json": "json",
     "application/xml": "xml",
     "text/xml": "xml",
+    "text/plain": PLAIN_TEXT,
 }
 #: media types offered for CONSTRUCT/DESCRIBE results -> short format name
 GRAPH_OFFERS: dict[str, str] = {
@@ -88,21 +99,28 @@ GRAPH_OFFERS: dict[str, str] = {
     "application/n-triples": "ntriples",
     "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
     "application/x-turtle": "turtle",
     "application/turtle": "turtle",
     "application/json": "jsonld",
     "application/xml": "rdfxml",
 }
 #: the short names ``format=`` takes, per query form
-SHORT_NAMES = {"select": ("json", "xml", "csv", "tsv"),
-               "graph": ("turtle", "ntriples", "jsonld", "rdfxml")}
+SHORT_NAMES = {"select": ("json", "xml", "csv", "tsv", PLAIN_TEXT),
+               "graph": ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")}
 #: other spellings clients send as ``format=`` (SPARQLWrapper sends e.g. ``json-ld``, ``rdf+xml``)
 ALIASES = {
-    "select": {"srj": "json", "srx": "xml"},
+    "select": {"srj": "json", "srx": "xml", "txt": PLAIN_TEXT, "plain": PLAIN_TEXT},
     "graph": {"ttl": "turtle", "n3": "turtle", "nt": "ntriples", "n-triples": "ntriples",
               "json-ld": "jsonld", "json": "jsonld", "xml": "rdfxml", "rdf": "rdfxml",
-              "rdf+xml": "rdfxml"},
+              "rdf+xml": "rdfxml", "nq": "nquads", "n-quads": "nquads"},
 }
+
+
+def executed_as(fmt: str) -> str:
+    """The format the query runs with for a negotiated name (``text`` runs as TSV)."""
+    return "tsv" if fmt == PLAIN_TEXT else fmt
 
 
 def _override(kind: str, values: list[str]) -> str | None:
@@ -122,13 +140,15 @@ def choose_format(form: str, accept: str | None, override: list[str] | None = No
     """The short format name for a query of ``form`` (``select``/``ask``/``graph``).
 
     ``override`` holds the ``format=`` values of the request; the first one this query form
-    has wins over Accept.
+    has wins over Accept. A value only the other query form has falls back to Accept, then
+    to this form's default format.
 
     Raises:
-        BadInput: ``format=`` names no format this query form has.
-        NotAcceptable: no offered media type matches Accept.
+        BadInput: ``format=`` names no format of any query form.
+        NotAcceptable: no offered media type matches Accept (and no format= was given).
     """
     kind = "graph" if form == "graph" else "select"
+    other = "select" if kind == "graph" else "graph"
     offers = GRAPH_OFFERS if kind == "graph" else RESULT_OFFERS
     names = SHORT_NAMES[kind]
     values = [v for v in override or [] if v.strip()]
@@ -136,15 +156,19 @@ def choose_format(form: str, accept: str | None, override: list[str] | None = No
         chosen = _override(kind, values)
         if chosen:
             return chosen
-        raise BadInput(
-            f"format={values[0]!r} is not available for this query; choose from "
-            f"{', '.join(names)} (or one of their media types)",
-            {"formats": list(names)},
-        )
+        if not _override(other, values):
+            everything = dict.fromkeys([*names, *SHORT_NAMES[other]])
+            raise BadInput(
+                f"unknown format={values[0]!r}; formats are {', '.join(everything)} "
+                "(or their media types)",
+                {"formats": list(everything)},
+            )
+        media = choose(accept, list(offers))  # a format for the other form: negotiate
+        return offers[media] if media else names[0]
     media = choose(accept, list(offers))
     if media is None:
         canonical = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
-        available = [canonical[n] for n in names]
+        available = [canonical.get(n, "text/plain") for n in names]
         raise NotAcceptable(
             f"none of the media types in Accept: {accept!r} can be produced for this query; "
             f"available: {', '.join(available)}",

@@ -21,7 +21,13 @@ from starlette.concurrency import run_in_threadpool
 
 from cuegraph.api.deps import SettingsDep, StoreDep
 from cuegraph.api.sparql_exec import QueryTask, executor_for
-from cuegraph.api.sparql_negotiation import GRAPH_OFFERS, choose, choose_format
+from cuegraph.api.sparql_negotiation import (
+    GRAPH_OFFERS,
+    PLAIN_TEXT,
+    choose,
+    choose_format,
+    executed_as,
+)
 from cuegraph.api.sparql_protocol import (
     FORM,
     QUERY_TYPE,
@@ -61,8 +67,9 @@ _RESULTS_DOC = {
         f"limit carries `{TRUNCATED_HEADER}: true`.",
         "content": {t: {} for t in (
             "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-            "text/tab-separated-values", "text/turtle", "application/n-triples",
-            "application/ld+json", "application/rdf+xml")},
+            "text/tab-separated-values", "text/plain", "text/turtle", "application/n-triples",
+            "application/ld+json", "application/rdf+xml", "application/trig",
+            "application/n-quads")},
     },
     "303": {"description": "no query and Accept prefers text/html: the web page at /"},
     "400": {"description": "syntax error, SERVICE, several queries, bad parameter"},
@@ -107,7 +114,7 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
         default_graphs = [EMPTY_GRAPH]
     task = QueryTask(
         query=with_base(parsed.text, _endpoint(request)),
-        result_format=fmt if form != "graph" else "json",
+        result_format=executed_as(fmt) if form != "graph" else "json",
         graph_format=fmt if form == "graph" else "turtle",
         default_graph_uris=default_graphs,
         named_graph_uris=named_graphs,
@@ -123,7 +130,8 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
     if out.truncated:
         headers[TRUNCATED_HEADER] = "true"
         headers[MAX_ROWS_HEADER] = str(settings.max_rows)
-    return Response(out.body, media_type=out.media_type, headers=headers)
+    media_type = "text/plain; charset=utf-8" if fmt == PLAIN_TEXT else out.media_type
+    return Response(out.body, media_type=media_type, headers=headers)
 
 
 async def _service_description(request: Request, store: Store,
@@ -161,8 +169,9 @@ async def sparql_get(
     named_graph_uri: list[str] | None = Query(
         None, alias="named-graph-uri", description="Graphs visible to GRAPH (default: all)."),
     format: str | None = Query(
-        None, description="Result format overriding Accept: json, xml, csv, tsv (SELECT/ASK); "
-        "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE)."),
+        None, description="Result format overriding Accept: json, xml, csv, tsv, text "
+        "(SELECT/ASK); turtle, ntriples, jsonld, rdfxml, trig, nquads (CONSTRUCT/DESCRIBE). "
+        "A format of the other query form falls back to Accept."),
 ) -> Response:
     """Run a read-only SPARQL query (SPARQL 1.1 Protocol, query via GET).
 
