@@ -1,0 +1,482 @@
+"""Identity resolution: the same person, group, work, song, recording or album seen by
+several sources, linked with ``owl:sameAs`` — and the evidence for every link.
+
+Each source mints its own nodes (``person/wikidata/Q…``, ``person/musicbrainz/<mbid>``,
+``work/anilist/…``, the seed's ``person/yuki-kajiura``) and keeps the other sources' ids as
+data (``cg:wikidata``, ``cg:musicbrainz``, ``cg:anilist``, ``cg:anidb``, ``cg:mal``,
+``cg:vgmdb``). The rules, in order:
+
+1. **Shared external ids decide first.** Two nodes of the same kind (agent, work, song,
+   recording, album) stating the same (scheme, value) are the same thing, transitively.
+2. **Different ids of the same scheme never merge.** Two clusters that both carry ids of one
+   scheme, none in common (Wikidata ``Q1`` against ``Q2``), stay apart however alike their
+   names — even when another shared id would join them; the refusal is kept as evidence.
+3. **Groups and units never merge with people** (``cg:kind`` ``group`` against ``person``).
+4. **Names decide only where no id conflicts, and only with shared context.** Names are
+   compared with the one name matcher's keys (:func:`cuegraph.names.name_keys` for agents,
+   :func:`cuegraph.names.title_keys` for titles: family/given order, macrons and long
+   vowels, case, width, punctuation, kana; a native name meets its romanisation through a
+   record that gives both). A name match merges two nodes only when they also share
+   context: agents credited on the same work, song, recording or album; songs of the same
+   work; recordings of the same song; albums of the same work; works crediting the same
+   agent, or — for works — the same year and type. Context is compared through the clusters
+   found so far, so rules 1 and 4 are repeated until nothing changes.
+
+Every cluster gets one canonical IRI (the shortest, then the smallest: deterministic), and
+each other member is linked to it with ``owl:sameAs`` both ways, in the named graph
+``{base}graph/identity/resolved`` (CC0, PROV-O like any run). Nothing a source said is
+changed or deleted, and the identity graph is never read back as input: running again on
+the same data writes the same graph.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rdflib import Graph, Literal, URIRef
+
+from cuegraph.errors import BadInput
+from cuegraph.graph.iris import Minter
+from cuegraph.graph.write import write_graph
+from cuegraph.names import fold, name_keys, title_keys
+from cuegraph.namespaces import CG_NS, OWL, XSD, bind_prefixes
+from cuegraph.queries import load_query
+from cuegraph.store import Store
+
+__all__ = ["SOURCE", "KEY", "Node", "Link", "Refusal", "Identity", "Resolution",
+           "read_nodes", "cluster", "find_clusters", "resolve", "explain", "canonical_map"]
+
+SOURCE = "identity"
+KEY = "resolved"
+LICENSE = "cc0"
+KINDS = {CG_NS + k: k.lower() for k in ("Agent", "Work", "Song", "Recording", "Album")}
+_WORK_TYPES = {CG_NS + t: t.lower() for t in ("Series", "Film", "OVA", "Game")}
+
+
+@dataclass
+class Node:
+    """One source's node as identity resolution sees it."""
+
+    iri: str
+    kind: str  # agent, work, song, recording, album
+    names: set[str] = field(default_factory=set)
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    agent_kind: str | None = None  # person or group
+    year: str | None = None
+    work_type: str | None = None
+    graphs: set[str] = field(default_factory=set)
+    context: set[str] = field(default_factory=set)
+
+    def keys(self) -> frozenset[str]:
+        match = name_keys if self.kind == "agent" else title_keys
+        return frozenset(k for n in self.names for k in match(n))
+
+    def label(self) -> str:
+        return min(self.names, key=lambda n: (not n.isascii(), len(n), n)) if self.names \
+            else self.iri
+
+
+@dataclass(frozen=True)
+class Link:
+    """Why two nodes were joined: ``rule`` is ``id`` (``scheme``, ``value``) or ``name``
+    (``names``: the two names that matched, ``keys``: their shared keys, ``context``: the
+    shared context)."""
+
+    a: str
+    b: str
+    rule: str
+    scheme: str | None = None
+    value: str | None = None
+    names: tuple[str, str] | None = None
+    keys: tuple[str, ...] = ()
+    context: str | None = None
+
+    def why(self) -> str:
+        if self.rule == "id":
+            return f"same {self.scheme} id {self.value}"
+        return (f"names {self.names[0]!r} ~ {self.names[1]!r} (key {', '.join(self.keys)}), "
+                f"shared context {self.context}")
+
+    def as_dict(self) -> dict:
+        out = {"a": self.a, "b": self.b, "rule": self.rule, "why": self.why()}
+        if self.rule == "id":
+            out.update(scheme=self.scheme, value=self.value)
+        else:
+            out.update(names=list(self.names or ()), keys=list(self.keys),
+                       context=self.context)
+        return out
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Two nodes that evidence would have joined, kept apart by a rule."""
+
+    a: str
+    b: str
+    evidence: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"a": self.a, "b": self.b, "evidence": self.evidence, "reason": self.reason}
+
+
+@dataclass
+class Identity:
+    """The outcome of clustering: clusters (canonical IRI first), links and refusals."""
+
+    nodes: dict[str, Node]
+    clusters: list[list[str]]
+    links: list[Link]
+    refusals: list[Refusal]
+
+    def canonical(self) -> dict[str, str]:
+        """Every clustered IRI -> its cluster's canonical IRI."""
+        return {m: c[0] for c in self.clusters for m in c}
+
+
+@dataclass
+class Resolution:
+    """What a resolution run found and wrote."""
+
+    graph: str
+    clusters: list[list[str]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    triples: int = 0
+    previous_triples: int = 0
+    seconds: float = 0.0
+    graphs_read: list[str] = field(default_factory=list)
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+def read_nodes(store: Store) -> dict[str, Node]:
+    """Every node identity resolution looks at, with its names, ids, kind and context (three
+    SELECTs; the identity graph itself is never read)."""
+    own = "/graph/identity/"
+    nodes: dict[str, Node] = {}
+
+    def node(iri: str, kind_iri: str) -> Node | None:
+        kind = KINDS.get(kind_iri)
+        if kind is None:
+            return None
+        n = nodes.get(iri)
+        if n is None:
+            n = nodes[iri] = Node(iri, kind)
+        return n if n.kind == kind else None
+
+    for r in store.select(load_query("identity_names")):
+        n = node(r["node"], r["kind"])
+        if n is None or own in r["graph"]:
+            continue
+        n.names.add(str(r["name"]))
+        n.graphs.add(r["graph"])
+        if r.get("akind"):
+            n.agent_kind = str(r["akind"])
+        if r.get("year") is not None:
+            n.year = str(r["year"])[:4]
+        if r.get("wtype"):
+            n.work_type = _WORK_TYPES.get(r["wtype"], n.work_type)
+    for r in store.select(load_query("identity_ids")):
+        n = node(r["node"], r["kind"])
+        if n is None or own in r["graph"]:
+            continue
+        n.ids.setdefault(str(r["scheme"]), set()).add(str(r["value"]).strip())
+        n.graphs.add(r["graph"])
+    add_context(nodes, ((r["s"], r["p"], r["o"])
+                        for r in store.select(load_query("identity_context"))))
+    return nodes
+
+
+def add_context(nodes: dict[str, Node], edges: Iterable[tuple[str, str, str]]) -> None:
+    """Fill each node's ``context`` from ``(subject, "credit"|"work"|"song"|"track",
+    object)`` edges: agents get what they are credited on, with its work and albums; songs
+    their work and albums; recordings their song, its work and albums; albums their work
+    and credited agents; works their credited agents (on the work or anything of it)."""
+    credits: list[tuple[str, str]] = []
+    work_of: dict[str, str] = {}
+    song_of: dict[str, str] = {}
+    albums_of: dict[str, set[str]] = defaultdict(set)
+    for s, p, o in edges:
+        if p == "credit":
+            credits.append((s, o))
+        elif p == "work":
+            work_of[s] = o
+        elif p == "song":
+            song_of[s] = o
+        elif p == "track":
+            albums_of[o].add(s)
+
+    def around(x: str) -> set[str]:
+        out = {x}
+        song = song_of.get(x)
+        if song:
+            out.add(song)
+        for y in (x, song):
+            if y and y in work_of:
+                out.add(work_of[y])
+        out |= albums_of.get(x, set())
+        return out
+
+    for rec, song in song_of.items():
+        for album in albums_of.get(rec, ()):
+            albums_of[song].add(album)
+    for agent, target in credits:
+        things = around(target)
+        if agent in nodes:
+            nodes[agent].context |= things
+        for thing in things:
+            n = nodes.get(thing)
+            if n is not None and n.kind in ("work", "album"):
+                n.context.add(agent)
+    for x, n in nodes.items():
+        if n.kind in ("song", "recording", "album"):
+            n.context |= around(x) - {x}
+
+
+# ---- clustering ------------------------------------------------------------------------
+
+class _Clusters:
+    """Union-find keeping, per root, the ids by scheme and the agent kinds of its members."""
+
+    def __init__(self, nodes: dict[str, Node]):
+        self.parent: dict[str, str] = {}
+        self.ids: dict[str, dict[str, set[str]]] = {}
+        self.kinds: dict[str, set[str]] = {}
+        self.nodes = nodes
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        if x not in parent:
+            parent[x] = x
+            n = self.nodes.get(x)
+            self.ids[x] = {s: set(v) for s, v in n.ids.items()} if n else {}
+            self.kinds[x] = {n.agent_kind} if n and n.agent_kind else set()
+            return x
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def conflict(self, a: str, b: str) -> str | None:
+        """Why roots ``a`` and ``b`` may not merge (None: they may)."""
+        ia, ib = self.ids[a], self.ids[b]
+        for scheme in sorted(ia.keys() & ib.keys()):
+            if not ia[scheme] & ib[scheme]:
+                return (f"different {scheme} ids ({', '.join(sorted(ia[scheme]))} / "
+                        f"{', '.join(sorted(ib[scheme]))})")
+        kinds = self.kinds[a] | self.kinds[b]
+        if "group" in kinds and "person" in kinds:
+            return "a group is never merged with a person"
+        return None
+
+    def union(self, a: str, b: str) -> None:
+        keep, gone = min(a, b), max(a, b)
+        self.parent[gone] = keep
+        for scheme, values in self.ids.pop(gone).items():
+            self.ids[keep].setdefault(scheme, set()).update(values)
+        self.kinds[keep] |= self.kinds.pop(gone)
+
+
+def _canonical(members: Iterable[str]) -> list[str]:
+    """Members with the canonical IRI (shortest, then smallest) first, the rest sorted."""
+    ordered = sorted(members, key=lambda s: (len(s), s))
+    return [ordered[0], *sorted(ordered[1:])]
+
+
+def cluster(nodes: dict[str, Node]) -> Identity:
+    """Apply the rules (module docstring) to ``nodes``; pure, deterministic."""
+    uf = _Clusters(nodes)
+    links: list[Link] = []
+    refusals: dict[tuple[str, str, str], Refusal] = {}
+
+    def join(a: str, b: str, link: Link) -> bool:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            return False
+        why = uf.conflict(ra, rb)
+        if why is not None:
+            key = (min(a, b), max(a, b), link.rule)
+            refusals.setdefault(key, Refusal(key[0], key[1], link.why(), why))
+            return False
+        uf.union(ra, rb)
+        links.append(link)
+        return True
+
+    by_id: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for iri in sorted(nodes):
+        n = nodes[iri]
+        uf.find(iri)
+        for scheme, values in n.ids.items():
+            for value in values:
+                by_id[(n.kind, scheme, value)].append(iri)
+        for k in n.keys():
+            by_key[(n.kind, k)].append(iri)
+    for (_kind, scheme, value), members in sorted(by_id.items()):
+        for other in members[1:]:
+            join(members[0], other, Link(members[0], other, "id", scheme, value))
+    buckets = [(k, m) for k, m in sorted(by_key.items()) if len(m) > 1]
+    changed = True
+    while changed:
+        changed = False
+        for (kind, _key), members in buckets:
+            if len({uf.find(m) for m in members}) == 1:
+                continue
+            seen: dict[str, str] = {}  # context cluster -> first member having it
+            for iri in members:
+                n = nodes[iri]
+                context = {uf.find(c) for c in n.context}
+                if kind == "work" and n.year and n.work_type:
+                    context.add(f"year {n.year}, {n.work_type}")
+                for c in sorted(context):
+                    first = seen.setdefault(c, iri)
+                    if first == iri or uf.find(first) == uf.find(iri):
+                        continue
+                    other = nodes[first]
+                    if kind == "work" and other.work_type and n.work_type \
+                            and other.work_type != n.work_type:
+                        continue  # a series and a game of one title are two works
+                    changed |= join(first, iri, _name_link(other, n, c))
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for iri in uf.parent:
+        members_of[uf.find(iri)].add(iri)
+    clusters = sorted(_canonical(m) for m in members_of.values() if len(m) > 1)
+    return Identity(nodes, clusters, links, sorted(refusals.values(),
+                                                   key=lambda r: (r.a, r.b, r.evidence)))
+
+
+def _name_link(a: Node, b: Node, context: str) -> Link:
+    match = name_keys if a.kind == "agent" else title_keys
+    for na in sorted(a.names):
+        ka = match(na)
+        for nb in sorted(b.names):
+            shared = ka & match(nb)
+            if shared:
+                return Link(a.iri, b.iri, "name", names=(na, nb), keys=tuple(sorted(shared)),
+                            context=context)
+    return Link(a.iri, b.iri, "name", context=context)  # pragma: no cover (keys matched)
+
+
+# ---- running ---------------------------------------------------------------------------
+
+def find_clusters(store: Store) -> tuple[list[list[str]], list[str]]:
+    """Clusters (canonical IRI first) and the named graphs their members came from."""
+    ident = cluster(read_nodes(store))
+    return ident.clusters, _graphs(ident)
+
+
+def _graphs(ident: Identity) -> list[str]:
+    return sorted({g for c in ident.clusters for m in c for g in ident.nodes[m].graphs
+                   if m in ident.nodes})
+
+
+def resolve(store: Store, minter: Minter) -> Resolution:
+    """Cluster every node and replace the identity graph with the ``owl:sameAs`` links."""
+    t0 = time.monotonic()
+    started = Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    ident = cluster(read_nodes(store))
+    data = Graph()
+    bind_prefixes(data)
+    for members in ident.clusters:
+        rep = URIRef(members[0])
+        for other in members[1:]:
+            data.add((rep, OWL.sameAs, URIRef(other)))
+            data.add((URIRef(other), OWL.sameAs, rep))
+    graphs_read = _graphs(ident)
+    run = write_graph(store, minter, SOURCE, KEY, data, license=LICENSE, used=graphs_read,
+                      label="identity: owl:sameAs links (shared ids; names with shared "
+                            "context)",
+                      record_count=len(ident.clusters), started=started, t0=t0)
+    return Resolution(graph=run.graph, clusters=ident.clusters, links=ident.links,
+                      refusals=ident.refusals, triples=run.triples,
+                      previous_triples=run.previous_triples, seconds=run.seconds,
+                      graphs_read=graphs_read)
+
+
+def canonical_map(store: Store) -> tuple[dict[str, str], dict[str, Node]]:
+    """Every clustered IRI -> its canonical IRI (computed now, the rules above), and the
+    nodes read."""
+    ident = cluster(read_nodes(store))
+    return ident.canonical(), ident.nodes
+
+
+# ---- explaining ------------------------------------------------------------------------
+
+def explain(store: Store, minter: Minter, ref: str, kind: str | None = None) -> dict:
+    """The evidence about one entity: its cluster (canonical IRI first), every link inside
+    it with its rule and evidence, the merges refused with their reason, and each member's
+    names, ids and graphs.
+
+    ``ref`` is an IRI, an id (``yuki-kajiura``, ``anilist/101``) or a name; ``kind``
+    (``agent``, ``work``…) narrows a name or id.
+
+    Raises:
+        BadInput: nothing or several things match ``ref``.
+    """
+    ident = cluster(read_nodes(store))
+    iri = _find(ident.nodes, minter, ref, kind)
+    members = next((c for c in ident.clusters if iri in c), [iri])
+    inside = set(members)
+    links = [lk for lk in ident.links if lk.a in inside or lk.b in inside]
+    refused = [r for r in ident.refusals if r.a in inside or r.b in inside]
+    stored = _stored_links(store, members)
+    return {
+        "entity": iri,
+        "kind": ident.nodes[iri].kind,
+        "canonical": members[0],
+        "members": [_member(ident.nodes[m]) for m in members if m in ident.nodes],
+        "links": [lk.as_dict() for lk in links],
+        "refused": [r.as_dict() for r in refused],
+        "written": stored,
+    }
+
+
+def _member(n: Node) -> dict:
+    return {"iri": n.iri, "names": sorted(n.names), "kind": n.agent_kind or n.kind,
+            "ids": {s: sorted(v) for s, v in sorted(n.ids.items())},
+            "graphs": sorted(n.graphs)}
+
+
+def _stored_links(store: Store, members: list[str]) -> bool:
+    """True when the stored identity graph already links every member to the canonical IRI
+    (``cuegraph resolve`` has run since the data changed)."""
+    if len(members) < 2:
+        return True
+    values = " ".join(f"<{m}>" for m in members[1:])
+    rows = store.select(f"SELECT DISTINCT ?m WHERE {{ VALUES ?m {{ {values} }} "
+                        f"<{members[0]}> <{OWL.sameAs}> ?m }}")
+    return len(rows) == len(members) - 1
+
+
+def _find(nodes: dict[str, Node], minter: Minter, ref: str, kind: str | None) -> str:
+    ref = (ref or "").strip()
+    if not ref:
+        raise BadInput("empty entity: give an IRI, an id or a name")
+    kinds = [kind] if kind else ["agent", "work", "song", "recording", "album"]
+    mint = {"agent": minter.person, "work": minter.work, "song": minter.song,
+            "recording": minter.recording, "album": minter.album}
+    for k in kinds:
+        for candidate in (ref, str(mint[k](ref))):
+            if candidate in nodes and nodes[candidate].kind == k:
+                return candidate
+    folded = fold(ref)
+    hits = sorted(i for i, n in nodes.items() if n.kind in kinds
+                  and any(fold(x) == folded for x in n.names))
+    if not hits:
+        hits = sorted(i for i, n in nodes.items() if n.kind in kinds
+                      and (name_keys(ref) if n.kind == "agent" else title_keys(ref)) & n.keys())
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise BadInput(f"no person, group, work, song, recording or album matches {ref!r}",
+                       {"entity": ref})
+    listed = "; ".join(f"{nodes[h].label()} <{h}>" for h in hits[:5])
+    raise BadInput(f"{ref!r} matches {len(hits)} nodes: {listed}; pass an IRI",
+                   {"entity": ref, "matches": hits})
