@@ -12,7 +12,17 @@ from fastapi.responses import HTMLResponse
 
 from cuegraph import __version__
 from cuegraph.api.errors import install_error_handlers
-from cuegraph.api.routes import composers, exports, health, pages, scene, sparql, stats, works
+from cuegraph.api.routes import (
+    composers,
+    conflicts,
+    exports,
+    health,
+    pages,
+    scene,
+    sparql,
+    stats,
+    works,
+)
 from cuegraph.config import Settings
 from cuegraph.store import Store
 
@@ -61,7 +71,7 @@ def create_app(store: Store, settings: Settings | None = None, *,
     app.include_router(health.router)
     app.include_router(sparql.router)
     for router in (scene.router, composers.router, works.router, stats.router,
-                   pages.router):
+                   conflicts.router, pages.router):
         app.include_router(router)
     app.include_router(exports.router)
     return app

@@ -11,6 +11,7 @@ from cuegraph.cli import (
     core,  # noqa: F401  (registers build, import, load, query, ...)
     export,  # noqa: F401  (registers export)
     harvest,  # noqa: F401  (registers harvest ...)
+    identity,  # noqa: F401  (registers resolve, explain, conflicts)
 )
 from cuegraph.cli.common import app, main
 

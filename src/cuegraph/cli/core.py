@@ -80,6 +80,7 @@ def build(
         for run in result.runs:
             say(f"  {run.graph}: {run.records} records, {run.triples} triples")
         _print_summary(store)
+        _resolve(store)
 
 
 @command("cuesheet", group=import_app)
@@ -104,6 +105,7 @@ def import_cuesheet(
 
     with open_cli_store() as store:
         summary, bad = run(store, minter(), file, key=key, skip_bad_rows=skip_bad_rows)
+        _resolve(store)
     for row in bad:
         say(f"skipped {file}: {row}", err=True)
     say(f"imported {summary.records} records into {summary.graph} "
@@ -123,6 +125,7 @@ def import_table(
 
     with open_cli_store() as store:
         summary, bad, _ = run(store, minter(), kind, file, skip_bad_rows=skip_bad_rows)
+        _resolve(store)
     for row in bad:
         say(f"skipped {file}: {row}", err=True)
     say(f"imported {summary.records} records into {summary.graph}")
@@ -146,7 +149,15 @@ def load(
             target = graph or Path(f).resolve().as_uri()
             total += store.load_file(f, target, format)
             bar.advance(task)
+        _resolve(store)
     say(f"loaded {total} triples from {len(files)} file(s)")
+
+
+def _resolve(store: Store) -> None:
+    """Identity resolution after an import (see `cuegraph resolve`)."""
+    from cuegraph.cli.identity import resolve_after_import
+
+    resolve_after_import(store)
 
 
 def _read_query(text: str) -> str:

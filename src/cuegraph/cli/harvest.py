@@ -172,10 +172,9 @@ def harvest_vgmdb(
 
 
 def _print_resolution(res: Any) -> None:
-    console.print(f"identity: {len(res.clusters)} clusters, {res.triples} owl:sameAs triples "
-                  f"(+{max(res.triples - res.previous_triples, 0)} / "
-                  f"-{max(res.previous_triples - res.triples, 0)}) in {res.graph}",
-                  markup=False, emoji=False, highlight=False, soft_wrap=True)
+    from cuegraph.cli.identity import print_resolution
+
+    print_resolution(res)
 
 
 @command("all", group=harvest_app)
@@ -211,9 +210,7 @@ def harvest_all_cmd(
 
 @command("resolve", group=harvest_app)
 def harvest_resolve() -> None:
-    """Identity resolution only: link nodes of different sources that share an external id
-    (owl:sameAs, in the graph identity/resolved)."""
-    from cuegraph.harvest.identity import resolve
+    """Identity resolution only (the same as `cuegraph resolve`, kept as an alias)."""
+    from cuegraph.cli.identity import resolve_cmd
 
-    with open_cli_store() as store:
-        _print_resolution(resolve(store, minter()))
+    resolve_cmd()

@@ -22,7 +22,8 @@ data (``cg:wikidata``, ``cg:musicbrainz``, ``cg:anilist``, ``cg:anidb``, ``cg:ma
    agent, or — for works — the same year and type. Context is compared through the clusters
    found so far, so rules 1 and 4 are repeated until nothing changes.
 
-Every cluster gets one canonical IRI (the shortest, then the smallest: deterministic), and
+Every cluster gets one canonical IRI (fewest path segments, so cuegraph's own ids come
+before a source's; then the shortest; then the smallest: deterministic), and
 each other member is linked to it with ``owl:sameAs`` both ways, in the named graph
 ``{base}graph/identity/resolved`` (CC0, PROV-O like any run). Nothing a source said is
 changed or deleted, and the identity graph is never read back as input: running again on
@@ -285,8 +286,10 @@ class _Clusters:
 
 
 def _canonical(members: Iterable[str]) -> list[str]:
-    """Members with the canonical IRI (shortest, then smallest) first, the rest sorted."""
-    ordered = sorted(members, key=lambda s: (len(s), s))
+    """Members with the canonical IRI first (fewest ``/``: cuegraph's own ids such as
+    ``person/yuki-kajiura`` before a source's ``person/anilist/101``; then the shortest, then
+    the smallest), the rest sorted."""
+    ordered = sorted(members, key=lambda s: (s.count("/"), len(s), s))
     return [ordered[0], *sorted(ordered[1:])]
 
 
@@ -377,11 +380,20 @@ def _graphs(ident: Identity) -> list[str]:
                    if m in ident.nodes})
 
 
-def resolve(store: Store, minter: Minter) -> Resolution:
-    """Cluster every node and replace the identity graph with the ``owl:sameAs`` links."""
+def resolve(store: Store, minter: Minter, *, skip_if_nothing: bool = False) -> Resolution:
+    """Cluster every node and replace the identity graph with the ``owl:sameAs`` links.
+
+    With ``skip_if_nothing`` (used after imports), a store with nothing to link and no
+    identity graph yet is left as it is (no empty graph, no provenance entry).
+    """
     t0 = time.monotonic()
     started = Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
     ident = cluster(read_nodes(store))
+    target = str(minter.graph(SOURCE, KEY))
+    if skip_if_nothing and not ident.clusters and not store.ask(
+            f"ASK {{ GRAPH <{target}> {{ ?s ?p ?o }} }}"):
+        return Resolution(graph=target, refusals=ident.refusals,
+                          seconds=time.monotonic() - t0)
     data = Graph()
     bind_prefixes(data)
     for members in ident.clusters:

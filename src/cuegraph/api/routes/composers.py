@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from cuegraph.api.data import composer_profile, search_composers
+from cuegraph.api.data.identity import composer_identity
 from cuegraph.api.routes.lookups import lookup_router
 
 __all__ = ["router"]
 
 router = lookup_router(
+    identity=composer_identity,
     things="composers", view="composer", search=search_composers, profile=composer_profile,
     q_help="Name in any script, any word order (all when empty).",
     ref_help="Id (`yuki-kajiura`), IRI, name, native name or alias.",

@@ -19,11 +19,28 @@ __all__ = ["lookup_router"]
 
 
 def lookup_router(*, things: str, view: str, search: Callable, profile: Callable,
-                  q_help: str, ref_help: str, search_doc: str, profile_doc: str) -> APIRouter:
+                  q_help: str, ref_help: str, search_doc: str, profile_doc: str,
+                  identity: Callable | None = None) -> APIRouter:
     """A router with ``GET /{things}`` (``search(store, base_iri, q)``) and
     ``GET /{things}/{ref}`` (``profile(store, base_iri, ref)``; the page's ``view`` for a
-    browser). The docs strings become the endpoints' OpenAPI descriptions."""
+    browser), and with ``identity`` also ``GET /{things}/{ref}/identity`` (the evidence
+    joining it with other records). The docs strings become the endpoints' OpenAPI
+    descriptions."""
     router = APIRouter(prefix=f"/{things}", tags=[things])
+
+    if identity is not None:  # before the profile: its {ref:path} would swallow /identity
+        @router.get("/{ref:path}/identity", summary=f"Why this {view}'s records are one",
+                    operation_id=f"get_{view}_identity",
+                    description="The identity evidence: the cluster of records taken as one "
+                                "(canonical IRI first), each link with its rule (a shared "
+                                "external id, or matching names with their key and the "
+                                "shared context), merges refused and why, and each member's "
+                                "names, ids and graphs.")
+        async def get_identity(
+            ref: Annotated[str, Path(description=ref_help)],
+            store: StoreDep, settings: SettingsDep,
+        ) -> dict:
+            return await run_in_threadpool(identity, store, settings.base_iri, ref)
 
     @router.get("", response_model=Listing, description=search_doc,
                 summary=f"Search {things}", operation_id=f"search_{things}")
