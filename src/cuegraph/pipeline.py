@@ -162,7 +162,43 @@ def build_from_data(store: Store, minter: Minter, data_dir: Path,
         on_step(f"write {name}")
         result.runs.append(write_run(store, minter, source, key, records, license="cc0",
                                      used=[name], label=f"{source} {name}"))
+    on_step("write the ontology")
+    result.runs.append(load_ontology(store, minter))
     return result
+
+
+def load_ontology(store: Store, minter: Minter):
+    """Write ``ontology/cuegraph.ttl`` into its own named graph (``{base}graph/ontology/
+    cuegraph``), so queries can show the labels of classes, properties, roles and usages:
+    every ``skos:prefLabel`` is also given as ``rdfs:label``."""
+    from rdflib import BNode, Graph, URIRef
+    from rdflib.namespace import RDFS, SKOS
+
+    from cuegraph.graph.write import write_graph
+    from cuegraph.validate import ontology_path
+
+    parsed = Graph().parse(ontology_path("cuegraph.ttl"), format="turtle")
+    for subject, label in list(parsed.subject_objects(SKOS.prefLabel)):
+        parsed.add((subject, RDFS.label, label))
+    # blank nodes (owl:oneOf lists) get stable names, so building twice gives the same triples
+    base = str(minter.graph("ontology", "cuegraph")) + "#"
+    names: dict = {}
+
+    def stable(node):
+        if not isinstance(node, BNode):
+            return node
+        if node not in names:
+            s, p = next(iter(parsed.subject_predicates(node)))
+            parent = str(stable(s))
+            names[node] = URIRef(f"{base}{parent.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}-"
+                                 f"{str(p).rsplit('#', 1)[-1].rsplit('/', 1)[-1]}")
+        return names[node]
+
+    data = Graph()
+    for s, p, o in parsed:
+        data.add((stable(s), p, stable(o)))
+    return write_graph(store, minter, "ontology", "cuegraph", data, license="cc0",
+                       used=["ontology/cuegraph.ttl"], label="the cuegraph ontology")
 
 
 def dump_by_license(store: Store, minter: Minter, license: str, fmt: str = "nquads") -> bytes:

@@ -92,6 +92,7 @@ def test_scene_lookup_shows_secret_base_card(page, server):
     card = page.wait_for_selector(".level-cue .card.cue")
     text = card.inner_text()
     assert "secret base" in text
+    assert "20:54–22:48" in text and "00:20:54" not in text
     composer = card.query_selector("li[data-role=composer]").inner_text()
     assert "Norihiko Machida" in composer
     singers = card.query_selector("li[data-role=singer]").inner_text()
@@ -105,10 +106,36 @@ def test_scene_lookup_shows_secret_base_card(page, server):
 def test_scene_lookup_without_data_says_so(page, server):
     page.goto(server + "/#/scene?work=anohana&episode=5&t=10:00")
     answer = page.wait_for_selector(".answer")
-    assert answer.get_attribute("data-status") == "no_data"
+    # the headline states the best level found (the work's score) and what the moment has
+    assert answer.get_attribute("data-status") == "music"
     assert answer.get_attribute("data-precision") == "work"
+    assert page.inner_text(".answer .headline") == \
+        "Score by REMEDIOS — work level; no cue recorded at 10:00"
+    head = page.inner_text(".answer .level-head").lower()
+    assert "work" in head and "music found" in head and "no data" not in head
     assert "no data" in page.inner_text(".level-cue").lower()
     assert "REMEDIOS" in page.inner_text(".level-work")
+
+
+def test_scene_work_without_score_shows_its_songs(page, server):
+    page.goto(server + "/#/scene?work=hell-girl-yoi-no-togi&episode=1&t=5:00")
+    page.wait_for_selector(".answer")
+    assert "いろがみ" in page.inner_text(".answer .headline")
+    card = page.wait_for_selector(".level-work .card.song")
+    assert "いろがみ" in card.inner_text() and "Hiromi Mizutani" in card.inner_text()
+    assert "Nothing is known" not in page.inner_text("#scene-result")
+
+
+def test_scene_ambiguous_title_offers_a_chooser(page, server):
+    page.goto(server + "/#/scene?work=Steins%3BGate&episode=1&t=1:00")
+    box = page.wait_for_selector("#scene-result .chooser")
+    choices = [a.get_attribute("data-work") for a in box.query_selector_all("a")]
+    assert sorted(choices) == ["steins-gate-anime", "steins-gate-game"]
+    box.query_selector("a[data-work=steins-gate-game]").click()
+    page.wait_for_selector(".answer")
+    assert "Takeshi Abo" in page.inner_text(".answer .headline")
+    assert "work=steins-gate-game" in page.url
+    assert page.console_errors == []
 
 
 def test_scene_lookup_silence_is_shown_apart(page, server):
@@ -118,7 +145,7 @@ def test_scene_lookup_silence_is_shown_apart(page, server):
     assert answer.get_attribute("data-precision") == "cue"
     assert "silence recorded" in answer.inner_text().lower()
     card = page.wait_for_selector(".level-cue .card.silence")
-    assert "00:02:30" in card.inner_text() and "00:03:00" in card.inner_text()
+    assert "2:30–3:00" in card.inner_text()  # as people write times
     assert page.query_selector(".card.nodata") is None
     assert page.query_selector(".card.cue") is None
 
@@ -202,3 +229,66 @@ def test_scene_lookup_episode_out_of_range_suggests_the_nearest(page, server):
     box = page.wait_for_selector("#scene-result .error")
     assert "no episode 12" in box.inner_text()
     assert "Did you mean: episode 11" in box.inner_text()
+
+
+def _editor_text(page) -> str:
+    return page.inner_text(".yasqe .CodeMirror-code")
+
+
+def test_share_link_opens_the_editor_with_its_query(page, server):
+    """A YASGUI/WDQS share link (/#query=…&endpoint=…) lands in the editor with the query."""
+    from urllib.parse import urlencode
+
+    query = 'SELECT ?name WHERE { ?p <https://schema.org/name> ?name } LIMIT 3 # shared-7'
+    page.goto(server + "/#" + urlencode({"query": query, "endpoint": server + "/sparql",
+                                         "requestMethod": "POST", "outputFormat": "table"}))
+    page.wait_for_selector(".yasqe .CodeMirror-code")
+    assert page.is_visible("#view-sparql") and not page.is_visible("#view-search")
+    assert "shared-7" in _editor_text(page)
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table tbody tr td")
+    assert len(page.query_selector_all(".yasr table tbody tr")) == 3
+    assert page.console_errors == []
+
+
+def test_share_link_with_yasgui_extras_and_a_reload(page, server):
+    """YASGUI's own share links carry more parameters (headers as JSON, tab title); the
+    query survives them and a reload of the same link."""
+    from urllib.parse import quote
+
+    link = (server + "/#query=" + quote('SELECT * { ?s ?p "Yuki Kajiura" } # round-trip')
+            + "&endpoint=" + quote(server + "/sparql") + "&requestMethod=POST"
+            + "&tabTitle=Query&headers=%7B%7D&contentTypeConstruct=text%2Fturtle"
+            + "&contentTypeSelect=application%2Fsparql-results%2Bjson&outputFormat=table")
+    page.goto(server + "/")
+    page.wait_for_selector("#search-composers li")
+    page.goto(link)
+    page.wait_for_selector(".yasqe .CodeMirror-code")
+    assert "round-trip" in _editor_text(page)
+    page.reload()
+    page.wait_for_selector(".yasqe .CodeMirror-code")
+    assert "round-trip" in _editor_text(page)
+
+
+def test_syntax_error_is_a_readable_message(page, server):
+    from urllib.parse import quote
+
+    page.goto(server + "/#query=" + quote("SELECT ?x WHERE { ?x ?y }"))
+    page.wait_for_selector(".yasqe .CodeMirror-code")
+    page.click(".yasqe_queryButton")
+    box = page.wait_for_selector(".yasr .sparql-error")
+    text = box.inner_text()
+    assert "syntax error" in text.lower()
+    assert '{"error"' not in text and '"detail"' not in text
+
+
+def test_gallery_has_fifteen_examples_with_descriptions(page, server):
+    page.goto(server + "/#/sparql")
+    page.wait_for_selector("#sparql-examples button")
+    buttons = page.query_selector_all("#sparql-examples button")
+    assert len(buttons) >= 15
+    assert all(b.get_attribute("title") for b in buttons)
+    page.click("button[data-example='Credit roles and their labels']")
+    page.wait_for_selector(".yasr table tbody tr td")
+    assert "score composer" in page.inner_text(".yasr table")  # a label from the ontology graph
+    assert page.console_errors == []

@@ -11,8 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
 from cuegraph.errors import NotFound
+from cuegraph.queries.examples import examples
 
-__all__ = ["router", "html_twin", "STATIC"]
+__all__ = ["router", "html_twin", "STATIC", "sparql_examples"]
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -26,6 +27,14 @@ mimetypes.add_type("text/css", ".css")
 async def index() -> FileResponse:
     """The web page."""
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/sparql-examples.json")
+async def sparql_examples() -> dict:
+    """The SPARQL editor's gallery: ``{"data": [{id, title, description, query}], "count"}``
+    from the ``.rq`` files in ``cuegraph/queries/examples``."""
+    data = examples()
+    return {"data": data, "count": len(data)}
 
 
 @router.get("/static/{path:path}")

@@ -83,6 +83,8 @@ function show(name) {
 }
 
 async function route() {
+  const shared = sharedQuery(); // a share link (/#query=…): the editor opens with its query
+  if (shared !== null) { show("sparql"); return startSparql(shared); }
   const [path, query] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query || "");
@@ -120,10 +122,10 @@ $("#search-form").addEventListener("submit", (ev) => {
 function cueCard(cue) {
   if (cue.silence) {
     return h("div", { class: "card silence" }, h("h3", {}, "Silence"),
-      h("div", {}, `a deliberate silence from ${cue.start_tc} to ${cue.end_tc}`),
+      h("div", {}, `a deliberate silence, ${cue.when}`),
       cue.note && h("div", { class: "muted" }, cue.note), sourcesList(cue.sources));
   }
-  const when = cue.timed ? `${cue.start_tc} – ${cue.end_tc}` : `somewhere in episode ${cue.episode}`;
+  const when = cue.timed ? cue.when : `somewhere in episode ${cue.episode}`;
   return h("div", { class: "card cue", "data-usage": cue.usage },
     h("h3", {}, cue.title || "untitled"),
     h("div", { class: "muted" }, `${cue.usage} · ${when}`),
@@ -147,6 +149,11 @@ function levelBlock(level) {
     cards.append(h("div", { class: "card" }, h("h3", {}, "Score"), creditsList(level.credits),
       sourcesList([...new Set(Object.values(level.credits).flat().flatMap((p) => p.sources))])));
   }
+  for (const song of level.songs || []) {
+    cards.append(h("div", { class: "card song" }, h("h3", {}, song.title || "untitled"),
+      native(song.native_title), h("div", { class: "muted" }, "a song known for this work"),
+      creditsList(song.credits)));
+  }
   if (level.status === "no_data") {
     cards.append(h("div", { class: "card nodata" }, "No data for this level."));
   }
@@ -154,7 +161,7 @@ function levelBlock(level) {
   if (level.other_timed_cues && level.other_timed_cues.length) {
     block.append(h("div", { class: "muted" }, "Timed cues elsewhere in this episode: ",
       level.other_timed_cues.map((c, i) => [i ? "; " : "",
-        `${c.title || c.usage} (${c.usage}, ${c.start_tc}–${c.end_tc})`])));
+        `${c.title || c.usage} (${c.usage}, ${c.when})`])));
   }
   return block;
 }
@@ -163,10 +170,11 @@ function renderScene(answer) {
   const out = $("#scene-result");
   out.replaceChildren(h("div", { class: `answer precision-${answer.precision}`,
     "data-precision": answer.precision, "data-status": answer.status },
-  h("div", { class: "level-head" }, h("span", {}, "Precision:"), badge(answer.precision),
+  h("p", { class: "headline" }, answer.headline),
+  h("div", { class: "level-head" }, h("span", {}, "Best answer:"), badge(answer.precision),
     h("span", { class: `status status-${answer.status}` }, STATUS_TEXT[answer.status]),
     h("span", { class: "muted" }, PRECISION_TEXT[answer.precision])),
-  h("p", { class: "summary" }, answer.summary),
+  h("p", { class: "summary muted" }, answer.summary),
   h("p", {}, workLink(answer.work), native(answer.work.native_title),
     ` · episode ${answer.episode}`)),
   ...answer.levels.map(levelBlock));
@@ -183,7 +191,19 @@ async function sceneFromParams(params) {
   try {
     renderScene(await api("/scene", Object.fromEntries(params)));
   } catch (err) {
-    out.replaceChildren(errorBox(err));
+    const candidates = err.body && err.body.candidates;
+    if (!candidates) return out.replaceChildren(errorBox(err));
+    // 300: the title names several works; each choice is the same lookup by the work's id
+    out.replaceChildren(h("div", { class: "chooser" }, h("strong", {}, err.message),
+      h("p", {}, "Which one do you mean?"),
+      h("ul", {}, candidates.map((w) => {
+        const choice = new URLSearchParams(params);
+        choice.set("work", w.id);
+        return h("li", {}, h("a", { href: `#/scene?${choice}`, "data-work": w.id },
+          w.title || w.id), native(w.native_title), h("span", { class: "muted" },
+          ` · ${[w.type, w.year, w.episodes && `${w.episodes} episodes`].filter(Boolean)
+            .join(" · ")}`));
+      }))));
   }
 }
 
@@ -294,68 +314,64 @@ async function statsPage() {
 }
 
 /* ---- SPARQL (YASGUI, vendored; no remote requests) ---------------------------------------- */
-const PREFIXES = `PREFIX cg: <https://cuegraph.org/ns#>
-PREFIX schema: <https://schema.org/>
-PREFIX relators: <http://id.loc.gov/vocabulary/relators/>
-`;
-const EXAMPLES = [
-  ["Composers of a work", `${PREFIXES}
-# Everyone credited for the music of Madoka Magica: its score and its songs
-SELECT DISTINCT ?name ?role ?what WHERE {
-  ?work a cg:Work ; schema:name "Puella Magi Madoka Magica" .
-  { ?credit cg:credits ?work . BIND("(score)" AS ?what) }
-  UNION
-  { ?song cg:work ?work ; schema:name ?what . ?credit cg:credits ?song . }
-  ?credit cg:agent ?person ; cg:role ?role .
-  ?person schema:name ?name .
+let examples = null; // the gallery, from /sparql-examples.json (the .rq files cuegraph ships)
+async function loadExamples() {
+  if (!examples) examples = (await api("/sparql-examples.json")).data;
+  return examples;
 }
-ORDER BY ?name ?role`],
-  ["Works of a composer", `${PREFIXES}
-# Works Yuki Kajiura is credited on (score or songs)
-SELECT DISTINCT ?title ?year WHERE {
-  ?person schema:name "Yuki Kajiura" .
-  ?credit cg:agent ?person ; cg:credits ?thing .
-  { ?thing a cg:Work . BIND(?thing AS ?work) } UNION { ?thing cg:work ?work }
-  ?work schema:name ?title .
-  OPTIONAL { ?work schema:datePublished ?year }
+
+/** YASR's error view: the server's one-line message ({error, detail} JSON), not raw JSON. */
+async function sparqlError(error) {
+  let message = error.statusText || "the query failed";
+  let detail = null;
+  try {
+    const body = JSON.parse(error.text || "");
+    if (body.error) message = body.error;
+    detail = body.detail;
+  } catch { if (error.text && !/^\s*[{<]/.test(error.text)) message = error.text; }
+  const where = detail && (detail.line || detail.position)
+    ? ` (line ${detail.line}${detail.column ? `, column ${detail.column}` : ""})` : "";
+  return h("div", { class: "error sparql-error" },
+    h("strong", {}, error.status ? `Error ${error.status}: ` : "Error: "), message + where);
 }
-ORDER BY ?year`],
-  ["Songs that end the most episodes", `${PREFIXES}
-SELECT ?song ?work (COUNT(DISTINCT ?episode) AS ?episodes) WHERE {
-  ?cue cg:usage cg:Ending ; cg:song ?s ; cg:episode ?episode .
-  ?s schema:name ?song .
-  ?episode cg:work/schema:name ?work .
+
+/** The query a YASGUI/WDQS share link (`/#query=…`) carries, else null. */
+function sharedQuery() {
+  const hash = location.hash.replace(/^#/, "");
+  if (!/(^|&)query=/.test(hash)) return null;
+  return new URLSearchParams(hash).get("query");
 }
-GROUP BY ?song ?work
-ORDER BY DESC(?episodes)`],
-];
 
 let yasgui = null;
-function startSparql() {
-  if (yasgui) return;
-  const endpoint = `${location.origin}/sparql`;
-  const Y = window.Yasgui;
-  // Offline: no autocompleters that call prefix.cc or Linked Open Vocabularies.
-  Y.Yasqe.defaults.autocompleters = ["variables"];
-  yasgui = new Y($("#yasgui"), {
-    requestConfig: { endpoint, method: "POST" },
-    copyEndpointOnNewTab: true,
-    persistenceId: null,
-    populateFromUrl: false, // the page owns location.hash (its routes)
-    endpointCatalogueOptions: { getData: () => [{ endpoint }] },
-    yasqe: { value: EXAMPLES[0][1] },
-  });
-  const box = $("#sparql-examples");
-  box.replaceChildren(...EXAMPLES.map(([label, query]) => h("button", { type: "button",
-    "data-example": label }, label)));
-  box.addEventListener("click", (ev) => {
-    const label = ev.target.getAttribute("data-example");
-    const found = EXAMPLES.find((e) => e[0] === label);
-    if (!found) return;
-    const tab = yasgui.getTab();
-    tab.setQuery(found[1]);
-    tab.query();
-  });
+async function startSparql(query) {
+  const list = await loadExamples();
+  if (!yasgui) {
+    const endpoint = `${location.origin}/sparql`;
+    const Y = window.Yasgui;
+    // Offline: no autocompleters that call prefix.cc or Linked Open Vocabularies.
+    Y.Yasqe.defaults.autocompleters = ["variables"];
+    Y.Yasr.defaults.errorRenderers = [sparqlError];
+    yasgui = new Y($("#yasgui"), {
+      requestConfig: { endpoint, method: "POST" },
+      copyEndpointOnNewTab: true,
+      persistenceId: null,
+      populateFromUrl: false, // the page owns location.hash (its routes); share links below
+      endpointCatalogueOptions: { getData: () => [{ endpoint }] },
+      yasqe: { value: query || (list[0] && list[0].query) || "" },
+    });
+    const box = $("#sparql-examples");
+    box.replaceChildren(...list.map((e) => h("button", { type: "button", "data-example": e.title,
+      "data-id": e.id, title: e.description }, e.title)));
+    box.addEventListener("click", (ev) => {
+      const found = list.find((e) => e.title === ev.target.getAttribute("data-example"));
+      if (!found) return;
+      const tab = yasgui.getTab();
+      tab.setQuery(found.query);
+      tab.query();
+    });
+  } else if (query) {
+    yasgui.getTab().setQuery(query);
+  }
 }
 
 window.addEventListener("hashchange", route);
