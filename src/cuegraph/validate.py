@@ -13,14 +13,16 @@ from cuegraph.store import Store
 
 __all__ = ["ONTOLOGY_DIR", "ontology_path", "validate_graph", "validate_store", "Report"]
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+#: the ontology shipped inside the package: ``src/cuegraph/ontology`` is a symbolic link to the
+#: repository's top-level ``ontology/`` (the source of truth), copied into wheels as package data
+ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"
 
 
 def ontology_path(name: str) -> Path:
-    """Path of a file in ``ontology/`` (the package is installed editable from the repo)."""
+    """Path of an ontology file (``ontology/`` in the repository; package data when installed)."""
     path = ONTOLOGY_DIR / name
     if not path.is_file():
-        raise StoreError(f"ontology file {path} not found (install cuegraph from its repository)")
+        raise StoreError(f"ontology file {path} not found: the cuegraph installation is incomplete")
     return path
 
 

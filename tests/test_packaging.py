@@ -1,0 +1,80 @@
+"""An installed wheel works outside the repository: build, validate and serve.
+
+The wheel is built offline (no build isolation) and installed without dependencies into a
+fresh virtual environment outside the checkout; the dependencies come from the test
+environment's site-packages through a ``.pth`` file (``.pth`` files inside that directory, such
+as the editable install's hook, are not processed there, so ``cuegraph`` resolves to the wheel).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import DATA, ROOT, free_port, wait_http
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``bin`` directory of a fresh venv with only the cuegraph wheel installed."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp / "dist"), str(ROOT)], check=True, capture_output=True,
+                   timeout=300)
+    wheel = next((tmp / "dist").glob("cuegraph-*.whl"))
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = Path(subprocess.run([str(venv / "bin" / "python"), "-c", purelib], check=True,
+                               capture_output=True, text=True).stdout.strip())
+    (site / "test-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"),
+                    "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True,
+                   timeout=300)
+    return venv / "bin"
+
+
+def _run(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUEGRAPH_")}
+    env["PYTHONPATH"] = ""
+    return subprocess.run([str(bin_dir / "cuegraph"), *args], cwd=cwd, capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_wheel_imports_from_itself(installed: Path, tmp_path: Path) -> None:
+    out = subprocess.run([str(installed / "python"), "-c",
+                          "import cuegraph, cuegraph.validate as v; print(cuegraph.__file__); "
+                          "print(v.ontology_path('shapes.ttl'))"],
+                         cwd=tmp_path, capture_output=True, text=True, check=True)
+    module_file, shapes = out.stdout.split()
+    assert not module_file.startswith(str(ROOT)), module_file
+    assert not shapes.startswith(str(ROOT)) and Path(shapes).is_file()
+
+
+def test_wheel_builds_validates_and_serves(installed: Path, tmp_path: Path) -> None:
+    build = _run(installed, tmp_path, "build", str(DATA))
+    assert build.returncode == 0, build.stderr
+    check = _run(installed, tmp_path, "validate")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert (tmp_path / ".cuegraph" / "store").is_dir()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUEGRAPH_")}
+    proc = subprocess.Popen([str(installed / "cuegraph"), "serve", "--port", str(port)],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/health", timeout=60)
+        page = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert page.status_code == 200 and "cuegraph" in page.text
+        answer = requests.get(f"http://127.0.0.1:{port}/composers",
+                              params={"q": "Kajiura"}, timeout=10).json()
+        assert answer["count"] >= 1
+    finally:
+        proc.terminate()
+        proc.wait(30)
