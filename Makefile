@@ -33,15 +33,21 @@ setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test system-deps
 
 # System packages the tests use: Chromium (web page tests), Graphviz (images) and a CJK font
-# (native names in PNG images), Virtuoso (a real remote SPARQL server). Installed with apt-get
-# when missing.
-SYSTEM_PACKAGES := chromium graphviz fonts-droid-fallback virtuoso-opensource
+# (native names in PNG images), Virtuoso (a real remote SPARQL server); for the audio tests
+# Chromaprint's fpcalc, SoX, eSpeak NG and Battle for Wesnoth's soundtrack (GPL, the real music
+# the test episodes are mixed from). Installed with apt-get when missing.
+SYSTEM_PACKAGES := chromium graphviz fonts-droid-fallback virtuoso-opensource libchromaprint-tools sox \
+                   libsox-fmt-all espeak-ng wesnoth-1.16-music
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v dot >/dev/null || missing="$$missing graphviz"; \
 	fc-list :lang=ja 2>/dev/null | grep -q . || missing="$$missing fonts-droid-fallback"; \
 	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
+	command -v fpcalc >/dev/null || missing="$$missing libchromaprint-tools"; \
+	command -v sox >/dev/null || missing="$$missing sox libsox-fmt-all"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	[ -d /usr/share/games/wesnoth/1.16/data/core/music ] || missing="$$missing wesnoth-1.16-music"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

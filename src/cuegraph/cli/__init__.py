@@ -8,6 +8,7 @@ on :data:`app` when imported below.
 from __future__ import annotations
 
 from cuegraph.cli import (
+    audio,  # noqa: F401  (registers tracks, cues, identify)
     core,  # noqa: F401  (registers build, import, load, query, ...)
     export,  # noqa: F401  (registers export)
     harvest,  # noqa: F401  (registers harvest ...)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cuegraph.api.data.credits import credits_of, group_by_role
-from cuegraph.api.data.index import Ids, WorkEntry, find_work, sources_of, usage_name
+from cuegraph.api.data.index import Ids, WorkEntry, find_work, sources_of, terms, usage_name
 from cuegraph.errors import BadInput, EpisodeNotFound
 from cuegraph.queries import iri, render
 from cuegraph.store import Store
@@ -110,7 +110,15 @@ def episode_cues(store: Store, ids: Ids, work: WorkEntry, episode: int | None) -
                                       for t in ((c["song"] or {}).get("iri"),
                                                 (c["recording"] or {}).get("iri"))])
     sources = sources_of(store, cues)
+    detected = {r["node"]: r for r in store.select(render("scene_detected", nodes=terms(cues)))
+                } if cues else {}
     for c in cues.values():
+        # cues detected from audio (or derived from subtitles) are labelled apart from curated
+        d = detected.get(c["cue"])
+        c["detected"] = d is not None
+        c["method"] = d.get("method") if d else None
+        c["confidence"] = (float(d["confidence"]) if d and d.get("confidence") is not None
+                           else None)
         found = [*credits.get((c["song"] or {}).get("iri"), []),
                  *credits.get((c["recording"] or {}).get("iri"), [])]
         c["credits"] = group_by_role(found)

@@ -1,0 +1,148 @@
+"""What the CLI and the API call: detect cues in an episode file, identify a clip."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from cuegraph.audio.cues import DetectedRow, recording_titles
+from cuegraph.audio.fingerprint import FRAME_SECONDS, fingerprint_file
+from cuegraph.audio.index import FingerprintIndex, sha256_file
+from cuegraph.errors import BadInput
+from cuegraph.store import Store
+
+__all__ = ["load_reference", "detect_file", "identify_file", "IDENTIFY_THRESHOLD",
+           "MAX_CLIP_SECONDS"]
+
+#: a clip's best match must reach this score (1 − 2·BER over the whole clip)
+IDENTIFY_THRESHOLD = 0.22
+MAX_CLIP_SECONDS = 30.0
+MIN_CLIP_SECONDS = 3.0
+
+
+def load_reference(index_dir: Path):
+    """The index as a :class:`~cuegraph.audio.match.Reference`.
+
+    Raises:
+        BadInput: the index is empty (with how to fill it).
+    """
+    from cuegraph.audio.match import Reference
+
+    items = FingerprintIndex(index_dir).load()
+    if not items:
+        raise BadInput(f"the recording index at {index_dir} is empty: run "
+                       "`cuegraph tracks index DIR` on the soundtrack files first")
+    return Reference(items)
+
+
+def detect_file(store: Store, index_dir: Path, episode_file: Path, work: str, episode: int,
+                usage: str = "score", ref=None) -> tuple[list[DetectedRow], dict]:
+    """Detect cues of the indexed recordings in ``episode_file``.
+
+    Returns the rows (for the CSV or an import) and run facts (duration, seconds taken,
+    speed as a multiple of real time, the file's SHA-256).
+    """
+    from cuegraph.audio.detect import METHOD, detect
+
+    if episode < 1:
+        raise BadInput(f"episode {episode} is not a positive whole number")
+    t0 = time.monotonic()
+    ref = ref if ref is not None else load_reference(index_dir)
+    fp = fingerprint_file(episode_file)
+    cues = detect(fp.values, ref)
+    titles = recording_titles(store, sorted({ref.keys[c.rec] for c in cues}))
+    digest = sha256_file(episode_file)
+    rows = [DetectedRow(work=work, episode=episode, start=Decimal(f"{c.start:.2f}"),
+                        end=Decimal(f"{c.end:.2f}"),
+                        title=titles.get(ref.keys[c.rec], ""), usage=usage,
+                        recording=ref.keys[c.rec], confidence=c.confidence, method=METHOD,
+                        source=Path(episode_file).name,
+                        recording_start=Decimal(f"{c.rec_start:.2f}"), episode_sha256=digest)
+            for c in cues]
+    took = time.monotonic() - t0
+    return rows, {"duration": fp.duration, "seconds": took,
+                  "realtime": fp.duration / took if took else None, "sha256": digest,
+                  "recordings": len(ref)}
+
+
+def _uses(store: Store, recordings: list[str]) -> dict[str, list[dict]]:
+    if not recordings:
+        return {}
+    values = " ".join(f"<{r}>" for r in recordings)
+    rows = store.select(
+        "PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>\n"
+        "SELECT DISTINCT ?r ?cue ?work ?title ?ep ?start ?end ?detected WHERE { "
+        f"VALUES ?r {{ {values} }} "
+        "{ ?cue cg:recording ?r } UNION { ?r schema:recordingOf ?s . ?cue cg:song ?s } "
+        "?cue cg:episode ?e . ?e cg:work ?work ; schema:episodeNumber ?ep . "
+        "OPTIONAL { ?work schema:name ?title } "
+        "OPTIONAL { ?cue schema:startOffset ?start ; schema:endOffset ?end } "
+        "OPTIONAL { ?cue cg:detected ?detected } } ORDER BY ?work ?ep ?start")
+    out: dict[str, list[dict]] = {}
+    seen = set()
+    for r in rows:
+        if (r["r"], r["cue"]) in seen:
+            continue
+        seen.add((r["r"], r["cue"]))
+        out.setdefault(r["r"], []).append({
+            "work": r["work"], "work_title": r.get("title"), "episode": r["ep"],
+            "start": r.get("start"), "end": r.get("end"), "cue": r["cue"],
+            "detected": bool(r.get("detected"))})
+    return out
+
+
+def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
+                  max_seconds: float = MAX_CLIP_SECONDS, ref=None, top: int = 3) -> dict:
+    """Which indexed recording a clip (3–``max_seconds`` s) comes from, with its credits
+    from the graph and where the graph knows it is used.
+
+    Raises:
+        NotAudio (415): empty or not decodable audio. BadInput (400): too short or too long.
+    """
+    from cuegraph.api.data.credits import credits_of, group_by_role
+    from cuegraph.api.data.index import Ids
+    from cuegraph.audio.detect import confidence
+    from cuegraph.audio.match import to_signs, window_scores
+
+    fp = fingerprint_file(clip, max_seconds=max_seconds + 1)
+    if fp.duration > max_seconds + 0.5:
+        raise BadInput(f"the clip is {fp.duration:.1f} s long; at most {max_seconds:.0f} s",
+                       {"duration": round(fp.duration, 2), "max_seconds": max_seconds})
+    if fp.duration < MIN_CLIP_SECONDS:
+        raise BadInput(f"the clip is {fp.duration:.1f} s long; at least "
+                       f"{MIN_CLIP_SECONDS:.0f} s are needed",
+                       {"duration": round(fp.duration, 2)})
+    ref = ref if ref is not None else load_reference(index_dir)
+    q = to_signs(fp.values)
+    width = (len(q) // 8) * 8
+    best: dict[int, tuple[float, int]] = {}
+    if width >= 8:
+        for hits in window_scores(q, ref, width, 8, top=12):
+            for h in hits:
+                if h.score > best.get(h.rec, (-1.0, 0))[0]:
+                    best[h.rec] = (h.score, h.rec_frame)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+    matches = [(rec, s, f) for rec, (s, f) in ranked if s >= IDENTIFY_THRESHOLD][:top]
+    iris = [ref.keys[rec] for rec, _, _ in matches]
+    titles = recording_titles(store, iris)
+    songs = {r["r"]: r["s"] for r in store.select(
+        "PREFIX schema: <https://schema.org/>\nSELECT ?r ?s WHERE { VALUES ?r { "
+        + " ".join(f"<{i}>" for i in iris) + " } ?r schema:recordingOf ?s }")} if iris else {}
+    ids = Ids(base_iri)
+    credits = credits_of(store, ids, [*iris, *songs.values()])
+    uses = _uses(store, iris)
+    out = []
+    for (_rec, score, frame), iri in zip(matches, iris, strict=True):
+        found = [*credits.get(iri, []), *credits.get(songs.get(iri), [])]
+        out.append({
+            "recording": {"id": ids.short(iri, "recording"), "iri": iri,
+                          "title": titles.get(iri)},
+            "score": round(score, 3), "confidence": confidence(score),
+            "at_seconds": round(frame * FRAME_SECONDS, 1),
+            "credits": group_by_role(found),
+            "used_in": uses.get(iri, []),
+        })
+    return {"duration": round(fp.duration, 2), "recordings_indexed": len(ref),
+            "method": "chromaprint-ber", "matches": out,
+            "status": "match" if out else "no_match"}
