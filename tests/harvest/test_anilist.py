@@ -61,8 +61,9 @@ def test_staff_harvest_follows_pages_and_writes_music_credits(server, api):
         (m, R["score_composer"], "Jigoku Shoujo Futakomori", "Music"),
         (m, R["score_composer"], "Non Non Biyori", "Music"),
         (m, R["score_composer"], "Tanaka-kun wa Itsumo Kedaruge", "Music"),
-        (m, R["composer"], "Jigoku Shoujo: Yoi no Togi", "Theme Song Composition (ED)"),
-        (m, R["arranger"], "Jigoku Shoujo: Yoi no Togi", "Theme Song Arrangement (ED)"),
+        # theme song roles are credits on the (unnamed) ending song, not on the anime
+        (m, R["composer"], "Jigoku Shoujo: Yoi no Togi ending", "Theme Song Composition (ED)"),
+        (m, R["arranger"], "Jigoku Shoujo: Yoi no Togi ending", "Theme Song Arrangement (ED)"),
     }
     person = store.select(sparql_prefixes() + """
         SELECT ?native ?id ?same ?src WHERE {
@@ -90,17 +91,18 @@ def test_media_harvest_keeps_music_staff_and_strips_qualifiers(server, api):
     store = open_store("memory:")
     write_harvest(store, Minter(BASE), harvest)
     work = "Ano Hi Mita Hana no Namae wo Bokutachi wa Mada Shiranai."
+    op, ed = f"{work} opening", f"{work} ending"
     got = credits(store)
     assert got == {
         ("REMEDIOS", R["score_composer"], work, "Music"),
-        ("Galileo Galilei", R["performer"], work, "Theme Song Performance (OP)"),
-        ("Yuuki Ozaki", R["composer"], work, "Theme Song Composition (OP)"),
-        ("Yuuki Ozaki", R["lyricist"], work, "Theme Song Lyrics (OP)"),
-        ("Norihiko Machida", R["composer"], work, "Theme Song Composition (ED)"),
-        ("Norihiko Machida", R["lyricist"], work, "Theme Song Lyrics (ED)"),
-        ("Ai Kayano", R["performer"], work, "Theme Song Performance (ED)"),
-        ("Haruka Tomatsu", R["performer"], work, "Theme Song Performance (ED)"),
-        ("Saori Hayami", R["performer"], work, "Theme Song Performance (ED)"),
+        ("Galileo Galilei", R["performer"], op, "Theme Song Performance (OP)"),
+        ("Yuuki Ozaki", R["composer"], op, "Theme Song Composition (OP)"),
+        ("Yuuki Ozaki", R["lyricist"], op, "Theme Song Lyrics (OP)"),
+        ("Norihiko Machida", R["composer"], ed, "Theme Song Composition (ED)"),
+        ("Norihiko Machida", R["lyricist"], ed, "Theme Song Lyrics (ED)"),
+        ("Ai Kayano", R["performer"], ed, "Theme Song Performance (ED)"),
+        ("Haruka Tomatsu", R["performer"], ed, "Theme Song Performance (ED)"),
+        ("Saori Hayami", R["performer"], ed, "Theme Song Performance (ED)"),
     }
     # the director is not a music credit and is not harvested at all
     assert not store.ask(sparql_prefixes() + 'ASK { ?p schema:name "Tatsuyuki Nagai" }')
@@ -125,7 +127,7 @@ def test_unknown_music_role_is_kept_as_contributor_with_its_text(server, api):
     serve_pages(server, [], staff=edited)
     store = open_store("memory:")
     write_harvest(store, Minter(BASE), anilist.harvest_staff(client(), api, "Hiromi Mizutani"))
-    assert ("Hiromi Mizutani", R["contributor"], "Jigoku Shoujo: Yoi no Togi",
+    assert ("Hiromi Mizutani", R["contributor"], "Jigoku Shoujo: Yoi no Togi ending",
             "Theme Song Guitar (ED)") in credits(store)
 
 
@@ -216,3 +218,78 @@ def test_requests_are_spaced_by_min_interval(server, api):
 def test_role_strings(text, role, qualifier):
     assert anilist.role_of(text) == (role, qualifier)
     assert anilist.is_music_role(text) == (text != "Series Composition")
+
+
+def _aldnoah_page(edges: list[tuple[str, int, str]]) -> dict:
+    """One AniList Media page (the real response's shape) for Aldnoah.Zero with these
+    (role, staff id, full name) edges."""
+    return {"data": {"Media": {
+        "id": 20632, "type": "ANIME", "format": "TV", "episodes": 12,
+        "siteUrl": "https://anilist.co/anime/20632",
+        "title": {"romaji": "ALDNOAH.ZERO", "english": "Aldnoah.Zero",
+                  "native": "アルドノア・ゼロ"},
+        "startDate": {"year": 2014},
+        "staff": {"pageInfo": {"currentPage": 1, "hasNextPage": False}, "edges": [
+            {"role": role, "node": {"id": sid, "name": {"full": name, "native": None,
+                                                        "alternative": []},
+                                    "siteUrl": f"https://anilist.co/staff/{sid}"}}
+            for role, sid, name in edges]}}}}
+
+
+def test_theme_song_composition_is_a_song_credit_never_a_score_credit(server, api):
+    # Aldnoah.Zero: Sawano scored it; Kajiura wrote its first opening ("heavenly blue")
+    serve(server, anilist=anilist_handler(media=[_aldnoah_page([
+        ("Music", 95, "Hiroyuki Sawano"),
+        ("Theme Song Composition (OP)", 101, "Yuki Kajiura"),
+        ("Theme Song Arrangement (OP2, ED2)", 95, "Hiroyuki Sawano"),
+        ("Theme Song Performance (English; OP2)", 102, "Aimer"),
+        ("Theme Song Lyrics", 103, "cAnON."),
+        ("Insert Song Performance (ep 5)", 104, "mizuki"),
+        ("Animation (ED1)", 105, "Animator"),
+        ("Key Animation (OP)", 106, "Key Animator"),
+    ])]))
+    store = open_store("memory:")
+    write_harvest(store, Minter(BASE), anilist.harvest_media(client(), api, 20632))
+    assert credits(store) == {
+        ("Hiroyuki Sawano", R["score_composer"], "ALDNOAH.ZERO", "Music"),
+        ("Yuki Kajiura", R["composer"], "ALDNOAH.ZERO opening", "Theme Song Composition (OP)"),
+        ("Hiroyuki Sawano", R["arranger"], "ALDNOAH.ZERO opening 2",
+         "Theme Song Arrangement (OP2, ED2)"),
+        ("Hiroyuki Sawano", R["arranger"], "ALDNOAH.ZERO ending 2",
+         "Theme Song Arrangement (OP2, ED2)"),
+        ("Aimer", R["performer"], "ALDNOAH.ZERO opening 2",
+         "Theme Song Performance (English; OP2)"),
+        ("cAnON.", R["lyricist"], "ALDNOAH.ZERO theme song", "Theme Song Lyrics"),
+        ("mizuki", R["performer"], "ALDNOAH.ZERO insert song",
+         "Insert Song Performance (ep 5)"),
+    }
+    # the work's score composer is Sawano alone; Kajiura's credit is on a song of the work
+    rows = store.select(sparql_prefixes() + """
+        SELECT ?who WHERE { ?w cg:anilist "20632" ; schema:musicBy/schema:name ?who }""")
+    assert [r["who"] for r in rows] == ["Hiroyuki Sawano"]
+    song = store.select(sparql_prefixes() + """
+        SELECT ?song ?work WHERE { ?song a cg:Song ; schema:composer/schema:name "Yuki Kajiura" ;
+                                         cg:work ?work }""")
+    assert song == [{"song": BASE + "song/anilist/20632/op",
+                     "work": BASE + "work/anilist/20632"}]
+    # animators whose roles carry OP/ED qualifiers are not music staff
+    assert not store.ask(sparql_prefixes() + 'ASK { ?p schema:name "Animator" }')
+    assert not store.ask(sparql_prefixes() + 'ASK { ?p schema:name "Key Animator" }')
+    assert validate_store(store).conforms
+
+
+@pytest.mark.parametrize("text, slots", [
+    ("Theme Song Composition (OP)", [("op", None)]),
+    ("Theme Song Composition (ED1)", [("ed", 1)]),
+    ("Theme Song Arrangement (OP2, ED2)", [("op", 2), ("ed", 2)]),
+    ("Theme Song Performance (English; OP2)", [("op", 2)]),
+    ("Theme Song Lyrics (OP 3)", [("op", 3)]),
+    ("Theme Song Lyrics", [("theme", None)]),
+    ("Insert Song Composition (eps 3, 7)", [("insert", None)]),
+    ("Music", None),
+    ("Music Production", None),
+    ("Animation (ED1)", None),
+    ("Storyboard (OP, ED)", None),
+])
+def test_song_slots(text, slots):
+    assert anilist.song_slots(text) == slots

@@ -10,8 +10,17 @@ Only music roles are kept (role text mentioning music, songs, themes, lyrics, co
 arrangement, vocals, ...); animators, directors and the like are skipped. Role strings are
 free text with parenthesised qualifiers ("Theme Song Performance (OP)", "... (English; OP2)");
 the qualifier is stripped for the role lookup and the original text is kept in
-``Credit.role_text``. Credits point at the anime (AniList credits staff to the anime, not to
-a song).
+``Credit.role_text``.
+
+AniList credits staff to the anime, but a theme song's credits are song credits: "Theme
+Song Composition (OP)" on Aldnoah.Zero says who wrote its opening, not its score. So a
+"Theme Song …" role becomes a credit on an unnamed song of that anime, one per slot its
+qualifier names (:func:`song_slots`: ``OP``, ``ED1``, ``OP2, ED2``; language and episode
+qualifiers such as ``English`` or ``ep 5`` are kept in the role text only): the song
+``anilist/<media>/op2`` titled "<anime> opening 2" (``theme`` when no slot is named), and
+"Insert Song …" roles one ``insert`` song. AniList gives no song titles; these songs carry
+the anime's AniList URL as their source. Other roles ("Music", "Music Production") stay on
+the anime. Non-music roles carrying slot qualifiers ("Animation (ED1)") are skipped.
 """
 
 from __future__ import annotations
@@ -24,12 +33,12 @@ from cuegraph.errors import BadInput, PersonNotFound, UpstreamError, WorkNotFoun
 from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Harvest
 from cuegraph.harvest.http import HttpClient
-from cuegraph.records import Credit, Person, Record, Work
+from cuegraph.records import Credit, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
 __all__ = [
     "NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "MAX_PAGES", "PER_PAGE",
-    "harvest_staff", "harvest_media", "role_of", "is_music_role",
+    "harvest_staff", "harvest_media", "role_of", "is_music_role", "song_slots",
 ]
 
 NAME = "anilist"
@@ -111,6 +120,49 @@ def role_of(text: str) -> tuple[str, str | None]:
     if role == "contributor":
         role = resolve_role(base, NAME)
     return role, qualifier
+
+
+_SLOT = re.compile(r"\b(OP|ED)\s*(\d+)?(?:\s*[-–~]\s*(\d+))?\b", re.IGNORECASE)
+_SLOT_NAMES = {"op": "opening", "ed": "ending"}
+
+
+def song_slots(text: str) -> list[tuple[str, int | None]] | None:
+    """The songs a theme or insert song role is about, as ``(slot, number)``: ``("op", 2)``
+    for OP2, ``("ed", None)`` for an unnumbered ED, ``("theme", None)`` for a theme song
+    role naming no slot, ``("insert", None)`` for insert songs; ``None`` for a role that is
+    not about songs ("Music", "Animation (ED1)").
+
+    >>> song_slots("Theme Song Composition (OP)")
+    [('op', None)]
+    >>> song_slots("Theme Song Arrangement (OP2, ED2)")
+    [('op', 2), ('ed', 2)]
+    >>> song_slots("Theme Song Performance (English; OP1-2)")
+    [('op', 1), ('op', 2)]
+    >>> song_slots("Insert Song Lyrics (ep 5)")
+    [('insert', None)]
+    >>> song_slots("Animation (ED1)") is None
+    True
+    """
+    text = (text or "").strip()
+    base = text
+    while (m := _QUALIFIER.search(base)) and m.start() > 0:
+        base = base[:m.start()]
+    lowered = base.strip().lower()
+    if lowered.startswith("insert song"):
+        return [("insert", None)]
+    if not lowered.startswith("theme song"):
+        return None
+    slots: list[tuple[str, int | None]] = []
+    for m in _SLOT.finditer(text[len(base):]):
+        kind = m.group(1).lower()
+        first = int(m.group(2)) if m.group(2) else None
+        last = int(m.group(3)) if m.group(3) else first
+        numbers = range(first, last + 1) if first is not None and last and last >= first \
+            and last - first < 10 else [first]
+        for n in numbers:
+            if (kind, n) not in slots:
+                slots.append((kind, n))
+    return slots or [("theme", None)]
 
 
 def is_music_role(text: str) -> bool:
@@ -227,10 +279,24 @@ def _work(node: dict[str, Any], url: str) -> Work:
                 source=node.get("siteUrl") or f"{_SITE}/anime/{mid}")
 
 
-def _credit(person: Person, work: Work, role_text: str, source: str | None) -> Credit:
+def _credits(person: Person, work: Work, role_text: str, source: str | None) -> list[Record]:
+    """The credit records for one AniList role: on the anime, or — for theme and insert
+    song roles — on each unnamed song of the anime it names (with that song)."""
     role, _qualifier = role_of(role_text)
-    return Credit(agent=person.key, role=role, target_kind="work", target=work.key,
-                  role_text=role_text, source=source)
+    slots = song_slots(role_text)
+    if slots is None:
+        return [Credit(agent=person.key, role=role, target_kind="work", target=work.key,
+                       role_text=role_text, source=source)]
+    out: list[Record] = []
+    for slot, number in slots:
+        key = f"{work.key}/{slot}{number or ''}"
+        title = {"theme": f"{work.title} theme song", "insert": f"{work.title} insert song"
+                 }.get(slot) or f"{work.title} {_SLOT_NAMES[slot]}" + (f" {number}" if number
+                                                                        else "")
+        out.append(Song(key=key, title=title, work=work.key, source=work.source))
+        out.append(Credit(agent=person.key, role=role, target_kind="song", target=key,
+                          role_text=role_text, source=source))
+    return out
 
 
 def _dedupe(records: list[Record]) -> list[Record]:
@@ -307,7 +373,7 @@ def harvest_staff(client: HttpClient, base_url: str, name: str, *,
                 continue
             work = _work(node, url)
             records.append(work)
-            records.append(_credit(person, work, role_text, person.source))
+            records.extend(_credits(person, work, role_text, person.source))
         if not has_next:
             break
         if page >= max_pages:
@@ -352,7 +418,7 @@ def harvest_media(client: HttpClient, base_url: str, media_id: int, *,
                 continue
             person = _person(_obj(edge.get("node"), url, "staff node"), url)
             records.append(person)
-            records.append(_credit(person, work, role_text, work.source))
+            records.extend(_credits(person, work, role_text, work.source))
         if not has_next:
             break
         if page >= max_pages:
