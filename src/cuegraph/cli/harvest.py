@@ -98,11 +98,11 @@ def _print_outcome(out: HarvestOutcome) -> None:
 def _one(source: str, function: str, *args: Any, refresh: bool, contact: str | None) -> None:
     s = settings()
     limiter = RateLimiter()
-    with open_cli_store() as store:
-        with _progress(limiter) as bar:
-            out = run_harvest(store, minter(), source, function, *args,
-                              contact=contact or s.user_agent_contact, cache_dir=s.cache_dir,
-                              refresh=refresh, limiter=limiter, hooks=bar.hooks())
+    # the store is opened only to write, once the records are built (never while fetching)
+    with _progress(limiter) as bar:
+        out = run_harvest(open_cli_store, minter(), source, function, *args,
+                          contact=contact or s.user_agent_contact, cache_dir=s.cache_dir,
+                          refresh=refresh, limiter=limiter, hooks=bar.hooks())
     _print_outcome(out)
 
 
@@ -190,13 +190,11 @@ def harvest_all_cmd(
     s = settings()
     limiter = RateLimiter()
     t0 = time.monotonic()
-    with open_cli_store() as store:
-        with _progress(limiter) as bar:
-            outcomes, res = harvest_all(store, minter(), composer,
-                                        contact=contact or s.user_agent_contact,
-                                        cache_dir=s.cache_dir, refresh=refresh,
-                                        max_anime=max_anime, limiter=limiter,
-                                        hooks=bar.hooks())
+    with _progress(limiter) as bar:  # the store is opened only to write each source
+        outcomes, res = harvest_all(open_cli_store, minter(), composer,
+                                    contact=contact or s.user_agent_contact,
+                                    cache_dir=s.cache_dir, refresh=refresh,
+                                    max_anime=max_anime, limiter=limiter, hooks=bar.hooks())
     for out in outcomes:
         _print_outcome(out)
     _print_resolution(res)

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from cuegraph.errors import BadInput, PersonNotFound, UpstreamError, WorkNotFound
 from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Harvest
-from cuegraph.harvest.http import HttpClient
+from cuegraph.harvest.http import HttpClient, Response
 from cuegraph.records import Credit, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
@@ -48,6 +48,11 @@ LICENSE = "anilist-terms"
 #: https://docs.anilist.co/guide/rate-limiting: "The API is currently in a degraded state and
 #: is limited to 30 requests per minute" (normally 90/min) -> one request every 2 s.
 MIN_INTERVAL = 2.0
+#: largest response accepted, counted after decompression; generous but finite
+#: (a 25-edge staff page is tens of KB)
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+#: hosts a redirect may lead to besides the requested one (none: same host only)
+REDIRECT_HOSTS: tuple[str, ...] = ()
 #: pages of a staff/media list fetched at most (targeted look-ups, never a crawl)
 MAX_PAGES = 8
 #: entries per page (25 is the connection size public clients use)
@@ -201,27 +206,31 @@ def _post(client: HttpClient, url: str, query: str, variables: dict[str, Any],
     plan = getattr(client, "plan", None)
     if plan:
         plan(1)
+
+    def parse(resp: Response) -> dict[str, Any]:
+        """The ``data`` object; GraphQL errors and other shapes raise (and are not cached)."""
+        body = resp.json()
+        if not isinstance(body, dict):
+            raise UpstreamError(f"{url} sent a GraphQL response that is not an object")
+        errors = body.get("errors")
+        if errors:
+            listed = errors if isinstance(errors, list) else [errors]
+            messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e)
+                                 for e in listed)
+            if any(isinstance(e, dict) and e.get("status") == 404 for e in listed):
+                raise missing(f"anilist: {what} not found ({messages})")
+            raise UpstreamError(f"{url}: AniList reported: {messages}"[:400])
+        if not isinstance(body.get("data"), dict):
+            raise UpstreamError(f"{url} sent a GraphQL response without a data object")
+        return body["data"]
+
     try:
-        resp = client.post_json(url, {"query": query, "variables": variables})
+        return client.post_json(url, {"query": query, "variables": variables},
+                                parse=parse).data
     except UpstreamError as e:
         if "HTTP 404" in e.message:
             raise missing(f"anilist: {what} not found") from None
         raise
-    body = resp.json()
-    if not isinstance(body, dict):
-        raise UpstreamError(f"{url} sent a GraphQL response that is not an object")
-    errors = body.get("errors")
-    data = body.get("data")
-    if errors:
-        messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e)
-                             for e in (errors if isinstance(errors, list) else [errors]))
-        if any(isinstance(e, dict) and e.get("status") == 404 for e in
-               (errors if isinstance(errors, list) else [])):
-            raise missing(f"anilist: {what} not found ({messages})")
-        raise UpstreamError(f"{url}: AniList reported: {messages}"[:400])
-    if not isinstance(data, dict):
-        raise UpstreamError(f"{url} sent a GraphQL response without a data object")
-    return data
 
 
 def _obj(value: Any, url: str, what: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Harvest
-from cuegraph.harvest.http import HttpClient
+from cuegraph.harvest.http import HttpClient, Response
 from cuegraph.records import Credit, Cue, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
@@ -42,6 +42,11 @@ LICENSE = "animethemes-terms"
 #: animethemes-api-docs docs/jsonapi/intro/ratelimiting: "The AnimeThemes API limits requests
 #: to 90 per minute" (server: RouteServiceProvider `Limit::perMinute(90)`) -> 60/90 s apart.
 MIN_INTERVAL = 60.0 / 90.0
+#: largest response accepted, counted after decompression; generous but finite
+#: (a 15-anime search page with its includes is a few hundred KB)
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+#: hosts a redirect may lead to besides the requested one (none: same host only)
+REDIRECT_HOSTS: tuple[str, ...] = ()
 #: result pages followed at most
 MAX_PAGES = 3
 #: anime per result page
@@ -118,10 +123,15 @@ def _fetch(client: HttpClient, url: str, params: dict[str, Any]) -> dict[str, An
     plan = getattr(client, "plan", None)
     if plan:
         plan(1)
-    body = client.get(url, params=params, headers={"Accept": "application/json"}).json()
-    if not isinstance(body, dict) or not isinstance(body.get("anime"), list):
-        raise UpstreamError(f"{url}: unexpected AnimeThemes response shape (no anime list)")
-    return body
+
+    def parse(resp: Response) -> dict[str, Any]:
+        body = resp.json()
+        if not isinstance(body, dict) or not isinstance(body.get("anime"), list):
+            raise UpstreamError(f"{url}: unexpected AnimeThemes response shape (no anime list)")
+        return body
+
+    return client.get(url, params=params, headers={"Accept": "application/json"},
+                      parse=parse).data
 
 
 def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:

@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest.base import Harvest
-from cuegraph.harvest.http import HttpClient
+from cuegraph.harvest.http import HttpClient, Response, short_url
+from cuegraph.names import same_name
 from cuegraph.records import Album, Credit, Person, Record, Recording, Song
 from cuegraph.roles import resolve_role
 
@@ -40,6 +41,11 @@ ENV_VAR = "CUEGRAPH_MUSICBRAINZ_URL"
 LICENSE = "cc0"
 #: "never make more than ONE call per second" — https://musicbrainz.org/doc/MusicBrainz_API/Rate_Limiting
 MIN_INTERVAL = 1.0
+#: largest response accepted, counted after decompression; generous but finite
+#: (a 100-entity browse page with relationships is one or two MB)
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+#: hosts a redirect may lead to besides the requested one (none: same host only)
+REDIRECT_HOSTS: tuple[str, ...] = ()
 PAGE_SIZE = 100  # the largest browse page MusicBrainz serves
 MAX_PAGES = 50  # per browse: 5000 entities is more than any composer needs
 
@@ -64,51 +70,95 @@ def _key(mbid: str) -> str:
     return f"{NAME}/{mbid}"
 
 
-def _get(client: HttpClient, base_url: str, path: str, **params: Any) -> tuple[dict, str]:
-    resp = client.get(f"{base_url.rstrip('/')}/{path}", params={**params, "fmt": "json"})
-    data = resp.json()
-    if not isinstance(data, dict):
-        raise UpstreamError(f"{resp.url} sent JSON that is not a MusicBrainz object")
-    if "error" in data:
-        raise UpstreamError(f"{resp.url}: MusicBrainz says {str(data['error'])[:200]}")
-    return data, resp.url
+def _get(client: HttpClient, base_url: str, path: str, check=None,
+         **params: Any) -> tuple[dict, str]:
+    """One WS/2 request; the JSON object and the request URL. ``check(data, url)`` may
+    refuse the shape; only an answer that passed it is cached."""
+
+    def parse(resp: Response) -> dict:
+        data = resp.json()
+        shown = short_url(resp.url)
+        if not isinstance(data, dict):
+            raise UpstreamError(f"{shown} sent JSON that is not a MusicBrainz object")
+        if "error" in data:
+            raise UpstreamError(f"{shown}: MusicBrainz says {str(data['error'])[:200]}")
+        if check is not None:
+            check(data, shown)
+        return data
+
+    resp = client.get(f"{base_url.rstrip('/')}/{path}", params={**params, "fmt": "json"},
+                      parse=parse)
+    return resp.data, resp.url
 
 
 def _escape_lucene(text: str) -> str:
     return re.sub(r'([+\-&|!(){}\[\]^"~*?:\\/])', r"\\\1", text)
 
 
+def _search_page(data: dict, shown: str) -> None:
+    if not isinstance(data.get("artists"), list):
+        raise UpstreamError(f"{shown} is not a MusicBrainz artist search answer "
+                            "(no artists list)")
+
+
+def _lookup(data: dict, shown: str) -> None:
+    if not data.get("id"):
+        raise UpstreamError(f"{shown} is not a MusicBrainz artist")
+
+
+def _described(a: dict) -> str:
+    extra = a.get("disambiguation") or a.get("type") or ""
+    return f"{a.get('name')}{f' ({extra})' if extra else ''} {a.get('id')}"
+
+
 def find_artist(client: HttpClient, base_url: str, name: str) -> str:
-    """The MBID of the artist called ``name`` (exact name, sort name or alias; else a
-    100-score search hit).
+    """The MBID of the artist called ``name``: a search hit whose name, sort name or an
+    alias is the same name (:func:`cuegraph.names.same_name`: case, accents, word order,
+    long vowels, spacing). The search score is never trusted on its own — the search
+    server scores its top hit 100 whatever it is.
 
     Raises:
-        BadInput: no artist matches.
+        BadInput: no hit has that name, or several different artists do; the message lists
+            the candidates (name, disambiguation, MBID) so one can be passed as an MBID.
     """
     name = name.strip()
     if not name:
         raise BadInput("empty artist name")
     client.plan(1)
     phrase = f'"{_escape_lucene(name)}"'
-    data, url = _get(client, base_url, "artist", query=f"artist:{phrase} OR alias:{phrase}",
-                     limit=10)
-    if not isinstance(data.get("artists"), list):
-        raise UpstreamError(f"{url} is not a MusicBrainz artist search answer (no artists list)")
+    data, _url = _get(client, base_url, "artist", check=_search_page,
+                      query=f"artist:{phrase} OR alias:{phrase}", limit=10)
     hits = [a for a in data["artists"] if isinstance(a, dict) and a.get("id")]
-    want = name.casefold()
 
-    def names(a: dict) -> set[str]:
-        out = {str(a.get("name", "")), str(a.get("sort-name", ""))}
-        out |= {str(al.get("name", "")) for al in a.get("aliases") or [] if isinstance(al, dict)}
-        return {n.casefold() for n in out}
+    def names(a: dict) -> list[str]:
+        out = [str(a.get("name") or ""), str(a.get("sort-name") or "")]
+        out += [str(al.get("name") or "") for al in a.get("aliases") or []
+                if isinstance(al, dict)]
+        return [n for n in out if n]
 
-    exact = [a for a in hits if want in names(a)]
-    best = exact or [a for a in hits if int(a.get("score") or 0) == 100]
-    if not best:
-        seen = ", ".join(f"{a.get('name')} ({a.get('id')})" for a in hits[:3]) or "nothing"
-        raise BadInput(f"MusicBrainz has no artist named {name!r} (search found: {seen})")
-    best.sort(key=lambda a: -int(a.get("score") or 0))
-    return str(best[0]["id"])
+    named = {str(a["id"]): a for a in hits if any(same_name(name, n) for n in names(a))}
+    if len(named) > 1:  # several artists share the name: the primary name decides, if any
+        primary = {i: a for i, a in named.items()
+                   if same_name(name, str(a.get("name") or ""))}
+        named = primary if len(primary) == 1 else named
+    if len(named) == 1:
+        return next(iter(named))
+    if named:
+        listed = "; ".join(_described(a) for a in list(named.values())[:5])
+        raise BadInput(f"MusicBrainz has {len(named)} artists named {name!r}: {listed}; "
+                       "pass the MBID of the one you mean")
+    seen = "; ".join(_described(a) for a in hits[:5]) or "nothing"
+    raise BadInput(f"MusicBrainz has no artist named {name!r} (the search found: {seen}); "
+                   "pass an MBID to harvest one of these")
+
+
+def _browse_page(entity: str):
+    def check(data: dict, shown: str) -> None:
+        if not isinstance(data.get(f"{entity}s"), list) \
+                or not isinstance(data.get(f"{entity}-count"), int):
+            raise UpstreamError(f"{shown} is not a MusicBrainz {entity} browse page "
+                                f"(no {entity}s list or {entity}-count)")
+    return check
 
 
 def _browse(client: HttpClient, base_url: str, entity: str, artist: str, inc: str,
@@ -118,12 +168,9 @@ def _browse(client: HttpClient, base_url: str, entity: str, artist: str, inc: st
     offset, page_no = 0, 0
     client.plan(1)
     while True:
-        data, url = _get(client, base_url, entity, artist=artist, inc=inc, limit=page_size,
-                         offset=offset)
-        items, count = data.get(f"{entity}s"), data.get(f"{entity}-count")
-        if not isinstance(items, list) or not isinstance(count, int):
-            raise UpstreamError(f"{url} is not a MusicBrainz {entity} browse page "
-                                f"(no {entity}s list or {entity}-count)")
+        data, url = _get(client, base_url, entity, check=_browse_page(entity), artist=artist,
+                         inc=inc, limit=page_size, offset=offset)
+        items, count = data[f"{entity}s"], data[f"{entity}-count"]
         if page_no == 0:
             client.plan(max(min(math.ceil(count / page_size), MAX_PAGES) - 1, 0))
         out.extend((item, url) for item in items if isinstance(item, dict) and item.get("id"))
@@ -220,9 +267,7 @@ def harvest_artist(client: HttpClient, base_url: str, artist: str,
     mbid = artist.lower() if is_mbid(artist) else find_artist(client, base_url, artist)
     col = _Collector()
     client.plan(1)
-    data, url = _get(client, base_url, f"artist/{mbid}", inc="aliases url-rels")
-    if not data.get("id"):
-        raise UpstreamError(f"{url} is not a MusicBrainz artist")
+    data, url = _get(client, base_url, f"artist/{mbid}", check=_lookup, inc="aliases url-rels")
     col.person(data, url, full=True)
     main_name = str(data.get("name") or mbid)
 

@@ -2,8 +2,16 @@
 
 A harvest builds all its records in memory first; only a complete harvest reaches
 :func:`~cuegraph.harvest.base.write_harvest`, which replaces the source's named graph in one
-update. A source that fails (unreachable, 5xx after retries, malformed answer) therefore
-leaves the store exactly as it was, and the error says so.
+update. A source that fails (unreachable, 5xx after retries, malformed answer, a guard of
+:mod:`cuegraph.harvest.http` tripped) therefore leaves the store exactly as it was, and the
+error says so.
+
+**Fetch first, then open for writing.** Given a store *opener* (a function returning a
+store, as the CLI passes), a run opens the store for writing only once its records are
+built, writes, and closes it again: the embedded store's write lock is never held while a
+source is being fetched (a slow or dripping source cannot keep ``cuegraph load`` or another
+harvest waiting). The store is opened once briefly before fetching, so a store that cannot
+be written fails before any request is spent.
 
 Source modules are imported lazily by name (``cuegraph.harvest.<name>``), so one missing
 module only disables its own command.
@@ -11,7 +19,9 @@ module only disables its own command.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,16 +30,22 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
-from cuegraph.errors import CuegraphError, UpstreamError
+from cuegraph.errors import BadInput, CuegraphError, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import RunSummary
 from cuegraph.harvest.base import Harvest, base_url, write_harvest
-from cuegraph.harvest.http import HttpClient, RateLimiter
+from cuegraph.harvest.http import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, HttpClient, RateLimiter
 from cuegraph.records import Person, Work
 from cuegraph.store import Store
 
 __all__ = ["SOURCES", "SourceUnavailable", "HarvestOutcome", "Hooks", "load_source",
            "make_client", "run_harvest", "harvest_all"]
+
+#: a store, or a function opening one (then opened only to write)
+StoreOrOpener = Store | Callable[[], Store]
+#: environment variables overriding the guards for every source (tests, slow links)
+DEADLINE_VAR = "CUEGRAPH_HARVEST_DEADLINE"
+MAX_BYTES_VAR = "CUEGRAPH_HARVEST_MAX_BYTES"
 
 #: every harvest source, in the order `harvest all` runs them
 SOURCES = ("wikidata", "musicbrainz", "anilist", "vgmdb", "animethemes")
@@ -82,19 +98,48 @@ def load_source(name: str) -> ModuleType:
         raise
 
 
+def _env_number(name: str, kind: type) -> float | int | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        number = kind(value)
+    except ValueError:
+        raise BadInput(f"{name} must be a positive number, not {value!r}") from None
+    if number <= 0:
+        raise BadInput(f"{name} must be a positive number, not {value!r}")
+    return number
+
+
 def make_client(module: ModuleType, *, contact: str, cache_dir: str | Path | None,
                 refresh: bool = False, limiter: RateLimiter | None = None,
                 hooks: Hooks | None = None, **kw: Any) -> HttpClient:
-    """A client for one source: its published spacing for its host, the shared cache."""
+    """A client for one source: its published spacing for its host, its response size cap
+    (``MAX_RESPONSE_BYTES``) and redirect hosts (``REDIRECT_HOSTS``), the shared cache.
+    ``CUEGRAPH_HARVEST_DEADLINE`` / ``CUEGRAPH_HARVEST_MAX_BYTES`` override the guards."""
     host = urlsplit(base_url(module)).netloc
     hooks = hooks or Hooks()
+    guards: dict[str, Any] = {
+        "deadline": _env_number(DEADLINE_VAR, float) or DEFAULT_DEADLINE,
+        "max_bytes": _env_number(MAX_BYTES_VAR, int)
+        or int(getattr(module, "MAX_RESPONSE_BYTES", DEFAULT_MAX_BYTES)),
+        "redirect_hosts": tuple(getattr(module, "REDIRECT_HOSTS", ())),
+    }
     return HttpClient(contact=contact, cache_dir=Path(cache_dir) if cache_dir else None,
                       refresh=refresh, intervals={host: float(module.MIN_INTERVAL)},
                       limiter=limiter or RateLimiter(), on_request=hooks.on_request,
-                      on_plan=hooks.on_plan, **kw)
+                      on_plan=hooks.on_plan, **{**guards, **kw})
 
 
-def run_harvest(store: Store, minter: Minter, source: str, function: str, *args: Any,
+def writing(store: StoreOrOpener):
+    """A context manager giving the store to write to: ``store`` itself when it is already
+    open (left open), else a store opened now from the opener (closed afterwards)."""
+    if isinstance(store, Store):
+        return contextlib.nullcontext(store)
+    return store()
+
+
+def run_harvest(store: StoreOrOpener, minter: Minter, source: str, function: str, *args: Any,
                 contact: str, cache_dir: str | Path | None, refresh: bool = False,
                 limiter: RateLimiter | None = None, hooks: Hooks | None = None,
                 client_options: dict[str, Any] | None = None) -> HarvestOutcome:
@@ -112,12 +157,16 @@ def run_harvest(store: Store, minter: Minter, source: str, function: str, *args:
     limiter = limiter or RateLimiter()
     client = make_client(module, contact=contact, cache_dir=cache_dir, refresh=refresh,
                          limiter=limiter, hooks=hooks, **(client_options or {}))
+    if not isinstance(store, Store):
+        with writing(store):  # fail now, before any request, if it cannot be written
+            pass
     if hooks.on_start:
         hooks.on_start(source)
     t0, waited0 = time.monotonic(), limiter.waited
     try:
-        harvest = fn(client, base_url(module), *args)
-        summary = write_harvest(store, minter, harvest, client)
+        harvest = fn(client, base_url(module), *args)  # every request; the store is closed
+        with writing(store) as target:
+            summary = write_harvest(target, minter, harvest, client)
     except CuegraphError as e:
         raise UpstreamError(f"{source} harvest failed, nothing was written: "
                             f"{e.message}") from None
@@ -151,7 +200,7 @@ def _subject_ids(harvest: Harvest | None) -> dict[str, set[str]]:
     return out
 
 
-def harvest_all(store: Store, minter: Minter, composer: str, *, contact: str,
+def harvest_all(store: StoreOrOpener, minter: Minter, composer: str, *, contact: str,
                 cache_dir: str | Path | None, refresh: bool = False, max_anime: int = 3,
                 limiter: RateLimiter | None = None, hooks: Hooks | None = None,
                 client_options: dict[str, Any] | None = None,
@@ -202,4 +251,5 @@ def harvest_all(store: Store, minter: Minter, composer: str, *, contact: str,
                      if isinstance(r, Work) and r.type in ("series", "film", "ova")})
     for title in titles[:max_anime]:
         attempt("animethemes", "harvest_anime", title)
-    return outcomes, resolve(store, minter)
+    with writing(store) as target:
+        return outcomes, resolve(target, minter)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Harvest
-from cuegraph.harvest.http import HttpClient
+from cuegraph.harvest.http import HttpClient, Response
 from cuegraph.records import Album, Credit, Person, Record, Recording
 from cuegraph.roles import resolve_role
 
@@ -38,6 +38,11 @@ LICENSE = "vgmdb-unknown"
 #: hufman/vgmdb commit 551da15 "Apply a rate-limit to the info pages" (2026-04-19): nginx
 #: `limit_req_zone ... rate=1r/s` with `burst=2` -> at most one request per second.
 MIN_INTERVAL = 1.0
+#: largest response accepted, counted after decompression; generous but finite
+#: (a large album or discography page is well under one MB)
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+#: hosts a redirect may lead to besides the requested one (none: same host only)
+REDIRECT_HOSTS: tuple[str, ...] = ()
 
 #: album JSON credit list -> the role wording it stands for (vgmdb/parsers/album.py maps
 #: "Composed by", "Composer", "Music" ... onto these keys)
@@ -59,22 +64,32 @@ def _check_id(value: Any, what: str) -> int:
     return number
 
 
-def _fetch(client: HttpClient, base: str, kind: str, number: int) -> tuple[dict[str, Any], str]:
+def _fetch(client: HttpClient, base: str, kind: str, number: int,
+           check=None) -> tuple[dict[str, Any], str]:
+    """One vgmdb.info page; ``check(body, url)`` may refuse its shape (then it is not
+    cached)."""
     url = f"{base}/{kind}/{number}"
     client.intervals.setdefault(urlsplit(base).netloc, MIN_INTERVAL)
     plan = getattr(client, "plan", None)
     if plan:
         plan(1)
+
+    def parse(resp: Response) -> dict[str, Any]:
+        body = resp.json()
+        if not isinstance(body, dict):
+            raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an object)")
+        if check is not None:
+            check(body, url)
+        return body
+
     try:
-        resp = client.get(url, params={"format": "json"}, headers={"Accept": "application/json"})
+        resp = client.get(url, params={"format": "json"}, headers={"Accept": "application/json"},
+                          parse=parse)
     except UpstreamError as e:
         if "HTTP 404" in e.message:
             raise NotFound(f"vgmdb: no {kind} {number}") from None
         raise
-    body = resp.json()
-    if not isinstance(body, dict):
-        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an object)")
-    return body, url
+    return resp.data, url
 
 
 def _names(value: Any) -> dict[str, str]:
@@ -119,6 +134,25 @@ def _person(item: dict[str, Any], source: str) -> Person | None:
     return Person(key=f"{NAME}/name/{slug(name)}", name=name, native_name=native, source=source)
 
 
+def _album_title(body: dict[str, Any]) -> str:
+    name = body.get("name")
+    return _pick(_names(body.get("names")), "en", "ja-latn", "ja") or \
+        (name.strip() if isinstance(name, str) else "")
+
+
+def _album_shape(body: dict[str, Any], url: str) -> None:
+    if not _album_title(body) or not isinstance(body.get("discs"), list):
+        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an album)")
+
+
+def _artist_shape(body: dict[str, Any], url: str) -> None:
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip() \
+            or not isinstance(body.get("discography"), list) \
+            or not isinstance(body.get("featured_on") or [], list):
+        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an artist)")
+
+
 def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
     """One VGMdb album: its tracks and its composers, arrangers, performers, lyricists.
 
@@ -129,12 +163,10 @@ def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
     """
     number = _check_id(album_id, "album")
     base = (base_url or DEFAULT_URL).rstrip("/")
-    body, url = _fetch(client, base, "album", number)
+    body, url = _fetch(client, base, "album", number, check=_album_shape)
     names = _names(body.get("names"))
-    title = _pick(names, "en", "ja-latn", "ja") or (body.get("name") or "").strip()
-    discs = body.get("discs")
-    if not title or not isinstance(discs, list):
-        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an album)")
+    title = _album_title(body)
+    discs = body["discs"]
     source = body.get("vgmdb_link") if isinstance(body.get("vgmdb_link"), str) \
         else f"https://vgmdb.net/album/{number}"
     key = f"{NAME}/{number}"
@@ -194,13 +226,10 @@ def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest
     """
     number = _check_id(artist_id, "artist")
     base = (base_url or DEFAULT_URL).rstrip("/")
-    body, url = _fetch(client, base, "artist", number)
-    name = body.get("name")
-    albums = body.get("discography")
+    body, url = _fetch(client, base, "artist", number, check=_artist_shape)
+    name = body["name"]
+    albums = body["discography"]
     featured = body.get("featured_on") or []
-    if not isinstance(name, str) or not name.strip() or not isinstance(albums, list) \
-            or not isinstance(featured, list):
-        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an artist)")
     source = body.get("vgmdb_link") if isinstance(body.get("vgmdb_link"), str) \
         else f"https://vgmdb.net/artist/{number}"
     native = body.get("name_real") if isinstance(body.get("name_real"), str) else None

@@ -15,24 +15,17 @@ The queries live in ``harvest/queries/wikidata_*.rq``.
 
 from __future__ import annotations
 
-import ast
-import http.client
 import re
-import urllib.error
 from collections import defaultdict
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import SPARQLWrapper as sparqlwrapper_pkg
 from SPARQLWrapper import GET, JSON, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (
-    EndPointInternalError,
-    SPARQLWrapperException,
-)
 
 from cuegraph import __version__
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest.base import Harvest
-from cuegraph.harvest.http import HttpClient, Response, _retry_after, source_message
+from cuegraph.harvest.http import HttpClient, Response, short_url
 from cuegraph.harvest.queries import render_remote
 from cuegraph.queries import literal
 from cuegraph.records import Album, Credit, Person, Record, Song, Work
@@ -48,6 +41,11 @@ LICENSE = "cc0"
 #: WDQS publishes a processing-time budget (60 s per 60 s per client), not a request rate;
 #: one query per second, strictly serial, stays far inside it.
 MIN_INTERVAL = 1.0
+#: largest response accepted, counted after decompression; generous but finite
+#: (a 2000-row page of the credits query is a few MB)
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+#: hosts a redirect may lead to besides the requested one (none: same host only)
+REDIRECT_HOSTS: tuple[str, ...] = ()
 #: result rows per query: paged with ORDER BY + LIMIT/OFFSET so no query nears the 60 s deadline
 PAGE_SIZE = 2000
 MAX_PAGES = 25
@@ -81,68 +79,33 @@ def entity_source(qid: str) -> str:
 
 # -- the query service -------------------------------------------------------------------
 def sparql_select(client: HttpClient, endpoint: str, query: str) -> list[dict]:
-    """Run a SELECT on WDQS through SPARQLWrapper, politely, with the client's disk cache.
+    """Run a SELECT on WDQS, politely, with the client's disk cache.
+
+    SPARQLWrapper writes the protocol request (URL parameters, ``Accept``, our agent); the
+    shared :class:`~cuegraph.harvest.http.HttpClient` sends it, so Wikidata gets the same
+    guards as every source: the size cap, the total deadline, redirects only within
+    http(s) on the endpoint's own host (urllib, under SPARQLWrapper, would follow one to
+    ``ftp://`` or another host), retries after ``Retry-After``, and a cache entry only for
+    an answer that parsed as SPARQL JSON results.
 
     Returns:
         The SPARQL JSON result bindings.
 
     Raises:
         UpstreamError: the service kept failing, refused the query, or did not send SPARQL
-            JSON results (the message names the endpoint and the problem).
+            JSON results; one line naming the endpoint (never the whole encoded query).
     """
-    url = f"{endpoint}?{urlencode({'query': query})}"
-    cached = client.cached("GET", url)
-    if cached is not None:
-        return _bindings(cached)
     sw = SPARQLWrapper(endpoint, returnFormat=JSON, agent=agent(client.contact))
     sw.setMethod(GET)
     sw.setQuery(query)
-    sw.setTimeout(max(int(client.timeout), 1))
-    host = urlsplit(endpoint).netloc
-    delay = client.backoff
-    problem = ""
-    for attempt in range(client.retries + 1):
-        client.limiter.wait(host, client.interval(host, MIN_INTERVAL))
-        client.count_request(url)
-        wait: float | None = None
-        try:
-            result = sw.query()
-            raw = result.response
-            body = raw.read()
-            headers = {k.lower(): v for k, v in raw.headers.items()}
-            resp = Response(url, getattr(raw, "status", 200), headers, body)
-            rows = _bindings(resp)
-            client.remember("GET", url, None, resp)
-            return rows
-        except urllib.error.HTTPError as e:  # 429, 502, 503, 504 ... (SPARQLWrapper re-raises)
-            problem = f"HTTP {e.code}: {source_message(e.read())}"
-            if e.code not in (429, 502, 503, 504):
-                break
-            wait = _retry_after(e.headers.get("Retry-After"), client.limiter.clock)
-        except EndPointInternalError as e:
-            problem = f"HTTP 500: {_exc_body(e)}"
-        except SPARQLWrapperException as e:  # 400 bad query, 401, 404, 414: no retry
-            problem = f"{type(e).__name__}: {_exc_body(e)}"
-            break
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
-            problem = f"broken exchange ({type(e).__name__}: {source_message(str(e).encode())})"
-        if attempt == client.retries or (wait is not None and wait > client.max_retry_after):
-            break
-        client.limiter.push_back(host, wait if wait is not None else delay)
-        delay *= 2
-    raise UpstreamError(f"Wikidata query service {endpoint} failed: {problem}")
-
-
-def _exc_body(e: SPARQLWrapperException) -> str:
-    """The endpoint's own message from a SPARQLWrapper exception (it keeps only a repr)."""
-    text = str(e)
-    body = text.split("Response:", 1)[1].strip() if "Response:" in text else text
-    if body[:2] in ("b'", 'b"'):
-        try:
-            body = ast.literal_eval(body).decode("utf-8", "replace")
-        except (ValueError, SyntaxError):
-            pass
-    return source_message(body)
+    request = sw._createRequest()  # the request SPARQLWrapper would send through urllib
+    headers = dict(request.header_items())
+    client.intervals.setdefault(urlsplit(endpoint).netloc, MIN_INTERVAL)
+    try:
+        resp = client.request("GET", request.full_url, headers=headers, parse=_bindings)
+    except UpstreamError as e:
+        raise UpstreamError(f"Wikidata query service failed: {e.message}") from None
+    return resp.data
 
 
 def _bindings(resp: Response) -> list[dict]:
@@ -152,7 +115,7 @@ def _bindings(resp: Response) -> list[dict]:
         if not isinstance(rows, list):
             raise TypeError
     except (KeyError, TypeError):
-        raise UpstreamError(f"{urlsplit(resp.url).netloc} sent JSON that is not SPARQL "
+        raise UpstreamError(f"{short_url(resp.url)} sent JSON that is not SPARQL "
                             "SELECT results") from None
     return rows
 
