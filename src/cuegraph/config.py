@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "DEFAULT_STORE", "DEFAULT_BASE_IRI"]
@@ -30,6 +30,26 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `cuegraph serve` listens on.")
     port: int = Field(8000, description="Port `cuegraph serve` listens on.")
     query_timeout: float = Field(10.0, description="Seconds a SPARQL query may run before 503.")
+    query_workers: int | None = Field(
+        None, ge=1, description="Query worker processes for cheap queries (default: the "
+        "number of cores); long queries get extra ones.")
+    query_memory: int = Field(
+        1 << 30, ge=0, description="Most memory one query may use, in bytes (suffixes K, M, G "
+        "accepted; 0: no cap). A query past it is stopped with 503.")
+    query_long_after: float = Field(
+        0.25, gt=0, description="Seconds after which a running query counts as long (its "
+        "worker is reniced and replaced for cheap queries).")
+    query_max_long: int | None = Field(
+        None, ge=1, description="Most long queries at a time (default: query_workers); one "
+        "more gets 503 at once.")
+
+    @field_validator("query_memory", mode="before")
+    @classmethod
+    def _size(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip()[-1:].upper() in ("K", "M", "G"):
+            unit = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[value.strip()[-1].upper()]
+            return int(float(value.strip()[:-1]) * unit)
+        return value
     max_rows: int = Field(10000, description="Most result rows a SPARQL SELECT returns.")
     max_query_bytes: int = Field(
         1_000_000, description="Largest SPARQL request body accepted (larger: 413)."

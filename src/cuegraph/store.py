@@ -16,10 +16,10 @@ leaves the previous graph as it was.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +67,10 @@ _OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.
 _OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
            "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
            "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+#: the number of distinct triples in the union of all graphs (a triple kept in several
+#: graphs counts once; pyoxigraph 0.5.13 would count it once per graph, oxigraph#1919)
+DISTINCT_TRIPLES = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                    "WHERE { GRAPH ?g { ?s ?p ?o } } }")
 _NUMERIC = {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -146,7 +150,7 @@ class Store:
         raise NotImplementedError
 
     def triple_count(self) -> int:
-        """Number of quads in the store (every graph)."""
+        """Number of distinct triples in the store (one in several graphs counts once)."""
         raise NotImplementedError
 
     def graphs(self) -> list[str]:
@@ -176,9 +180,15 @@ class Store:
             The number of triples written.
         """
         self._check_writable()
+        self.replace_ntriples(graph_iri, data.serialize(format="nt", encoding="utf-8"),
+                              swap_extra)
+        return len(data)
+
+    def replace_ntriples(self, graph_iri: str, payload: bytes, swap_extra: str = "") -> None:
+        """:meth:`replace_graph` with the new triples already written as N-Triples."""
+        self._check_writable()
         staging = graph_iri + "#staging"
         self.update(f"DROP SILENT GRAPH <{staging}>")
-        payload = data.serialize(format="nt", encoding="utf-8")
         if payload.strip():
             self._load_ntriples(payload, staging)
         self.update(
@@ -186,15 +196,16 @@ class Store:
             f"ADD SILENT GRAPH <{staging}> TO GRAPH <{graph_iri}> ;\n"
             f"DROP SILENT GRAPH <{staging}>" + (" ;\n" + swap_extra if swap_extra else "")
         )
-        return len(data)
 
     def drop_graph(self, graph_iri: str) -> None:
         self._check_writable()
         self.update(f"DROP SILENT GRAPH <{graph_iri}>")
 
-    def load_file(self, path: Path, graph_iri: str | None, fmt: str | None = None) -> int:
-        """Parse an RDF file (rdflib, any format it reads) and replace ``graph_iri`` with it."""
-        raise NotImplementedError
+    def load_file(self, path: Path, graph_iri: str | None, fmt: str | None = None, *,
+                  allow_remote_context: bool = False) -> int:
+        """Parse an RDF file with Oxigraph's parsers and replace ``graph_iri`` (or the graphs
+        it names) with it; see :mod:`cuegraph.rdfload`."""
+        return _load_file(self, path, graph_iri, fmt, allow_remote_context)
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -218,6 +229,11 @@ class OxigraphStore(Store):
         self.url = f"oxigraph:{path}" if path else "memory:"
         self.persistent = path is not None
         self.read_only = read_only
+        self._lease = None  # the snapshot a reader beside a writer opened
+        self._version = 0  # bumped by every write through this object
+        self._published = -1  # the version the newest snapshot holds
+        self.generation = 0  # the newest snapshot's generation (0: none published)
+        self._snap_lock = threading.Lock()
         try:
             if path is None:
                 self._ox = ox.Store()
@@ -226,7 +242,7 @@ class OxigraphStore(Store):
                     raise StoreError(
                         f"no store at {path}: build it first (`cuegraph build` or `make run`)"
                     )
-                self._ox = ox.Store.read_only(path)
+                self._ox = self._open_for_reading(path)
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self._ox = ox.Store(path)
@@ -238,23 +254,65 @@ class OxigraphStore(Store):
                     "export), which can run beside it."
                 ) from None
             raise StoreError(f"cannot open store at {path}: {e}") from None
+        if path is not None and not read_only:
+            self.publish()  # readers beside this writer read this state until the next one
 
-    def _run(self, query: str, default_graph_uris=None, named_graph_uris=None):
-        kwargs: dict[str, Any] = {}
-        if default_graph_uris:
-            kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graph_uris:
-            kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+    def _open_for_reading(self, path: str) -> ox.Store:
+        """The store itself when no process holds it (holding its lock while reading, so
+        no writer starts meanwhile); beside a writer, the writer's newest snapshot (a
+        consistent checkpoint nobody writes to), never the files the writer changes."""
+        from cuegraph.engine.snapshots import Snapshots
+
         try:
-            return self._ox.query(query, **kwargs)
-        except SyntaxError as e:
-            raise BadQuery(f"SPARQL syntax error: {e}") from None
-        except ValueError as e:
-            raise BadQuery(f"bad SPARQL query: {e}") from None
+            return ox.Store(path)
         except OSError as e:
-            raise StoreError(f"store read failed: {e}") from None
+            if "lock" not in str(e).lower():
+                try:
+                    return ox.Store.read_only(path)  # e.g. no write permission: nobody writes
+                except OSError:
+                    raise e from None
+        self._lease = Snapshots(path).open_newest()
+        if self._lease is None:
+            raise StoreLocked(
+                f"the store at {path} is in use by a process that publishes no snapshot to "
+                "read (an older cuegraph?); stop it or try again when it has finished")
+        self.generation = self._lease.generation
+        return self._lease.store
+
+    # --- snapshots (see cuegraph.engine.snapshots) -------------------------------------
+    def snapshot_stale(self) -> bool:
+        """Whether a write happened since the newest snapshot was published."""
+        return self._published != self._version
+
+    def publish(self) -> int:
+        """Publish a snapshot of the committed state if a write happened since the last one;
+        the generation readers should open. 0 for stores that have none (memory, readers)."""
+        if self.path is None or self.read_only or getattr(self, "_ox", None) is None:
+            return self.generation
+        with self._snap_lock:
+            if self._published != self._version:
+                from cuegraph.engine.snapshots import Snapshots
+
+                version = self._version
+                try:
+                    self.generation = Snapshots(self.path).publish(self._ox)
+                except OSError as e:
+                    raise StoreError(f"cannot publish a snapshot of {self.path}: {e}") from None
+                self._published = version
+            return self.generation
+
+    def _changed(self) -> None:
+        self._version += 1
+
+    def _run(self, query: str, default_graph_uris=None, named_graph_uris=None,
+             prefixes: dict[str, str] | None = None, base_iri: str | None = None):
+        from cuegraph.engine.oxquery import QueryFailed, execute
+
+        try:
+            return execute(self._ox, query, default_graph_uris, named_graph_uris, prefixes,
+                           base_iri)
+        except QueryFailed as e:
+            raise (StoreError if e.kind == "store" else BadQuery)(e.message) from None
 
     def select(self, query: str) -> list[dict[str, Any]]:
         result = self._run(query)
@@ -289,19 +347,17 @@ class OxigraphStore(Store):
 
     def query_serialized(self, query, *, result_format="json", graph_format="turtle",
                          default_graph_uris=None, named_graph_uris=None,
-                         max_rows: int | None = None) -> QueryOutput:
-        result = self._run(query, default_graph_uris, named_graph_uris)
-        if max_rows is not None and not isinstance(result, ox.QueryBoolean):
-            return _limited_output(result, result_format, graph_format, max_rows)
-        if isinstance(result, ox.QueryTriples):
-            body = result.serialize(format=_OX_RDF[graph_format]) or b""
-            return QueryOutput("graph", GRAPH_FORMATS[graph_format], body)
-        form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
-        body = result.serialize(format=_OX_RESULTS[result_format]) or b""
-        return QueryOutput(form, RESULT_FORMATS[result_format], body)
+                         max_rows: int | None = None, prefixes: dict[str, str] | None = None,
+                         base_iri: str | None = None) -> QueryOutput:
+        from cuegraph.engine.oxquery import serialize
+
+        result = self._run(query, default_graph_uris, named_graph_uris, prefixes, base_iri)
+        return QueryOutput(*serialize(result, result_format, graph_format, max_rows))
 
     def triple_count(self) -> int:
-        return len(self._ox)
+        """Distinct triples: one that sits in several graphs counts once."""
+        rows = self.select(DISTINCT_TRIPLES)
+        return int(rows[0]["n"]) if rows else 0
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
@@ -330,6 +386,7 @@ class OxigraphStore(Store):
 
     def update(self, update: str) -> None:
         self._check_writable()
+        self._changed()
         try:
             self._ox.update(update)
         except SyntaxError as e:
@@ -340,24 +397,25 @@ class OxigraphStore(Store):
     def _load_ntriples(self, data: bytes, graph_iri: str) -> None:
         self._ox.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
 
-    def replace_graph(self, graph_iri: str, data: Graph, swap_extra: str = "") -> int:
-        """One SPARQL Update — drop, ``INSERT DATA``, ``swap_extra`` — in one transaction.
+    def replace_ntriples(self, graph_iri: str, payload: bytes, swap_extra: str = "") -> None:
+        """Small graphs: one SPARQL Update — drop, ``INSERT DATA``, ``swap_extra`` — in one
+        transaction. Large ones on disk: Oxigraph's N-Triples parser into a shadow store,
+        swapped in atomically (:func:`cuegraph.rdfload.shadow_replace`); copying a staging
+        graph with ``ADD`` costs far more than either."""
+        from cuegraph import rdfload
 
-        Oxigraph runs an update as a single transaction, so no staging graph is needed
-        (and copying one with ``ADD`` costs more than loading twice; see ``make bench``).
-        """
         self._check_writable()
-        payload = data.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        if (self.persistent and len(payload) > rdfload.SHADOW_BYTES
+                and rdfload.exchange_supported()):
+            rdfload.replace_ntriples_shadow(self, graph_iri, payload, swap_extra)
+            return
+        text = payload.decode("utf-8")
         ops = [f"DROP SILENT GRAPH <{graph_iri}>"]
-        if payload.strip():
-            ops.append(f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{payload}\n}} }}")
+        if text.strip():
+            ops.append(f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{text}\n}} }}")
         if swap_extra:
             ops.append(swap_extra)
         self.update(" ;\n".join(ops))
-        return len(data)
-
-    def load_file(self, path: Path, graph_iri: str | None, fmt: str | None = None) -> int:
-        return _load_file(self, path, graph_iri, fmt)
 
     def flush(self) -> None:
         if self.persistent and not self.read_only:
@@ -366,8 +424,16 @@ class OxigraphStore(Store):
     def close(self) -> None:
         if getattr(self, "_ox", None) is not None:
             self.flush()
+            if self.snapshot_stale():
+                try:
+                    self.publish()  # what readers beside the next writer will see
+                except StoreError:
+                    pass
             del self._ox
             self._ox = None
+        if self._lease is not None:
+            self._lease.close()
+            self._lease = None
 
 
 class RemoteStore(Store):
@@ -517,8 +583,8 @@ class RemoteStore(Store):
         return sorted(r["g"] for r in rows)
 
     def triple_count(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f"{self._system_filter('g')} }}")
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+                           f"GRAPH ?g {{ ?s ?p ?o }} {self._system_filter('g')} }} }}")
         return int(rows[0]["n"]) if rows else 0
 
     def _graph_size(self, graph_iri: str) -> int:
@@ -592,19 +658,16 @@ class RemoteStore(Store):
             return body.replace(VIRTUOSO_DURATION.encode(), f"{_XSD}duration".encode())
         return body
 
-    def replace_graph(self, graph_iri: str, data: Graph, swap_extra: str = "") -> int:
+    def replace_ntriples(self, graph_iri: str, payload: bytes, swap_extra: str = "") -> None:
         """See :meth:`Store.replace_graph`; a failed load also drops the staging graph."""
         try:
-            return super().replace_graph(graph_iri, data, swap_extra)
+            return super().replace_ntriples(graph_iri, payload, swap_extra)
         except CuegraphError:
             try:
                 self.update(f"DROP SILENT GRAPH <{graph_iri}#staging>")
             except CuegraphError:
                 pass  # the server is gone; the next run drops the staging graph first
             raise
-
-    def load_file(self, path: Path, graph_iri: str | None, fmt: str | None = None) -> int:
-        return _load_file(self, path, graph_iri, fmt)
 
     def close(self) -> None:
         self._http.close()
@@ -670,73 +733,17 @@ def _to_ox(*terms):
     return out
 
 
-def _limited_output(result, result_format: str, graph_format: str,
-                    max_rows: int) -> QueryOutput:
-    """Serialise at most ``max_rows`` solutions/triples; evaluation stops after one more."""
-    rows = list(itertools.islice(result, max_rows + 1))
-    truncated = len(rows) > max_rows
-    rows = rows[:max_rows]
-    if isinstance(result, ox.QueryTriples):
-        body = ox.serialize(rows, format=_OX_RDF[graph_format]) or b""
-        return QueryOutput("graph", GRAPH_FORMATS[graph_format], body, truncated)
-    # rebuild the kept solutions through TSV (terms in their N-Triples form), then let
-    # pyoxigraph write the requested format
-    lines = ["\t".join(str(v) for v in result.variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in sol) for sol in rows]
-    kept = ox.parse_query_results(("\n".join(lines) + "\n").encode("utf-8"),
-                                  format=ox.QueryResultsFormat.TSV)
-    body = kept.serialize(format=_OX_RESULTS[result_format]) or b""
-    return QueryOutput("select", RESULT_FORMATS[result_format], body, truncated)
-
-
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
 
-def _load_file(store: Store, path: Path, graph_iri: str | None, fmt: str | None) -> int:
+def _load_file(store: Store, path: Path, graph_iri: str | None, fmt: str | None,
+               allow_remote_context: bool = False) -> int:
     """Load one RDF file. Triples formats go into ``graph_iri``; N-Quads/TriG keep their graphs."""
-    from rdflib import Dataset
+    from cuegraph.rdfload import load_file
 
-    path = Path(path)
-    if not path.is_file():
-        raise BadInput(f"no such file: {path}")
-    fmt = fmt or RDF_FILE_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise BadInput(f"{path}: unknown RDF format (use --format: {', '.join(GRAPH_FORMATS)})")
-    rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig",
-                  "jsonld": "json-ld", "rdfxml": "xml"}.get(fmt)
-    if rdflib_fmt is None:
-        raise BadInput(f"unknown RDF format {fmt!r}")
-    try:
-        if fmt in ("nquads", "trig"):
-            ds = Dataset()
-            ds.parse(path, format=rdflib_fmt)
-            total = 0
-            for ctx in ds.contexts():
-                ident = str(ctx.identifier)
-                if ident.startswith("urn:x-rdflib:") or len(ctx) == 0:
-                    target = graph_iri
-                    if target is None:
-                        if len(ctx):
-                            raise BadInput(f"{path}: has default-graph triples; pass --graph IRI")
-                        continue
-                else:
-                    target = ident
-                g = Graph()
-                for t in ctx:
-                    g.add(t)
-                total += store.replace_graph(target, g)
-            return total
-        g = Graph()
-        g.parse(path, format=rdflib_fmt)
-    except BadInput:
-        raise
-    except Exception as e:  # rdflib raises many parser-specific types
-        raise BadInput(f"{path}: cannot parse as {fmt}: {e}".splitlines()[0]) from None
-    if graph_iri is None:
-        raise BadInput("a graph IRI is needed for a triples file")
-    return store.replace_graph(graph_iri, g)
+    return load_file(store, path, graph_iri, fmt, allow_remote_context=allow_remote_context)
 
 
 def open_store(url: str | None = None, *, read_only: bool = False,

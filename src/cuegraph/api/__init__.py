@@ -42,7 +42,16 @@ def create_app(store: Store, settings: Settings | None = None, *,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from cuegraph.api.sparql_exec import executor_for
+
+        executor = executor_for(app)
+        await executor.start()  # query workers ready before the first query
+        if executor.pool is not None:  # /health answers from memory from the start
+            from cuegraph.engine.summary import summary_for
+
+            await summary_for(app).triples()
         yield
+        executor.close()
         if close_store:
             store.close()
 

@@ -1,11 +1,17 @@
-"""The query worker process (:func:`main`; started by :mod:`cuegraph.api.sparql_exec`).
+"""The query worker process (:func:`main`; started by :mod:`cuegraph.engine.pool`).
 
-It reads :class:`~cuegraph.api.sparql_exec.QueryTask` frames on stdin, opens the store
-read-only for each (so it sees the latest committed data), and writes one reply frame per
-task on stdout: ``("ok", QueryOutput)`` or ``("error", error class name, message, detail)``.
-A frame is an 8-byte big-endian length followed by a pickle. The parent kills the process
-when a query outlives the time limit. Only the parent, which started the process, writes
-to its stdin, so unpickling is safe.
+It keeps one snapshot of the store open read-only (a checkpoint published by the process
+that writes, see :mod:`cuegraph.engine.snapshots`) and reopens only when a task names a
+newer generation, so a query pays no store open. It reads ``(generation, QueryTask)``
+frames on stdin and writes one reply frame per task on stdout:
+``("ok", form, media_type, body, truncated)`` or ``("error", kind, message)`` with ``kind``
+``syntax``, ``bad``, ``store`` or ``memory``. A frame is an 8-byte big-endian length and a
+pickle; only the parent, which started the process, writes to its stdin.
+
+With a memory cap (argv[2], bytes) the process runs under ``RLIMIT_DATA``, which counts the
+heap but not the file-backed mappings of the store, so a memory-hungry query makes an
+allocation fail (the process aborts, or Python raises MemoryError) instead of growing.
+The parent kills the process when a query outlives the time limit.
 """
 
 from __future__ import annotations
@@ -53,28 +59,52 @@ def read_frame(fd: int, timeout: float | None = None) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     """Answer tasks for the store at ``argv[0]`` until stdin closes."""
-    from cuegraph.errors import CuegraphError
-    from cuegraph.store import OxigraphStore
+    import resource
 
-    path = (argv if argv is not None else sys.argv[1:])[0]
+    args = argv if argv is not None else sys.argv[1:]
+    path, cap = args[0], int(args[1]) if len(args) > 1 else 0
+    if cap > 0:
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+    try:  # the network sandbox, when the project has one
+        from cuegraph.sandbox import deny_network  # type: ignore[import-not-found]
+    except ImportError:
+        pass
+    else:
+        deny_network()
+    from cuegraph.engine.oxquery import QueryFailed, execute, serialize
+    from cuegraph.engine.snapshots import Snapshots
+
+    snapshots = Snapshots(path)
+    lease = None
     rfd, wfd = sys.stdin.fileno(), sys.stdout.fileno()
-    write_frame(wfd, ("ready",))
+    write_frame(wfd, ("ready", os.getpid()))
     while True:
         try:
-            task = read_frame(rfd)
+            gen, task = read_frame(rfd)
         except EOFError:
             return 0
+        reply: tuple
         try:
-            store = OxigraphStore(path, read_only=True)
-            try:
-                reply: tuple = ("ok", task.run(store))
-            finally:
-                store.close()
-        except CuegraphError as e:
-            reply = ("error", type(e).__name__, e.message, e.detail)
+            if lease is None or lease.generation != gen:
+                if lease is not None:
+                    lease.close()
+                lease = snapshots.open(gen) or snapshots.open_newest()
+                if lease is None:
+                    raise QueryFailed("store", f"no snapshot of the store at {path}")
+            result = execute(lease.store, task.query, task.default_graph_uris or None,
+                             task.named_graph_uris or None, task.prefixes, task.base_iri)
+            reply = ("ok", *serialize(result, task.result_format, task.graph_format,
+                                      task.max_rows))
+        except QueryFailed as e:
+            reply = ("error", e.kind, e.message)
+        except MemoryError:
+            reply = ("error", "memory", "the query needed more memory than allowed")
         except Exception as e:  # noqa: BLE001 - reported to the parent as a store error
-            reply = ("error", "StoreError", f"query failed: {type(e).__name__}: {e}", None)
-        write_frame(wfd, reply)
+            reply = ("error", "store", f"query failed: {type(e).__name__}: {e}")
+        try:
+            write_frame(wfd, reply)
+        except MemoryError:
+            write_frame(wfd, ("error", "memory", "the answer needed more memory than allowed"))
 
 
 if __name__ == "__main__":  # pragma: no cover - run as a subprocess

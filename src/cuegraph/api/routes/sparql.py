@@ -240,6 +240,6 @@ def _apply(store: Store, update: str) -> None:
         raise BadQuery(f"bad SPARQL Update: {e}") from None
     except RuntimeError as e:  # evaluation errors, e.g. CLEAR GRAPH of a graph that is absent
         raise BadQuery(f"the update failed: {e}") from None
-    flush = getattr(store, "flush", None)
-    if flush is not None:
-        flush()  # worker processes open the store anew for each query and see this
+    publish = getattr(store, "publish", None)
+    if publish is not None:
+        publish()  # a snapshot of this state: queries from now on and readers beside us see it

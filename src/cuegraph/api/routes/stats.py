@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request
 
-from cuegraph.api.data import graph_stats
 from cuegraph.api.data.models import Stats
-from cuegraph.api.deps import StoreDep
+from cuegraph.engine.summary import summary_for
 
 router = APIRouter(tags=["stats"])
 
 
 @router.get("/stats", response_model=Stats)
-async def stats(store: StoreDep) -> dict:
-    """Counts by type and role, and per source its graphs, licences and last harvest."""
-    return await run_in_threadpool(graph_stats, store)
+async def stats(request: Request) -> dict:
+    """Counts by type and role, and per source its graphs, licences and last harvest
+    (computed once per change of the data and served from memory)."""
+    return await summary_for(request.app).stats()

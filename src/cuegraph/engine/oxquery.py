@@ -1,0 +1,118 @@
+"""Running one query on a pyoxigraph store and serialising the answer.
+
+Shared by :class:`cuegraph.store.OxigraphStore` and the query workers; it imports only
+pyoxigraph so a worker process starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+import pyoxigraph as ox
+
+__all__ = ["RESULT_MEDIA", "GRAPH_MEDIA", "execute", "serialize", "QueryFailed"]
+
+RESULT_MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_MEDIA = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+}
+OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+              "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+          "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+          "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+
+
+class QueryFailed(Exception):
+    """``kind`` is ``syntax`` (the parser refused the text), ``bad`` (another client error)
+    or ``store`` (the store failed)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def execute(store: ox.Store, query: str, default_graph_uris=None, named_graph_uris=None,
+            prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> Any:
+    """``store.query`` with cuegraph's dataset rules (the union of all graphs by default)."""
+    kwargs: dict[str, Any] = {}
+    if default_graph_uris:
+        kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if named_graph_uris:
+        kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+    if prefixes:
+        kwargs["prefixes"] = prefixes
+    if base_iri:
+        kwargs["base_iri"] = base_iri
+    try:
+        return store.query(query, **kwargs)
+    except SyntaxError as e:
+        raise QueryFailed("syntax", _syntax_message(str(e), query)) from None
+    except ValueError as e:
+        raise QueryFailed("bad", f"bad SPARQL query: {e}") from None
+    except OSError as e:
+        raise QueryFailed("store", f"store read failed: {e}") from None
+
+
+def _syntax_message(text: str, query: str) -> str:
+    """The parser's message; an unknown prefix in one line instead of its token list."""
+    m = re.match(r"error at (\d+):(\d+)", text)
+    if m and "Prefix not found" in text:
+        line, col = int(m.group(1)), int(m.group(2))
+        lines = query.split("\n")
+        if 0 < line <= len(lines):
+            before = lines[line - 1][:max(col - 1, 0)]
+            name = re.search(r"([A-Za-z][\w.\-]*)?:$", before) or re.search(
+                r"([A-Za-z][\w.\-]*)?:[^:\s]*$", before)
+            if name:
+                return (f"SPARQL syntax error at {line}:{col}: unknown prefix "
+                        f"{name.group(1) or ''}: (declare it with PREFIX)")
+        return f"SPARQL syntax error at {line}:{col}: unknown prefix (declare it with PREFIX)"
+    return f"SPARQL syntax error: {text}"
+
+
+def serialize(result: Any, result_format: str = "json", graph_format: str = "turtle",
+              max_rows: int | None = None) -> tuple[str, str, bytes, bool]:
+    """``(form, media type, body, truncated)`` of a pyoxigraph query result."""
+    if max_rows is not None and not isinstance(result, ox.QueryBoolean):
+        return _limited(result, result_format, graph_format, max_rows)
+    if isinstance(result, ox.QueryTriples):
+        body = result.serialize(format=OX_RDF[graph_format]) or b""
+        return "graph", GRAPH_MEDIA[graph_format], body, False
+    form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
+    body = result.serialize(format=OX_RESULTS[result_format]) or b""
+    return form, RESULT_MEDIA[result_format], body, False
+
+
+def _limited(result: Any, result_format: str, graph_format: str,
+             max_rows: int) -> tuple[str, str, bytes, bool]:
+    """Serialise at most ``max_rows`` solutions/triples; evaluation stops after one more."""
+    rows = list(itertools.islice(result, max_rows + 1))
+    truncated = len(rows) > max_rows
+    rows = rows[:max_rows]
+    if isinstance(result, ox.QueryTriples):
+        body = ox.serialize(rows, format=OX_RDF[graph_format]) or b""
+        return "graph", GRAPH_MEDIA[graph_format], body, truncated
+    # rebuild the kept solutions through TSV (terms in their N-Triples form), then let
+    # pyoxigraph write the requested format
+    lines = ["\t".join(str(v) for v in result.variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in sol) for sol in rows]
+    kept = ox.parse_query_results(("\n".join(lines) + "\n").encode("utf-8"),
+                                  format=ox.QueryResultsFormat.TSV)
+    body = kept.serialize(format=OX_RESULTS[result_format]) or b""
+    return "select", RESULT_MEDIA[result_format], body, truncated

@@ -1,0 +1,124 @@
+"""``/health`` and ``/stats`` answered from memory, computed once per change of the data.
+
+For the embedded store on disk the figures belong to a snapshot generation: they are
+computed once per generation, by SPARQL aggregates run in a query worker (so the server's
+own memory does not grow with the data), and served from memory. ``/health`` never waits
+for a recount once a first one exists: it answers the last figure and a refresh runs in
+the background. Other stores (``memory:``, remote endpoints) are asked on each call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from cuegraph.engine.tasks import QueryTask
+from cuegraph.store import DISTINCT_TRIPLES, Store, _py_value
+
+__all__ = ["Summary", "summary_for"]
+
+#: time limit of the aggregates behind /stats (they read every quad once)
+_STATS_TIMEOUT = 300.0
+
+
+class _Prefetched:
+    """A read-only stand-in for a store: answers the SELECTs fetched beforehand."""
+
+    def __init__(self, rows: dict[str, list[dict]], triples: int):
+        self._rows = rows
+        self._triples = triples
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        return self._rows[query]
+
+    def triple_count(self) -> int:
+        return self._triples
+
+
+def _rows(body: bytes) -> list[dict[str, Any]]:
+    data = json.loads(body)
+    return [{k: _py_value(v.get("type", "literal"), v.get("value", ""), v.get("datatype"))
+             for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+class Summary:
+    """The app's cached triple count and statistics."""
+
+    def __init__(self, app: Any):
+        self.app = app
+        self.store: Store = app.state.store
+        self._triples: tuple[int, int] | None = None  # (generation, count)
+        self._stats: tuple[int, dict] | None = None
+        self._lock = asyncio.Lock()
+        self._refresh: asyncio.Task | None = None
+
+    @property
+    def cached(self) -> bool:
+        from cuegraph.api.sparql_exec import executor_for
+
+        return executor_for(self.app).pool is not None
+
+    async def _select(self, query: str) -> list[dict[str, Any]]:
+        from cuegraph.api.sparql_exec import executor_for
+
+        out = await executor_for(self.app).run(QueryTask(query=query), timeout=_STATS_TIMEOUT)
+        return _rows(out.body)
+
+    async def _count(self) -> tuple[int, int]:
+        from cuegraph.api.sparql_exec import executor_for
+
+        gen = await executor_for(self.app).generation()
+        rows = await self._select(DISTINCT_TRIPLES)
+        return gen, int(rows[0]["n"]) if rows else 0
+
+    async def triples(self) -> int:
+        """Distinct triples (constant cost once counted for the current data)."""
+        if not self.cached:
+            return await run_in_threadpool(self.store.triple_count)
+        from cuegraph.api.sparql_exec import executor_for
+
+        gen = await executor_for(self.app).generation()
+        if self._triples is not None:
+            if self._triples[0] != gen and (self._refresh is None or self._refresh.done()):
+                self._refresh = asyncio.ensure_future(self._recount())
+            return self._triples[1]
+        await self._recount()
+        assert self._triples is not None
+        return self._triples[1]
+
+    async def _recount(self) -> None:
+        async with self._lock:
+            self._triples = await self._count()
+
+    async def stats(self) -> dict:
+        """``graph_stats`` of the current data (computed once per generation)."""
+        from cuegraph.api.data import graph_stats
+        from cuegraph.queries import load_query
+
+        if not self.cached:
+            return await run_in_threadpool(graph_stats, self.store)
+        from cuegraph.api.sparql_exec import executor_for
+
+        async with self._lock:
+            gen = await executor_for(self.app).generation()
+            if self._stats is not None and self._stats[0] == gen:
+                return self._stats[1]
+            rows = {}
+            for name in ("stats_types", "stats_roles", "stats_graphs"):
+                rows[load_query(name)] = await self._select(load_query(name))
+            counted_gen, triples = await self._count()
+            self._triples = (counted_gen, triples)
+            result = graph_stats(_Prefetched(rows, triples))  # type: ignore[arg-type]
+            self._stats = (gen, result)
+            return result
+
+
+def summary_for(app: Any) -> Summary:
+    """The app's :class:`Summary` (one per app, in ``app.state``)."""
+    summary = getattr(app.state, "summary", None)
+    if summary is None:
+        summary = app.state.summary = Summary(app)
+    return summary

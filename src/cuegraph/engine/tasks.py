@@ -1,0 +1,43 @@
+"""What a query worker is asked to do (kept free of heavy imports: workers start fast)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["QueryTask"]
+
+
+@dataclass
+class QueryTask:
+    """Everything a worker needs to answer one query.
+
+    ``prefixes`` are predeclared for the parser (pyoxigraph's ``prefixes=``, so positions
+    in syntax errors stay those of the user's text); ``base_iri`` resolves relative IRIs.
+    """
+
+    query: str
+    result_format: str = "json"
+    graph_format: str = "turtle"
+    default_graph_uris: list[str] = field(default_factory=list)
+    named_graph_uris: list[str] = field(default_factory=list)
+    max_rows: int | None = None
+    prefixes: dict[str, str] | None = None
+    base_iri: str | None = None
+
+    def run(self, store):  # noqa: ANN001, ANN201 - a cuegraph Store, a QueryOutput
+        """Run in this process on a :class:`cuegraph.store.Store` (threads, no workers)."""
+        from cuegraph.store import OxigraphStore
+
+        kwargs: dict = {
+            "result_format": self.result_format, "graph_format": self.graph_format,
+            "default_graph_uris": self.default_graph_uris or None,
+            "named_graph_uris": self.named_graph_uris or None,
+        }
+        query = self.query
+        if isinstance(store, OxigraphStore):
+            kwargs["max_rows"] = self.max_rows
+            kwargs["prefixes"] = self.prefixes
+            kwargs["base_iri"] = self.base_iri
+        elif self.prefixes:  # a remote store: declare them in the text
+            query = "".join(f"PREFIX {p}: <{i}> " for p, i in self.prefixes.items()) + query
+        return store.query_serialized(query, **kwargs)
