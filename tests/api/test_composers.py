@@ -158,3 +158,31 @@ def test_identifiers_and_directors(fresh_store):
     assert p["counts"]["collaborators"] == len(p["collaborators"])
     w = client.get("/works/madoka-magica").json()
     assert w["identifiers"] == {"anilist": ["9756"]}
+
+
+def test_profile_credits_carry_their_own_sources(client):
+    """Each work/song row cites the pages its credits were read from, with the licence of the
+    graph; the person record's own sources (TV Tropes for Kajiura) are kept apart."""
+    body = client.get("/composers/yuki-kajiura").json()
+    madoka = next(w for w in body["works"] if w["id"] == "madoka-magica")
+    urls = {s["url"] for s in madoka["sources"]}
+    assert "https://simple.wikipedia.org/wiki/Puella_Magi_Madoka_Magica" in urls
+    assert not any("tvtropes" in u for w in body["works"] for s in w["sources"]
+                   for u in [s["url"]])
+    wiki = next(s for s in madoka["sources"] if "wikipedia" in s["url"])
+    assert wiki["label"] == "Wikipedia (simple): Puella Magi Madoka Magica"
+    assert wiki["license_name"] == "CC0 1.0" and wiki["graph"].endswith("/graph/table/credits")
+    assert any("tvtropes.org" == s["label"] for s in body["record_sources"])
+    assert all(s["sources"] for s in body["songs"])
+
+
+def test_identifier_links_point_at_the_sites(fresh_store):
+    fresh_store.update("""PREFIX cg: <https://cuegraph.org/ns#>
+      INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/ids> {
+        <https://cuegraph.org/id/person/yuki-kajiura> cg:wikidata "Q4115189" ;
+            cg:vgmdb "104" ; cg:anilist "95259" . } }""")
+    body = TestClient(create_app(fresh_store)).get("/composers/yuki-kajiura").json()
+    links = {x["scheme"]: x["url"] for x in body["identifier_links"]}
+    assert links == {"wikidata": "https://www.wikidata.org/wiki/Q4115189",
+                     "vgmdb": "https://vgmdb.net/artist/104",
+                     "anilist": "https://anilist.co/staff/95259"}

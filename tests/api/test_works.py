@@ -61,3 +61,16 @@ def test_unknown_work_is_404_with_close_matches(client):
     assert resp.status_code == 404
     body = resp.json()
     assert body["detail"]["close_matches"][0]["id"] == "madoka-magica"
+
+
+def test_work_credits_cite_sources_and_subtitle_files(client):
+    body = client.get("/works/anohana").json()
+    [remedios] = body["score_composers"]
+    assert [d["label"] for d in remedios["source_details"]] == ["Wikipedia (en): Anohana"]
+    secret = next(s for s in body["songs"] if s["title"].startswith("secret base"))
+    details = secret["credits"]["composer"][0]["source_details"]
+    subtitles = [d for d in details if d["kind"] == "subtitles"]
+    assert subtitles and all(d["url"].endswith(".ass") for d in subtitles)
+    assert subtitles[0]["label"].startswith("subtitle file “[Kamigami] Anohana - ")
+    assert any(d["kind"] == "page" for d in details)  # and the lyrics page credits cite
+    assert body["identifier_links"] == [] and body["record_sources"]

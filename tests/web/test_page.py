@@ -27,6 +27,10 @@ def server():
     port = free_port()
     store = make_store()
     import_cuesheet(store, Minter(BASE), FIXTURES / "cuesheets" / "good.csv")  # has a silence
+    store.update("""PREFIX cg: <https://cuegraph.org/ns#>
+      INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/ids> {
+        <https://cuegraph.org/id/person/test-composer> cg:wikidata "Q4115189" ;
+          cg:musicbrainz "9f2a1c3e-0000-4000-8000-000000000001" . } }""")  # test-only ids
     config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port,
                             log_level="warning")
     srv = uvicorn.Server(config)
@@ -292,3 +296,36 @@ def test_gallery_has_fifteen_examples_with_descriptions(page, server):
     page.wait_for_selector(".yasr table tbody tr td")
     assert "score composer" in page.inner_text(".yasr table")  # a label from the ontology graph
     assert page.console_errors == []
+
+
+def test_profile_credits_cite_their_own_sources(page, server):
+    """Kajiura's credits are cited to the pages they were read from (with the graph's licence),
+    not to her person record's sources (TV Tropes), which are listed apart."""
+    page.goto(server + "/#/composer/yuki-kajiura")
+    page.wait_for_selector("#composer-page h1")
+    works = page.inner_text("#composer-page table.plain")
+    assert "Wikipedia (simple): Puella Magi Madoka Magica" in works and "CC0 1.0" in works
+    assert "tvtropes" not in works
+    record = page.inner_text("#composer-page .record-sources")
+    assert "tvtropes.org" in record
+    assert page.console_errors == []
+
+
+def test_work_page_cites_credits_and_subtitle_files(page, server):
+    page.goto(server + "/#/work/anohana")
+    page.wait_for_selector("#work-page h1")
+    score = page.inner_text("#work-page ul.credits")
+    assert "REMEDIOS" in score and "Wikipedia (en): Anohana" in score
+    subtitle = page.wait_for_selector("#work-page a.source-subtitles")
+    assert "subtitle file" in subtitle.inner_text() and ".ass" in subtitle.inner_text()
+    assert subtitle.get_attribute("href").startswith("https://raw.githubusercontent.com/")
+
+
+def test_external_identifiers_link_out(page, server):
+    """Ids (given to the test composer by the server fixture) link to their sites' pages."""
+    page.goto(server + "/#/composer/test-composer")
+    page.wait_for_selector("#composer-page h1")
+    wikidata = page.get_attribute("li[data-scheme=wikidata] a.id-link", "href")
+    assert wikidata == "https://www.wikidata.org/wiki/Q4115189"
+    mb = page.get_attribute("li[data-scheme=musicbrainz] a.id-link", "href")
+    assert mb == "https://musicbrainz.org/artist/9f2a1c3e-0000-4000-8000-000000000001"

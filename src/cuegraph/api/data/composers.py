@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from cuegraph.api.data.credits import identifier_links, source_details
 from cuegraph.api.data.index import (
     ROLE_ORDER,
     Ids,
@@ -77,7 +78,8 @@ def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
             "work": _work_brief(works, ids, work_iri)})
         if work_iri:
             w = by_work.setdefault(work_iri, {**_work_brief(works, ids, work_iri),
-                                              "roles": [], "songs": []})
+                                              "roles": [], "songs": [], "credits": []})
+            w["credits"].append(r["credit"])
             if role not in w["roles"]:
                 w["roles"].append(role)
             if kind != "work" and r.get("targetTitle") and r["targetTitle"] not in w["songs"]:
@@ -87,18 +89,26 @@ def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
                                           "kind": kind, "title": r.get("targetTitle"),
                                           "native_title": r.get("targetNative"),
                                           "work": _work_brief(works, ids, work_iri),
-                                          "roles": [], "cues": []})
+                                          "roles": [], "cues": [], "credits": []})
+            s["credits"].append(r["credit"])
             if role not in s["roles"]:
                 s["roles"].append(role)
     cues = _cues(store, ids, works, values, songs)
     collaborators = _collaborators(store, ids, agents, values, cluster)
+    details = source_details(store, seen_credits)
     for item in [*by_work.values(), *songs.values()]:
         item["roles"].sort(key=_role_key)
+        # where these credits come from (not where the person's record comes from)
+        item["sources"] = list({d["url"]: d for c in item.pop("credits")
+                                for d in details.get(c, [])}.values())
     work_list = sorted(by_work.values(), key=lambda w: (w["year"] or "9999", w["title"]))
+    record = node_details(store, cluster)
     return {
         **agent.brief(),
         "identity": [ids.short(a, "person") for a in cluster],
-        **node_details(store, cluster),
+        **record,
+        "identifier_links": identifier_links(record["identifiers"], "composer"),
+        "record_sources": list(source_details(store, cluster).get(agent.iri, [])),
         "counts": {"credits": len(seen_credits), "works": len(work_list),
                    "songs": len(songs), "cues": len(cues),
                    "collaborators": len(collaborators)},

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from cuegraph.api.data.credits import credits_of, group_by_role
+from cuegraph.api.data.credits import (
+    credits_of,
+    group_by_role,
+    identifier_links,
+    source_details,
+)
 from cuegraph.api.data.index import Ids, find_work, links, node_details, ranked, work_index
 from cuegraph.api.data.scene import episode_cues
 from cuegraph.api.data.text import fold
@@ -47,9 +52,12 @@ def work_profile(store: Store, base_iri: str, ref: str) -> dict:
     for c in cues:
         episodes.setdefault(c["episode"], []).append(c)
     work_credits = group_by_role(credits.get(work.iri, []))
+    record = node_details(store, [work.iri])
     return {
         **work.brief(),
-        **node_details(store, [work.iri]),
+        **record,
+        "identifier_links": identifier_links(record["identifiers"], "work"),
+        "record_sources": source_details(store, [work.iri]).get(work.iri, []),
         "score_composers": work_credits.get("score_composer", []),
         "credits": work_credits,
         "songs": sorted(songs.values(), key=lambda s: (s["episodes"][:1] or [9999],

@@ -54,11 +54,22 @@ function sourcesList(urls) {
     urls.map((u, i) => [i ? " · " : "", h("a", { href: u, rel: "noreferrer" }, u)]));
 }
 
+/** Where credits come from: each source's readable label (site and page title, or host;
+ * subtitle files said so) linking to it, with the licence of the graph it was read into. */
+function citations(details) {
+  if (!details || !details.length) return null;
+  return h("span", { class: "cited" }, " — ", details.map((d, i) => [i ? " · " : "",
+    h("a", { href: d.url, rel: "noreferrer", class: `source source-${d.kind}`,
+      title: d.url }, d.label),
+    d.license_name ? h("span", { class: "license" }, ` (${d.license_name})`) : null]));
+}
+
 function creditsList(credits) {
   const ul = h("ul", { class: "credits" });
   for (const [role, people] of Object.entries(credits || {})) {
     ul.append(h("li", { "data-role": role }, h("span", { class: "role" }, ROLE_LABELS[role] || role),
-      people.map((p, i) => [i ? ", " : "", personLink(p), native(p.native_name)])));
+      people.map((p, i) => [i ? "; " : "", personLink(p), native(p.native_name),
+        citations(p.source_details)])));
   }
   return ul;
 }
@@ -227,10 +238,28 @@ $("#scene-form").addEventListener("submit", (ev) => {
 });
 
 /* ---- composer and work pages ------------------------------------------------------------ */
-function identifiers(ids, sameAs) {
-  const items = Object.entries(ids || {}).map(([k, v]) => h("li", {}, `${k}: ${v.join(", ")}`));
+const ID_NAMES = { wikidata: "Wikidata", musicbrainz: "MusicBrainz", vgmdb: "VGMdb",
+  anilist: "AniList", anidb: "AniDB", mal: "MyAnimeList", animethemes: "AnimeThemes" };
+function identifiers(links, sameAs) {
+  const items = (links || []).map((x) => h("li", { "data-scheme": x.scheme },
+    `${ID_NAMES[x.scheme] || x.scheme}: `,
+    x.url ? h("a", { href: x.url, rel: "noreferrer", class: "id-link" }, x.value) : x.value));
   for (const u of sameAs || []) items.push(h("li", {}, h("a", { href: u, rel: "noreferrer" }, u)));
   return items.length ? [h("h2", {}, "Identifiers"), h("ul", {}, items)] : [];
+}
+
+/** A table cell listing credit sources (label + licence), or nothing. */
+function sourceCell(details) {
+  const c = citations(details);
+  if (c) c.firstChild.remove(); // no leading dash inside a cell
+  return c || "";
+}
+
+function recordSources(details) {
+  if (!details || !details.length) return h("p", { class: "muted" }, "none");
+  return h("ul", { class: "record-sources" }, details.map((d) => h("li", {},
+    h("a", { href: d.url, rel: "noreferrer", title: d.url }, d.label),
+    d.license_name ? h("span", { class: "license" }, ` (${d.license_name})`) : null)));
 }
 
 function table(headers, rows) {
@@ -253,19 +282,21 @@ async function composerPage(id) {
     p.aliases.length ? h("p", { class: "muted" }, `also known as ${p.aliases.join(", ")}`) : null,
     h("p", { class: "counts" }, Object.entries(p.counts).map(([k, v]) => h("span", {}, `${v} ${k}`))),
     h("h2", {}, "Works"),
-    table(["year", "work", "roles", "songs"], p.works.map((w) =>
-      [w.year || "", [workLink(w), native(w.native_title)], roles(w.roles), w.songs.join(", ")])),
+    table(["year", "work", "roles", "songs", "credited by"], p.works.map((w) =>
+      [w.year || "", [workLink(w), native(w.native_title)], roles(w.roles), w.songs.join(", "),
+        sourceCell(w.sources)])),
     h("h2", {}, "Songs"),
-    table(["song", "work", "roles", "used in"], p.songs.map((s) =>
+    table(["song", "work", "roles", "used in", "credited by"], p.songs.map((s) =>
       [[s.title, native(s.native_title)], s.work ? workLink(s.work) : "", roles(s.roles),
-        s.cues.map((c) => `ep ${c.episode} ${c.usage}`).join(", ")])),
+        s.cues.map((c) => `ep ${c.episode} ${c.usage}`).join(", "), sourceCell(s.sources)])),
     h("h2", {}, "Most frequent collaborators"),
     p.collaborators.length
       ? table(["who", "as", "shared credits"], p.collaborators.map((c) =>
         [[personLink(c), native(c.native_name)], roles(c.roles), c.shared]))
       : h("p", { class: "muted" }, "none recorded"),
-    ...identifiers(p.identifiers, p.same_as),
-    h("h2", {}, "Sources"), sourcesList(p.sources) || h("p", { class: "muted" }, "none"));
+    ...identifiers(p.identifier_links, p.same_as),
+    h("h2", {}, "Sources of this profile's names and ids"),
+    recordSources(p.record_sources));
 }
 
 async function workPage(id) {
@@ -295,8 +326,9 @@ async function workPage(id) {
       e.cues.map((c, i) => [i ? "; " : "", `${c.title || "silence"} (${c.usage}`,
         c.timed ? `, ${c.start_tc}–${c.end_tc})` : ", untimed)"])])) :
       h("p", { class: "muted" }, "no cues recorded"),
-    ...identifiers(w.identifiers, w.same_as),
-    h("h2", {}, "Sources"), sourcesList(w.sources) || h("p", { class: "muted" }, "none"));
+    ...identifiers(w.identifier_links, w.same_as),
+    h("h2", {}, "Sources of this work's title and details"),
+    recordSources(w.record_sources));
 }
 
 /* ---- stats ------------------------------------------------------------------------------ */
