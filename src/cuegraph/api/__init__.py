@@ -17,6 +17,7 @@ from cuegraph.api.routes import (
     conflicts,
     exports,
     health,
+    identify,
     pages,
     scene,
     sparql,
@@ -83,4 +84,5 @@ def create_app(store: Store, settings: Settings | None = None, *,
                    conflicts.router, pages.router):
         app.include_router(router)
     app.include_router(exports.router)
+    app.include_router(identify.router)
     return app

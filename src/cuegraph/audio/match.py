@@ -85,6 +85,7 @@ class WindowHit:
     rec: int
     rec_frame: int
     score: float  # 1 - 2·BER over the informative frames: ~0 unrelated, 1 identical
+    z: float = 0.0  # how many standard deviations above this window's scores at all alignments
 
 
 def window_scores(query: np.ndarray, ref: Reference, width: int, hop: int,
@@ -132,6 +133,8 @@ def window_scores(query: np.ndarray, ref: Reference, width: int, hop: int,
             er = ref.energy_cum[b] - ref.energy_cum[a]
             eq = qe[w0 + width] - qe[w0]
             sums = sums / np.sqrt(np.maximum(er * eq, 1e-9)).astype(np.float32)
+            valid = sums[r:c]  # alignments starting inside the reference
+            mu, sd = float(valid.mean()), float(valid.std()) or 1.0
             best = np.argpartition(-sums, top)[:top] if len(sums) > top else np.arange(len(sums))
             best = best[np.argsort(-sums[best])]
             d = best - r  # alignment relative to the block's first row
@@ -141,7 +144,8 @@ def window_scores(query: np.ndarray, ref: Reference, width: int, hop: int,
             for m, rec, fr in zip(best, recs, frames, strict=True):
                 if rec < 0:
                     continue
-                hits.append(WindowHit(w0, width, int(rec), int(fr), float(sums[m])))
+                hits.append(WindowHit(w0, width, int(rec), int(fr), float(sums[m]),
+                                      (float(sums[m]) - mu) / sd))
             out.append(hits)
     return out
 

@@ -12,11 +12,14 @@ from cuegraph.audio.index import FingerprintIndex, sha256_file
 from cuegraph.errors import BadInput
 from cuegraph.store import Store
 
-__all__ = ["load_reference", "detect_file", "identify_file", "IDENTIFY_THRESHOLD",
+__all__ = ["load_reference", "detect_file", "identify_file", "IDENTIFY_Z", "rank_clip",
            "MAX_CLIP_SECONDS"]
 
-#: a clip's best match must reach this score (1 − 2·BER over the whole clip)
-IDENTIFY_THRESHOLD = 0.22
+#: a clip's best alignment must stand this many standard deviations above the clip's scores
+#: at every alignment of every recording ...
+IDENTIFY_Z = 5.0
+#: ... and this many above the best alignment of any other recording
+IDENTIFY_MARGIN = 1.0
 MAX_CLIP_SECONDS = 30.0
 MIN_CLIP_SECONDS = 3.0
 
@@ -92,6 +95,34 @@ def _uses(store: Store, recordings: list[str]) -> dict[str, list[dict]]:
     return out
 
 
+def rank_clip(values, ref, min_z: float = IDENTIFY_Z,
+              margin: float = IDENTIFY_MARGIN) -> list[tuple[int, float, int, float]]:
+    """The recordings a clip matches, best first: (recording number, score, frame, z).
+
+    The whole clip is one window; each recording's best alignment is taken. The best one is
+    an answer when its z reaches ``min_z`` and beats every other recording's by ``margin``;
+    further recordings are listed when they pass the same tests against the next one.
+    """
+    from cuegraph.audio.match import to_signs, window_scores
+
+    q = to_signs(values)
+    width = (len(q) // 8) * 8
+    best: dict[int, tuple[float, int, float]] = {}
+    if width >= 8:
+        for hits in window_scores(q, ref, width, 8, top=400):
+            for h in hits:
+                if h.z > best.get(h.rec, (0.0, 0, -1e9))[2]:
+                    best[h.rec] = (h.score, h.rec_frame, h.z)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1][2])
+    out = []
+    for i, (rec, (score, frame, z)) in enumerate(ranked):
+        nxt = ranked[i + 1][1][2] if i + 1 < len(ranked) else 0.0
+        if z < min_z or z - nxt < margin:
+            break
+        out.append((rec, score, frame, z))
+    return out
+
+
 def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
                   max_seconds: float = MAX_CLIP_SECONDS, ref=None, top: int = 3) -> dict:
     """Which indexed recording a clip (3–``max_seconds`` s) comes from, with its credits
@@ -103,7 +134,6 @@ def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
     from cuegraph.api.data.credits import credits_of, group_by_role
     from cuegraph.api.data.index import Ids
     from cuegraph.audio.detect import confidence
-    from cuegraph.audio.match import to_signs, window_scores
 
     fp = fingerprint_file(clip, max_seconds=max_seconds + 1)
     if fp.duration > max_seconds + 0.5:
@@ -114,17 +144,8 @@ def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
                        f"{MIN_CLIP_SECONDS:.0f} s are needed",
                        {"duration": round(fp.duration, 2)})
     ref = ref if ref is not None else load_reference(index_dir)
-    q = to_signs(fp.values)
-    width = (len(q) // 8) * 8
-    best: dict[int, tuple[float, int]] = {}
-    if width >= 8:
-        for hits in window_scores(q, ref, width, 8, top=12):
-            for h in hits:
-                if h.score > best.get(h.rec, (-1.0, 0))[0]:
-                    best[h.rec] = (h.score, h.rec_frame)
-    ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
-    matches = [(rec, s, f) for rec, (s, f) in ranked if s >= IDENTIFY_THRESHOLD][:top]
-    iris = [ref.keys[rec] for rec, _, _ in matches]
+    matches = rank_clip(fp.values, ref)[:top]
+    iris = [ref.keys[m[0]] for m in matches]
     titles = recording_titles(store, iris)
     songs = {r["r"]: r["s"] for r in store.select(
         "PREFIX schema: <https://schema.org/>\nSELECT ?r ?s WHERE { VALUES ?r { "
@@ -133,12 +154,12 @@ def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
     credits = credits_of(store, ids, [*iris, *songs.values()])
     uses = _uses(store, iris)
     out = []
-    for (_rec, score, frame), iri in zip(matches, iris, strict=True):
+    for (_rec, score, frame, z), iri in zip(matches, iris, strict=True):
         found = [*credits.get(iri, []), *credits.get(songs.get(iri), [])]
         out.append({
             "recording": {"id": ids.short(iri, "recording"), "iri": iri,
                           "title": titles.get(iri)},
-            "score": round(score, 3), "confidence": confidence(score),
+            "score": round(score, 3), "z": round(z, 1), "confidence": confidence(score),
             "at_seconds": round(frame * FRAME_SECONDS, 1),
             "credits": group_by_role(found),
             "used_in": uses.get(iri, []),
