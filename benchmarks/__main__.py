@@ -7,7 +7,8 @@ alike), and prints medians with ratios to the embedded store:
 * building the seed graph from ``data/`` (the whole ``cuegraph build`` pipeline);
 * writing a synthetic cue-sheet workload (generated in memory, never written to ``data/``)
   into an empty store, and replacing it again (re-import);
-* a few representative queries: scene lookup, composer profile, counts, top composers.
+* a few representative queries: scene lookup, composer profile, counts, top composers;
+* identity resolution over 100 000 synthetic person records (``benchmarks/identity.py``).
 
 Usage: ``python -m benchmarks [--repeats N] [--write-repeats N] [--query-repeats N]
 [--works N]``. The embedded store is the default one, Oxigraph on disk.
@@ -100,6 +101,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                    help="repeats of the synthetic writes")
     p.add_argument("--query-repeats", type=int, default=15, help="repeats of each query")
     p.add_argument("--works", type=int, default=16, help="synthetic works (12 episodes each)")
+    p.add_argument("--identity-records", type=int, default=100_000,
+                   help="person records for the identity resolution benchmark (0: skip)")
     return p.parse_args(argv)
 
 
@@ -131,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
           f"writes {args.write_repeats}, queries {args.query_repeats}; "
           f"{time.monotonic() - started:.0f}s in all.")
     print(results.table())
+    if args.identity_records:  # benchmarks/identity.py: `cuegraph resolve` at scale
+        from benchmarks.identity import report
+
+        print()
+        print(report(args.identity_records))
     return 0
 
 

@@ -26,6 +26,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["fold", "tokens", "name_keys", "title_keys", "same_name", "same_title",
            "title_aliases", "romanise_kana", "match_score", "close_matches", "has_cjk"]
@@ -69,15 +70,17 @@ def tokens(text: str | None) -> list[str]:
     return [t for t in _SPLIT.split(fold(text).translate(_APOSTROPHES)) if t]
 
 
+_CJK = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                  "\U00020000-\U0002fa1f]")
+
+
 def has_cjk(text: str) -> bool:
-    """True when ``text`` holds kana or CJK ideographs (scripts written without spaces)."""
-    return any(_is_cjk(c) for c in text)
+    """True when ``text`` holds kana, CJK ideographs or Hangul (written without spaces).
 
-
-def _is_cjk(c: str) -> bool:
-    o = ord(c)
-    return (0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
-            or 0x31F0 <= o <= 0x31FF or 0xAC00 <= o <= 0xD7AF or 0x20000 <= o <= 0x2FA1F)
+    >>> has_cjk("梶浦 Yuki"), has_cjk("Yuki")
+    (True, False)
+    """
+    return _CJK.search(text) is not None
 
 
 def _hiragana(text: str) -> str:
@@ -97,6 +100,7 @@ def _long_vowels(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 17)
 def name_keys(name: str | None) -> frozenset[str]:
     """Match keys of a person's or group's name (see the module docstring).
 
@@ -144,6 +148,7 @@ def same_name(a: str | None, b: str | None) -> bool:
     return bool(name_keys(a) & name_keys(b))
 
 
+@lru_cache(maxsize=1 << 17)
 def title_keys(title: str | None) -> frozenset[str]:
     """Match keys of a work's title: case, width, punctuation, spacing and long vowels ignored
     (word order is kept: titles are not names).

@@ -56,6 +56,11 @@ KEY = "resolved"
 LICENSE = "cc0"
 KINDS = {CG_NS + k: k.lower() for k in ("Agent", "Work", "Song", "Recording", "Album")}
 _WORK_TYPES = {CG_NS + t: t.lower() for t in ("Series", "Film", "OVA", "Game")}
+_NAME_PROPS = {"https://schema.org/name", CG_NS + "nativeName", CG_NS + "nativeTitle",
+               "https://schema.org/alternateName"}
+_ID_PROPS = {CG_NS + s: s for s in ("wikidata", "musicbrainz", "anilist", "anidb", "mal",
+                                    "vgmdb")}
+_KIND = CG_NS + "kind"
 
 
 @dataclass
@@ -157,36 +162,37 @@ class Resolution:
 
 def read_nodes(store: Store) -> dict[str, Node]:
     """Every node identity resolution looks at, with its names, ids, kind and context (three
-    SELECTs; the identity graph itself is never read)."""
+    plain SELECTs, joined here; the identity graph itself is never read)."""
     own = "/graph/identity/"
     nodes: dict[str, Node] = {}
-
-    def node(iri: str, kind_iri: str) -> Node | None:
-        kind = KINDS.get(kind_iri)
-        if kind is None:
-            return None
-        n = nodes.get(iri)
-        if n is None:
-            n = nodes[iri] = Node(iri, kind)
-        return n if n.kind == kind else None
-
-    for r in store.select(load_query("identity_names")):
-        n = node(r["node"], r["kind"])
+    work_types: dict[str, str] = {}
+    for r in store.select(load_query("identity_types")):
+        if own in r["graph"]:
+            continue
+        kind = KINDS.get(r["type"])
+        if kind is not None:
+            n = nodes.get(r["node"])
+            if n is None:
+                nodes[r["node"]] = n = Node(r["node"], kind)
+            n.graphs.add(r["graph"])
+        elif r["type"] in _WORK_TYPES:
+            work_types[r["node"]] = _WORK_TYPES[r["type"]]
+    for iri, wtype in work_types.items():
+        if iri in nodes:
+            nodes[iri].work_type = wtype
+    for r in store.select(load_query("identity_facts")):
+        n = nodes.get(r["node"])
         if n is None or own in r["graph"]:
             continue
-        n.names.add(str(r["name"]))
-        n.graphs.add(r["graph"])
-        if r.get("akind"):
-            n.agent_kind = str(r["akind"])
-        if r.get("year") is not None:
-            n.year = str(r["year"])[:4]
-        if r.get("wtype"):
-            n.work_type = _WORK_TYPES.get(r["wtype"], n.work_type)
-    for r in store.select(load_query("identity_ids")):
-        n = node(r["node"], r["kind"])
-        if n is None or own in r["graph"]:
-            continue
-        n.ids.setdefault(str(r["scheme"]), set()).add(str(r["value"]).strip())
+        p, value = r["p"], str(r["value"])
+        if p in _NAME_PROPS:
+            n.names.add(value)
+        elif p in _ID_PROPS:
+            n.ids.setdefault(_ID_PROPS[p], set()).add(value.strip())
+        elif p == _KIND:
+            n.agent_kind = value
+        else:  # schema:datePublished
+            n.year = value[:4]
         n.graphs.add(r["graph"])
     add_context(nodes, ((r["s"], r["p"], r["o"])
                         for r in store.select(load_query("identity_context"))))
