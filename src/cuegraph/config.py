@@ -57,6 +57,16 @@ class Settings(BaseSettings):
     update_token: str | None = Field(
         None, description="Bearer token enabling /sparql/update (updates are off without one)."
     )
+    update_allow_drop_all: bool = Field(
+        False, description="Allow CLEAR/DROP ALL and NAMED through /sparql/update (refused by "
+        "default: they empty the store; take a `cuegraph backup` first).")
+    update_origins: str = Field(
+        "", description="Comma-separated browser origins allowed to call /sparql/update "
+        "cross-site (CORS); none by default. /sparql and the API stay open to every origin.")
+    public_url: str | None = Field(
+        None, description="The service's public base URL (https://host[:port]), used for the "
+        "query BASE and the Service Description instead of the request's Host header "
+        "(default: http://<host>:<port> of `cuegraph serve`).")
     user_agent_contact: str = Field(
         "https://github.com/cuegraph/cuegraph",
         description="Contact (URL or e-mail) sent in the harvesters' User-Agent header.",

@@ -1,11 +1,11 @@
 """Reading SPARQL text without running it: a tokenizer that skips strings, comments and IRIs.
 
-It finds what the endpoint must know before the store sees a request: the query form
-(for content negotiation), operations the server refuses (``SERVICE``, which would make the
-server fetch a URL the client names, and ``LOAD`` in updates), and where the protocol's
-``using-graph-uri`` / ``using-named-graph-uri`` parameters go in an update. Keywords are
-matched as whole tokens, so ``"SERVICE"`` in a string, ``# SERVICE`` in a comment,
-``<http://x/SERVICE>``, ``?service`` or ``ex:service`` are not mistaken for the keyword.
+It finds conveniences the endpoint needs before the store sees a request: the query form
+(for content negotiation), the query's ``FROM`` graphs, and where the protocol's
+``using-graph-uri`` / ``using-named-graph-uri`` parameters go in an update. What is
+*refused* (``SERVICE``, ``LOAD``, too deep or too large) is decided by a real parse in
+:mod:`cuegraph.api.sparql_check`, never by these tokens; :func:`refuse_remote_access` is
+its entry point here.
 """
 
 from __future__ import annotations
@@ -15,15 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from cuegraph.api.sparql_check import MAX_NESTING, check_sparql
 from cuegraph.errors import BadQuery
 
 __all__ = ["Token", "tokens", "query_form", "query_dataset", "refuse_remote_access",
            "add_using_clauses", "with_base", "shift_error_lines", "MAX_NESTING"]
-
-#: deepest nesting of ``{ ( [`` accepted. The SPARQL parser recurses: a few thousand levels
-#: crash the whole process (stack overflow), and nested collections ``((( … )))`` take time
-#: growing steeply with depth (64 levels: 0.3 s); real queries nest a handful of levels.
-MAX_NESTING = 64
 
 _TOKEN = re.compile(
     r"""
@@ -116,49 +112,18 @@ def query_dataset(query: str, base: str) -> tuple[list[str], list[str]]:
     return default, named
 
 
-def refuse_remote_access(text: str, *, update: bool = False) -> None:
-    """Refuse SPARQL that would make the server fetch a URL the client chose, and SPARQL
-    nested deeper than :data:`MAX_NESTING` (the parser would crash or stall on it).
+def refuse_remote_access(text: str, *, update: bool = False,
+                         allow_drop_all: bool = False) -> None:
+    """Refuse SPARQL that would make the server fetch a URL the client chose (``SERVICE``;
+    ``LOAD`` in an update) or that nests or chains deeper than the engine survives.
 
-    SPARQL allows ``\\uXXXX`` codepoint escapes anywhere, processed before parsing by
-    engines that implement them, so the text is also checked with them decoded.
+    The decision comes from a real parse (:func:`cuegraph.api.sparql_check.check_sparql`),
+    not from this module's tokenizer.
 
     Raises:
-        BadQuery: the text uses ``SERVICE`` (federated query), or, in an update, ``LOAD``;
-            or it nests ``{ ( [`` more than :data:`MAX_NESTING` levels deep.
+        BadQuery: naming what was refused, or where the text could not be parsed.
     """
-    _refuse(text, update)
-    decoded = _CODEPOINT.sub(_codepoint, text)
-    if decoded != text:
-        _refuse(decoded, update)
-
-
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _codepoint(m: re.Match) -> str:
-    value = int(m.group(1) or m.group(2), 16)
-    return chr(value) if value <= 0x10FFFF else m.group(0)
-
-
-def _refuse(text: str, update: bool) -> None:
-    for tok in tokens(text):
-        if tok.kind == "open" and tok.depth >= MAX_NESTING:
-            raise BadQuery(
-                f"the query nests brackets more than {MAX_NESTING} levels deep",
-                {"limit": MAX_NESTING, "offset": tok.start},
-            )
-        if tok.keyword == "SERVICE":
-            raise BadQuery(
-                "SERVICE (federated query) is not allowed: this endpoint never fetches data "
-                "from other servers",
-                {"keyword": "SERVICE", "offset": tok.start},
-            )
-        if update and tok.keyword == "LOAD":
-            raise BadQuery(
-                "LOAD is not allowed: this endpoint never fetches data from URLs",
-                {"keyword": "LOAD", "offset": tok.start},
-            )
+    check_sparql(text, update=update, allow_drop_all=allow_drop_all)
 
 
 def add_using_clauses(update: str, using: list[str], using_named: list[str]) -> str:

@@ -13,6 +13,7 @@ refused (400): the server never fetches a URL a client names.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 
 from fastapi import APIRouter, Query, Request
@@ -46,7 +47,8 @@ from cuegraph.api.sparql_text import (
 )
 from cuegraph.config import Settings
 from cuegraph.errors import BadQuery, Forbidden, NotAcceptable, Unauthorized
-from cuegraph.store import Store
+from cuegraph.sandbox import offline_executor
+from cuegraph.store import OxigraphStore, Store
 
 __all__ = ["router", "TRUNCATED_HEADER", "MAX_ROWS_HEADER", "EMPTY_GRAPH"]
 
@@ -223,11 +225,14 @@ async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep
         raise Forbidden(f"the store {store.url} is open read-only")
     parsed = await read_update_request(request, settings.max_query_bytes)
     text = parsed.text or ""
-    refuse_remote_access(text, update=True)
+    refuse_remote_access(text, update=True, allow_drop_all=settings.update_allow_drop_all)
     text = add_using_clauses(text, parsed.default_graphs, parsed.named_graphs)
     text = with_base(text, _endpoint(request))
     try:
-        await run_in_threadpool(_apply, store, text)
+        # the embedded engine's updates run one at a time on a thread that cannot open
+        # network sockets (a remote store's client needs them)
+        offline = offline_executor() if isinstance(store, OxigraphStore) else None
+        await asyncio.get_running_loop().run_in_executor(offline, _apply, store, text)
     except BadQuery as e:
         raise BadQuery(shift_error_lines(e.message), e.detail) from None
     return Response(status_code=204)
