@@ -185,8 +185,31 @@ def test_progress_bar_counts_requests_planned_and_waits():
         for path in ("artist/x", "work", "recording"):  # one more than planned
             hooks.on_request(f"http://127.0.0.1/ws/2/{path}?fmt=json")
         task = progress.tasks[0]
-        assert (task.completed, task.total) == (3, 3)
+        # a request counts as done once the next one starts (or the run ends well)
+        assert (task.completed, task.total) == (2, 3)
         assert task.fields["waited"] == 1.5
         assert task.description == "musicbrainz: /ws/2/recording"
+        hooks.on_done("musicbrainz")
+        assert (task.completed, task.total) == (3, 3)
         progress.refresh()
     assert "3/3" in out.getvalue() and "waited 1.5s" in out.getvalue()
+
+
+def test_progress_bar_never_counts_failed_attempts():
+    """Retries of one URL are not progress, and a run that fails (no on_done) leaves its last
+    attempt uncounted: the bar never shows a failed request as done."""
+    from rich.progress import Progress
+
+    from cuegraph.cli.harvest import _Bar
+    from cuegraph.harvest.http import RateLimiter
+
+    progress = Progress(disable=True)
+    bar = _Bar(progress, RateLimiter())
+    hooks = bar.hooks()
+    hooks.on_start("wikidata")
+    hooks.on_plan(1)
+    for _ in range(3):  # the first try and two retries, all failing
+        hooks.on_request("https://query.wikidata.org/sparql?query=x")
+    task = progress.tasks[0]
+    assert task.completed == 0 and task.total == 1
+    assert task.description.startswith("wikidata: retrying")

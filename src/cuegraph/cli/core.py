@@ -184,12 +184,14 @@ def query(
     named graphs. Cuegraph prefixes (cg:, schema:, mo:, po:, prov:, relators: ...) are
     predeclared.
     """
+    from cuegraph.api.sparql_text import refuse_remote_access
     from cuegraph.namespaces import sparql_prefixes
 
     text = sparql_prefixes() + _read_query(query_text := sparql)
     del query_text
     if format not in ("table", *RESULT_FORMATS, *GRAPH_FORMATS):
         raise BadInput(f"unknown format {format!r}")
+    refuse_remote_access(text)  # SERVICE: one error line, as /sparql refuses it (no fetch)
     with open_cli_store(read_only=True) as store:
         if format in GRAPH_FORMATS:
             out = store.query_serialized(text, graph_format=format)
@@ -206,13 +208,33 @@ def query(
     if out.form == "ask":
         console.print("yes" if data.get("boolean") else "no")
         return
-    names = data["head"]["vars"]
-    table = Table(*names, show_lines=False)
+    names = _column_order(text, data["head"]["vars"])
+    table = Table(show_lines=False)
+    for name in names:  # long IRIs wrap onto more lines, never cut to "…"
+        table.add_column(name, overflow="fold")
     rows = data["results"]["bindings"]
     for b in rows:
         table.add_row(*[b[n]["value"] if n in b else "" for n in names])
     console.print(table)
     console.print(f"{len(rows)} row(s)")
+
+
+def _column_order(query: str, names: list[str]) -> list[str]:
+    """``SELECT *`` columns in the order the query first mentions them (the engine's order
+    otherwise), so a table reads like the query.
+
+    >>> _column_order("SELECT * { ?work <p> ?title . ?title <q> ?a }", ["a", "title", "work"])
+    ['work', 'title', 'a']
+    """
+    import re
+
+    select = re.search(r"(?is)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", query)
+    if not select:
+        return names
+    first = {}
+    for m in re.finditer(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)", query[select.end():]):
+        first.setdefault(m.group(1), m.start())
+    return sorted(names, key=lambda n: (first.get(n, len(query)), names.index(n)))
 
 
 @command("stats")
@@ -301,10 +323,10 @@ def serve(
     s = s.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
     store = open_cli_store()
     summary = loaded_summary(store)
-    say("loaded: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
-    console.print(f"cuegraph serving {s.store} on http://{s.host}:{s.port}/ "
-                  f"(SPARQL: http://{s.host}:{s.port}/sparql, API docs: "
-                  f"http://{s.host}:{s.port}/docs)")
+    url = f"http://{s.host}:{s.port}/"
+    # one line each, never wrapped: the URL stays clickable in a narrow terminal
+    say(f"cuegraph serving {s.store} ({summary['triples']} triples)")
+    say(f"open {url}  ·  SPARQL {url}sparql  ·  API docs {url}docs")
     app_ = create_app(store, s, close_store=True)
     uvicorn.run(app_, host=s.host, port=s.port, log_level="info")
 

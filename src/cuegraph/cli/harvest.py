@@ -45,6 +45,7 @@ class _Bar:
         self.p, self.limiter = progress, limiter
         self.task = progress.add_task("harvest", total=0, waited=0.0)
         self.source = ""
+        self.pending: str | None = None  # the request in flight: counted once it succeeded
 
     def hooks(self) -> Hooks:
         return Hooks(on_start=self.start, on_plan=self.plan, on_request=self.request,
@@ -61,15 +62,21 @@ class _Bar:
         self.p.update(self.task, total=self._total() + n)
 
     def request(self, url: str) -> None:
+        """A request starts: the one before it is done (a failed one ends the run, so the
+        bar never counts a failed attempt); the same URL again is a retry, not progress."""
+        retry = url == self.pending
+        done = 0 if retry or self.pending is None else 1
+        self.pending = url
         task = self.p.tasks[0]
-        total = max(self._total(), task.completed + 1)
+        total = max(self._total(), task.completed + done + 1)
         path = urlsplit(url).path
         path = path if len(path) <= 40 else "…" + path[-39:]
-        self.p.update(self.task, advance=1, total=total, waited=self.limiter.waited,
-                      description=f"{self.source}: {path}")
+        self.p.update(self.task, advance=done, total=total, waited=self.limiter.waited,
+                      description=f"{self.source}: {'retrying ' if retry else ''}{path}")
 
     def done(self, source: str) -> None:
-        self.p.update(self.task, description=f"{source}: done")
+        advance, self.pending = (1 if self.pending else 0), None
+        self.p.update(self.task, advance=advance, description=f"{source}: done")
 
 
 @contextmanager

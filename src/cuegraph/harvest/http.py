@@ -521,6 +521,8 @@ def _network_problem(host: str, e: requests.RequestException) -> str:
         return f"{host} broke off the response (truncated body)"
     if isinstance(e, requests.Timeout):
         return f"{host} did not answer in time"
+    if isinstance(e, requests.ConnectionError):
+        return f"could not reach {host}: check the network ({type(e).__name__})"
     return f"could not reach {host}: {type(e).__name__}"
 
 
