@@ -3,8 +3,9 @@
 The page makes no network requests (its Content-Security-Policy forbids them): the vendored
 ``vendor/cytoscape/cytoscape.min.js`` is copied into a ``<script>`` element and the graph
 into a JSON ``<script>`` element. It pans, zooms, shows every attribute on hover, colours
-nodes by type and sizes them by degree. Above ``max_nodes`` nodes it shows a sample and says
-so, rather than freezing the browser.
+nodes by type and sizes them by degree. A node's IRI is a link only when it is an absolute
+http(s) URL (:func:`cuegraph.links.http_link`); anything else is shown as text. Above
+``max_nodes`` nodes it shows a sample and says so, rather than freezing the browser.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from cuegraph.export.formats import cytoscape_json
 from cuegraph.export.views import NODE_TYPES, sample
+from cuegraph.links import http_link
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -61,7 +63,11 @@ def write_html(g: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES, title: str | 
 
     def extra(node: str, data: dict) -> dict:
         colour = NODE_TYPES.get(data.get("type", "other"), NODE_TYPES["other"])[0]
-        return {"color": colour, "size": round(14 + 46 * (shown.degree(node) / top) ** 0.5, 1)}
+        out = {"color": colour, "size": round(14 + 46 * (shown.degree(node) / top) ** 0.5, 1)}
+        href = http_link(data.get("iri", node))  # only http(s) IRIs become links
+        if href is not None:
+            out["href"] = href
+        return out
 
     doc = cytoscape_json(shown, extra_node=extra)
     warning = ""

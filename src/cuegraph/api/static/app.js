@@ -3,13 +3,34 @@
 
 const $ = (sel) => document.querySelector(sel);
 
-/** Build an element: h("a", {href: "#"}, "text", child, ...). Text is never parsed as HTML. */
+/** The URL `u` names (resolved against `base` when given) if its scheme is http or https,
+ * else null. The page's one allow-list for links: `javascript:`, `data:`, `vbscript:` and every
+ * other scheme never become an href (a stored IRI is data, not something to run on a click). */
+function httpHref(u, base) {
+  let url;
+  try { url = base === undefined ? new URL(String(u)) : new URL(String(u), base); } catch {
+    return null;
+  }
+  return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+}
+
+/** A link to an outside URL from the data (sources, sameAs): an <a> only for an absolute
+ * http(s) URL; anything else is shown as plain text. */
+function externalLink(u) {
+  const href = httpHref(u);
+  return href ? h("a", { href, rel: "noreferrer" }, String(u)) : h("span", { class: "iri" }, String(u));
+}
+
+/** Build an element: h("a", {href: "#"}, "text", child, ...). Text is never parsed as HTML;
+ * an href that does not resolve to http(s) (against this page) is left out. */
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === null || v === undefined || v === false) continue;
     if (k === "class") el.className = v;
-    else el.setAttribute(k, v);
+    else if (k === "href" || k === "src" || k === "action" || k === "formaction") {
+      if (httpHref(v, location.href) !== null) el.setAttribute(k, v);
+    } else el.setAttribute(k, v);
   }
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
@@ -51,7 +72,7 @@ const badge = (precision) => h("span", { class: `badge p-${precision}` }, precis
 function sourcesList(urls) {
   if (!urls || !urls.length) return null;
   return h("div", { class: "sources" }, "sources: ",
-    urls.map((u, i) => [i ? " · " : "", h("a", { href: u, rel: "noreferrer" }, u)]));
+    urls.map((u, i) => [i ? " · " : "", externalLink(u)]));
 }
 
 /** Where credits come from: each source's readable label (site and page title, or host;
@@ -244,7 +265,7 @@ function identifiers(links, sameAs) {
   const items = (links || []).map((x) => h("li", { "data-scheme": x.scheme },
     `${ID_NAMES[x.scheme] || x.scheme}: `,
     x.url ? h("a", { href: x.url, rel: "noreferrer", class: "id-link" }, x.value) : x.value));
-  for (const u of sameAs || []) items.push(h("li", {}, h("a", { href: u, rel: "noreferrer" }, u)));
+  for (const u of sameAs || []) items.push(h("li", {}, externalLink(u)));
   return items.length ? [h("h2", {}, "Identifiers"), h("ul", {}, items)] : [];
 }
 
