@@ -13,12 +13,13 @@ from cuegraph.errors import BadInput
 from cuegraph.export.fetch import fetch_construct, fetch_graph, fetch_neighbourhood, find_seed
 from cuegraph.export.formats import Format, get_format
 from cuegraph.export.html import DEFAULT_MAX_NODES
+from cuegraph.export.triples import TripleIndex, parse_ntriples
 from cuegraph.export.views import VIEWS, build_view, credits_view, neighbourhood, sample
 from cuegraph.graph.iris import Minter
 from cuegraph.store import Store
 
-__all__ = ["ExportRequest", "ExportResult", "run_export", "MAX_DEPTH", "DEFAULT_DEPTH",
-           "MAX_NODES_LIMIT"]
+__all__ = ["ExportRequest", "ExportResult", "run_export", "read_ntriples", "export_slice",
+           "MAX_DEPTH", "DEFAULT_DEPTH", "MAX_NODES_LIMIT"]
 
 #: deepest neighbourhood an export accepts
 MAX_DEPTH = 5
@@ -132,3 +133,28 @@ def run_export(store: Store, minter: Minter, req: ExportRequest,
     view.graph["title"] = title
     body = fmt.writer(view, max_nodes=req.max_nodes, title=title, seeds=starts)
     return ExportResult(body, fmt, len(view), view.number_of_edges(), title, warnings)
+
+
+def read_ntriples(data: bytes) -> TripleIndex | Graph:
+    """A CONSTRUCT answer in N-Triples, read with the fast index (rdflib when it cannot)."""
+    try:
+        return parse_ntriples(data)
+    except (BadInput, UnicodeDecodeError):
+        graph = Graph()
+        if data.strip():
+            graph.parse(data=data.decode("utf-8"), format="nt")
+        return graph
+
+
+def export_slice(req: ExportRequest, ntriples: bytes, base_iri: str
+                 ) -> tuple[bytes, int, int, str, list[str]]:
+    """Build the export of a CONSTRUCT answer alone, without the store (so it can run in
+    another process): ``(body, nodes, edges, title, warnings)``.
+
+    Raises:
+        BadInput: the request names a composer or work (those need the store).
+    """
+    if req.composer or req.work:
+        raise BadInput("a slice is exported without the store: no composer or work")
+    result = run_export(None, Minter(base_iri), req, read_ntriples(ntriples))  # type: ignore[arg-type]
+    return result.body, result.nodes, result.edges, result.title, result.warnings
