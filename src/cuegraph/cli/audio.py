@@ -1,4 +1,5 @@
-"""Audio commands: ``tracks index``, ``cues detect``, ``cues import``, ``identify``."""
+"""Audio and subtitle commands: ``tracks index``, ``cues detect``, ``cues import``,
+``identify``, ``import subtitles``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cuegraph.cli.common import app, command, err_console, minter, open_cli_store, settings
-from cuegraph.cli.core import say
+from cuegraph.cli.core import import_app, say
 
 __all__ = ["tracks_app", "cues_app"]
 
@@ -175,3 +176,56 @@ def identify(
             when = (f" {u['start']}-{u['end']} s" if u.get("start") is not None else "")
             say(f"  used in {u['work_title'] or u['work']} episode {u['episode']}{when}"
                 + (" (detected)" if u["detected"] else ""))
+
+
+@command("subtitles", group=import_app)
+def import_subtitles(
+    file: Annotated[Path, typer.Argument(help="An .ass/.ssa or .srt subtitle file.")],
+    work: Annotated[str, typer.Option(help="The work (id, IRI or title).")],
+    episode: Annotated[int, typer.Option(help="Episode number (1 for a film).")],
+    title: Annotated[list[str], typer.Option(
+        help="Song title per cue: USAGE=TITLE (opening, ending, insert) or START=TITLE "
+             "(the cue's start time); repeatable. Required: a subtitle file does not name "
+             "its songs.")] = [],  # noqa: B006 - typer needs a list default
+    style: Annotated[str | None, typer.Option(
+        help="Also take the lines of this style as a song (for styles whose names do not "
+             "say OP/ED/Insert/Song).")] = None,
+    usage: Annotated[str, typer.Option(
+        help="Usage of --style lines and of ♪ lines in SRT: opening, ending or insert."
+    )] = "insert",
+    key: Annotated[str | None, typer.Option(help="Graph key (default: "
+                                            "<work>-<episode>-<file stem>).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the cues found."
+                                          )] = False,
+) -> None:
+    """Derive timed opening, ending and insert-song cues from a subtitle file's song lines.
+
+    Song lines are those of ASS styles named like OP, ED, Insert or Song (JP_OP, op - jp,
+    ED Romaji ...), lines with karaoke tags (\\k), lines of --style, or SRT lines wrapped in
+    ♪. Each song's cue runs from its first lyric line to its last. The times are those of
+    this release of the episode: the file (name and SHA-256) is cited as the source and that
+    caveat is kept with every cue. Cues go into the graph subtitles/<key>.
+    """
+    from cuegraph.errors import BadInput
+    from cuegraph.subtitles import derive_cues, read_subtitles
+    from cuegraph.subtitles import import_subtitles as run
+    from cuegraph.timecode import format_timecode
+
+    titles = {}
+    for t in title:
+        k, sep, v = t.partition("=")
+        if not sep or not k.strip() or not v.strip():
+            raise BadInput(f"--title {t!r} is not USAGE=TITLE or START=TITLE")
+        titles[k.strip().lower()] = v.strip()
+    if dry_run:
+        for c in derive_cues(read_subtitles(file, style, usage)):
+            say(f"{c.usage} {format_timecode(c.start)}-{format_timecode(c.end)} "
+                f"({c.lines} lines; {c.how})")
+        return
+    with open_cli_store() as store:
+        s, cues = run(store, minter(), file, work, episode, titles=titles, style=style,
+                      usage=usage, key=key)
+    for c in cues:
+        say(f"{c.usage} {format_timecode(c.start)}-{format_timecode(c.end)} ({c.lines} lines; "
+            f"{c.how})")
+    say(f"imported {s.records} cues into {s.graph}")
