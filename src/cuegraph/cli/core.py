@@ -138,16 +138,26 @@ def load(
                                               "(default: file:///<absolute path>).")] = None,
     format: Annotated[str | None, typer.Option(help=f"Force a format: {', '.join(GRAPH_FORMATS)}"
                                                )] = None,
+    allow_remote_context: Annotated[bool, typer.Option(
+        "--allow-remote-context", help="Let a JSON-LD file's @context/@import name documents "
+        "to fetch (http, https, file); they are read by rdflib. Default: refused, loading "
+        "never touches the network or other files.")] = False,
 ) -> None:
-    """Load RDF files. Each triples file replaces its own named graph; N-Quads and TriG
-    files keep the graphs they name."""
+    """Load RDF files with Oxigraph's own parsers (strict: bad IRIs or literals are refused).
+
+    Each triples file replaces its own named graph; N-Quads, TriG and JSON-LD files keep the
+    graphs they name (their default-graph triples go to --graph). A replace is atomic: a
+    failure, a full disk or a kill leaves the previous graphs as they were. RDF/XML with
+    external or exploding DTD entities is refused.
+    """
     with open_cli_store() as store, _progress() as bar:
         task = bar.add_task("loading", total=len(files))
         total = 0
         for f in files:
             bar.update(task, description=f"loading {f.name}")
             target = graph or Path(f).resolve().as_uri()
-            total += store.load_file(f, target, format)
+            total += store.load_file(f, target, format,
+                                     allow_remote_context=allow_remote_context)
             bar.advance(task)
         _resolve(store)
     say(f"loaded {total} triples from {len(files)} file(s)")
