@@ -6,7 +6,7 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from harvest_support import KAJIURA_MBID, mb_handler, serve, stand_in
+from harvest_support import KAJIURA_MBID, MB, mb_handler, serve, stand_in
 from harvest_support import client as _client
 
 from cuegraph.errors import BadInput, UpstreamError
@@ -123,3 +123,62 @@ def test_written_graph(server, minter):
         ?c cg:role cg:Contributor ; cg:roleText "writer" ; prov:wasDerivedFrom ?url .
         <{summary.graph}> dcterms:license <http://creativecommons.org/publicdomain/zero/1.0/>
     }}""")
+
+
+# -- choosing the artist by name, never by the search score (issue #11) --------------------
+
+def _search_answer(server, fixture: str):
+    plain = mb_handler()
+
+    def handle(request):
+        if request.path == "/ws/2/artist" and "query" in request.args:
+            from werkzeug import Response
+            return Response((MB / fixture).read_bytes(), content_type="application/json")
+        return plain(request)
+
+    serve(server, musicbrainz=handle)
+
+
+def test_a_score_100_top_hit_with_another_name_is_not_taken(server):
+    """The search server scores its top hit 100 whatever it is: for "Yuki Kajiura" it
+    returned Howard Shore, and the harvest took him."""
+    _search_answer(server, "artist-search-top-hit-other.json")
+    with pytest.raises(BadInput) as err:
+        musicbrainz.harvest_artist(_client(), server.url_for("/ws/2"), "Yuki Kajiura")
+    message = err.value.message
+    assert message.startswith("MusicBrainz has no artist named 'Yuki Kajiura'")
+    # the candidates are listed with their MBIDs, to pass one
+    assert "Howard Shore (Person) 0000c0de-0000-4000-8000-00000000b001" in message
+    assert "FictionJunction (Yuki Kajiura's project) 0000c0de" in message
+    assert "pass an MBID" in message
+    assert len(server.log) == 1  # nothing harvested after the search
+
+
+def test_the_artist_is_found_by_name_below_a_top_hit(server):
+    _search_answer(server, "artist-search-kajiura-second.json")
+    for asked in ("kajiura yuki", "Yuki Kajiura", "梶浦由記", "ＹＵＫＩ　ＫＡＪＩＵＲＡ"):
+        assert musicbrainz.find_artist(_client(), server.url_for("/ws/2"), asked) \
+            == KAJIURA_MBID, asked
+
+
+def test_two_artists_with_the_same_name_are_listed_not_guessed(server, tmp_path):
+    import json
+
+    data = json.loads((MB / "artist-search-kajiura.json").read_text())
+    twin = dict(data["artists"][0], id="0000c0de-0000-4000-8000-00000000b002",
+                disambiguation="another person", score=90)
+    twin["aliases"] = []
+    data["artists"].append(twin)
+    (tmp_path / "twins.json").write_text(json.dumps(data))
+    plain = mb_handler()
+
+    def handle(request):
+        if request.path == "/ws/2/artist" and "query" in request.args:
+            from werkzeug import Response
+            return Response(json.dumps(data), content_type="application/json")
+        return plain(request)
+
+    serve(server, musicbrainz=handle)
+    with pytest.raises(BadInput, match="2 artists named 'Yuki Kajiura'") as err:
+        musicbrainz.find_artist(_client(), server.url_for("/ws/2"), "Yuki Kajiura")
+    assert KAJIURA_MBID in err.value.message and "b002" in err.value.message
