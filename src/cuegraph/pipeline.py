@@ -59,7 +59,8 @@ def name_resolver(store: Store, minter: Minter, kind: str,
             exact.setdefault(fold(key), key)
     for rec in extra:
         names = ((rec.name, rec.native_name, *rec.aliases) if isinstance(rec, Person)
-                 else (rec.title, rec.native_title, *title_aliases(rec.title, rec.native_title)))
+                 else (rec.title, rec.native_title, *rec.aliases,
+                       *title_aliases(rec.title, rec.native_title)))
         exact.setdefault(fold(rec.key), rec.key)
         for n in names:
             if n:

@@ -45,6 +45,7 @@ class Work:
     episodes: int | None = None
     ids: tuple[tuple[str, str], ...] = ()
     source: str | None = None
+    aliases: tuple[str, ...] = ()  # other titles (English, romaji, abbreviations)
 
 
 @dataclass(frozen=True)

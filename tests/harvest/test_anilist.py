@@ -272,6 +272,10 @@ def test_theme_song_composition_is_a_song_credit_never_a_score_credit(server, ap
                                          cg:work ?work }""")
     assert song == [{"song": BASE + "song/anilist/20632/op",
                      "work": BASE + "work/anilist/20632"}]
+    # the English title is kept as another title of the work
+    assert store.ask(sparql_prefixes() + """
+        ASK { ?w cg:anilist "20632" ; schema:name "ALDNOAH.ZERO" ;
+                 schema:alternateName "Aldnoah.Zero" ; cg:nativeTitle "アルドノア・ゼロ"@ja }""")
     # animators whose roles carry OP/ED qualifiers are not music staff
     assert not store.ask(sparql_prefixes() + 'ASK { ?p schema:name "Animator" }')
     assert not store.ask(sparql_prefixes() + 'ASK { ?p schema:name "Key Animator" }')

@@ -99,3 +99,25 @@ def test_api_search_uses_the_matcher(seed_store):
     assert ids[0] == "sho-watanabe"
     works = [w["id"] for w in search_works(seed_store, BASE, "PMMM")["data"]]
     assert works == ["madoka-magica"]
+
+
+def test_work_aliases_are_found_everywhere(minter):
+    from cuegraph.graph.write import write_run
+    from cuegraph.records import Work
+    from cuegraph.store import open_store
+
+    store = open_store("memory:")
+    # AniList's shape: romaji title, English title as an alias, native title
+    write_run(store, minter, "anilist", "w", [Work(
+        key="anilist/9989", title="Ano Hi Mita Hana no Namae wo Bokutachi wa Mada Shiranai.",
+        native_title="あの日見た花の名前を僕達はまだ知らない。",
+        aliases=("Anohana: The Flower We Saw That Day",), ids=(("anilist", "9989"),))],
+        license="cc0")
+    iri = BASE + "work/anilist/9989"
+    for text in ("Anohana: The Flower We Saw That Day", "ANOHANA THE FLOWER WE SAW THAT DAY",
+                 "あの日見た花の名前を僕達はまだ知らない", "ano hi mita hana no namae wo "
+                 "bokutachi wa mada shiranai"):
+        assert name_resolver(store, minter, "work")(text) == "anilist/9989", text
+        assert find_seed(store, minter, "work", text) == iri, text
+    hits = search_works(store, BASE, "anohana")["data"]
+    assert [w["iri"] for w in hits] == [iri]

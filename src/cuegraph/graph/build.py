@@ -124,6 +124,8 @@ class GraphBuilder:
         for t in _WORK_TYPES[r.type]:
             self.g.add((node, RDF.type, t))
         self._name(node, r.title, r.native_title, CG.nativeTitle)
+        for alias in r.aliases:
+            self.g.add((node, SDO.alternateName, Literal(alias)))
         if r.year:
             self.g.add((node, SDO.datePublished, Literal(str(r.year), datatype=XSD.gYear)))
         if r.episodes:

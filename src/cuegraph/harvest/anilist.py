@@ -279,12 +279,15 @@ def _work(node: dict[str, Any], url: str) -> Work:
     if main is None:
         raise UpstreamError(f"{url}: media {mid} has no title")
     native = title.get("native") if isinstance(title.get("native"), str) else None
+    aliases = tuple(dict.fromkeys(
+        t.strip() for t in (title.get("romaji"), title.get("english"))
+        if isinstance(t, str) and t.strip() and t.strip() not in (main, native)))
     start = node.get("startDate") if isinstance(node.get("startDate"), dict) else {}
     year = start.get("year") if isinstance(start.get("year"), int) else None
     episodes = node.get("episodes") if isinstance(node.get("episodes"), int) else None
     return Work(key=f"{NAME}/{mid}", title=main, type=_FORMATS.get(node.get("format"), "series"),
                 native_title=native if native != main else None, year=year,
-                episodes=episodes, ids=((NAME, mid),),
+                episodes=episodes, ids=((NAME, mid),), aliases=aliases,
                 source=node.get("siteUrl") or f"{_SITE}/anime/{mid}")
 
 

@@ -54,12 +54,14 @@ class WorkEntry:
     episodes: int | None = None
     year: str | None = None
     type: str | None = None
+    aliases: list[str] = field(default_factory=list)
 
     def names(self) -> list[str]:
-        """Every text the work is found by: id, title, native title and their aliases
-        (:func:`cuegraph.names.title_aliases`)."""
-        return [self.id.replace("-", " "), self.title, self.native_title or "",
-                *title_aliases(self.title, self.native_title)]
+        """Every text the work is found by: id, title, native title, other titles and their
+        derived aliases (:func:`cuegraph.names.title_aliases`)."""
+        return [self.id.replace("-", " "), self.title, self.native_title or "", *self.aliases,
+                *title_aliases(self.title, self.native_title),
+                *(a for t in self.aliases for a in title_aliases(t))]
 
     def brief(self) -> dict:
         return {"id": self.id, "iri": self.iri, "title": self.title,
@@ -107,6 +109,8 @@ def work_index(store: Store, ids: Ids) -> dict[str, WorkEntry]:
         w.episodes = w.episodes or r.get("episodes")
         w.year = w.year or (str(r["year"])[:4] if r.get("year") else None)
         w.type = w.type or _TYPES.get(r.get("type") or "")
+        if r.get("alias") and r["alias"] not in w.aliases:
+            w.aliases.append(r["alias"])
     return out
 
 
