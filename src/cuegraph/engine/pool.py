@@ -105,7 +105,8 @@ class Pool:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-c", _WORKER_MAIN, self.path, str(self.memory),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, close_fds=True)
+            stderr=asyncio.subprocess.PIPE, close_fds=True,
+            env={**os.environ, "RUST_BACKTRACE": "0"})  # an abort must not symbolise
         worker = _Worker(proc)
         self._all.add(worker)
         worker.drain = asyncio.ensure_future(self._drain_stderr(worker))
@@ -247,13 +248,19 @@ class Pool:
         if worker.long:
             self._long -= 1
             worker.long = False
-            if worker.alive and self._short < self.size and _unnice(worker.proc.pid):
-                self._short += 1  # a false alarm (e.g. a busy machine): back to work
+            if worker.alive and (self._short < self.size or _unnice(worker.proc.pid)):
+                # a false alarm (e.g. a busy machine): back to work, still reniced when
+                # that cannot be undone; spares beyond ``size`` are trimmed when idle
+                self._short += 1
                 self._release(worker)
             else:
                 await self._retire(worker)  # replaced already
         elif worker.alive:
-            self._release(worker)
+            if self._short > self.size and not self._waiters:
+                self._short -= 1  # more workers than cheap queries need: trim a spare
+                await self._retire(worker)
+            else:
+                self._release(worker)
         else:
             self._short -= 1
             await self._retire(worker)
