@@ -35,7 +35,8 @@ def test_search_ignores_macrons_and_order(client, q):
 
 def test_search_no_match_is_an_empty_list(client):
     body = client.get("/composers", params={"q": "zzqx nobody"}).json()
-    assert body == {"data": [], "count": 0, "q": "zzqx nobody"}
+    assert body == {"data": [], "count": 0, "total": 0, "offset": 0, "limit": 100,
+                    "next": None, "q": "zzqx nobody"}
 
 
 def test_listing_without_q_has_everyone_with_roles(client, seed_store):

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cuegraph.errors import CuegraphError
 
-__all__ = ["install_error_handlers", "error_response"]
+__all__ = ["install_error_handlers", "error_response", "not_found_page"]
 
 log = logging.getLogger("cuegraph.api")
 
@@ -22,6 +23,23 @@ def error_response(status: int, message: str, detail=None, headers=None) -> JSON
                         headers=headers)
 
 
+def not_found_page(request: Request, message: str) -> HTMLResponse | None:
+    """A 404 page for a browser (Accept prefers text/html, as when following a link); None
+    for API clients, which keep the JSON error."""
+    accept = request.headers.get("accept", "")
+    if accept.split(",")[0].strip() != "text/html":
+        return None
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Not found — cuegraph</title>"
+        '<link rel="stylesheet" href="/static/app.css"></head><body><main class="not-found">'
+        "<h1>Not found</h1><p>" + html.escape(message) + "</p>"
+        '<p><a href="/">Search cuegraph</a> · <a href="/docs">API documentation</a></p>'
+        "</main></body></html>")
+    return HTMLResponse(body, status_code=404)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers for cuegraph errors, validation errors and HTTP errors."""
 
@@ -29,6 +47,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _cuegraph(request: Request, exc: CuegraphError) -> JSONResponse:
         if exc.status >= 500:
             log.error("%s %s: %s", request.method, request.url.path, exc.message)
+        if exc.status == 404 and (page := not_found_page(request, exc.message)):
+            return page  # a browser following a dead link gets a page, not raw JSON
         return error_response(exc.status, exc.message, exc.detail)
 
     @app.exception_handler(RequestValidationError)
@@ -44,6 +64,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
+        if exc.status_code == 404 and (page := not_found_page(request, message)):
+            return page
         return error_response(exc.status_code, message, None, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

@@ -11,11 +11,27 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from cuegraph.api.data.models import Listing, Profile
+from cuegraph.api.data.models import ComposerProfile, Listing, Profile, WorkProfile, error_responses
 from cuegraph.api.deps import SettingsDep, StoreDep
 from cuegraph.api.routes.pages import html_twin
 
-__all__ = ["lookup_router"]
+__all__ = ["lookup_router", "page_of"]
+
+_PROFILES = {"composer": ComposerProfile, "work": WorkProfile}
+
+
+def page_of(request: Request, found: dict, limit: int, offset: int) -> dict:
+    """One page of a ``{"data": [...]}`` answer, with ``total`` and the ``next`` page's URL
+    (Datasette style; null on the last page)."""
+    data = found["data"]
+    page = data[offset:offset + limit]
+    more = offset + limit < len(data)
+    nxt = str(request.url.include_query_params(offset=offset + limit, limit=limit)
+              ) if more else None
+    if nxt:  # a relative URL: right behind a proxy too
+        nxt = nxt[len(str(request.base_url)) - 1:]
+    return {**found, "data": page, "count": len(page), "total": len(data), "offset": offset,
+            "limit": limit, "next": nxt}
 
 
 def lookup_router(*, things: str, view: str, search: Callable, profile: Callable,
@@ -42,16 +58,23 @@ def lookup_router(*, things: str, view: str, search: Callable, profile: Callable
         ) -> dict:
             return await run_in_threadpool(identity, store, settings.base_iri, ref)
 
-    @router.get("", response_model=Listing, description=search_doc,
-                summary=f"Search {things}", operation_id=f"search_{things}")
+    @router.get("", response_model=Listing, description=search_doc
+                + " Results come a page at a time (`limit`, `offset`); `next` is the URL of "
+                "the next page (null on the last).",
+                summary=f"Search {things}", operation_id=f"search_{things}",
+                responses=error_responses(400, 503))
     async def search_things(
-        store: StoreDep, settings: SettingsDep,
+        request: Request, store: StoreDep, settings: SettingsDep,
         q: Annotated[str | None, Query(description=q_help)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000, description="Results per page.")] = 100,
+        offset: Annotated[int, Query(ge=0, description="Results to skip.")] = 0,
     ) -> dict:
-        return await run_in_threadpool(search, store, settings.base_iri, q)
+        found = await run_in_threadpool(search, store, settings.base_iri, q)
+        return page_of(request, found, limit, offset)
 
-    @router.get("/{ref:path}", response_model=Profile, description=profile_doc,
-                summary=f"A {view}'s profile", operation_id=f"get_{view}")
+    @router.get("/{ref:path}", response_model=_PROFILES.get(view, Profile),
+                description=profile_doc, summary=f"A {view}'s profile",
+                operation_id=f"get_{view}", responses=error_responses(400, 404, 503))
     async def get_thing(
         ref: Annotated[str, Path(description=ref_help)], request: Request,
         store: StoreDep, settings: SettingsDep,

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from cuegraph.api.data import scene_lookup
-from cuegraph.api.data.models import SceneAnswer
+from cuegraph.api.data.models import Ambiguity, SceneAnswer, error_responses
 from cuegraph.api.deps import SettingsDep, StoreDep
 from cuegraph.api.routes.pages import html_twin
 from cuegraph.errors import Ambiguous
@@ -17,7 +17,9 @@ from cuegraph.errors import Ambiguous
 router = APIRouter(tags=["scene"])
 
 
-@router.get("/scene", response_model=SceneAnswer)
+@router.get("/scene", response_model=SceneAnswer, responses={
+    300: {"model": Ambiguity, "description": "the title names several works: `candidates`"},
+    **error_responses(400, 404, 503)})
 async def scene(
     request: Request,
     store: StoreDep,

@@ -20,7 +20,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from cuegraph.api.data.models import ErrorBody
 from cuegraph.api.deps import SettingsDep, StoreDep
+from cuegraph.api.security import public_base
 from cuegraph.api.sparql_exec import QueryTask, executor_for
 from cuegraph.api.sparql_negotiation import (
     GRAPH_OFFERS,
@@ -74,11 +76,14 @@ _RESULTS_DOC = {
             "application/n-quads")},
     },
     "303": {"description": "no query and Accept prefers text/html: the web page at /"},
-    "400": {"description": "syntax error, SERVICE, several queries, bad parameter"},
-    "406": {"description": "no acceptable result format"},
-    "413": {"description": "request larger than max_query_bytes"},
-    "415": {"description": "POST body neither a form nor application/sparql-query"},
-    "503": {"description": "the query ran longer than query_timeout and was stopped"},
+    "400": {"description": "syntax error, SERVICE, several queries, bad parameter",
+            "model": ErrorBody},
+    "406": {"description": "no acceptable result format", "model": ErrorBody},
+    "413": {"description": "request larger than max_query_bytes", "model": ErrorBody},
+    "415": {"description": "POST body neither a form nor application/sparql-query",
+            "model": ErrorBody},
+    "503": {"description": "the query ran longer than query_timeout and was stopped",
+            "model": ErrorBody},
 }
 _QUERY_BODY = {"requestBody": {"content": {
     FORM: {"schema": {"type": "object", "properties": {

@@ -243,7 +243,7 @@ let workListFilled = false;
 async function fillWorkList() {
   if (workListFilled) return;
   workListFilled = true;
-  const works = await api("/works");
+  const works = await api("/works", { limit: 1000 });
   $("#work-list").replaceChildren(...works.data.map((w) => h("option", { value: w.id }, w.title)));
 }
 
