@@ -215,9 +215,9 @@ def harvest_all(store: StoreOrOpener, minter: Minter, composer: str, *, contact:
 
     Returns:
         The outcomes (one per source tried, failures with ``error``) and the
-        :class:`~cuegraph.harvest.identity.Resolution`.
+        :class:`~cuegraph.graph.identity.Resolution`.
     """
-    from cuegraph.harvest.identity import resolve
+    from cuegraph.graph.identity import resolve
 
     limiter = limiter or RateLimiter()
     common = dict(contact=contact, cache_dir=cache_dir, refresh=refresh, limiter=limiter,
