@@ -5,10 +5,19 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["parse_timecode", "format_timecode", "media_fragment", "human_time"]
+__all__ = ["parse_timecode", "format_timecode", "media_fragment", "human_time", "MAX_SECONDS",
+           "MAX_TIMECODE_CHARS"]
 
-_CLOCK = re.compile(r"^(?:(\d+):)?(\d+):([0-5]\d(?:\.\d{1,3})?)$")
-_SECONDS = re.compile(r"^\d+(?:\.\d+)?$")
+#: the latest moment cuegraph accepts (48 hours): longer than any film, episode or game
+#: session anyone times, and small enough that no arithmetic on it overflows. The SHACL shapes
+#: (``ontology/shapes.ttl``) hold stored offsets to the same bound.
+MAX_SECONDS = Decimal(48 * 3600)
+#: a timecode longer than this is refused before any digit is converted
+MAX_TIMECODE_CHARS = 32
+
+# ASCII digits only (``\d`` alone would also take other scripts' digits, which int() reads)
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d+):([0-5]\d(?:\.\d{1,3})?)$", re.ASCII)
+_SECONDS = re.compile(r"^\d+(?:\.\d+)?$", re.ASCII)
 
 
 def parse_timecode(text: str) -> Decimal:
@@ -23,13 +32,32 @@ def parse_timecode(text: str) -> Decimal:
     >>> parse_timecode("60:00")  # minutes past 59 when no hours are given
     Decimal('3600')
 
+    Times past 48 hours (``MAX_SECONDS``) are refused:
+
+    >>> parse_timecode("48:00:00")
+    Decimal('172800')
+    >>> parse_timecode("99999999999:00:00")
+    Traceback (most recent call last):
+    ...
+    ValueError: timecode '99999999999:00:00' is past 48:00:00, the latest cuegraph accepts
+
     Raises:
         ValueError: naming what was wrong, for anything else (negative, junk, 1:75,
-            1:60:00, exponents such as 1e9).
+            1:60:00, exponents such as 1e9, past 48 hours, over 32 characters).
     """
     raw = (text or "").strip()
     if not raw:
         raise ValueError("empty timecode")
+    if len(raw) > MAX_TIMECODE_CHARS:
+        raise ValueError(f"bad timecode {raw[:12] + '…'!r} ({len(raw)} characters; a timecode "
+                         f"has at most {MAX_TIMECODE_CHARS})")
+    value = _parse(raw)
+    if value > MAX_SECONDS:
+        raise ValueError(f"timecode {raw!r} is past 48:00:00, the latest cuegraph accepts")
+    return value
+
+
+def _parse(raw: str) -> Decimal:
     if ":" in raw:
         m = _CLOCK.match(raw)
         if not m or (m.group(1) is not None and int(m.group(2)) > 59):

@@ -5,13 +5,13 @@ Columns (UTF-8, header row required; ``scene`` and ``notes`` are optional):
 ==========  ===============================================================================
 work        the work's id or title (``anohana`` or ``Anohana``)
 episode     episode number (1 for a film)
-start, end  ``HH:MM:SS(.ms)``, ``MM:SS`` or seconds; ``end`` after ``start``. Both empty:
-            an untimed cue — the music plays somewhere in that episode
+start, end  ``HH:MM:SS(.ms)``, ``MM:SS`` or seconds, at most 48 hours; ``end`` after
+            ``start``. Both empty: an untimed cue — the music plays somewhere in that episode
 title       the song or track title (may be empty for a silence)
 usage       ``opening``, ``ending``, ``insert``, ``score`` or ``silence`` (OP/ED/IN/BGM accepted)
 credits     ``role=name`` pairs separated by ``;`` (roles: composer, lyricist, arranger,
             performer, singer, conductor, orchestrator, score_composer)
-source      the http(s) URL the row's facts come from
+source      the http(s) IRI the row's facts come from (RFC 3987, with a host)
 scene       optional scene name; rows sharing it make one scene
 notes       optional free text
 ==========  ===============================================================================
@@ -19,6 +19,9 @@ notes       optional free text
 Names in ``credits`` are matched against people already in the graph (by id, name, native
 name or alias); a name that matches nobody becomes a new person with that name. ``work`` is
 matched the same way against known works; an unknown one becomes a new series.
+
+No cell may hold a control character (NUL, escape, DEL, C1 …), nor a line break except in
+``notes`` (:func:`cuegraph.harvest.csvfile.check_text`).
 """
 
 from __future__ import annotations
