@@ -10,6 +10,7 @@ AnimeThemes JSON:API paging). Tests talk to them with the real harvest code.
 Routes of one stand-in server (see :func:`serve` and :func:`point_sources_at`)::
 
     /sparql           Wikidata Query Service      CUEGRAPH_WIKIDATA_URL
+    /w/api.php        Wikibase search API         (beside the endpoint, see wikidata.api_url)
     /ws/2/...         MusicBrainz WS/2            CUEGRAPH_MUSICBRAINZ_URL
     /anilist          AniList GraphQL (POST)      CUEGRAPH_ANILIST_URL
     /animethemes/...  AnimeThemes API             CUEGRAPH_ANIMETHEMES_URL
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -81,17 +83,67 @@ def not_found(request: Request) -> Response:
 
 # -- the five sources ---------------------------------------------------------------------
 
+def _fold(text: str) -> str:
+    """Case and accents folded, as the Wikibase search compares (its own folding)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def wbsearch_answer(search: str, language: str, index: Path = WD / "search-index.json"
+                    ) -> dict:
+    """What ``wbsearchentities`` answers for ``search``: the indexed items with a label or an
+    alias (any language) that starts with it, ignoring case and accents, in the API's shape
+    (``search`` hits with ``id``, ``label``, ``description``, ``match``, ``aliases``)."""
+    want = _fold(search.strip())
+    hits = []
+    for item in load(index)["items"]:
+        names = [("label", lang, text) for lang, text in item["label"].items()]
+        names += [("alias", lang, text) for lang, texts in item["aliases"].items()
+                  for text in texts]
+        matched = next(((kind, lang, text) for kind, lang, text in names
+                        if _fold(text).startswith(want)), None)
+        if not want or matched is None:
+            continue
+        kind, lang, text = matched
+        label = item["label"].get(language) or item["label"].get("mul") or \
+            next(iter(item["label"].values()))
+        qid = item["id"]
+        hit = {"id": qid, "title": qid, "pageid": int(qid[1:]) + 1000000,
+               "concepturi": f"http://www.wikidata.org/entity/{qid}",
+               "repository": "wikidata", "url": f"//www.wikidata.org/wiki/{qid}",
+               "display": {"label": {"value": label, "language": language}},
+               "label": label, "description": item["description"],
+               "match": {"type": kind, "language": lang, "text": text}}
+        if kind == "alias":
+            hit["aliases"] = [text]
+        hits.append(hit)
+    return {"searchinfo": {"search": search}, "search": hits, "success": 1}
+
+
 def wdqs_handler(credits: Path = WD / "credits-kajiura.json",
                  find: Path = WD / "find-person-kajiura.json"):
-    """A WDQS stand-in: answers the find-person query and pages the credits result with the
-    query's own LIMIT/OFFSET (as the real service would)."""
+    """A WDQS stand-in (with the Wikibase search API at ``/w/api.php`` beside it): answers
+    ``wbsearchentities``, the find-person query (the fixture's people among the query's
+    candidates) and pages the credits result with the query's own LIMIT/OFFSET (as the real
+    service would)."""
 
     def handle(request: Request) -> Response:
         query = request.args.get("query", "")
         if not request.headers.get("User-Agent", "").startswith("cuegraph/"):
             return Response("Please set a User-Agent", status=403)
+        if request.path == "/w/api.php":
+            if request.args.get("action") != "wbsearchentities":
+                return _json({"error": {"code": "badvalue"}})
+            return _json(wbsearch_answer(request.args.get("search", ""),
+                                         request.args.get("language", "en")))
         if "SELECT DISTINCT ?person" in query:
-            return _json(load(find), SPARQL_JSON)
+            found = load(find)
+            asked = set(re.findall(r"wd:(Q\d+)", query.split("VALUES ?person", 1)[-1]
+                                   .split("}", 1)[0])) if "VALUES ?person" in query else set()
+            found["results"]["bindings"] = [
+                b for b in found["results"]["bindings"]
+                if b["person"]["value"].rsplit("/", 1)[-1] in asked]
+            return _json(found, SPARQL_JSON)
         data = load(credits)
         m = re.search(r"LIMIT\s+(\d+)\s+OFFSET\s+(\d+)", query)
         if m:
@@ -304,6 +356,8 @@ def serve(server, **handlers) -> None:
         prefix = ROUTES[source][0]
         server.expect_request(re.compile(rf"^{re.escape(prefix)}(/.*)?$")) \
             .respond_with_handler(handler)
+        if source == "wikidata":  # the search API, on the endpoint's host as Wikidata's is
+            server.expect_request("/w/api.php").respond_with_handler(handler)
     server.expect_request(re.compile(".*")).respond_with_handler(not_found)
 
 

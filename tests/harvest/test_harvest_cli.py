@@ -49,7 +49,8 @@ def test_wikidata_command_then_failure_keeps_the_graph(env):
                      "--contact", "cli-test@cuegraph.invalid", env=variables)
     assert r.returncode == 0, r.stderr
     assert "wikidata: 15 records" in r.stdout
-    assert f"{B}graph/wikidata/person-Q900001" in r.stdout and "2 requests" in r.stdout
+    # the name search (wbsearchentities), the people among its hits, one page of credits
+    assert f"{B}graph/wikidata/person-Q900001" in r.stdout and "3 requests" in r.stdout
     assert all("(cli-test@cuegraph.invalid)" in req.headers["User-Agent"]
                for req, _ in server.log)
     before = _dump(store_url)

@@ -498,10 +498,12 @@ def test_wikidata_error_line_does_not_embed_the_query(server, minter):
     serve(server, wikidata=lambda request: Response('{"error": "database is on fire"}',
                                                     status=500,
                                                     content_type="application/json"))
-    with pytest.raises(UpstreamError) as err:
-        harvest(open_store("memory:"), minter, "wikidata", None)
+    with pytest.raises(UpstreamError) as err:  # by QID: the first request is the query
+        run_harvest(open_store("memory:"), minter, "wikidata", "harvest_person", "Q900001",
+                    contact="t@cuegraph.invalid", cache_dir=None,
+                    limiter=FakeTime().limiter(), client_options={"retries": 1})
     message = err.value.message
-    assert "database is on fire" in message and "sparql?…" in message
+    assert "database is on fire" in message and "/sparql?…" in message
     assert "SELECT" not in message and "%20" not in message and len(message) < 300
 
 

@@ -124,3 +124,55 @@ def test_work_harvest_asks_for_the_work(server):
     query = parse_qs(urlsplit(server.log[0][0].url).query)["query"][0]
     assert "VALUES (?person ?work) { (UNDEF wd:Q900101) }" in query
     assert "wdt:P31/wdt:P279* wd:Q215380" in query  # groups recognised through subclasses
+
+
+# -- finding people by name (issue #11) -----------------------------------------------------
+
+@pytest.mark.parametrize("asked", ["yuki kajiura", "YUKI KAJIURA", "Kajiura Yuki",
+                                   "Yūki Kajiura", "梶浦由記"])
+def test_composer_is_found_through_the_search_api(server, asked):
+    """wbsearchentities ignores case and accents and knows aliases in every language; the
+    exact-label SPARQL look-up found none of these but the English label."""
+    serve(server, wikidata=wdqs_handler())
+    client = _client()
+    h = wikidata.harvest_composer(client, server.url_for("/sparql"), asked)
+    assert h.key == "person-Q900001"
+    search = [parse_qs(urlsplit(r.url).query) for r, _ in server.log
+              if urlsplit(r.url).path == "/w/api.php"]
+    assert len(search) == 1 and search[0]["action"] == ["wbsearchentities"]
+    assert search[0]["language"] == (["ja"] if asked == "梶浦由記" else ["en"])
+    # a hit whose label merely starts with the name (a list article) is not a candidate
+    find = [parse_qs(urlsplit(r.url).query)["query"][0] for r, _ in server.log
+            if "SELECT DISTINCT ?person" in parse_qs(urlsplit(r.url).query).get("query", [""])[0]]
+    assert "VALUES ?person { wd:Q900001 }" in find[0]
+
+
+def test_search_answer_shape_is_the_api_s(server):
+    """The stand-in's answer has the fields of the recorded one (search-yuki-kajiura.json)."""
+    from harvest_support import load, wbsearch_answer
+
+    recorded = load(WD / "search-yuki-kajiura.json")
+    made = wbsearch_answer("yuki kajiura", "en")
+    assert [h["id"] for h in made["search"]] == [h["id"] for h in recorded["search"]]
+    for mine, real in zip(made["search"], recorded["search"], strict=True):
+        assert set(real) - {"aliases"} <= set(mine) and mine["match"] == real["match"]
+
+
+def test_mul_labels_name_people_and_works(server):
+    """Items named only in the language-neutral "mul" language keep their names."""
+    serve(server, wikidata=wdqs_handler(credits=WD / "credits-mul-labels.json"))
+    h = wikidata.harvest_person(_client(), server.url_for("/sparql"), "Q900002")
+    (person,) = [p for p in h.records if isinstance(p, Person)]
+    (song,) = [s for s in h.records if isinstance(s, Song)]
+    assert (person.name, person.kind) == ("Kalafina", "group")
+    assert song.title == "Magia"
+    query = parse_qs(urlsplit(server.log[0][0].url).query)["query"][0]
+    assert 'FILTER(LANG(?personMul) = "mul")' in query and 'LANG(?workMul) = "mul"' in query
+
+
+def test_search_api_url_is_beside_a_non_default_endpoint(monkeypatch):
+    monkeypatch.delenv("CUEGRAPH_WIKIDATA_API_URL", raising=False)
+    assert wikidata.api_url(wikidata.DEFAULT_URL) == "https://www.wikidata.org/w/api.php"
+    assert wikidata.api_url("http://127.0.0.1:9/sparql") == "http://127.0.0.1:9/w/api.php"
+    monkeypatch.setenv("CUEGRAPH_WIKIDATA_API_URL", "http://mirror.invalid/w/api.php")
+    assert wikidata.api_url("http://127.0.0.1:9/sparql") == "http://mirror.invalid/w/api.php"

@@ -15,6 +15,8 @@ The queries live in ``harvest/queries/wikidata_*.rq``.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections import defaultdict
 from urllib.parse import urlsplit
@@ -25,9 +27,9 @@ from SPARQLWrapper import GET, JSON, SPARQLWrapper
 from cuegraph import __version__
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest.base import Harvest
-from cuegraph.harvest.http import HttpClient, Response, short_url
+from cuegraph.harvest.http import HttpClient, Response, short_url, source_message
 from cuegraph.harvest.queries import render_remote
-from cuegraph.queries import literal
+from cuegraph.names import has_cjk, same_name
 from cuegraph.records import Album, Credit, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
@@ -37,6 +39,11 @@ __all__ = ["NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "harvest
 NAME = "wikidata"
 DEFAULT_URL = "https://query.wikidata.org/sparql"
 ENV_VAR = "CUEGRAPH_WIKIDATA_URL"
+#: the Wikibase API (name search, ``wbsearchentities``)
+DEFAULT_API_URL = "https://www.wikidata.org/w/api.php"
+API_ENV_VAR = "CUEGRAPH_WIKIDATA_API_URL"
+#: search hits looked at per name
+SEARCH_LIMIT = 20
 LICENSE = "cc0"
 #: WDQS publishes a processing-time budget (60 s per 60 s per client), not a request rate;
 #: one query per second, strictly serial, stays far inside it.
@@ -140,14 +147,62 @@ def _check_qid(qid: str) -> str:
     return qid
 
 
+def api_url(base_url: str) -> str:
+    """The Wikibase API used for name search: ``CUEGRAPH_WIKIDATA_API_URL``, else Wikidata's
+    own for the public query service, else ``/w/api.php`` on the endpoint's host (a mirror
+    or a local stand-in serves both)."""
+    if os.environ.get(API_ENV_VAR):
+        return os.environ[API_ENV_VAR]
+    if base_url.rstrip("/") == DEFAULT_URL:
+        return DEFAULT_API_URL
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}/w/api.php"
+
+
+def search_items(client: HttpClient, base_url: str, name: str) -> list[str]:
+    """QIDs the search API (``wbsearchentities``: labels and aliases in every language,
+    ignoring case and accents) finds for ``name`` whose matched label or alias is the same
+    name by :func:`cuegraph.names.same_name` (order, long vowels, spacing), best first."""
+    api = api_url(base_url)
+    client.intervals.setdefault(urlsplit(api).netloc, MIN_INTERVAL)
+    language = "ja" if has_cjk(name) else "en"
+
+    def parse(resp: Response) -> list[dict]:
+        data = resp.json()
+        hits = data.get("search") if isinstance(data, dict) else None
+        if not isinstance(hits, list):
+            error = data.get("error") if isinstance(data, dict) else None
+            why = f": {source_message(json.dumps(error))}" if error else ""
+            raise UpstreamError(f"{short_url(resp.url)} is not a wbsearchentities answer{why}")
+        return [h for h in hits if isinstance(h, dict)]
+
+    client.plan(1)
+    hits = client.get(api, params={"action": "wbsearchentities", "search": name,
+                                   "language": language, "uselang": language, "type": "item",
+                                   "limit": SEARCH_LIMIT, "format": "json"}, parse=parse).data
+    found: list[str] = []
+    for hit in hits:
+        qid = str(hit.get("id") or "")
+        match = hit.get("match") if isinstance(hit.get("match"), dict) else {}
+        texts = [match.get("text"), hit.get("label"), *(hit.get("aliases") or [])]
+        if QID.fullmatch(qid) and any(isinstance(t, str) and same_name(name, t)
+                                      for t in texts):
+            found.append(qid)
+    return list(dict.fromkeys(found))
+
+
 def find_people(client: HttpClient, base_url: str, name: str) -> list[str]:
-    """QIDs of items labelled ``name`` (en/ja/mul) that are credited on some work."""
+    """QIDs of the people called ``name`` (found by the search API, in any language, case
+    or accents) that are credited on some work."""
     name = name.strip()
     if not name:
         raise BadInput("empty name")
-    names = " ".join(f"{literal(name)}@{lang}" for lang in ("en", "ja", "mul"))
+    candidates = search_items(client, base_url, name)
+    if not candidates:
+        return []
     client.plan(1)
-    rows = sparql_select(client, base_url, render_remote("wikidata_find_person", names=names))
+    rows = sparql_select(client, base_url, render_remote(
+        "wikidata_find_person", people=" ".join(f"wd:{q}" for q in candidates)))
     return sorted({q for r in rows if (q := _qid(r, "person"))}, key=lambda q: int(q[1:]))
 
 
@@ -203,14 +258,14 @@ def credits_to_records(rows: list[dict]) -> list[Record]:
             continue
         links.add((work, prop, person))
         p = people[person]
-        for var in ("personLabel", "personJa", "isGroup"):
+        for var in ("personLabel", "personMul", "personJa", "isGroup"):
             if (v := _value(row, var)) is not None:
                 p[var].add(v)
         for var, scheme in _PERSON_IDS.items():
             if v := _value(row, var):
                 p["ids"].add((scheme, v))
         w = works[work]
-        for var in ("workLabel", "workJa", "date"):
+        for var in ("workLabel", "workMul", "workJa", "date"):
             if v := _value(row, var):
                 w[var].add(v)
         if c := _qid(row, "class"):
@@ -222,7 +277,9 @@ def credits_to_records(rows: list[dict]) -> list[Record]:
     records: list[Record] = []
     for qid in sorted(people):
         p = people[qid]
-        name = _first(p["personLabel"]) or _first(p["personJa"]) or qid
+        # English, else the language-neutral "mul" label many items keep, else Japanese
+        name = _first(p["personLabel"]) or _first(p["personMul"]) or _first(p["personJa"]) \
+            or qid
         native = _first(p["personJa"])
         records.append(Person(
             key=f"wikidata/{qid}", name=name, native_name=native if native != name else None,
@@ -250,7 +307,7 @@ def _first(values: set[str]) -> str | None:
 
 
 def _work_record(qid: str, w: dict) -> tuple[str, Record]:
-    title = _first(w["workLabel"]) or _first(w["workJa"]) or qid
+    title = _first(w["workLabel"]) or _first(w["workMul"]) or _first(w["workJa"]) or qid
     native = _first(w["workJa"])
     native = native if native != title else None
     ids = tuple(sorted({("wikidata", qid), *w["ids"]}))
