@@ -93,7 +93,8 @@ def test_cli_load_error_is_one_line(tmp_path):
     res = cuegraph_cmd("--store", store, "load", str(f), "--graph", G)
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
-    assert res.stderr.strip().startswith("error: ") and "cut.nt: cannot parse as ntriples" in res.stderr
+    assert res.stderr.strip().startswith("error: ")
+    assert "cut.nt: cannot parse as ntriples" in res.stderr
 
 
 def _big_file(path: Path, n: int, value: str) -> Path:
