@@ -49,6 +49,7 @@ from cuegraph.api.sparql_text import (
 )
 from cuegraph.config import Settings
 from cuegraph.errors import BadQuery, Forbidden, NotAcceptable, Unauthorized
+from cuegraph.namespaces import PREFIXES
 from cuegraph.sandbox import offline_executor
 from cuegraph.store import OxigraphStore, Store
 
@@ -126,6 +127,7 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
         default_graph_uris=default_graphs,
         named_graph_uris=named_graphs,
         max_rows=settings.max_rows,
+        prefixes=PREFIXES,  # cuegraph's prefixes, predeclared without shifting lines
     )
     try:
         out = await executor_for(request.app).run(task)

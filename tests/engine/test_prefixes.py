@@ -1,0 +1,40 @@
+"""/sparql predeclares cuegraph's prefixes; an unknown prefix is a one-line error with the
+user's own line numbers; cuegraph's counts see each triple once."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cuegraph.api import create_app
+
+
+@pytest.fixture(scope="module")
+def client(seed_store):
+    return TestClient(create_app(seed_store))
+
+
+def test_cuegraph_prefixes_need_no_declaration(client):
+    resp = client.get("/sparql", params={"query": "ASK { ?c a cg:Credit ; cg:role ?r . "
+                                         "?w a schema:CreativeWork }"})
+    assert resp.status_code == 200, resp.text
+    declared = client.get("/sparql", params={
+        "query": "PREFIX cg: <https://cuegraph.org/ns#> SELECT (COUNT(*) AS ?n) "
+                 "{ ?c a cg:Credit }"})
+    undeclared = client.get("/sparql", params={
+        "query": "SELECT (COUNT(*) AS ?n) { ?c a cg:Credit }"})
+    assert declared.json() == undeclared.json()
+
+
+def test_an_unknown_prefix_is_one_line_on_the_users_line(client):
+    resp = client.get("/sparql", params={"query": "SELECT * WHERE {\n  ?s a foo:Bar\n}"})
+    assert resp.status_code == 400
+    error = resp.json()["error"]
+    assert "unknown prefix foo:" in error and "\n" not in error
+    assert " 2:" in error  # the line of foo: in the text the user sent
+
+
+def test_the_seed_has_56_distinct_credits(seed_store):
+    rows = seed_store.select("SELECT (COUNT(DISTINCT ?c) AS ?n) "
+                             "{ ?c a <https://cuegraph.org/ns#Credit> }")
+    assert rows[0]["n"] == 56
