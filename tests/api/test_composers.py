@@ -187,3 +187,27 @@ def test_identifier_links_point_at_the_sites(fresh_store):
     assert links == {"wikidata": "https://www.wikidata.org/wiki/Q4115189",
                      "vgmdb": "https://vgmdb.net/artist/104",
                      "anilist": "https://anilist.co/staff/95259"}
+
+
+def test_one_definition_of_collaborator_for_profile_and_export(client, seed_store):
+    """The profile's collaborators are exactly the person's neighbours in the export's
+    collaboration view, with the same number of shared works, for everyone in the seed."""
+    from rdflib import Graph
+
+    from cuegraph.export.views import collaboration_view
+
+    rdf = Graph().parse(data=seed_store.dump("ntriples").decode("utf-8"), format="nt")
+    view = collaboration_view(rdf)
+    people = client.get("/composers", params={"limit": 1000}).json()["data"]
+    checked = 0
+    for person in people:
+        profile = client.get(f"/composers/{person['id']}").json()
+        mine = {c["iri"]: c["shared"] for c in profile["collaborators"]}
+        theirs = ({n: int(view.edges[person["iri"], n]["weight"])
+                   for n in view.neighbors(person["iri"])} if person["iri"] in view else {})
+        assert mine == theirs, person["id"]
+        assert profile["counts"]["collaborators"] == len(theirs)
+        checked += bool(theirs)
+    assert checked >= 10
+    kajiura = client.get("/composers/yuki-kajiura").json()
+    assert kajiura["counts"]["collaborators"] >= 5  # everyone on Madoka's music, Kalafina ...

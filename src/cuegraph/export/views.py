@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["VIEWS", "NODE_TYPES", "build_view", "credits_view", "bipartite_view",
            "collaboration_view", "rdf_view", "neighbourhood", "sample", "display_label",
-           "COMPOSING_ROLES"]
+           "COMPOSING_ROLES", "is_music_credit"]
 
 #: node type -> (colour, description); the order is the legend's
 NODE_TYPES: dict[str, tuple[str, str]] = {
@@ -59,6 +59,17 @@ _TYPE_OF = {CG.Work: "work", CG.Song: "song", CG.Recording: "recording", CG.Albu
             CG.Cue: "cue", CG.SilenceCue: "cue"}
 _USAGE = {CG.Opening: "opening", CG.Ending: "ending", CG.Insert: "insert", CG.Score: "score",
           CG.Silence: "silence"}
+
+
+def is_music_credit(role: str, role_text: str | None) -> bool:
+    """Whether a credit counts for music collaboration: every role but a contributor whose
+    role text says directing (a director sharing a work is not a music collaborator). The one
+    rule for the collaboration view and the composer profile's collaborators.
+
+    >>> is_music_credit("composer", None), is_music_credit("contributor", "Series Director")
+    (True, False)
+    """
+    return not (role == "contributor" and role_text and "direct" in role_text.lower())
 
 
 def display_label(name: str, native: str | None) -> str:
@@ -105,6 +116,7 @@ class _Facts:
         self.kind = {s: str(o) for s, o in rdf.subject_objects(CG.kind)}
         self.work = {s: o for s, o in rdf.subject_objects(CG.work)}
         self.song = {s: o for s, o in rdf.subject_objects(CG.song)}
+        self.song.update({s: o for s, o in rdf.subject_objects(SDO.recordingOf)})
         self.usage = {s: _USAGE.get(o, _local(str(o))) for s, o in rdf.subject_objects(CG.usage)}
         self.episode = {s: o for s, o in rdf.subject_objects(CG.episode)}
         self.number = {s: o.toPython() for s, o in rdf.subject_objects(SDO.episodeNumber)
@@ -121,6 +133,8 @@ class _Facts:
             targets[s].append(o)
         #: (agent, target, role name, role label) for each collapsed credit node
         self.credits: list[tuple[Any, Any, str, str]] = []
+        #: the credit nodes (agent, target, role name) that are not music (directing)
+        self.not_music: set[tuple[Any, Any, str]] = set()
         for credit, agent in agents.items():
             for role in roles.get(credit, ()):
                 name = role_name(str(role))
@@ -129,6 +143,8 @@ class _Facts:
                     label = role_text.get(credit, label)
                 for target in targets.get(credit, ()):
                     self.credits.append((agent, target, name, label))
+                    if not is_music_credit(name, role_text.get(credit)):
+                        self.not_music.add((agent, target, name))
 
     def node_type(self, node: Any) -> str | None:
         types = self.types.get(node, ())
@@ -278,8 +294,9 @@ def collaboration_view(rdf: Graph) -> nx.Graph:
 
     facts = _Facts(rdf)
     by_work: dict[Any, set] = defaultdict(set)
-    for agent, work in _credited_works(facts, None):
-        by_work[work].add(agent)
+    for agent, target, role, _label in facts.credits:
+        if (agent, target, role) not in facts.not_music:
+            by_work[facts.work_of(target)].add(agent)
     g = nx.Graph(view="collaboration")
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for work, agents in by_work.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from cuegraph.api.data.credits import identifier_links, source_details
@@ -20,6 +19,7 @@ from cuegraph.api.data.index import (
     work_index,
 )
 from cuegraph.api.data.text import fold
+from cuegraph.export.views import is_music_credit
 from cuegraph.queries import load_query, render
 from cuegraph.roles import role_name
 from cuegraph.store import Store
@@ -27,8 +27,6 @@ from cuegraph.timecode import format_timecode
 
 __all__ = ["search_composers", "composer_profile"]
 
-#: credits whose role text says so are not music collaborations
-_NOT_MUSIC = re.compile(r"direct", re.I)
 
 
 def _role_counts(store: Store) -> dict[str, dict[str, int]]:
@@ -161,19 +159,23 @@ def _cues(store: Store, ids: Ids, works: dict, values: str, songs: dict) -> list
 
 def _collaborators(store: Store, ids: Ids, agents: dict, values: str,
                    cluster: list[str]) -> list[dict]:
+    """People with music credits on the same works (the export's collaboration view uses the
+    same rule: :func:`cuegraph.export.views.is_music_credit`, credits on a work's parts count
+    for the work), most works shared first."""
     shared: dict[str, set[str]] = {}
     roles: dict[str, Counter] = {}
     for r in store.select(render("composer_collaborators", agents=values)):
-        if r["other"] in cluster or _NOT_MUSIC.search(r.get("roleText") or ""):
+        role = role_name(r["role"])
+        if r["other"] in cluster or not is_music_credit(role, r.get("roleText")):
             continue
-        shared.setdefault(r["other"], set()).add(r["target"])
-        roles.setdefault(r["other"], Counter())[role_name(r["role"])] += 1
+        shared.setdefault(r["other"], set()).add(r["work"])
+        roles.setdefault(r["other"], Counter())[role] += 1
     out = []
-    for other, targets in shared.items():
+    for other, works in shared.items():
         a = agents.get(other)
         out.append({"id": ids.short(other, "person"), "iri": other,
                     "name": a.name if a else ids.short(other, "person"),
                     "native_name": a.native_name if a else None,
-                    "shared": len(targets),
+                    "shared": len(works),
                     "roles": [r for r, _ in roles[other].most_common()]})
     return sorted(out, key=lambda c: (-c["shared"], fold(c["name"])))
