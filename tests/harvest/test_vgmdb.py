@@ -108,7 +108,9 @@ def test_artist_discography_roles_including_unknown_ones(server, api):
     person = store.select(sparql_prefixes() + """
         SELECT ?native ?alias ?kind WHERE { ?p cg:vgmdb "9400101" ; cg:nativeName ?native ;
           schema:alternateName ?alias ; cg:kind ?kind }""")
-    assert person == [{"native": "梶浦由記", "alias": "かじうら ゆき", "kind": "person"}]
+    # the credited-as name ("as FictionJunction") is one of the artist's names too
+    assert sorted(r["alias"] for r in person) == ["FictionJunction", "かじうら ゆき"]
+    assert {(r["native"], r["kind"]) for r in person} == {("梶浦由記", "person")}
 
 
 @pytest.mark.parametrize("value", [0, -1, "79a", None, False])
@@ -163,3 +165,70 @@ def test_requests_are_spaced_one_per_second(server, api):
     assert http.intervals[urlsplit(api).netloc] == vgmdb.MIN_INTERVAL == 1.0
     assert http.requests_made == 3
     assert ft.sleeps == [pytest.approx(1.0), pytest.approx(1.0)]
+
+
+# -- role wordings and names (issue #11) ----------------------------------------------------
+
+def test_composer_role_wordings_and_credited_as_names(server, api):
+    """VGMdb writes "Composer (also as X)", "Composer (as X)", "Composer*" and "Original
+    Composer"; all are composer credits (they fell to contributor), the X a credited-as
+    name of the artist."""
+    artist = copy.deepcopy(ARTIST)
+    artist["discography"][0]["roles"] = ["Composer (also as FictionJunction YUKI KAJIURA)",
+                                         "Arranger*", "Lyricist (as Kajiura Yuki)"]
+    artist["discography"][1]["roles"] = ["Original Composer", "Composer*"]
+    serve(server, vgmdb=vgmdb_handler(artist=artist))
+    harvest = vgmdb.harvest_artist(client(), api, 9400101)
+    store = open_store("memory:")
+    write_harvest(store, Minter(BASE), harvest)
+    k = "Yuki Kajiura"
+    assert credits(store) == {
+        (k, R["composer"], "Magia", "Composer (also as FictionJunction YUKI KAJIURA)"),
+        (k, R["arranger"], "Magia", "Arranger*"),
+        (k, R["lyricist"], "Magia", "Lyricist (as Kajiura Yuki)"),
+        (k, R["composer"], OST, "Original Composer"),
+        (k, R["composer"], OST, "Composer*"),
+    }
+    notes = store.select(sparql_prefixes() + "SELECT ?n WHERE { ?c cg:note ?n }")
+    assert sorted(r["n"] for r in notes) == ["as FictionJunction YUKI KAJIURA",
+                                             "as Kajiura Yuki"]
+    aliases = store.select(sparql_prefixes() + """
+        SELECT ?a WHERE { ?p cg:vgmdb "9400101" ; schema:alternateName ?a }""")
+    # the credited-as name is kept; "Kajiura Yuki" is her own name in another order
+    assert sorted(r["a"] for r in aliases) == ["FictionJunction YUKI KAJIURA", "かじうら ゆき"]
+
+
+def test_native_names_with_and_without_a_space_are_one_name(server, api):
+    album = copy.deepcopy(ALBUM)
+    linked = {"link": "artist/9400101", "names": {"en": "Yuki Kajiura", "ja": "梶浦 由記"}}
+    album["arrangers"] = [linked]  # the composers entry says 梶浦由記
+    album["performers"] = [{"names": {"ja": "梶浦 由記"}}]
+    album["lyricists"] = [{"names": {"ja": "梶浦由記"}}]
+    serve(server, vgmdb=vgmdb_handler(album=album))
+    harvest = vgmdb.harvest_album(client(), api, 9400001)
+    people = [r for r in harvest.records if type(r).__name__ == "Person"]
+    by_key = {p.key: p for p in people}
+    assert len(people) == len(by_key) == 2  # the linked artist, one unlinked name
+    me = by_key["vgmdb/9400101"]
+    assert (me.name, me.native_name, me.aliases) == ("Yuki Kajiura", "梶浦由記", ())
+    (unlinked,) = [p for k, p in by_key.items() if k.startswith("vgmdb/name/")]
+    assert unlinked.name in ("梶浦 由記", "梶浦由記")
+    store = open_store("memory:")
+    write_harvest(store, Minter(BASE), harvest)
+    natives = store.select(sparql_prefixes() + """
+        SELECT ?n WHERE { ?p cg:vgmdb "9400101" ; cg:nativeName ?n }""")
+    assert natives == [{"n": "梶浦由記"}]
+
+
+def test_names_in_en_ja_and_ja_latn(server, api):
+    album = copy.deepcopy(ALBUM)
+    album["lyricists"] = [{"names": {"ja": "梶浦由記", "ja-latn": "Kajiura Yuki"}}]
+    del album["names"]["en"]
+    serve(server, vgmdb=vgmdb_handler(album=album))
+    harvest = vgmdb.harvest_album(client(), api, 9400001)
+    (alb,) = [r for r in harvest.records if type(r).__name__ == "Album"]
+    assert alb.title == "Mahou Shoujo Madoka Magica Original Soundtrack I"  # ja-latn
+    assert alb.native_title == "魔法少女まどか☆マギカ オリジナルサウンドトラック I"
+    unlinked = [r for r in harvest.records if type(r).__name__ == "Person"
+                and r.key.startswith("vgmdb/name/")]
+    assert [(p.name, p.native_name) for p in unlinked] == [("Kajiura Yuki", "梶浦由記")]

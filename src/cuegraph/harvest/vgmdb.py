@@ -15,6 +15,7 @@ terms were not found, so runs are licensed ``vgmdb-unknown``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Harvest
 from cuegraph.harvest.http import HttpClient, Response
+from cuegraph.names import has_cjk, same_name
 from cuegraph.records import Album, Credit, Person, Record, Recording
 from cuegraph.roles import resolve_role
 
@@ -50,7 +52,8 @@ CREDIT_KEYS = {"composers": "Composer", "arrangers": "Arranger", "performers": "
                "lyricists": "Lyricist", "vocals": "Vocals"}
 
 _LINK = re.compile(r"^/?(album|artist|org|product|event)/(\d+)")
-_AS = re.compile(r"^(.*?)\s*\((?:as|credited as)\s+(.*)\)\s*$", re.IGNORECASE)
+#: "Composer (as X)", "Composer (also as X)", "Composer (credited as X)": the credited name
+_AS = re.compile(r"^(.*?)\s*\((?:also\s+)?(?:credited\s+)?as\s+(.*)\)\s*$", re.IGNORECASE)
 _LENGTH = re.compile(r"^(\d+):([0-5]\d)$")
 
 
@@ -131,7 +134,8 @@ def _person(item: dict[str, Any], source: str) -> Person | None:
         return Person(key=f"{NAME}/{artist_id}", name=name, native_name=native,
                       ids=((NAME, artist_id),), source=source)
     # an unlinked name: VGMdb has no artist page for it, so it is keyed by the name
-    return Person(key=f"{NAME}/name/{slug(name)}", name=name, native_name=native, source=source)
+    return Person(key=f"{NAME}/name/{_name_key(name)}", name=name, native_name=native,
+                  source=source)
 
 
 def _album_title(body: dict[str, Any]) -> str:
@@ -190,6 +194,8 @@ def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
     records.insert(0, Album(key=key, title=title, native_title=native,
                             year=_year(body.get("release_date")), tracks=tuple(tracks),
                             ids=((NAME, str(number)),), source=source))
+    people: dict[str, Person] = {}
+    credits: list[Record] = []
     for list_key, label in CREDIT_KEYS.items():
         items = body.get(list_key) or []
         if not isinstance(items, list):
@@ -198,22 +204,58 @@ def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
             person = _person(item, source) if isinstance(item, dict) else None
             if person is None:
                 continue
-            records.append(person)
-            records.append(Credit(agent=person.key, role=resolve_role(label, NAME),
+            _merge(people, person)
+            credits.append(Credit(agent=person.key, role=resolve_role(label, NAME),
                                   target_kind="album", target=key, role_text=label,
                                   source=source))
+    records += [*people.values(), *credits]
     return Harvest(source=NAME, key=f"album-{number}", records=list(dict.fromkeys(records)),
                    license=LICENSE, label=f"VGMdb album {title}")
 
 
-def _role(text: str) -> tuple[str, str | None]:
-    """A discography role ("Composer (as HAPPY-SYNTHESIZER)") -> (cuegraph role, note)."""
+def _role(text: str) -> tuple[str, str | None, str | None]:
+    """A discography role -> (cuegraph role, note, credited-as name).
+
+    VGMdb writes ``Composer (as HAPPY-SYNTHESIZER)`` or ``Composer (also as X)`` when the
+    artist was credited under another name, ``Composer*`` for a footnoted credit and
+    ``Original Composer`` on arrangement albums (the composer of the music arranged).
+
+    >>> _role("Composer (also as Nobuo Uematsu)")
+    ('composer', 'as Nobuo Uematsu', 'Nobuo Uematsu')
+    >>> _role("Original Composer*")
+    ('composer', None, None)
+    """
     m = _AS.match(text)
-    base, note = (m.group(1), f"as {m.group(2)}") if m else (text, None)
+    base, alias = (m.group(1), m.group(2).strip()) if m else (text, None)
+    base = base.strip().rstrip("*").strip()
     role = resolve_role(text, NAME)
     if role == "contributor":
         role = resolve_role(base, NAME)
-    return role, note
+    if role == "contributor" and base.lower().startswith("original "):
+        role = resolve_role(base[len("original "):], NAME)
+    return role, (f"as {alias}" if alias else None), alias or None
+
+
+def _name_key(name: str) -> str:
+    """The key of an unlinked name: native names written with or without a space between
+    family and given name (植松伸夫 / 植松 伸夫) are one name."""
+    return slug(name.replace(" ", "").replace("\u3000", "") if has_cjk(name) else name)
+
+
+def _merge(people: dict[str, Person], person: Person) -> Person:
+    """One record per key: the first one seen, with a differing later name kept as an
+    alias (a spacing variant of the same name is the same name, not an alias)."""
+    first = people.setdefault(person.key, person)
+    if first is person:
+        return person
+    known = [first.name, first.native_name or "", *first.aliases]
+    extra = tuple(n for n in (person.name, person.native_name) if n
+                  and not any(same_name(n, k) for k in known if k))
+    if extra or (person.native_name and not first.native_name):
+        first = replace(first, native_name=first.native_name or person.native_name,
+                        aliases=tuple(dict.fromkeys(first.aliases + extra)))
+        people[person.key] = first
+    return first
 
 
 def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest:
@@ -241,6 +283,7 @@ def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest
                     kind="group" if body.get("type") == "Unit" else "person", aliases=aliases,
                     ids=((NAME, str(number)),), source=source)
     records: list[Record] = [person]
+    credited: list[str] = []
     for entry in [*albums, *featured]:
         if not isinstance(entry, dict):
             raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (discography)")
@@ -258,9 +301,15 @@ def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest
         for text in roles:
             if not isinstance(text, str) or not text.strip():
                 continue
-            role, note = _role(text.strip())
+            role, note, credited_as = _role(text.strip())
+            if credited_as and not any(same_name(credited_as, n) for n in
+                                       (person.name, person.native_name or "", *credited)):
+                credited.append(credited_as)
             records.append(Credit(agent=person.key, role=role, target_kind="album",
                                   target=f"{NAME}/{album_id}", role_text=text.strip(),
                                   note=note, source=source))
+    if credited:  # the names the artist was credited as are the artist's names too
+        records[0] = person = replace(person, aliases=tuple(dict.fromkeys(
+            person.aliases + tuple(credited))))
     return Harvest(source=NAME, key=f"artist-{number}", records=list(dict.fromkeys(records)),
                    license=LICENSE, label=f"VGMdb artist {person.name}")
