@@ -185,8 +185,10 @@ def _read_query(text: str) -> str:
 def query(
     sparql: Annotated[str, typer.Argument(help="A SPARQL query, a .rq file, or - for stdin.")],
     format: Annotated[str, typer.Option("--format", "-f",
-                                        help="table, json, csv (SELECT/ASK) or turtle, "
-                                             "ntriples (CONSTRUCT)")] = "table",
+                                        help="table, json, csv (SELECT/ASK; a cell starting "
+                                             "= + - @ gets a leading ' so spreadsheets show "
+                                             "it as text) or turtle, ntriples "
+                                             "(CONSTRUCT)")] = "table",
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
@@ -211,6 +213,11 @@ def query(
         out = store.query_serialized(text, result_format=res_fmt)
     if out.form == "graph" and format != "table":
         raise BadInput("a CONSTRUCT/DESCRIBE query needs --format turtle or ntriples")
+    if format == "csv":  # for spreadsheets: formula-like cells guarded (OWASP CSV injection)
+        from cuegraph.csvguard import guard_csv
+
+        sys.stdout.write(guard_csv(out.body.decode("utf-8")))
+        return
     if format != "table" or out.form == "graph":
         sys.stdout.write(out.body.decode("utf-8"))
         return
