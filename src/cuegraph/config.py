@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     update_origins: str = Field(
         "", description="Comma-separated browser origins allowed to call /sparql/update "
         "cross-site (CORS); none by default. /sparql and the API stay open to every origin.")
+    body_timeout: float = Field(
+        30.0, description="Seconds a client may take to send a request body (then 408).")
+    header_timeout: float = Field(
+        10.0, description="Seconds a client may take to send a request's headers (then the "
+        "connection is closed).")
     public_url: str | None = Field(
         None, description="The service's public base URL (https://host[:port]), used for the "
         "query BASE and the Service Description instead of the request's Host header "

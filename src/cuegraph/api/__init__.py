@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
@@ -23,6 +22,12 @@ from cuegraph.api.routes import (
     sparql,
     stats,
     works,
+)
+from cuegraph.api.security import (
+    RequestDeadline,
+    SecurityHeaders,
+    SplitCORS,
+    inline_script_csp,
 )
 from cuegraph.config import Settings
 from cuegraph.store import Store
@@ -67,16 +72,23 @@ def create_app(store: Store, settings: Settings | None = None, *,
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json", title="cuegraph API",
             swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/vendor/swagger-ui/favicon.png")
+        # the page's one inline script (Swagger UI's set-up) is allowed by its hash
+        page.headers["Content-Security-Policy"] = inline_script_csp(page.body.decode())
+        return page
 
     app.state.store = store
     app.state.settings = settings
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                       allow_headers=["*"])
+    # pure ASGI (no BaseHTTPMiddleware): open CORS except /sparql/update, security headers,
+    # a deadline on reading request bodies (the outermost)
+    app.add_middleware(SplitCORS, update_origins=[
+        o.strip() for o in settings.update_origins.split(",") if o.strip()])
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestDeadline, seconds=settings.body_timeout)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql.router)

@@ -105,7 +105,8 @@ _UPDATE_BODY = {"requestBody": {"content": {
 
 
 def _endpoint(request: Request) -> str:
-    return str(request.url.replace(query="", fragment="")).rstrip("?")
+    # the configured public URL, never the request's Host header (it would be reflected)
+    return public_base(request.app.state.settings) + request.url.path.rstrip("/")
 
 
 async def _answer(request: Request, store: Store, settings: Settings) -> Response:

@@ -1,0 +1,193 @@
+"""HTTP hardening: security headers, CORS for updates, no Host reflection, slow clients."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph, URIRef
+from security_support import served
+
+from cuegraph.api import create_app
+from cuegraph.api.security import DATA_CSP, EXPORT_CSP, PAGE_CSP
+from cuegraph.config import Settings
+
+TOKEN = "hardening-token"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+@pytest.fixture(scope="module")
+def client(seed_store):
+    return TestClient(create_app(seed_store, Settings(store="memory:", update_token=TOKEN)))
+
+
+@pytest.mark.parametrize(("path", "csp"), [
+    ("/", PAGE_CSP),
+    ("/static/app.js", DATA_CSP),
+    ("/static/vendor/yasgui/yasgui.min.css", DATA_CSP),
+    ("/composers?q=kajiura", DATA_CSP),
+    ("/sparql?query=ASK%20%7B%7D", DATA_CSP),
+    ("/export?format=svg&composer=yuki-kajiura&depth=1", DATA_CSP),
+    ("/export?format=html&composer=yuki-kajiura&depth=1", EXPORT_CSP),
+    ("/no/such/page", DATA_CSP),
+])
+def test_every_response_has_the_security_headers(client, path, csp):
+    resp = client.get(path, headers={"Accept": "application/json"})
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert resp.headers["x-frame-options"] == "DENY"
+    assert resp.headers["referrer-policy"] == "no-referrer"
+    assert resp.headers["content-security-policy"] == csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_docs_allow_only_their_own_inline_script(client):
+    resp = client.get("/docs")
+    csp = resp.headers["content-security-policy"]
+    assert "script-src 'self' 'sha256-" in csp and "unsafe-inline" not in csp.split(";")[1]
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_update_preflight_from_another_origin_is_refused(client):
+    pre = client.options("/sparql/update", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert "access-control-allow-origin" not in pre.headers
+    assert "authorization" not in pre.headers.get("access-control-allow-headers", "").lower()
+    post = client.post("/sparql/update", content="CLEAR GRAPH <urn:x:none>", headers={
+        "Origin": "https://evil.example", "Content-Type": "application/sparql-update",
+        "Authorization": f"Bearer {TOKEN}"})
+    assert "access-control-allow-origin" not in post.headers
+
+
+def test_update_cors_for_a_configured_origin(seed_store):
+    allowed = TestClient(create_app(seed_store, Settings(
+        store="memory:", update_token=TOKEN, update_origins="https://admin.example")))
+    pre = allowed.options("/sparql/update", headers={
+        "Origin": "https://admin.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization"})
+    assert pre.status_code == 200
+    assert pre.headers["access-control-allow-origin"] == "https://admin.example"
+    other = allowed.options("/sparql/update", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_query_endpoint_stays_open_to_every_origin(client):
+    pre = client.options("/sparql", headers={
+        "Origin": "https://anywhere.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert pre.status_code == 200
+    assert pre.headers["access-control-allow-origin"] == "*"
+    got = client.get("/sparql", params={"query": "ASK {}"},
+                     headers={"Origin": "https://anywhere.example"})
+    assert got.headers["access-control-allow-origin"] == "*"
+
+
+def test_host_header_is_not_reflected(client, seed_store):
+    evil = {"Host": "evil.example"}
+    sd = Graph().parse(data=client.get("/sparql", headers=evil).text, format="turtle")
+    endpoints = {str(o) for o in sd.objects(None, URIRef(SD + "endpoint"))}
+    assert endpoints == {"http://127.0.0.1:8000/sparql", "http://127.0.0.1:8000/sparql/update"}
+    row = client.get("/sparql", headers={**evil, "Accept": "application/sparql-results+json"},
+                     params={"query": "SELECT (<rel> AS ?x) {}"}).json()
+    assert row["results"]["bindings"][0]["x"]["value"] == "http://127.0.0.1:8000/rel"
+    public = TestClient(create_app(seed_store, Settings(
+        store="memory:", public_url="https://cuegraph.example/")))
+    sd = Graph().parse(data=public.get("/sparql", headers=evil).text, format="turtle")
+    assert {str(o) for o in sd.objects(None, URIRef(SD + "endpoint"))} == {
+        "https://cuegraph.example/sparql"}
+
+
+# --- slow clients, against the real server ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with served(tmp_path_factory.mktemp("slow"), env={
+            "CUEGRAPH_BODY_TIMEOUT": "2", "CUEGRAPH_HEADER_TIMEOUT": "2"}) as s:
+        yield s
+
+
+def _port(server) -> int:
+    return int(server.base.rsplit(":", 1)[1])
+
+
+def _drip(sock: socket.socket, data: bytes, seconds: float) -> tuple[float, bytes]:
+    """Send ``data`` a byte at a time (0.25 s apart) until the server answers or closes;
+    (time taken, what it sent)."""
+    start = time.monotonic()
+    sock.settimeout(0.25)
+    for byte in data:
+        if time.monotonic() - start > seconds:
+            break
+        try:
+            sock.send(bytes([byte]))
+        except OSError:
+            return time.monotonic() - start, b""
+        try:
+            got = sock.recv(4096)
+            return time.monotonic() - start, got  # b"" means closed
+        except TimeoutError:
+            continue
+    return time.monotonic() - start, b"<still open>"
+
+
+def test_headers_sent_byte_by_byte_are_cut_off(server):
+    with socket.create_connection(("127.0.0.1", _port(server))) as sock:
+        took, got = _drip(sock, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200,
+                          20)
+    assert got != b"<still open>" and took < 6
+
+
+def test_a_silent_connection_is_closed(server):
+    with socket.create_connection(("127.0.0.1", _port(server))) as sock:
+        sock.settimeout(8)
+        start = time.monotonic()
+        assert sock.recv(100) == b""
+        assert time.monotonic() - start < 6
+
+
+def test_body_sent_byte_by_byte_gets_408(server):
+    with socket.create_connection(("127.0.0.1", _port(server))) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
+                     b"\r\nContent-Length: 200\r\n\r\n")
+        took, got = _drip(sock, b"A" * 200, 20)
+    assert got.startswith(b"HTTP/1.1 408"), got[:100]
+    assert took < 6
+
+
+def test_a_normal_client_is_not_affected(server):
+    import requests
+
+    resp = requests.post(server.base + "/sparql", data=b"ASK {}", timeout=30,
+                         headers={"Content-Type": "application/sparql-query"})
+    assert resp.status_code == 200 and resp.json()["boolean"] is True
+
+
+# --- the policy in a real browser -------------------------------------------------------------
+
+@pytest.mark.browser
+def test_page_runs_its_own_scripts_and_blocks_injected_ones(server):
+    """In Chromium: the page (YASGUI included) loads with no CSP violation, and a script
+    element injected into it (what a stored XSS would add) does not run."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from browser import chromium, watch
+
+    with chromium() as browser:
+        page = browser.new_page()
+        errors, _ = watch(page)
+        page.goto(server.base + "/", wait_until="networkidle")
+        assert not [e for e in errors if "Content Security Policy" in e], errors
+        page.evaluate("""() => { const s = document.createElement('script');
+            s.textContent = 'window.injected = 1'; document.body.appendChild(s); }""")
+        assert page.evaluate("() => window.injected") is None
+        assert any("Content Security Policy" in e for e in errors), errors
+        docs = browser.new_page()
+        docs_errors, _ = watch(docs)
+        docs.goto(server.base + "/docs", wait_until="networkidle")
+        docs.wait_for_selector(".swagger-ui .info .title", timeout=15000)
+        assert not [e for e in docs_errors if "Content Security Policy" in e], docs_errors
