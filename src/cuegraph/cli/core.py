@@ -345,6 +345,10 @@ def serve(
     say(f"cuegraph serving {s.store} ({summary['triples']} triples)")
     say(f"open {url}  ·  SPARQL {url}sparql  ·  API docs {url}docs")
     app_ = create_app(store, s, close_store=True)
-    uvicorn.run(app_, host=s.host, port=s.port, log_level="info")
+    from cuegraph.api.security import header_deadline_protocol
+
+    # h11 with a deadline on request headers (slow clients cannot hold connections)
+    uvicorn.run(app_, host=s.host, port=s.port, log_level="info",
+                http=header_deadline_protocol(s.header_timeout))
 
 
