@@ -57,7 +57,9 @@ def test_search_follows_pages_and_keeps_only_matching_anime(server, api):
     assert [s["page[number]"] for s in seen] == ["1", "2"]
     assert all(s["q"] == "anohana" for s in seen)
     assert seen[0]["include"] == ("animesynonyms,animethemes.animethemeentries,"
-                                  "animethemes.song.artists")
+                                  "animethemes.song.artists,"
+                                  "animethemes.song.performances.artist,"
+                                  "animethemes.song.performances.member")
     works = store.select(sparql_prefixes() + "SELECT ?t WHERE { ?w a cg:Work ; schema:name ?t }")
     # matched through the "AnoHana" synonyms; the fuzzy hit "Ano Natsu de Matteru" is dropped
     assert sorted(r["t"] for r in works) == [TV, MOVIE]
@@ -184,3 +186,37 @@ def test_requests_are_spaced_by_min_interval(server, api):
     assert animethemes.MIN_INTERVAL == pytest.approx(60 / 90)
     assert http.requests_made == 2
     assert ft.sleeps == [pytest.approx(60 / 90)]
+
+
+def test_performances_credit_groups_and_their_members(server, api):
+    """``song.performances`` (the current model; ``artists`` is deprecated upstream) names a
+    group's members: the group is a group, each member is credited too."""
+    serve_pages(server, [load(AT / "search-madoka-performances.json")], [])
+    harvest, store, _ = harvest_into_store(client(), api, "madoka")
+    rows = store.select(sparql_prefixes() + """
+        SELECT ?who ?song ?note WHERE {
+          ?c a cg:Credit ; cg:role relators:prf ; cg:agent/schema:name ?who ;
+             cg:credits/schema:name ?song . OPTIONAL { ?c cg:note ?note } }""")
+    assert {(r["who"], r["song"], r.get("note")) for r in rows} == {
+        ("ClariS", "Connect", None),
+        ("Kalafina", "Magia", None),
+        ("Wakana", "Magia", "member of Kalafina"),
+        ("Keiko", "Magia", "member of Kalafina"),
+        ("Hikaru", "Magia", "member of Kalafina"),
+    }
+    people = {p.name: p for p in harvest.records if type(p).__name__ == "Person"}
+    assert len(people) == 5 == len({p.key for p in people.values()})
+    assert people["Kalafina"].kind == "group" and people["Wakana"].kind == "person"
+    cues = store.select(sparql_prefixes() + """
+        SELECT ?n WHERE { ?c a cg:MusicCue ; cg:song/schema:name "Magia" ;
+                          cg:episode/schema:episodeNumber ?n }""")
+    assert sorted(int(r["n"]) for r in cues) == [3, 4, 5, 6, 7, 8]
+    assert validate_store(store).conforms
+
+
+def test_a_performance_without_an_artist_is_a_shape_error(server, api):
+    page = load(AT / "search-madoka-performances.json")
+    page["anime"][0]["animethemes"][0]["song"]["performances"] = [{"id": 1, "artist": None}]
+    serve_pages(server, [page], [])
+    with pytest.raises(UpstreamError, match="performance.artist"):
+        animethemes.harvest_anime(client(), api, "madoka")

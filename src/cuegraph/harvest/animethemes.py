@@ -2,24 +2,28 @@
 in which episodes they play.
 
 One search (``GET /anime?q=<name>``, documented in animethemes-api-docs
-``docs/anime/index/README.md``) with
-``include=animesynonyms,animethemes.animethemeentries,animethemes.song.artists`` (allowed
-include paths in ``docs/anime/README.md``) returns anime with their themes, theme entries
-(versions, each with a free-text ``episodes`` range such as ``"1-10"`` or ``"1-3, 5"``), songs
-and performing artists. Result pages are followed (``links.next``) up to :data:`MAX_PAGES`.
+``docs/anime/index/README.md``) with :data:`INCLUDE` (allowed include paths in
+``docs/anime/README.md`` and animethemes-server ``PerformanceSchema``) returns anime with
+their themes, theme entries (versions, each with a free-text ``episodes`` range such as
+``"1-10"`` or ``"1-3, 5"``), songs and their performances: ``song.performances`` (an artist
+or a group, and for a group member's performance the ``member``, with the credited
+``alias``/``as``) where present, else the deprecated ``song.artists``. Result pages are
+followed (``links.next``) up to :data:`MAX_PAGES`.
 Only anime whose name, slug or a synonym contains the asked-for name are kept.
 
 Records: a :class:`~cuegraph.records.Work` per anime, a :class:`~cuegraph.records.Song` per
 theme song, a :class:`~cuegraph.records.Person` and a ``performer`` credit per artist, and an
 untimed :class:`~cuegraph.records.Cue` (start/end ``None``) per episode a theme plays in, with
 usage opening/ending/insert from the theme type (OP/ED/IN). AnimeThemes holds no composer,
-lyricist or arranger credits, and does not say here whether an artist is a group.
+lyricist or arranger credits. An artist whose performance names a member is a group; its
+members get their own performer credits ("member of <group>").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,7 +55,8 @@ REDIRECT_HOSTS: tuple[str, ...] = ()
 MAX_PAGES = 3
 #: anime per result page
 PAGE_SIZE = 15
-INCLUDE = "animesynonyms,animethemes.animethemeentries,animethemes.song.artists"
+INCLUDE = ("animesynonyms,animethemes.animethemeentries,animethemes.song.artists,"
+           "animethemes.song.performances.artist,animethemes.song.performances.member")
 #: longest episode range expanded (guards against typos such as "1-1000000")
 MAX_RANGE = 2000
 MIN_NAME_LENGTH = 2
@@ -156,8 +161,13 @@ def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
         song = Song(key=f"{NAME}/{sid}", title=title.strip(), work=work.key,
                     ids=((NAME, sid),), source=source)
         records.append(song)
-        for artist in _list(song_obj.get("artists"), url, "song.artists"):
-            records.extend(_performer(artist, song, url, source))
+        performances = song_obj.get("performances")
+        if performances is not None:  # the current model: who performed, group members too
+            for perf in _list(performances, url, "song.performances"):
+                records.extend(_performance(perf, song, url, source))
+        else:  # "artists" (deprecated upstream), in older answers
+            for artist in _list(song_obj.get("artists"), url, "song.artists"):
+                records.extend(_performer(artist, song, url, source))
         episodes: set[int] = set()
         entries = _list(theme.get("animethemeentries"), url, "animethemeentries")
         for entry in entries:
@@ -189,6 +199,69 @@ def _performer(artist: dict[str, Any], song: Song, url: str, source: str) -> lis
     credit = Credit(agent=person.key, role=resolve_role("performer", NAME), target_kind="song",
                     target=song.key, role_text="performer", note=note, source=source)
     return [person, credit]
+
+
+def _artist(artist: Any, url: str, what: str, kind: str, source: str,
+            alias: Any = None) -> Person:
+    if not isinstance(artist, dict):
+        raise UpstreamError(f"{url}: unexpected AnimeThemes response shape ({what})")
+    aid = _int_id(artist, url, "artist")
+    name = artist.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise UpstreamError(f"{url}: artist {aid} has no name")
+    alias = alias.strip() if isinstance(alias, str) else ""
+    return Person(key=f"{NAME}/{aid}", name=name.strip(), kind=kind, ids=((NAME, aid),),
+                  aliases=(alias,) if alias and alias != name.strip() else (), source=source)
+
+
+def _performance(perf: dict[str, Any], song: Song, url: str, source: str) -> list[Record]:
+    """One ``song.performances`` item: ``artist`` (an artist or a group) with the credited
+    ``alias`` / ``as`` (character), and for a group member's performance ``member`` with
+    ``member_alias`` / ``member_as`` (animethemes-server ``PerformanceSchema``: a
+    performance links a song to an artist or to a membership of a group)."""
+    member_obj = perf.get("member")
+    group = _artist(perf.get("artist"), url, "performance.artist",
+                    "group" if isinstance(member_obj, dict) else "person", source,
+                    perf.get("alias"))
+    role = resolve_role("performer", NAME)
+
+    def note(credited: Any, prefix: str = "") -> str | None:
+        parts = [prefix] if prefix else []
+        if isinstance(credited, str) and credited.strip():
+            parts.append(f"as {credited.strip()}")
+        return ", ".join(parts) or None
+
+    out: list[Record] = [group, Credit(agent=group.key, role=role, target_kind="song",
+                                       target=song.key, role_text="performer",
+                                       note=note(perf.get("as")), source=source)]
+    if isinstance(member_obj, dict):
+        member = _artist(member_obj, url, "performance.member", "person", source,
+                         perf.get("member_alias"))
+        out += [member, Credit(agent=member.key, role=role, target_kind="song",
+                               target=song.key, role_text="performer",
+                               note=note(perf.get("member_as"), f"member of {group.name}"),
+                               source=source)]
+    return out
+
+
+def _one_per_key(records: list[Record]) -> list[Record]:
+    """One person record per key: an artist seen as a group anywhere is a group; aliases
+    from every performance are kept."""
+    people: dict[str, Person] = {}
+    for r in records:
+        if isinstance(r, Person):
+            seen = people.get(r.key)
+            people[r.key] = r if seen is None else replace(
+                seen, kind="group" if "group" in (seen.kind, r.kind) else seen.kind,
+                aliases=tuple(dict.fromkeys(seen.aliases + r.aliases)))
+    out: list[Record] = []
+    for r in dict.fromkeys(records):
+        if isinstance(r, Person):
+            if r.key in people:
+                out.append(people.pop(r.key))
+        else:
+            out.append(r)
+    return out
 
 
 def harvest_anime(client: HttpClient, base_url: str, name: str, *,
@@ -228,5 +301,5 @@ def harvest_anime(client: HttpClient, base_url: str, name: str, *,
     for anime in found:
         records.extend(_anime_records(anime, base, url))
     label = f"AnimeThemes {query}" + (f" (first {max_pages} pages)" if truncated else "")
-    return Harvest(source=NAME, key=f"anime-{slug(query)}", records=list(dict.fromkeys(records)),
+    return Harvest(source=NAME, key=f"anime-{slug(query)}", records=_one_per_key(records),
                    license=LICENSE, label=label)
