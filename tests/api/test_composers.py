@@ -70,7 +70,8 @@ def test_profile_of_kajiura(client):
     assert "yuki-kajiura" not in collaborators
     assert p["counts"]["works"] == len(p["works"]) and p["counts"]["cues"] == len(p["cues"])
     assert p["sources"] and all(s.startswith("http") for s in p["sources"])
-    assert p["links"]["graph_view"] == "/export?format=html&composer=yuki-kajiura"
+    assert p["links"]["graph_view"] == \
+        "/export?format=html&composer=yuki-kajiura&view=collaboration"
 
 
 def test_profile_by_name_or_native_name(client):

@@ -183,7 +183,7 @@ def test_composer_page_lists_works_and_links_graph_view(page, server):
     assert "Puella Magi Madoka Magica" in text and "Kara no Kyoukai" in text
     assert "Kalafina" in text  # a collaborator
     link = page.get_attribute("#composer-page a.graph-link", "href")
-    assert link == "/export?format=html&composer=yuki-kajiura"
+    assert link == "/export?format=html&composer=yuki-kajiura&view=collaboration"
     view = requests.get(server + link, timeout=30)  # the export service's HTML graph view
     assert view.status_code == 200 and view.headers["content-type"].startswith("text/html")
     assert page.console_errors == []

@@ -227,7 +227,9 @@ def links(kind: str, key: str) -> dict:
     """Where else to see a composer or work: its HTML graph view (the export service) and its
     JSON."""
     collection = {"composer": "composers", "work": "works"}[kind]
-    return {"graph_view": f"/export?format=html&{kind}={quote(key, safe='')}",
+    # a composer's graph opens on the people network (who they work with)
+    view = "&view=collaboration" if kind == "composer" else ""
+    return {"graph_view": f"/export?format=html&{kind}={quote(key, safe='')}{view}",
             "json": f"/{collection}/{quote(key, safe='')}?format=json"}
 
 
