@@ -68,8 +68,12 @@ test: setup-test
 lint: setup-test
 	$(BIN)/ruff check src tests
 
+# make bench [SECTION=stores|http] [SCALE=1000000]: SECTION=http runs only cuegraph serve vs
+# oxigraph serve on a generated graph of SCALE triples (figures in benchmarks/results/)
+SECTION ?= all
+SCALE ?= 1000000
 bench: setup-test
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --section $(SECTION) --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) .cuegraph .pytest_cache

@@ -103,11 +103,30 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--works", type=int, default=16, help="synthetic works (12 episodes each)")
     p.add_argument("--identity-records", type=int, default=100_000,
                    help="person records for the identity resolution benchmark (0: skip)")
+    p.add_argument("--section", choices=("all", "stores", "http"), default="all",
+                   help="stores: the embedded store vs oxigraph serve vs Virtuoso (this "
+                        "module); http: cuegraph serve vs oxigraph serve on a generated graph "
+                        "(benchmarks/http.py); all: both")
+    p.add_argument("--scale", type=int, default=1_000_000,
+                   help="triples in the generated graph of the http section")
+    p.add_argument("--http-repeats", type=int, default=200,
+                   help="requests per figure in the http section")
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    rc = 0
+    if args.section in ("all", "stores"):
+        rc = _stores(args)
+    if args.section in ("all", "http"):
+        from benchmarks.http import run_http
+
+        rc = run_http(scale=args.scale, repeats=args.http_repeats) or rc
+    return rc
+
+
+def _stores(args: argparse.Namespace) -> int:
     started = time.monotonic()
     minter = Minter(BASE)
     with tempfile.TemporaryDirectory(prefix="cuegraph-bench-") as tmp:

@@ -1,0 +1,372 @@
+"""``make bench SECTION=http``: ``cuegraph serve`` against ``oxigraph serve`` on one graph.
+
+One run generates a synthetic credit graph (:mod:`benchmarks.generate`, default 1 M triples,
+``SCALE=``), loads the same file with ``cuegraph load`` and ``oxigraph load`` (wall time and
+the child's peak RSS, from ``wait4``), starts both servers on those stores (oxigraph with
+``--union-default-graph``, as cuegraph queries the union), and measures side by side,
+interleaving A and B request by request so machine noise hits both alike:
+
+* ``/sparql`` ``ASK {}``, a point lookup (work → score composer), the scene query and a
+  top-composers aggregate: p50 / p99 over keep-alive connections;
+* ``GET /scene`` against the equivalent raw SPARQL (``benchmarks/queries/scene.rq``) on
+  oxigraph serve;
+* throughput of the point lookup with 16 concurrent keep-alive clients;
+* on cuegraph only: a cheap query's p99 while four runaway queries run, and each runaway's
+  time to its 503; ``/health`` and ``/stats`` p50.
+
+Every figure is printed with its target and pass/fail, and written to
+``benchmarks/results/http-<scale>.json``. Whatever query path the tree has is what is measured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from benchmarks.generate import BASE
+from cuegraph.namespaces import sparql_prefixes
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = Path(__file__).resolve().parent / "queries"
+RESULTS = Path(__file__).resolve().parent / "results"
+BIN = Path(sys.executable).parent
+GRAPH = BASE + "graph/bench/generated"
+JSON_ACCEPT = {"Accept": "application/sparql-results+json"}
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+__all__ = ["run_http"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _measured_run(cmd: list[str], env: dict | None = None) -> tuple[float, float, int]:
+    """Run a command; (wall seconds, peak RSS in MB of that child, exit code)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {err[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def _du(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+class _Server:
+    def __init__(self, name: str, cmd: list[str], url: str, probe: str, env: dict, log: Path):
+        self.name, self.cmd, self.url, self.probe = name, cmd, url, probe
+        self.env, self.log = env, log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 180) -> None:
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(self.cmd, env={**os.environ, **self.env}, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {self.log.read_text()[-2000:]}")
+            try:
+                if requests.get(self.probe, timeout=2).status_code < 500:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"{self.name} did not start: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = min(len(values) - 1, max(0, round(q * (len(values) - 1))))
+    return values[k]
+
+
+class Report:
+    def __init__(self, scale: int, triples: int):
+        self.rows: list[dict[str, Any]] = []
+        self.meta = {"scale": scale, "triples": triples, "cpus": os.cpu_count(),
+                     "python": platform.python_version(), "machine": platform.platform(),
+                     "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+    def add(self, figure: str, cuegraph: float | None, oxigraph: float | None, unit: str,
+            target: str = "", ok: bool | None = None, **extra: Any) -> None:
+        ratio = (cuegraph / oxigraph) if cuegraph is not None and oxigraph else None
+        self.rows.append({"figure": figure, "cuegraph": cuegraph, "oxigraph": oxigraph,
+                          "unit": unit, "ratio": ratio, "target": target, "pass": ok, **extra})
+        print(f"  {self._line(self.rows[-1])}", flush=True)
+
+    @staticmethod
+    def _fmt(v: float | None, unit: str) -> str:
+        if v is None:
+            return "-"
+        return f"{v:.1f} {unit}" if v >= 10 else f"{v:.2f} {unit}"
+
+    def _line(self, r: dict) -> str:
+        ratio = f"{r['ratio']:.2f}x" if r["ratio"] is not None else "-"
+        verdict = {True: "PASS", False: "FAIL", None: ""}[r["pass"]]
+        return (f"{r['figure']:<44} {self._fmt(r['cuegraph'], r['unit']):>12} "
+                f"{self._fmt(r['oxigraph'], r['unit']):>12} {ratio:>8}  "
+                f"{r['target']:<24} {verdict}")
+
+    def table(self) -> str:
+        head = (f"{'figure':<44} {'cuegraph':>12} {'oxigraph':>12} {'ratio':>8}  "
+                f"{'target':<24} verdict")
+        return "\n".join([head, "-" * len(head), *(self._line(r) for r in self.rows)])
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"meta": self.meta, "figures": self.rows}, indent=2,
+                                   ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _graph_file(scale: int, seed: int = 1) -> Path:
+    cache = ROOT / ".cuegraph" / "bench"
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"graph-{scale}-seed{seed}.nt"
+    if not path.exists():
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "benchmarks.generate", "--triples", str(scale),
+                        "--seed", str(seed), "-o", str(path)], cwd=ROOT, check=True)
+        print(f"generated {path} in {time.perf_counter() - t0:.0f}s", flush=True)
+    return path
+
+
+def _query(name: str, **params: str) -> str:
+    text = sparql_prefixes() + (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    for k, v in params.items():
+        text = text.replace(f"${k}", v)
+    return text
+
+
+def run_http(scale: int = 1_000_000, repeats: int = 200, load_repeats: int = 1,
+             clients: int = 16, duration: float = 5.0, limit: float = 5.0) -> int:
+    started = time.monotonic()
+    nt = _graph_file(scale)
+    triples = sum(1 for _ in open(nt, "rb"))
+    report = Report(scale, triples)
+    print(f"\nHTTP section: {triples} triples ({nt.name}); cuegraph vs oxigraph, "
+          "interleaved", flush=True)
+    tmp = Path(tempfile.mkdtemp(prefix="cuegraph-bench-http-"))
+    servers: list[_Server] = []
+    try:
+        # --- loads --------------------------------------------------------------------------
+        loads: dict[str, list[tuple[float, float]]] = {"cuegraph": [], "oxigraph": []}
+        for i in range(load_repeats):
+            for name in ("cuegraph", "oxigraph"):
+                where = tmp / f"{name}-{i}"
+                shutil.rmtree(where, ignore_errors=True)
+                if name == "cuegraph":
+                    cmd = [str(BIN / "cuegraph"), "--store", f"oxigraph:{where}", "load",
+                           str(nt), "--graph", GRAPH]
+                else:
+                    cmd = [str(BIN / "oxigraph"), "load", "--location", str(where), "--file",
+                           str(nt), "--graph", GRAPH]
+                wall, rss, _ = _measured_run(cmd)
+                loads[name].append((wall, rss))
+                print(f"  load {i + 1}/{load_repeats} {name}: {wall:.1f}s, {rss:.0f} MB, "
+                      f"{_du(where):.0f} MB on disk", flush=True)
+        last = load_repeats - 1
+        cw = statistics.median(w for w, _ in loads["cuegraph"])
+        ow = statistics.median(w for w, _ in loads["oxigraph"])
+        cr = statistics.median(r for _, r in loads["cuegraph"])
+        orss = statistics.median(r for _, r in loads["oxigraph"])
+        report.add("load: wall time", cw, ow, "s", "<= 1.5x oxigraph load", cw <= 1.5 * ow)
+        report.add("load: peak RSS", cr, orss, "MB", "<= 1.5x oxigraph load", cr <= 1.5 * orss)
+        report.add("load: size on disk", _du(tmp / f"cuegraph-{last}"),
+                   _du(tmp / f"oxigraph-{last}"), "MB")
+
+        # --- servers ------------------------------------------------------------------------
+        cport, oport = _free_port(), _free_port()
+        cg = _Server("cuegraph serve", [str(BIN / "cuegraph"), "--store",
+                                        f"oxigraph:{tmp / f'cuegraph-{last}'}", "serve",
+                                        "--host", "127.0.0.1", "--port", str(cport)],
+                     f"http://127.0.0.1:{cport}", f"http://127.0.0.1:{cport}/health",
+                     {"CUEGRAPH_QUERY_TIMEOUT": str(limit)}, tmp / "cuegraph.log")
+        ox = _Server("oxigraph serve", [str(BIN / "oxigraph"), "serve", "--location",
+                                        str(tmp / f"oxigraph-{last}"), "--bind",
+                                        f"127.0.0.1:{oport}", "--union-default-graph"],
+                     f"http://127.0.0.1:{oport}", f"http://127.0.0.1:{oport}/query?query=ASK%7B%7D",
+                     {}, tmp / "oxigraph.log")
+        servers = [cg, ox]
+        for s in servers:
+            t0 = time.perf_counter()
+            s.start()
+            print(f"  started {s.name} in {time.perf_counter() - t0:.1f}s", flush=True)
+        _measure(report, cg, ox, repeats, clients, duration, limit)
+    finally:
+        for s in servers:
+            s.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.meta["seconds"] = round(time.monotonic() - started)
+    out = RESULTS / f"http-{scale}.json"
+    report.write(out)
+    print(f"\ncuegraph serve vs oxigraph serve, {triples} triples, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}; p50/p99 over {repeats} interleaved requests; "
+          f"{report.meta['seconds']}s in all. Written to {out.relative_to(ROOT)}.")
+    print(report.table())
+    return 0
+
+
+def _measure(report: Report, cg: _Server, ox: _Server, repeats: int, clients: int,
+             duration: float, limit: float) -> None:
+    cs, os_ = requests.Session(), requests.Session()
+
+    def sparql(session: requests.Session, server: _Server, query: str) -> requests.Response:
+        path = "/sparql" if server is cg else "/query"
+        r = session.post(server.url + path, data={"query": query}, headers=JSON_ACCEPT,
+                         timeout=120)
+        r.raise_for_status()
+        return r
+
+    # a work with episodes, one of its episodes and a moment inside a timed cue
+    row = sparql(os_, ox, sparql_prefixes() + """
+        SELECT ?w ?e ?n ?start WHERE { ?e cg:work ?w ; schema:episodeNumber ?n .
+          ?c cg:episode ?e ; schema:startOffset ?start . FILTER(?n = 2) } LIMIT 1
+        """).json()["results"]["bindings"][0]
+    work, episode = row["w"]["value"], row["e"]["value"]
+    t = float(row["start"]["value"]) + 1
+    key = work.rsplit("/", 1)[1]
+    point = sparql_prefixes() + f"SELECT ?c WHERE {{ <{work}> schema:musicBy ?c }}"
+    scene = _query("scene", episode=f"<{episode}>", t=f"{t}")
+    queries = {"ASK {}": "ASK {}", "point lookup (work -> composer)": point,
+               "scene query": scene, "top composers (aggregate)": _query("top_composers")}
+    targets = {"ASK {}": 1.5, "point lookup (work -> composer)": 1.5}
+    for label, q in queries.items():
+        n = repeats if label not in ("top composers (aggregate)",) else max(repeats // 10, 5)
+        times: dict[str, list[float]] = {"c": [], "o": []}
+        for _ in range(n):
+            for who, sess, srv in (("c", cs, cg), ("o", os_, ox)):
+                t0 = time.perf_counter()
+                sparql(sess, srv, q)
+                times[who].append((time.perf_counter() - t0) * 1000)
+        c50, o50 = _pct(times["c"], 0.5), _pct(times["o"], 0.5)
+        lim = targets.get(label)
+        report.add(f"/sparql {label} p50", c50, o50, "ms",
+                   f"<= {lim}x oxigraph" if lim else "", (c50 <= lim * o50) if lim else None)
+        report.add(f"/sparql {label} p99", _pct(times["c"], 0.99), _pct(times["o"], 0.99), "ms")
+
+    # GET /scene against the raw SPARQL on oxigraph serve
+    times = {"c": [], "o": []}
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        r = cs.get(f"{cg.url}/scene", params={"work": key, "episode": 2, "t": f"{t}"},
+                   headers={"Accept": "application/json"}, timeout=120)
+        r.raise_for_status()
+        times["c"].append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        sparql(os_, ox, scene)
+        times["o"].append((time.perf_counter() - t0) * 1000)
+    c50, o50 = _pct(times["c"], 0.5), _pct(times["o"], 0.5)
+    report.add("GET /scene p50 (vs raw scene SPARQL)", c50, o50, "ms", "<= 2x raw SPARQL",
+               c50 <= 2 * o50)
+    report.add("GET /scene p99 (vs raw scene SPARQL)", _pct(times["c"], 0.99),
+               _pct(times["o"], 0.99), "ms")
+
+    # throughput: 16 keep-alive clients, the point lookup
+    def throughput(server: _Server) -> float:
+        stop = time.monotonic() + duration
+        counts = [0] * clients
+
+        def client(i: int) -> None:
+            with requests.Session() as s:
+                while time.monotonic() < stop:
+                    sparql(s, server, point)
+                    counts[i] += 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        return sum(counts) / duration
+
+    rates: dict[str, list[float]] = {"c": [], "o": []}
+    for _ in range(2):
+        rates["c"].append(throughput(cg))
+        rates["o"].append(throughput(ox))
+    c, o = statistics.median(rates["c"]), statistics.median(rates["o"])
+    report.add(f"throughput, {clients} clients, point lookup", c, o, "req/s",
+               ">= 0.5x oxigraph", c >= 0.5 * o)
+
+    # runaways (cuegraph only: oxigraph serve has no working limit for them)
+    results: list[tuple[int, float]] = []
+
+    def runaway() -> None:
+        t0 = time.perf_counter()
+        try:
+            r = requests.post(cg.url + "/sparql", data={"query": RUNAWAY}, headers=JSON_ACCEPT,
+                              timeout=limit * 6)
+            results.append((r.status_code, time.perf_counter() - t0))
+        except requests.RequestException:
+            results.append((0, time.perf_counter() - t0))
+
+    threads = [threading.Thread(target=runaway) for _ in range(4)]
+    for th in threads:
+        th.start()
+    time.sleep(0.2)
+    cheap: list[float] = []
+    while any(th.is_alive() for th in threads):
+        t0 = time.perf_counter()
+        try:
+            sparql(cs, cg, point)
+            cheap.append((time.perf_counter() - t0) * 1000)
+        except requests.RequestException:
+            cheap.append(float("inf"))
+        time.sleep(0.02)
+    for th in threads:
+        th.join()
+    p99 = _pct(cheap, 0.99)
+    report.add("cheap query p99 while 4 runaways run", p99, None, "ms", "<= 100 ms",
+               p99 <= 100, samples=len(cheap),
+               failed=sum(1 for v in cheap if v == float("inf")))
+    worst = max(s for _, s in results)
+    all_503 = all(code == 503 for code, _ in results)
+    report.add("runaway: slowest time to its 503", worst, None, "s",
+               f"503 within limit ({limit:g}s) + 1s", all_503 and worst <= limit + 1,
+               statuses=[c for c, _ in results], seconds=[round(s, 2) for _, s in results])
+
+    # /health and /stats
+    for path, target in (("/health", 5.0), ("/stats", 50.0)):
+        times_c = []
+        for _ in range(max(repeats // 4, 20)):
+            t0 = time.perf_counter()
+            cs.get(cg.url + path, headers={"Accept": "application/json"},
+                   timeout=120).raise_for_status()
+            times_c.append((time.perf_counter() - t0) * 1000)
+        c50 = _pct(times_c, 0.5)
+        report.add(f"GET {path} p50", c50, None, "ms", f"<= {target:g} ms", c50 <= target)
