@@ -38,3 +38,19 @@ def test_the_seed_has_56_distinct_credits(seed_store):
     rows = seed_store.select("SELECT (COUNT(DISTINCT ?c) AS ?n) "
                              "{ ?c a <https://cuegraph.org/ns#Credit> }")
     assert rows[0]["n"] == 56
+
+
+def test_cli_query_errors_point_at_the_users_own_lines(tmp_path):
+    from conftest import DATA, cuegraph_cmd
+
+    url = f"oxigraph:{tmp_path / 'store'}"
+    assert cuegraph_cmd("--store", url, "build", str(DATA)).returncode == 0
+    res = cuegraph_cmd("--store", url, "query", "SELECT * WHERE {\n  ?s a foo:Bar }")
+    assert res.returncode == 1
+    assert res.stderr.strip() == ("error: SPARQL syntax error at 2:15: unknown prefix foo: "
+                                  "(declare it with PREFIX)")
+    bad = cuegraph_cmd("--store", url, "query", "SELECT * WHERE {\n  ?s ?p }")
+    assert "at 2:" in bad.stderr  # not 15: (13 prefix lines are no longer prepended)
+    ok = cuegraph_cmd("--store", url, "query", "-f", "csv",
+                      "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?c a cg:Credit }")
+    assert ok.stdout.splitlines()[1] == "56"

@@ -197,20 +197,25 @@ def query(
     predeclared.
     """
     from cuegraph.api.sparql_text import refuse_remote_access
-    from cuegraph.namespaces import sparql_prefixes
+    from cuegraph.namespaces import PREFIXES, sparql_prefixes
+    from cuegraph.store import OxigraphStore
 
-    text = sparql_prefixes() + _read_query(query_text := sparql)
-    del query_text
+    text = _read_query(sparql)
     if format not in ("table", *RESULT_FORMATS, *GRAPH_FORMATS):
         raise BadInput(f"unknown format {format!r}")
     refuse_remote_access(text)  # SERVICE: one error line, as /sparql refuses it (no fetch)
     with open_cli_store(read_only=True) as store:
+        kw: dict = {}
+        if isinstance(store, OxigraphStore):
+            kw["prefixes"] = PREFIXES  # predeclared: error positions are the user's lines
+        else:
+            text = sparql_prefixes() + text
         if format in GRAPH_FORMATS:
-            out = store.query_serialized(text, graph_format=format)
+            out = store.query_serialized(text, graph_format=format, **kw)
             sys.stdout.write(out.body.decode("utf-8"))
             return
         res_fmt = "json" if format == "table" else format
-        out = store.query_serialized(text, result_format=res_fmt)
+        out = store.query_serialized(text, result_format=res_fmt, **kw)
     if out.form == "graph" and format != "table":
         raise BadInput("a CONSTRUCT/DESCRIBE query needs --format turtle or ntriples")
     if format == "csv":  # for spreadsheets: formula-like cells guarded (OWASP CSV injection)
