@@ -76,3 +76,23 @@ def test_sparql_endpoint_csv_and_tsv_stay_standard(store_url):
         resp = client.get("/sparql", params={"query": q}, headers={"Accept": "text/csv"})
         assert resp.status_code == 200
         assert list(csv.reader(io.StringIO(resp.text, newline="")))[1] == [HOSTILE[0]]
+
+
+def test_detected_cue_csv_is_guarded_and_reads_back(tmp_path):
+    """The review CSV of `cuegraph cues detect` is opened in spreadsheets: a recording title
+    from the graph such as =HYPERLINK(…) is written guarded and read back as it was."""
+    from decimal import Decimal
+
+    from cuegraph.audio.cues import DetectedRow, read_csv, write_csv
+
+    row = DetectedRow(work="anohana", episode=5, start=Decimal("10"), end=Decimal("20"),
+                      title=HOSTILE[0], usage="insert", recording="https://example.org/rec",
+                      confidence=0.9, method="chromaprint-ber", source="@ep5.mkv",
+                      notes="-2+3+cmd|' /C calc'!A0")
+    path = tmp_path / "detected.csv"
+    write_csv(path, [row])
+    cells = [c for r in csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
+             for c in r]
+    assert all(not c or c[0] not in FORMULA_STARTS for c in cells)
+    assert "'" + HOSTILE[0] in cells and "'@ep5.mkv" in cells
+    assert read_csv(path) == [row]

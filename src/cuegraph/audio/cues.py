@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
+from cuegraph.csvguard import guarded_writer, unguard_cell
 from cuegraph.errors import BadInput
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter, slug
@@ -78,7 +79,7 @@ def recording_titles(store: Store, iris: list[str]) -> dict[str, str]:
 
 def write_csv(path: Path, rows: list[DetectedRow]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = guarded_writer(fh)  # a title like "=HYPERLINK(…)" is text in a spreadsheet
         w.writerow(CSV_COLUMNS)
         for r in rows:
             w.writerow([r.work, r.episode, format_timecode(r.start), format_timecode(r.end),
@@ -98,7 +99,8 @@ def read_csv(path: Path) -> list[DetectedRow]:
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
-            rows = list(reader)
+            rows = [{k: unguard_cell(v) if isinstance(v, str) else v for k, v in r.items()}
+                    for r in reader]
             header = reader.fieldnames or []
     except (OSError, UnicodeDecodeError) as e:
         raise BadInput(f"cannot read {path}: {e}") from None
