@@ -67,6 +67,8 @@ def execute(store: ox.Store, query: str, default_graph_uris=None, named_graph_ur
         raise QueryFailed("bad", f"bad SPARQL query: {e}") from None
     except OSError as e:
         raise QueryFailed("store", f"store read failed: {e}") from None
+    except RuntimeError as e:  # evaluation refused, e.g. an unsupported custom function
+        raise QueryFailed("bad", f"the query cannot be evaluated: {e}") from None
 
 
 def _syntax_message(text: str, query: str) -> str:
