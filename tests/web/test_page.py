@@ -329,3 +329,28 @@ def test_external_identifiers_link_out(page, server):
     assert wikidata == "https://www.wikidata.org/wiki/Q4115189"
     mb = page.get_attribute("li[data-scheme=musicbrainz] a.id-link", "href")
     assert mb == "https://musicbrainz.org/artist/9f2a1c3e-0000-4000-8000-000000000001"
+
+
+@pytest.mark.parametrize("route, ready", [
+    ("#/stats", "#stats-page h1"),
+    ("#/composer/yuki-kajiura", "#composer-page h1"),
+    ("#/sparql", ".yasqe .CodeMirror"),
+    ("#/work/anohana", "#work-page h1"),
+])
+def test_pages_fit_a_phone(browser, server, route, ready):
+    """At 390 px wide nothing runs off the side: the page never scrolls sideways and the
+    tables, the editor and the results stay inside the screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    pg = context.new_page()
+    try:
+        pg.goto(server + "/" + route)
+        pg.wait_for_selector(ready)
+        pg.wait_for_timeout(300)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        for sel in ("main", "table.plain", ".yasqe", "#sparql-examples"):
+            for el in pg.query_selector_all(sel):
+                box = el.bounding_box()
+                if box:
+                    assert box["x"] >= 0 and box["x"] + box["width"] <= 391, (sel, box)
+    finally:
+        context.close()
