@@ -155,36 +155,46 @@ def _rss_run(variables: dict, *args: str) -> tuple[int, str]:
     return usage.ru_maxrss, (proc.returncode, err[0].decode())
 
 
-def test_endless_body_keeps_the_harvest_small_in_memory(tmp_path):
-    """The CLI's peak RSS on an endless body stays within the cap of a normal run's (the
-    child's own ``ru_maxrss``, measured side by side)."""
+@pytest.mark.parametrize("source", ["wikidata", "musicbrainz"])
+def test_hostile_body_keeps_the_harvest_small_in_memory(tmp_path, source):
+    """The CLI's peak RSS on an endless body (Wikidata) or a gzip bomb (MusicBrainz) stays
+    within about the cap of a normal run's: the child's own ``ru_maxrss``, side by side."""
     server = start_server()
     try:
-        endless_on = {"on": False}
-        normal = default_handlers()["wikidata"]
+        hostile = {"on": False}
+        normal = default_handlers()[source]
 
         def handler(request):
-            if endless_on["on"]:
+            if not hostile["on"]:
+                return normal(request)
+            if source == "wikidata":
                 return Response(endless()(), content_type="application/sparql-results+json")
-            return normal(request)
+            return Response(BOMB, content_type="application/json",
+                            headers={"Content-Encoding": "gzip"})
 
-        serve(server, wikidata=handler)
+        serve(server, **{source: handler})
         store = f"oxigraph:{tmp_path / 'store'}"
-        variables = {"CUEGRAPH_WIKIDATA_URL": server.url_for("/sparql"),
+        prefix, variable = ROUTES[source]
+        variables = {variable: server.url_for(prefix),
                      "CUEGRAPH_STORE": store, "CUEGRAPH_CACHE_DIR": str(tmp_path / "cache"),
                      "CUEGRAPH_HARVEST_MAX_BYTES": str(16 * MiB)}
-        args = ("harvest", "wikidata", "--person", "Q900001", "--refresh")
+        args = (("harvest", "wikidata", "--person", "Q900001", "--refresh")
+                if source == "wikidata" else
+                ("harvest", "musicbrainz", "--artist", KAJIURA_MBID, "--refresh"))
         normal_rss, (code, err) = _rss_run(variables, *args)
         assert code == 0, err
         with open_store(store, read_only=True) as s:
             saved = s.dump("nquads")
         cache_before = snapshot(tmp_path / "cache")
-        endless_on["on"] = True
-        endless_rss, (code, err) = _rss_run(variables, *args)
+        hostile["on"] = True
+        hostile_rss, (code, err) = _rss_run(variables, *args)
         assert code == 1 and err.strip().splitlines() == [err.strip()]
         assert "larger than the 16 MiB cap" in err
         # a 16 MiB cap: the peak grows by about the cap, not by what the source sends
-        assert endless_rss - normal_rss < 3 * 16 * 1024, (normal_rss, endless_rss)
+        # (an endless body, or 256 MiB inflated from a 250 KiB bomb)
+        print(f"{source}: peak RSS normal {normal_rss // 1024} MiB, "
+              f"hostile {hostile_rss // 1024} MiB")
+        assert hostile_rss - normal_rss < 3 * 16 * 1024, (normal_rss, hostile_rss)
         with open_store(store, read_only=True) as s:
             assert s.dump("nquads") == saved
         assert snapshot(tmp_path / "cache") == cache_before
