@@ -164,6 +164,11 @@ function cueCard(cue) {
     cue.song && cue.song.native_title && h("div", { class: "native" }, cue.song.native_title),
     cue.recording && h("div", { class: "muted" }, `recording: ${cue.recording.title || cue.recording.id}`),
     cue.hint && h("div", { class: "hint" }, cue.hint),
+    cue.detected && h("div", { class: "detected", "data-detected": "true" },
+      h("span", { class: "badge p-detected" }, "detected"),
+      ` ${cue.method || "automatically"}` +
+      (cue.confidence != null ? ` · confidence ${Math.round(cue.confidence * 100)}%` : "") +
+      " · not checked by a person"),
     creditsList(cue.credits),
     cue.note && h("details", {}, h("summary", {}, "note"), cue.note),
     sourcesList(cue.sources));

@@ -1,0 +1,99 @@
+"""The page in real headless Chromium: "what is playing?" uploads a clip and names the
+recording and its composer; a detected cue is labelled as detected on the scene card."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from audio_support import build_soundtrack_graph, material
+
+from browser import chromium, watch
+from conftest import BASE, free_port, wait_http
+from cuegraph.api import create_app
+from cuegraph.audio.cues import import_rows
+from cuegraph.audio.index import FingerprintIndex, audio_files
+from cuegraph.audio.link import Linker
+from cuegraph.audio.service import detect_file
+from cuegraph.graph.iris import Minter
+from cuegraph.store import open_store
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    uvicorn = pytest.importorskip("uvicorn")
+    root = tmp_path_factory.mktemp("page-audio")
+    m = material(tmp_path_factory.getbasetemp() / "audio-material")
+    store = open_store(f"oxigraph:{root / 'store'}")
+    build_soundtrack_graph(store, Minter(BASE))
+    fps = root / "fingerprints"
+    FingerprintIndex(fps).update(audio_files(m.tracks), Linker(store))
+    rows, facts = detect_file(store, fps, m.episodes[1], "battle-for-wesnoth", 1)
+    import_rows(store, Minter(BASE), rows, inputs=[("episode1.ogg", facts["sha256"])])
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CUEGRAPH_FINGERPRINTS", str(fps))
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    wait_http(base + "/health")
+    yield base, m
+    srv.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.console_errors, pg.requests = watch(pg)
+    yield pg
+    context.close()
+
+
+def test_upload_identifies_clip(page, server):
+    base, m = server
+    clip, _ = m.clips["knolls-10s-5db"]
+    page.goto(base + "/#/scene")
+    page.set_input_files("#identify-clip", str(clip))
+    page.click("#identify-submit")
+    card = page.locator(".identify-match").first
+    card.wait_for(timeout=30000)
+    assert card.locator("h3").inner_text() == "The Knolls of Doldesh"
+    assert "composer: Timothy Pinkham" in card.inner_text()
+    assert page.console_errors == []
+
+
+def test_bad_upload_shows_the_error(page, server, tmp_path):
+    base, _ = server
+    junk = tmp_path / "notes.ogg"
+    junk.write_text("not audio")
+    page.goto(base + "/#/scene")
+    page.set_input_files("#identify-clip", str(junk))
+    page.click("#identify-submit")
+    err = page.locator("#identify-result .error")
+    err.wait_for(timeout=30000)
+    assert err.get_attribute("data-status") == "415"
+    assert "not decodable audio" in err.inner_text()
+
+
+def test_detected_cue_is_labelled_on_scene_card(page, server):
+    base, _ = server
+    page.goto(base + "/#/scene?work=battle-for-wesnoth&episode=1&t=0:12")
+    label = page.locator(".card.cue .detected").first
+    label.wait_for(timeout=30000)
+    text = label.inner_text()
+    assert "detected" in text and "chromaprint-ber" in text and "confidence" in text
+    assert "The Knolls of Doldesh" in page.locator(".card.cue h3").first.inner_text()
