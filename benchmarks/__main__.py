@@ -103,10 +103,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--works", type=int, default=16, help="synthetic works (12 episodes each)")
     p.add_argument("--identity-records", type=int, default=100_000,
                    help="person records for the identity resolution benchmark (0: skip)")
-    p.add_argument("--section", choices=("all", "stores", "http"), default="all",
+    p.add_argument("--section", choices=("all", "stores", "http", "audio"), default="all",
                    help="stores: the embedded store vs oxigraph serve vs Virtuoso (this "
                         "module); http: cuegraph serve vs oxigraph serve on a generated graph "
-                        "(benchmarks/http.py); all: both")
+                        "(benchmarks/http.py); audio: cue detection and clip identification "
+                        "on generated episodes (benchmarks/audio.py); all: every one")
+    p.add_argument("--audio-minutes", type=float, default=24,
+                   help="length of each generated episode of the audio section")
     p.add_argument("--scale", type=int, default=1_000_000,
                    help="triples in the generated graph of the http section")
     p.add_argument("--http-repeats", type=int, default=200,
@@ -123,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.http import run_http
 
         rc = run_http(scale=args.scale, repeats=args.http_repeats) or rc
+    if args.section in ("all", "audio"):
+        from benchmarks.audio import report as audio_report
+
+        print()
+        print(audio_report(args.audio_minutes), flush=True)
     return rc
 
 
