@@ -421,6 +421,17 @@ class OxigraphStore(Store):
         if self.persistent and not self.read_only:
             self._ox.flush()
 
+    def backup(self, target: Path) -> None:
+        """Write a consistent copy of the on-disk store to the new directory ``target``
+        (Oxigraph's own backup; a store opened beside a writer copies its newest snapshot).
+        The copy opens like any store: ``oxigraph:<target>``."""
+        if not self.persistent:
+            raise BadInput("only an on-disk store can be backed up (this one is in memory)")
+        try:
+            self._ox.backup(str(target))
+        except OSError as e:
+            raise StoreError(f"backup to {target} failed: {e}") from None
+
     def close(self) -> None:
         if getattr(self, "_ox", None) is not None:
             self.flush()

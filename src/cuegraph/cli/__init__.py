@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cuegraph.cli import (
     audio,  # noqa: F401  (registers tracks, cues, identify)
+    backup,  # noqa: F401  (registers backup)
     core,  # noqa: F401  (registers build, import, load, query, ...)
     export,  # noqa: F401  (registers export)
     harvest,  # noqa: F401  (registers harvest ...)
