@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from urllib.parse import unquote
 
 from cuegraph.errors import BadInput, RowError
 from cuegraph.graph.iris import Minter
@@ -54,7 +55,7 @@ def name_resolver(store: Store, minter: Minter, kind: str,
 
     for r in rows:
         if r["x"].startswith(base):
-            key = r["x"][len(base):]
+            key = unquote(r["x"][len(base):])  # the key, not its IRI form (%E6… for 梶)
             add(r["n"], key)
             exact.setdefault(fold(key), key)
     for rec in extra:

@@ -249,3 +249,23 @@ def test_scene_times_past_48_hours_or_too_long_are_400(client, params):
 def test_scene_at_48_hours_is_answered(client):
     resp = client.get("/scene", params={"work": "anohana", "episode": 5, "t": "48:00:00"})
     assert resp.status_code == 200
+
+
+def test_a_non_ascii_name_resolves_to_the_same_person_in_a_second_sheet(tmp_path):
+    """Found by the fuzz test: a person first written with a non-ASCII key (梶浦由記) was
+    matched by a later cue sheet under the key's IRI form (%E6…), minted again (%25E6…): a
+    credit to nobody, which SHACL refused."""
+    fresh = make_store(data_dir=None)
+    first = sheet(tmp_path, name="one.csv")
+    first.write_text(first.read_text(encoding="utf-8").replace("Test Composer", "梶浦由記"),
+                     encoding="utf-8")
+    import_cuesheet(fresh, Minter(BASE), first)
+    second = sheet(tmp_path, {"title": "Other Song", "start": "00:05:00", "end": "00:06:00"},
+                   name="two.csv")
+    second.write_text(second.read_text(encoding="utf-8").replace("Test Composer", "梶浦由記"),
+                      encoding="utf-8")
+    import_cuesheet(fresh, Minter(BASE), second)
+    agents = {r["p"] for r in fresh.select(
+        "SELECT DISTINCT ?p WHERE { ?c <https://cuegraph.org/ns#agent> ?p }")}
+    assert agents == {BASE + "person/%E6%A2%B6%E6%B5%A6%E7%94%B1%E8%A8%98"}
+    assert validate_store(fresh).conforms
