@@ -55,3 +55,56 @@ def test_ontology_is_its_own_named_graph_with_labels(client):
     assert [r["label"]["value"] for r in rows] == ["lyricist"]
     stats = client.get("/stats").json()
     assert any(g["graph"].endswith("/graph/ontology/cuegraph") for g in stats["graphs"])
+
+
+def _editor_menu() -> tuple[list[str], list[str]]:
+    """The Accept choices the vendored SPARQL editor (YASGUI) offers, read from its bundle."""
+    import re
+    from pathlib import Path
+
+    import cuegraph.api
+
+    bundle = (Path(cuegraph.api.__file__).parent / "static" / "vendor" / "yasgui"
+              / "yasgui.min.js").read_text(encoding="utf-8")
+    menus = {}
+    for name in ("AcceptOptionsMap", "AcceptHeaderGraphMap"):
+        block = re.search(name + r"=\[(.*?)\]", bundle).group(1)
+        menus[name] = re.findall(r"value:`([^`]+)`", block)
+    return menus["AcceptOptionsMap"], menus["AcceptHeaderGraphMap"]
+
+
+SELECT_MENU, GRAPH_MENU = _editor_menu()
+
+
+def test_the_editor_menu_was_read():
+    assert "application/sparql-results+json" in SELECT_MENU and len(SELECT_MENU) >= 4
+    assert {"text/turtle", "application/rdf+json", "text/csv"} <= set(GRAPH_MENU)
+
+
+@pytest.mark.parametrize("media", SELECT_MENU)
+def test_every_select_format_of_the_editor_answers(client, media):
+    resp = client.post("/sparql", data={"query": examples()[0]["query"]},
+                       headers={"Accept": media})
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"].split(";")[0] == media
+    assert "Yuki Kajiura" in resp.text
+
+
+@pytest.mark.parametrize("media", GRAPH_MENU)
+def test_every_construct_format_of_the_editor_answers(client, media):
+    import json
+
+    query = """PREFIX schema: <https://schema.org/>
+      CONSTRUCT { ?p schema:name ?n } WHERE { ?p schema:name ?n FILTER(?n = "Yuki Kajiura") }"""
+    resp = client.post("/sparql", data={"query": query}, headers={"Accept": media})
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"].split(";")[0] == media
+    assert "Yuki Kajiura" in resp.text
+    if media == "application/rdf+json":
+        body = json.loads(resp.text)
+        [(subject, props)] = body.items()
+        assert subject == "https://cuegraph.org/id/person/yuki-kajiura"
+        assert props["https://schema.org/name"] == [{"type": "literal",
+                                                     "value": "Yuki Kajiura"}]
+    if media == "text/csv":
+        assert resp.text.splitlines()[0] == "subject,predicate,object"

@@ -316,7 +316,7 @@ def test_format_parameter_overrides_accept(client):
                          headers={"Accept": "text/turtle"})
     assert default.headers["content-type"].startswith("application/sparql-results+json")
     construct = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }",
-                                              "format": "csv"},
+                                              "format": "srx"},
                            headers={"Accept": "application/n-triples"})
     assert construct.headers["content-type"].startswith("application/n-triples")
     bad = client.get("/sparql", params={"query": SELECT_TITLES, "format": "foo"})
@@ -362,7 +362,7 @@ def test_unsupported_accept_is_406(client):
     assert resp.status_code == 406
     assert "application/sparql-results+json" in assert_4xx_json(resp)["detail"]["available"]
     construct = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-                           headers={"Accept": "text/csv"})
+                           headers={"Accept": "image/png"})
     assert construct.status_code == 406
     zero = client.get("/sparql", params={"query": "ASK {}"},
                       headers={"Accept": "application/sparql-results+json;q=0"})

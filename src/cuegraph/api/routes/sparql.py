@@ -25,10 +25,12 @@ from cuegraph.api.deps import SettingsDep, StoreDep
 from cuegraph.api.security import public_base
 from cuegraph.api.sparql_exec import QueryTask, executor_for
 from cuegraph.api.sparql_negotiation import (
+    CONVERTED,
     GRAPH_OFFERS,
     PLAIN_TEXT,
     choose,
     choose_format,
+    convert_graph,
     executed_as,
 )
 from cuegraph.api.sparql_protocol import (
@@ -124,7 +126,7 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
     task = QueryTask(
         query=with_base(parsed.text, _endpoint(request)),
         result_format=executed_as(fmt) if form != "graph" else "json",
-        graph_format=fmt if form == "graph" else "turtle",
+        graph_format=executed_as(fmt, form) if form == "graph" else "turtle",
         default_graph_uris=default_graphs,
         named_graph_uris=named_graphs,
         max_rows=settings.max_rows,
@@ -140,8 +142,12 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
     if out.truncated:
         headers[TRUNCATED_HEADER] = "true"
         headers[MAX_ROWS_HEADER] = str(settings.max_rows)
-    media_type = "text/plain; charset=utf-8" if fmt == PLAIN_TEXT else out.media_type
-    return Response(out.body, media_type=media_type, headers=headers)
+    body, media_type = out.body, out.media_type
+    if form == "graph" and fmt in CONVERTED:  # RDF/JSON, CSV, TSV: written from N-Triples
+        body, media_type = convert_graph(fmt, body)
+    elif fmt == PLAIN_TEXT:
+        media_type = "text/plain; charset=utf-8"
+    return Response(body, media_type=media_type, headers=headers)
 
 
 async def _service_description(request: Request, store: Store,
