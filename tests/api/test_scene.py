@@ -46,6 +46,8 @@ def test_ending_cue_covers_the_time(client, t):
     assert machida["id"] == "norihiko-machida" and machida["native_name"]
     assert cue["sources"] and all(s.startswith("https://") for s in cue["sources"])
     assert any("Anohana%20-%2005" in s for s in cue["sources"])
+    [subs] = [d for d in cue["source_details"] if d["url"].endswith(".ass")]
+    assert subs["kind"] == "subtitles" and subs["label"].startswith("subtitle file “")
 
 
 def test_work_found_by_title_and_native_title(client):

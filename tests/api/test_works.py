@@ -74,3 +74,11 @@ def test_work_credits_cite_sources_and_subtitle_files(client):
     assert subtitles[0]["label"].startswith("subtitle file “[Kamigami] Anohana - ")
     assert any(d["kind"] == "page" for d in details)  # and the lyrics page credits cite
     assert body["identifier_links"] == [] and body["record_sources"]
+
+
+def test_an_ambiguous_title_is_300_with_candidates(client):
+    resp = client.get("/works/Steins;Gate", params={"format": "json"})
+    assert resp.status_code == 300
+    assert {c["id"] for c in resp.json()["candidates"]} == {"steins-gate-anime",
+                                                           "steins-gate-game"}
+    assert client.get("/works/steins-gate-game").json()["type"] == "game"

@@ -97,6 +97,7 @@ def test_scene_lookup_shows_secret_base_card(page, server):
     text = card.inner_text()
     assert "secret base" in text
     assert "20:54–22:48" in text and "00:20:54" not in text
+    assert "subtitle file" in card.query_selector(".sources a.source-subtitles").inner_text()
     composer = card.query_selector("li[data-role=composer]").inner_text()
     assert "Norihiko Machida" in composer
     singers = card.query_selector("li[data-role=singer]").inner_text()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cuegraph.api.data.credits import credits_of, group_by_role
+from cuegraph.api.data.credits import credits_of, group_by_role, source_label
 from cuegraph.api.data.index import Ids, WorkEntry, find_work, sources_of, terms, usage_name
 from cuegraph.errors import BadInput, EpisodeNotFound
 from cuegraph.queries import iri, render
@@ -123,6 +123,8 @@ def episode_cues(store: Store, ids: Ids, work: WorkEntry, episode: int | None) -
                  *credits.get((c["recording"] or {}).get("iri"), [])]
         c["credits"] = group_by_role(found)
         c["sources"] = sources.get(c["cue"], [])
+        # readable labels: a subtitle file says so ("subtitle file “….ass” (host)")
+        c["source_details"] = [{"url": u, **source_label(u)} for u in c["sources"]]
     return sorted(cues.values(), key=lambda c: (c["episode"], c["start"] is None,
                                                 c["start"] or 0, c["title"] or ""))
 

@@ -9,11 +9,20 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from cuegraph.api.data.models import ComposerProfile, Listing, Profile, WorkProfile, error_responses
+from cuegraph.api.data.models import (
+    Ambiguity,
+    ComposerProfile,
+    Listing,
+    Profile,
+    WorkProfile,
+    error_responses,
+)
 from cuegraph.api.deps import SettingsDep, StoreDep
 from cuegraph.api.routes.pages import html_twin
+from cuegraph.errors import Ambiguous
 
 __all__ = ["lookup_router", "page_of"]
 
@@ -74,7 +83,9 @@ def lookup_router(*, things: str, view: str, search: Callable, profile: Callable
 
     @router.get("/{ref:path}", response_model=_PROFILES.get(view, Profile),
                 description=profile_doc, summary=f"A {view}'s profile",
-                operation_id=f"get_{view}", responses=error_responses(400, 404, 503))
+                operation_id=f"get_{view}", responses={
+                    300: {"model": Ambiguity, "description": "a title several works share"},
+                    **error_responses(400, 404, 503)})
     async def get_thing(
         ref: Annotated[str, Path(description=ref_help)], request: Request,
         store: StoreDep, settings: SettingsDep,
@@ -84,6 +95,9 @@ def lookup_router(*, things: str, view: str, search: Callable, profile: Callable
     ) -> Any:
         if page := html_twin(request, fmt, view, ref):
             return page
-        return await run_in_threadpool(profile, store, settings.base_iri, ref)
+        try:
+            return await run_in_threadpool(profile, store, settings.base_iri, ref)
+        except Ambiguous as e:  # 300: a title several works share; `candidates` to choose
+            return JSONResponse(e.to_dict(), status_code=e.status)
 
     return router

@@ -85,6 +85,14 @@ function citations(details) {
     d.license_name ? h("span", { class: "license" }, ` (${d.license_name})`) : null]));
 }
 
+/** A cue's sources by their readable labels (a subtitle file says so), else the URLs. */
+function cueSources(cue) {
+  if (!cue.source_details || !cue.source_details.length) return sourcesList(cue.sources);
+  return h("div", { class: "sources" }, "sources: ", cue.source_details.map((d, i) =>
+    [i ? " · " : "", h("a", { href: d.url, rel: "noreferrer", title: d.url,
+      class: `source source-${d.kind}` }, d.label)]));
+}
+
 function creditsList(credits) {
   const ul = h("ul", { class: "credits" });
   for (const [role, people] of Object.entries(credits || {})) {
@@ -155,7 +163,7 @@ function cueCard(cue) {
   if (cue.silence) {
     return h("div", { class: "card silence" }, h("h3", {}, "Silence"),
       h("div", {}, `a deliberate silence, ${cue.when}`),
-      cue.note && h("div", { class: "muted" }, cue.note), sourcesList(cue.sources));
+      cue.note && h("div", { class: "muted" }, cue.note), cueSources(cue));
   }
   const when = cue.timed ? cue.when : `somewhere in episode ${cue.episode}`;
   return h("div", { class: "card cue", "data-usage": cue.usage },
@@ -171,7 +179,7 @@ function cueCard(cue) {
       " · not checked by a person"),
     creditsList(cue.credits),
     cue.note && h("details", {}, h("summary", {}, "note"), cue.note),
-    sourcesList(cue.sources));
+    cueSources(cue));
 }
 
 function levelBlock(level) {
