@@ -31,7 +31,7 @@ from cuegraph.errors import BadInput
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter, slug
 from cuegraph.namespaces import CG_NS, PROV, RDF, SDO
-from cuegraph.records import Cue
+from cuegraph.records import Cue, Song
 from cuegraph.store import Store
 from cuegraph.timecode import format_timecode, parse_timecode
 
@@ -252,6 +252,10 @@ def import_subtitles(store: Store, minter: Minter, path: Path, work: str, episod
     for c in cues:
         title = title_of(c)
         song = songs.get(" ".join(title.casefold().split()))
+        if song is None:  # a new song of the work, named by the user (as a cue sheet does)
+            song = slug(title)
+            builder.add(Song(key=song, title=title, work=work_key))
+            g.add((minter.song(song), PROV.wasDerivedFrom, source))
         before = set(g.subjects(RDF.type, URIRef(CG_NS + "Cue")))
         builder.add(Cue(work=work_key, episode=episode, usage=c.usage, start=c.start,
                         end=c.end, song=song, title=title, note=caveat))

@@ -18,6 +18,7 @@ from cuegraph.audio.link import Linker
 from cuegraph.audio.match import Reference
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
+from cuegraph.validate import validate_store
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +126,8 @@ def test_detect_import_records_provenance_not_audio(setup, tmp_path):
         big = store.select(f"SELECT ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
                            "FILTER(isLiteral(?o) && STRLEN(STR(?o)) > 2000) }")
         answer = scene_lookup(store, BASE, "battle-for-wesnoth", 2, t="60")
+        report = validate_store(store)
+    assert report.conforms, report.violations  # source, song: like any curated cue
     assert [(r["name"], r["sha"]) for r in rows] == [("episode2.ogg", digest)]
     assert json.loads(rows[0]["params"])["window_frames"] == 48
     assert [u["u"] for u in used] == ["episode2.ogg"]

@@ -13,9 +13,11 @@ from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import write_run
 from cuegraph.records import Song, Work
 from cuegraph.store import open_store
+from cuegraph.validate import validate_store
 
 ASS = FIXTURES / "subtitles" / "test-episode.ass"
 SRT = FIXTURES / "subtitles" / "test-episode.srt"
+MADE_UP = "https://example.org/cuegraph-test-series"  # the test series is made up
 
 
 @pytest.fixture
@@ -24,8 +26,8 @@ def store_url(tmp_path):
     url = f"oxigraph:{tmp_path / 'store'}"
     with open_store(url) as store:
         write_run(store, Minter(BASE), "test", "series", [
-            Work(key="test-series", title="Test Series", episodes=12),
-            Song(key="haru-no-kaze", title="Haru no Kaze", work="test-series")],
+            Work(key="test-series", title="Test Series", episodes=12, source=MADE_UP),
+            Song(key="haru-no-kaze", title="Haru no Kaze", work="test-series", source=MADE_UP)],
             license="cc0")
     return url
 
@@ -49,6 +51,8 @@ def test_ass_fixture_gives_opening_insert_ending(store_url):
             "schema:endOffset ?end ; prov:wasDerivedFrom ?src ; cg:note ?note . "
             "?src schema:name ?file OPTIONAL { ?c cg:song ?song } } ORDER BY ?start")
         answer = scene_lookup(store, BASE, "test-series", 3, t="0:30")
+        report = validate_store(store)
+    assert report.conforms, report.violations
     got = [(r["name"], r["usage"].rsplit("#", 1)[-1], Decimal(str(r["start"])),
             Decimal(str(r["end"]))) for r in rows]
     assert got == [("Haru no Kaze", "Opening", Decimal("8.51"), Decimal("86.58")),
@@ -57,7 +61,9 @@ def test_ass_fixture_gives_opening_insert_ending(store_url):
     assert all(r["src"].startswith("urn:sha256:") and r["file"] == "test-episode.ass"
                for r in rows)
     assert all("this subtitle file's release (test-episode.ass)" in r["note"] for r in rows)
-    assert rows[0]["song"] == f"{BASE}song/haru-no-kaze" and rows[1].get("song") is None
+    # a known song is linked; a new title becomes a song of the work (as in a cue sheet)
+    assert rows[0]["song"] == f"{BASE}song/haru-no-kaze"
+    assert rows[1]["song"] == f"{BASE}song/kimi-no-koe"
     (cue,) = answer["levels"][0]["cues"]
     assert cue["title"] == "Haru no Kaze" and cue["detected"] is True
     assert cue["method"] == "subtitles (style: OP - romaji)"

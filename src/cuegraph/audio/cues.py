@@ -141,7 +141,8 @@ def read_csv(path: Path) -> list[DetectedRow]:
 
 
 def detected_graph(minter: Minter, graph_iri: str, work_key: str, rows: list[DetectedRow],
-                   parameters: dict, inputs: list[tuple[str, str]]) -> Graph:
+                   parameters: dict, inputs: list[tuple[str, str]],
+                   songs: dict[str, str] | None = None) -> Graph:
     """The RDF of detected cues: plain cues (via :class:`GraphBuilder`) plus the detection
     labels and a ``prov:Activity`` with method, parameters and input files + hashes."""
     builder = GraphBuilder(minter)
@@ -154,8 +155,10 @@ def detected_graph(minter: Minter, graph_iri: str, work_key: str, rows: list[Det
     for m in methods:
         g.add((activity, METHOD, Literal(m)))
     g.add((activity, PARAMETERS, Literal(json.dumps(parameters, sort_keys=True))))
+    entities: dict[str, URIRef] = {}
     for i, (name, digest) in enumerate(inputs):
         ent = URIRef(f"{graph_iri}#input-{i + 1}")
+        entities[name] = ent
         g.add((ent, RDF.type, PROV.Entity))
         g.add((ent, SDO.name, Literal(name)))
         if digest:
@@ -172,6 +175,10 @@ def detected_graph(minter: Minter, graph_iri: str, work_key: str, rows: list[Det
         rec = URIRef(r.recording)
         g.add((cue, URIRef(CG_NS + "recording"), rec))
         g.add((cue, PO.track, rec))
+        if (songs or {}).get(r.recording):
+            g.add((cue, URIRef(CG_NS + "song"), URIRef(songs[r.recording])))
+        if r.source in entities:  # the episode file the times were measured in
+            g.add((cue, PROV.wasDerivedFrom, entities[r.source]))
         g.add((cue, DETECTED, Literal(True)))
         g.add((cue, CONFIDENCE, Literal(Decimal(f"{r.confidence:.3f}"), datatype=XSD.decimal)))
         g.add((cue, METHOD, Literal(r.method)))
@@ -212,8 +219,11 @@ def import_rows(store: Store, minter: Minter, rows: list[DetectedRow], *, key: s
     for r in rows:
         if r.episode_sha256:
             digests.setdefault(r.source, r.episode_sha256)
+    songs = {r["r"]: r["s"] for r in store.select(
+        "PREFIX schema: <https://schema.org/>\nSELECT ?r ?s WHERE { VALUES ?r { "
+        + " ".join(f"<{i}>" for i in sorted(known)) + " } ?r schema:recordingOf ?s }")}
     data = detected_graph(minter, graph_iri, work_key, rows, parameters or {},
-                          [(n, digests.get(n, "")) for n in used])
+                          [(n, digests.get(n, "")) for n in used], songs)
     return write_graph(store, minter, "detected", key, data, license="cc0", used=used,
                        label=f"cues detected from audio: {work_ref} episode(s) "
                              f"{', '.join(map(str, episodes))}", record_count=len(rows))
