@@ -110,12 +110,16 @@ def test_health_answers_while_a_big_query_export_is_built(tmp_path):
         assert resp.headers["X-Cuegraph-Truncated"] == "true"
         assert resp.headers["X-Cuegraph-Max-Rows"] == "60000"
         assert resp.content.count(b"<edge ") <= 60_000
-        # side by side: the export took seconds; /health, asked all along, stayed quick
+        # side by side (the machine may be busy; no absolute thresholds): the export took
+        # many seconds, while /health, asked all along, answered about as fast as when idle
+        # and never waited more than a small fraction of the export
         assert len(during) >= 3, result["seconds"]
-        assert max(during) < result["seconds"] / 5, (idle, max(during), result["seconds"])
-        assert max(during) < 1.0, (idle, during)
-        print(f"export {result['seconds']:.2f}s; /health idle {idle * 1000:.0f} ms, "
-              f"during export max {max(during) * 1000:.0f} ms over {len(during)} requests")
+        typical = sorted(during)[len(during) // 2]
+        assert typical < 3 * idle + 0.05, (idle, typical)
+        assert max(during) < result["seconds"] / 10, (idle, max(during), result["seconds"])
+        print(f"export {result['seconds']:.2f}s; /health idle {idle * 1000:.0f} ms, during "
+              f"export median {typical * 1000:.0f} ms, max {max(during) * 1000:.0f} ms "
+              f"over {len(during)} requests")
     finally:
         proc.terminate()
         try:
