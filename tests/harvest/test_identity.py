@@ -13,8 +13,8 @@ from harvest_support import (
     wdqs_handler,
 )
 
-from cuegraph.graph.write import write_run
 from cuegraph.graph.identity import resolve
+from cuegraph.graph.write import write_run
 from cuegraph.harvest.run import run_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Person, Work

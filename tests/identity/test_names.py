@@ -8,8 +8,15 @@ from conftest import BASE
 from cuegraph.api.data.composers import search_composers
 from cuegraph.api.data.works import search_works
 from cuegraph.export.fetch import find_seed
-from cuegraph.names import (match_score, name_keys, romanise_kana, same_name, same_title,
-                            title_aliases, title_keys)
+from cuegraph.names import (
+    match_score,
+    name_keys,
+    romanise_kana,
+    same_name,
+    same_title,
+    title_aliases,
+    title_keys,
+)
 from cuegraph.pipeline import name_resolver
 
 KAJIURA = BASE + "person/yuki-kajiura"
