@@ -40,8 +40,8 @@ class Settings(BaseSettings):
         0.25, gt=0, description="Seconds after which a running query counts as long (its "
         "worker is reniced and replaced for cheap queries).")
     query_max_long: int | None = Field(
-        None, ge=1, description="Most long queries at a time (default: query_workers); one "
-        "more gets 503 at once.")
+        None, ge=1, description="Most long queries at a time (default: query_workers, at "
+        "least 4); one more gets 503 at once.")
 
     @field_validator("query_memory", mode="before")
     @classmethod

@@ -132,9 +132,6 @@ def test_a_memory_hungry_query_is_stopped_and_the_service_answers_on(server):
     assert requests.get(base + "/health", timeout=5).status_code == 200
 
 
-@pytest.mark.xfail(strict=False, reason="partly done: a cheap query sent before the "
-                   "runaways count as long waits for a replacement worker, and starting one "
-                   "takes seconds on an overloaded machine (a pre-forked spare would fix it)")
 def test_cheap_queries_are_answered_while_four_runaways_run(server):
     base = server.base
     started = time.monotonic()

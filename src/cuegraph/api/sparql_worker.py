@@ -3,10 +3,11 @@
 It keeps one snapshot of the store open read-only (a checkpoint published by the process
 that writes, see :mod:`cuegraph.engine.snapshots`) and reopens only when a task names a
 newer generation, so a query pays no store open. It reads ``(generation, QueryTask)``
-frames on stdin and writes one reply frame per task on stdout:
-``("ok", form, media_type, body, truncated)`` or ``("error", kind, message)`` with ``kind``
-``syntax``, ``bad``, ``store`` or ``memory``. A frame is an 8-byte big-endian length and a
-pickle; only the parent, which started the process, writes to its stdin.
+frames on stdin and writes one reply frame per task on stdout (after ``("opened",)`` when
+it had to open a newer snapshot first): ``("ok", form, media_type, body, truncated)`` or
+``("error", kind, message)`` with ``kind`` ``syntax``, ``bad``, ``store`` or ``memory``.
+A frame is an 8-byte big-endian length and a pickle; only the parent, which started the
+process, writes to its stdin.
 
 With a memory cap (argv[2], bytes) the process runs under ``RLIMIT_DATA``, which counts the
 heap but not the file-backed mappings of the store, so a memory-hungry query makes an
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     from cuegraph.engine.snapshots import Snapshots
 
     snapshots = Snapshots(path)
-    lease = None
+    lease = snapshots.open_newest()  # open before the first query asks
     rfd, wfd = sys.stdin.fileno(), sys.stdout.fileno()
     write_frame(wfd, ("ready", os.getpid()))
     while True:
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 lease = snapshots.open(gen) or snapshots.open_newest()
                 if lease is None:
                     raise QueryFailed("store", f"no snapshot of the store at {path}")
+                write_frame(wfd, ("opened",))  # the query's own time starts now
             result = execute(lease.store, task.query, task.default_graph_uris or None,
                              task.named_graph_uris or None, task.prefixes, task.base_iri)
             reply = ("ok", *serialize(result, task.result_format, task.graph_format,

@@ -27,6 +27,7 @@ import contextlib
 import os
 import pickle
 import signal
+import socket
 import sys
 from collections import deque
 from dataclasses import dataclass, field
@@ -40,6 +41,106 @@ _START_TIMEOUT = 60.0
 _WORKER_MAIN = "import sys; from cuegraph.api.sparql_worker import main; sys.exit(main())"
 _HEADER = 8
 _NICE = 10
+
+
+_FORKSERVER_MAIN = ("import sys; from cuegraph.engine.forkserver import main; "
+                    "sys.exit(main())")
+
+
+class _ForkedProc:
+    """A worker forked by the fork server: the subset of ``asyncio.subprocess.Process``
+    the pool uses (not our child: watched and signalled through a pidfd)."""
+
+    def __init__(self, pid: int, stdin: asyncio.StreamWriter, stdout: asyncio.StreamReader,
+                 stderr: asyncio.StreamReader):
+        self.pid = pid
+        self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
+        self.returncode: int | None = None
+        self._gone = asyncio.Event()
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except (OSError, AttributeError):
+            self._pidfd = -1
+        if self._pidfd >= 0:
+            asyncio.get_running_loop().add_reader(self._pidfd, self._exited)
+
+    def _exited(self) -> None:
+        if self.returncode is None:
+            self.returncode = -1  # not our child: the status is the fork server's to reap
+        if self._pidfd >= 0:
+            asyncio.get_running_loop().remove_reader(self._pidfd)
+            os.close(self._pidfd)
+            self._pidfd = -1
+        self._gone.set()
+
+    def kill(self) -> None:
+        if self._pidfd >= 0:
+            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+        elif self.returncode is None:
+            raise ProcessLookupError(self.pid)
+
+    async def wait(self) -> int | None:
+        if self._pidfd >= 0:
+            await self._gone.wait()
+        return self.returncode
+
+
+class _ForkServer:
+    """The client side of :mod:`cuegraph.engine.forkserver`."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, sock: socket.socket):
+        self.proc = proc
+        self.sock = sock
+        self.lock = asyncio.Lock()
+
+    @classmethod
+    async def start(cls, args: list[str], env: dict) -> _ForkServer:
+        ours, theirs = socket.socketpair()
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _FORKSERVER_MAIN, str(theirs.fileno()), *args,
+            stdin=asyncio.subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=env)
+        theirs.close()
+        ours.setblocking(False)
+        return cls(proc, ours)
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.returncode is None
+
+    async def fork(self) -> _ForkedProc:
+        loop = asyncio.get_running_loop()
+        (in_r, in_w), (out_r, out_w), (err_r, err_w) = os.pipe(), os.pipe(), os.pipe()
+        try:
+            async with self.lock:
+                await loop.run_in_executor(
+                    None, lambda: socket.send_fds(self.sock, [b"f"], [in_r, out_w, err_w]))
+                line = b""
+                while not line.endswith(b"\n"):
+                    chunk = await loop.sock_recv(self.sock, 32)
+                    if not chunk:
+                        raise OSError("the fork server is gone")
+                    line += chunk
+        finally:
+            for fd in (in_r, out_w, err_w):
+                os.close(fd)
+        pid = int(line)
+        stdout = asyncio.StreamReader(limit=2**20)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdout),
+                                     os.fdopen(out_r, "rb", buffering=0))
+        stderr = asyncio.StreamReader()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stderr),
+                                     os.fdopen(err_r, "rb", buffering=0))
+        transport, protocol = await loop.connect_write_pipe(
+            asyncio.streams.FlowControlMixin, os.fdopen(in_w, "wb", buffering=0))
+        stdin = asyncio.StreamWriter(transport, protocol, None, loop)
+        return _ForkedProc(pid, stdin, stdout, stderr)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        if self.alive:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
 
 
 class QueryOverLimit(QueryTimeout):
@@ -80,12 +181,12 @@ class Pool:
     """See the module docstring. Use from one event loop."""
 
     def __init__(self, path: str, *, size: int, memory: int = 0, long_after: float = 0.25,
-                 max_long: int | None = None):
+                 max_long: int | None = None, fork: bool = True):
         self.path = path
         self.size = max(1, size)
         self.memory = max(0, memory)
         self.long_after = long_after
-        self.max_long = max(1, max_long if max_long is not None else self.size)
+        self.max_long = max(1, max_long if max_long is not None else max(self.size, 4))
         self._idle: deque[_Worker] = deque()
         self._waiters: deque[asyncio.Future] = deque()
         self._short = 0  # workers counted towards size: idle, busy with a short query, starting
@@ -93,6 +194,8 @@ class Pool:
         self._all: set[_Worker] = set()
         self._start_error: str | None = None
         self._tasks: set[asyncio.Task] = set()
+        self.fork = fork and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
+        self._forkserver: _ForkServer | None = None
 
     async def start(self) -> None:
         """Start the workers and wait until they are ready (or failed to start)."""
@@ -101,12 +204,25 @@ class Pool:
             await asyncio.wait(set(self._tasks), timeout=_START_TIMEOUT)
 
     # --- workers ------------------------------------------------------------------------
-    async def _spawn(self) -> _Worker:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", _WORKER_MAIN, self.path, str(self.memory),
+    async def _process(self):  # noqa: ANN202 - a Process or a _ForkedProc
+        env = {**os.environ, "RUST_BACKTRACE": "0"}  # an abort must not symbolise
+        args = [self.path, str(self.memory)]
+        if self.fork:
+            try:
+                if self._forkserver is None or not self._forkserver.alive:
+                    if self._forkserver is not None:
+                        self._forkserver.close()
+                    self._forkserver = await _ForkServer.start(args, env)
+                return await self._forkserver.fork()
+            except (OSError, ValueError):
+                self.fork = False  # fall back to starting each worker with Python
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _WORKER_MAIN, *args,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, close_fds=True,
-            env={**os.environ, "RUST_BACKTRACE": "0"})  # an abort must not symbolise
+            stderr=asyncio.subprocess.PIPE, close_fds=True, env=env)
+
+    async def _spawn(self) -> _Worker:
+        proc = await self._process()
         worker = _Worker(proc)
         self._all.add(worker)
         worker.drain = asyncio.ensure_future(self._drain_stderr(worker))
@@ -202,16 +318,22 @@ class Pool:
         try:
             await worker.send((generation, task))
             reading = asyncio.ensure_future(worker.receive())
-            done, _ = await asyncio.wait(
-                {reading}, timeout=max(min(self.long_after, deadline - loop.time()), 0))
-            if not done and loop.time() < deadline:
-                self._become_long(worker, timeout)
-                done, _ = await asyncio.wait({reading}, timeout=max(deadline - loop.time(), 0))
-            if not done:
-                raise QueryTimeout(
-                    f"the query ran longer than the {timeout:g} s limit and was stopped",
-                    {"timeout_seconds": timeout})
-            reply = reading.result()
+            started = loop.time()  # the query's own running time starts here ...
+            while True:
+                until = deadline if worker.long else min(started + self.long_after, deadline)
+                done, _ = await asyncio.wait({reading}, timeout=max(until - loop.time(), 0))
+                if done:
+                    reply = reading.result()
+                    if reply[0] != "opened":
+                        break
+                    started = loop.time()  # ... or after the worker opened a new snapshot
+                    reading = asyncio.ensure_future(worker.receive())
+                elif loop.time() >= deadline:
+                    raise QueryTimeout(
+                        f"the query ran longer than the {timeout:g} s limit and was stopped",
+                        {"timeout_seconds": timeout})
+                elif not worker.long:
+                    self._become_long(worker, timeout)
         except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError):
             raise await self._died(worker) from None
         except BaseException:
@@ -291,6 +413,9 @@ class Pool:
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
+        if self._forkserver is not None:
+            self._forkserver.close()
+            self._forkserver = None
         self._idle.clear()
 
 
