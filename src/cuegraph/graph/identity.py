@@ -45,6 +45,7 @@ from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import write_graph
 from cuegraph.names import fold, name_keys, title_keys
 from cuegraph.namespaces import CG_NS, OWL, XSD, bind_prefixes
+from cuegraph.queries import iri as sparql_iri
 from cuegraph.queries import load_query
 from cuegraph.store import Store
 
@@ -467,9 +468,13 @@ def _stored_links(store: Store, members: list[str]) -> bool:
     (``cuegraph resolve`` has run since the data changed)."""
     if len(members) < 2:
         return True
-    values = " ".join(f"<{m}>" for m in members[1:])
+    try:
+        values = " ".join(sparql_iri(m) for m in members[1:])
+        rep = sparql_iri(members[0])
+    except ValueError:  # not writable in SPARQL: cannot have been linked either
+        return False
     rows = store.select(f"SELECT DISTINCT ?m WHERE {{ VALUES ?m {{ {values} }} "
-                        f"<{members[0]}> <{OWL.sameAs}> ?m }}")
+                        f"{rep} <{OWL.sameAs}> ?m }}")
     return len(rows) == len(members) - 1
 
 
