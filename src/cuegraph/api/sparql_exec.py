@@ -21,8 +21,8 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from cuegraph.engine.pool import Pool
-from cuegraph.engine.tasks import QueryTask
-from cuegraph.errors import QueryTimeout
+from cuegraph.engine.tasks import QueryTask, UpdateCheck
+from cuegraph.errors import BadQuery, QueryTimeout, StoreError
 from cuegraph.store import OxigraphStore, QueryOutput, Store
 
 __all__ = ["QueryTask", "QueryExecutor", "executor_for"]
@@ -68,6 +68,19 @@ class QueryExecutor:
                 f"the query ran longer than the {timeout:g} s limit and was stopped",
                 {"timeout_seconds": timeout},
             ) from None
+
+    async def check_update(self, update: str) -> None:
+        """Raise :class:`BadQuery` if ``update`` does not parse or crashes the parser, tried
+        first in a disposable worker (nothing is written); a no-op without workers."""
+        if self.pool is None:
+            return
+        loop = asyncio.get_running_loop()
+        timeout = max(self.timeout, 30.0)
+        try:
+            await self.pool.run(UpdateCheck(update), 0, loop.time() + timeout, timeout)
+        except StoreError as e:  # the worker died: the parser crashed on this text
+            raise BadQuery("the update crashed the SPARQL parser (nested too deeply?); "
+                           "nothing was written", {"cause": e.message}) from None
 
     async def start(self) -> None:
         """Start the worker processes (at application startup)."""

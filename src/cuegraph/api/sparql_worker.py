@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         deny_network()
     from cuegraph.engine.oxquery import QueryFailed, execute, serialize
     from cuegraph.engine.snapshots import Snapshots
+    from cuegraph.engine.tasks import UpdateCheck
 
     snapshots = Snapshots(path)
     lease = snapshots.open_newest()  # open before the first query asks
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         except EOFError:
             return 0
         reply: tuple
+        if isinstance(task, UpdateCheck):
+            write_frame(wfd, _check_update(task.update))
+            continue
         try:
             if lease is None or lease.generation != gen:
                 if lease is not None:
@@ -107,6 +111,37 @@ def main(argv: list[str] | None = None) -> int:
             write_frame(wfd, reply)
         except MemoryError:
             write_frame(wfd, ("error", "memory", "the answer needed more memory than allowed"))
+
+
+def _check_update(update: str) -> tuple:
+    """Run ``update`` on an empty in-memory store in a thread with half the usual stack."""
+    import resource
+    import threading
+
+    import pyoxigraph as ox
+
+    soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
+    usual = soft if 0 < soft < 1 << 30 else 8 << 20
+    out: list[tuple] = []
+
+    def run() -> None:
+        try:
+            ox.Store().update(update)
+        except SyntaxError as e:
+            out.append(("error", "syntax", f"SPARQL Update syntax error: {e}"))
+            return
+        except Exception:  # noqa: BLE001, S110 - evaluation on an empty store may fail
+            pass
+        out.append(("ok",))
+
+    previous = threading.stack_size(max(usual // 2, 1 << 20))
+    try:
+        thread = threading.Thread(target=run)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    return out[0] if out else ("error", "store", "the update check failed")
 
 
 if __name__ == "__main__":  # pragma: no cover - run as a subprocess

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["QueryTask"]
+__all__ = ["QueryTask", "UpdateCheck"]
 
 
 @dataclass
@@ -41,3 +41,12 @@ class QueryTask:
         elif self.prefixes:  # a remote store: declare them in the text
             query = "".join(f"PREFIX {p}: <{i}> " for p, i in self.prefixes.items()) + query
         return store.query_serialized(query, **kwargs)
+
+
+@dataclass
+class UpdateCheck:
+    """Parse and run an update on an empty in-memory store in a worker, with a smaller stack
+    than the server's threads: an update that would crash pyoxigraph's parser (stack
+    overflow) kills a disposable worker (400) instead of the server. Nothing is written."""
+
+    update: str

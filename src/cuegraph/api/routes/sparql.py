@@ -243,6 +243,8 @@ async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep
     text = add_using_clauses(text, parsed.default_graphs, parsed.named_graphs)
     text = with_base(text, _endpoint(request))
     try:
+        # first in a disposable worker: a text that crashes the parser kills only that
+        await executor_for(request.app).check_update(text)
         # the embedded engine's updates run one at a time on a thread that cannot open
         # network sockets (a remote store's client needs them)
         offline = offline_executor() if isinstance(store, OxigraphStore) else None
