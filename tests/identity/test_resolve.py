@@ -209,3 +209,21 @@ def test_explain_gives_the_evidence(store, minter):
     assert [lk["why"] for lk in work["links"]] == ["same anilist id 9756"]
     with pytest.raises(BadInput):
         explain(store, minter, "Nobody At All")
+
+
+def test_a_refused_group_does_not_keep_two_records_of_one_person_apart(store, minter):
+    # the group sorts first in its name bucket; both person records still join each other
+    write_run(store, minter, "a", "k", [
+        Song(key="s", title="Song"),
+        Person(key="a/claris", name="ClariS", kind="group"),
+        Person(key="b/clara", name="Clara", aliases=("ClariS",)),
+        Person(key="c/clara", name="CLARIS"),
+        _credit("a/claris", "s", "song", "performer"),
+        _credit("b/clara", "s", "song", "singer"),
+        _credit("c/clara", "s", "song", "singer"),
+    ], license="cc0")
+    res = resolve(store, minter)
+    assert res.clusters == [[P + "b/clara", P + "c/clara"]]
+    assert {(r.a, r.b, r.reason) for r in res.refusals} == {
+        (P + "a/claris", P + "b/clara", "a group is never merged with a person"),
+        (P + "a/claris", P + "c/clara", "a group is never merged with a person")}

@@ -330,8 +330,11 @@ def cluster(nodes: dict[str, Node]) -> Identity:
         for k in n.keys():
             by_key[(n.kind, k)].append(iri)
     for (_kind, scheme, value), members in sorted(by_id.items()):
-        for other in members[1:]:
-            join(members[0], other, Link(members[0], other, "id", scheme, value))
+        earlier: list[str] = []  # one member per cluster seen so far
+        for iri in members:
+            if not any(uf.find(e) == uf.find(iri)
+                       or join(e, iri, Link(e, iri, "id", scheme, value)) for e in earlier):
+                earlier.append(iri)
     buckets = [(k, m) for k, m in sorted(by_key.items()) if len(m) > 1]
     changed = True
     while changed:
@@ -339,21 +342,27 @@ def cluster(nodes: dict[str, Node]) -> Identity:
         for (kind, _key), members in buckets:
             if len({uf.find(m) for m in members}) == 1:
                 continue
-            seen: dict[str, str] = {}  # context cluster -> first member having it
+            seen: dict[str, list[str]] = defaultdict(list)  # context -> members having it
             for iri in members:
                 n = nodes[iri]
                 context = {uf.find(c) for c in n.context}
                 if kind == "work" and n.year and n.work_type:
                     context.add(f"year {n.year}, {n.work_type}")
                 for c in sorted(context):
-                    first = seen.setdefault(c, iri)
-                    if first == iri or uf.find(first) == uf.find(iri):
-                        continue
-                    other = nodes[first]
-                    if kind == "work" and other.work_type and n.work_type \
-                            and other.work_type != n.work_type:
-                        continue  # a series and a game of one title are two works
-                    changed |= join(first, iri, _name_link(other, n, c))
+                    # join the first earlier member a rule allows (a refused group must not
+                    # keep two people of its name apart)
+                    for first in seen[c]:
+                        if uf.find(first) == uf.find(iri):
+                            break
+                        other = nodes[first]
+                        if kind == "work" and other.work_type and n.work_type \
+                                and other.work_type != n.work_type:
+                            continue  # a series and a game of one title are two works
+                        if join(first, iri, _name_link(other, n, c)):
+                            changed = True
+                            break
+                    else:
+                        seen[c].append(iri)
     members_of: dict[str, set[str]] = defaultdict(set)
     for iri in uf.parent:
         members_of[uf.find(iri)].add(iri)
