@@ -369,7 +369,7 @@ def redirecting(to: str, status: int = 302):
     return lambda request: Response("", status=status, headers={"Location": to})
 
 
-@pytest.mark.parametrize("source", ["wikidata", "musicbrainz", "animethemes"])
+@pytest.mark.parametrize("source", sorted(ROUTES))
 def test_redirect_to_ftp_is_refused_without_connecting(server, before, minter, source):
     store, cache, saved = before
     ftp = Listener()
