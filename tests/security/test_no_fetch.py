@@ -35,6 +35,10 @@ def query_variants(url: str) -> dict[str, str]:
         "escaped_local_name": f"PREFIX ex: <http://example.org/>\n"
                               f"SELECT * {{ ?s ?p ex:a\\# . SERVICE <{url}> {{ ?x ?y ?z }} }}",
         "codepoint_escape": f"SELECT * {{ \\u0053ERVICE <{url}> {{ ?x ?y ?z }} }}",
+        # the engine reads \u0022 inside a string as a quote character, not its end: a gate
+        # unescaping first would see a comment (#) swallow the SERVICE
+        "escaped_quote_in_string": f'SELECT * {{ ?s ?p "\\u0022 }} #" . '
+                                   f"SERVICE <{url}> {{ ?x ?y ?z }} }}",
         "long_escape": f"SELECT * {{ \\U00000053\\U00000045RVICE <{url}> {{ ?x ?y ?z }} }}",
         "lower_case": f"select * {{ service <{url}> {{ ?x ?y ?z }} }}",
         "comment_between": f"SELECT * {{ SERVICE # <urn:x>\n <{url}> {{ ?x ?y ?z }} }}",
@@ -64,6 +68,9 @@ def update_variants(url: str) -> dict[str, tuple[str, str]]:
             f"PREFIX ex: <http://example.org/>\nDELETE DATA {{ GRAPH <urn:g> {{ ex:a ex:b "
             f"ex:c\\# }} }} ; LOAD <{url}> INTO GRAPH <urn:x:loaded>", "LOAD"),
         "load_escaped": (f"\\u004cOAD <{url}> INTO GRAPH <urn:x:loaded>", "LOAD"),
+        "load_after_escaped_quote": (
+            f'DELETE DATA {{ GRAPH <urn:g> {{ <urn:a> <urn:b> "\\u0022 }} }} #" }} }} ; '
+            f"LOAD <{url}> INTO GRAPH <urn:x:loaded>", "LOAD"),
         "load_silent": (f"load silent <{url}> into graph <urn:x:loaded>", "LOAD"),
         "service_in_where": (
             f"PREFIX ex: <http://example.org/>\nINSERT {{ GRAPH <urn:x:g> {{ ?x ?y ?z }} }} "

@@ -5,10 +5,13 @@ names, and its recursive parser and optimiser overflow the stack on deeply neste
 long expressions (5 000 nested brackets, 8 000 chained ``+``, 10 000 ``UNION`` s), killing
 the process. So every query and update is checked here first:
 
-* the text is unescaped as SPARQL says (``\\uXXXX`` / ``\\UXXXXXXXX`` anywhere, before
-  parsing), lexed with the grammar's own terminals (``ex:a\\#`` is one prefixed name, not the
-  start of a comment) and parsed by a recursive-descent parser of the SPARQL 1.1 Query and
-  Update grammars (https://www.w3.org/TR/sparql11-query/#sparqlGrammar);
+* the text is lexed with the grammar's own terminals (``ex:a\\#`` is one prefixed name, not
+  the start of a comment; ``\\uXXXX`` escapes count inside IRIs and strings, where the
+  engine reads them, so ``"\\u0022 } #"`` stays one string) and parsed by a
+  recursive-descent parser of the SPARQL 1.1 Query and Update grammars
+  (https://www.w3.org/TR/sparql11-query/#sparqlGrammar); the text with the escapes applied
+  everywhere (as the SPARQL 1.1 text says engines may) is parsed too, and a ``SERVICE`` or
+  ``LOAD`` either parse finds is refused;
 * ``SERVICE`` (query and update) and ``LOAD`` (update) are refused wherever the parse finds
   them;
 * bracket nesting is limited to :data:`MAX_NESTING`, the depth of the algebra (nesting plus
@@ -115,7 +118,7 @@ _LEX = re.compile(
     rf"""
     (?P<ws>[\x20\t\r\n]+)
   | (?P<comment>\#[^\r\n]*)
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
   | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
@@ -981,15 +984,30 @@ def check_sparql(text: str, *, update: bool = False,
     plain = unescape_codepoints(text)
     if not update:
         folded = plain.casefold()
-        opens = plain.count("(") + plain.count("{") + plain.count("[")
+        opens = max(sum(t.count(c) for c in "({[") for t in (text, plain))
         if len(plain) <= FAST_CHARS and opens <= MAX_NESTING and "service" not in folded:
             return None
+    # the text as the engine reads it: \u escapes count inside IRIs and strings only
+    # (unescaping first would turn "\u0022 … " into the end of a string); and, belt and
+    # braces, the text with the escapes applied everywhere: a SERVICE or LOAD found by either
+    # parse is refused
+    unescaped = None
+    if plain != text:
+        try:
+            unescaped = parse_sparql(plain, update=update)
+        except SparqlSyntax:
+            pass
     try:
-        shape = parse_sparql(plain, update=update)
+        shape = parse_sparql(text, update=update)
     except SparqlSyntax as e:
-        what = "SPARQL Update" if update else "SPARQL"
-        raise BadQuery(f"{what} syntax error at {_line_col(plain, e.offset)}: {e.message}",
-                       {"offset": e.offset}) from None
+        if unescaped is None or (unescaped.service is None and unescaped.load is None):
+            what = "SPARQL Update" if update else "SPARQL"
+            raise BadQuery(f"{what} syntax error at {_line_col(text, e.offset)}: "
+                           f"{e.message}", {"offset": e.offset}) from None
+        shape = unescaped
+    if unescaped is not None:
+        shape.service = shape.service if shape.service is not None else unescaped.service
+        shape.load = shape.load if shape.load is not None else unescaped.load
     if shape.service is not None:
         raise BadQuery(
             "SERVICE (federated query) is not allowed: this endpoint never fetches data from "
