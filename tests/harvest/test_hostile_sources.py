@@ -536,3 +536,22 @@ def test_unused_port_is_still_a_clear_line():
     with pytest.raises(UpstreamError, match="could not reach 127.0.0.1") as err:
         client.get(f"http://127.0.0.1:{free_port()}/x?query=" + "SELECT%20" * 300)
     assert len(err.value.message) < 150
+
+
+def test_a_compressed_stream_that_never_ends_is_capped_on_the_wire(server):
+    """gzip members that inflate to nothing, sent without end: the inflated size stays
+    small, so the bytes received are capped too."""
+    member = gzip.compress(b"")
+
+    def handler(request: Request) -> Response:
+        def body():
+            while True:
+                yield member * 1000
+
+        return Response(body(), content_type="application/json",
+                        headers={"Content-Encoding": "gzip"})
+
+    server.expect_request("/g").respond_with_handler(handler)
+    client = HttpClient(limiter=FakeTime().limiter(), max_bytes=1 * MiB, retries=0)
+    with pytest.raises(UpstreamError, match="larger than the 1 MiB cap"):
+        client.get(server.url_for("/g"))

@@ -444,7 +444,7 @@ class HttpClient:
             if not chunk:
                 break
             wire += len(chunk)
-            if wire > limit and encoding == "identity":
+            if wire > limit:  # on the wire too (a compressed stream that never inflates)
                 if truncate:
                     return bytes(out[:limit])
                 raise _Refused(self._too_big(limit))
