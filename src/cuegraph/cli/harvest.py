@@ -27,7 +27,11 @@ harvest_app = typer.Typer(
     "Sources: Wikidata, MusicBrainz, AniList, AnimeThemes, VGMdb; one named graph per "
     "source and key, with its licence. Requests are serial, spaced "
     "by each source's published limit, retried on 429/503 after Retry-After, and cached on "
-    "disk (CUEGRAPH_CACHE_DIR). Base URLs: CUEGRAPH_<SOURCE>_URL.",
+    "disk (CUEGRAPH_CACHE_DIR) once they parsed. Each response is capped in size (after "
+    "decompression) and in total time (CUEGRAPH_HARVEST_MAX_BYTES, "
+    "CUEGRAPH_HARVEST_DEADLINE); redirects are followed only over http(s) on the source's "
+    "own host. The store is opened only to write the finished run. "
+    "Base URLs: CUEGRAPH_<SOURCE>_URL.",
     no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(harvest_app, name="harvest")
 
@@ -123,8 +127,9 @@ def _exactly_one(**options: Any) -> tuple[str, Any]:
 
 @command("wikidata", group=harvest_app)
 def harvest_wikidata(
-    composer: Annotated[str | None, typer.Option(help="A person's name (English, Japanese "
-                                                 "or alias label).")] = None,
+    composer: Annotated[str | None, typer.Option(help="A person's name or alias, in any "
+                                                 "language, case or accents (found with "
+                                                 "Wikidata's search API).")] = None,
     person: Annotated[str | None, typer.Option(help="A person's Wikidata id (Q…).")] = None,
     work: Annotated[str | None, typer.Option(help="A work's Wikidata id (Q…).")] = None,
     refresh: Refresh = False, contact: Contact = None,
@@ -139,7 +144,9 @@ def harvest_wikidata(
 
 @command("musicbrainz", group=harvest_app)
 def harvest_musicbrainz(
-    artist: Annotated[str, typer.Option(help="An artist MBID, or a name to search.")],
+    artist: Annotated[str, typer.Option(help="An artist MBID, or a name: the search hit "
+                                        "with that name or alias is taken, else the "
+                                        "candidates are listed.")],
     refresh: Refresh = False, contact: Contact = None,
 ) -> None:
     """MusicBrainz (CC0 core data): an artist's works, recordings and release groups with
