@@ -182,6 +182,13 @@ def test_control_characters_are_refused_in_cue_sheets(store, tmp_path, column, v
                               f"{column} holds a line break (U+"))
 
 
+@pytest.mark.parametrize("title", ["}", "!!!", "・・・", "—"])
+def test_a_title_without_letters_or_digits_is_refused(store, tmp_path, title):
+    """Found by the fuzz test: such a title made a song key of "" and so a music cue without
+    a song (the shapes refused the graph after it was written)."""
+    assert "has no letters or digits" in refused(store, sheet(tmp_path, {"title": title}))
+
+
 def test_notes_may_span_lines(tmp_path):
     fresh = make_store(data_dir=None)
     notes = "one\ntwo\tthree\r\nfour\u2028five"

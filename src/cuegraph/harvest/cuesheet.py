@@ -128,6 +128,8 @@ def read_cuesheet(path: Path, resolve_person: Callable[[str], str | None] = lamb
             new_works.add(work)
             records.append(Work(key=work, title=row["work"], source=source))
         song = slug(title) if title and usage != "silence" else None
+        if song == "":
+            raise ValueError(f"title {title!r} has no letters or digits")
         if song:
             records.append(Song(key=song, title=title, work=work, source=source))
         creds = []

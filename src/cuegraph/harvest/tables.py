@@ -104,6 +104,8 @@ def read_credits(path: Path, people: set[str] | None = None, works: set[str] | N
             return [Credit(agent=person, role=role, target_kind="work", target=work,
                            role_text=role, note=note, source=source)]
         song = slug(row["song"])
+        if not song:
+            raise ValueError(f"song {row['song']!r} has no letters or digits")
         return [Song(key=song, title=row["song"], work=work, source=source),
                 Credit(agent=person, role=role, target_kind="song", target=song,
                        role_text=role, note=note, source=source)]
