@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from cuegraph.api.sparql_check import MAX_NESTING, check_sparql
+from cuegraph.api.sparql_check import FAST_CHARS, MAX_NESTING, check_sparql
 from cuegraph.errors import BadQuery
 
 __all__ = ["Token", "tokens", "query_form", "query_dataset", "refuse_remote_access",
-           "add_using_clauses", "with_base", "shift_error_lines", "MAX_NESTING"]
+           "refuse_remote_access_async", "add_using_clauses", "with_base", "shift_error_lines",
+           "MAX_NESTING"]
 
 _TOKEN = re.compile(
     r"""
@@ -124,6 +125,19 @@ def refuse_remote_access(text: str, *, update: bool = False,
         BadQuery: naming what was refused, or where the text could not be parsed.
     """
     check_sparql(text, update=update, allow_drop_all=allow_drop_all)
+
+
+async def refuse_remote_access_async(text: str, *, update: bool = False,
+                                     allow_drop_all: bool = False) -> None:
+    """:func:`refuse_remote_access` for request handlers: a long text is parsed in a worker
+    thread (a megabyte takes a second or so), so the event loop keeps serving others."""
+    if len(text) <= FAST_CHARS:
+        refuse_remote_access(text, update=update, allow_drop_all=allow_drop_all)
+        return
+    from starlette.concurrency import run_in_threadpool
+
+    await run_in_threadpool(lambda: refuse_remote_access(text, update=update,
+                                                         allow_drop_all=allow_drop_all))
 
 
 def add_using_clauses(update: str, using: list[str], using_named: list[str]) -> str:

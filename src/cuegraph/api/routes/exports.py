@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from cuegraph.api.deps import SettingsDep, StoreDep
 from cuegraph.api.routes.sparql import MAX_ROWS_HEADER, TRUNCATED_HEADER
 from cuegraph.api.sparql_exec import QueryTask, executor_for
-from cuegraph.api.sparql_text import refuse_remote_access
+from cuegraph.api.sparql_text import refuse_remote_access_async
 from cuegraph.errors import BadQuery, StoreError
 from cuegraph.export import ExportRequest, ExportResult, get_format, negotiate, run_export
 from cuegraph.export.fetch import construct_text, user_query_error
@@ -84,7 +84,7 @@ async def export(
     body = None
     truncated = False
     if query is not None:
-        refuse_remote_access(query)  # as /sparql: no SERVICE, no crash-deep nesting
+        await refuse_remote_access_async(query)  # as /sparql: no SERVICE, no crash-deep nesting
         # the user's query runs under the same time limit and row cap as /sparql
         task = QueryTask(construct_text(query), graph_format="ntriples",
                          max_rows=settings.max_rows)

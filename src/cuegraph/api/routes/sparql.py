@@ -45,7 +45,7 @@ from cuegraph.api.sparql_text import (
     add_using_clauses,
     query_dataset,
     query_form,
-    refuse_remote_access,
+    refuse_remote_access_async,
     shift_error_lines,
     with_base,
 )
@@ -115,7 +115,7 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
     parsed = await read_query_request(request, settings.max_query_bytes)
     if parsed.text is None:
         return await _service_description(request, store, settings)
-    refuse_remote_access(parsed.text)
+    await refuse_remote_access_async(parsed.text)
     form = query_form(parsed.text)
     fmt = choose_format(form, request.headers.get("accept"), parsed.formats)
     default_graphs, named_graphs = parsed.default_graphs, parsed.named_graphs
@@ -239,7 +239,8 @@ async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep
         raise Forbidden(f"the store {store.url} is open read-only")
     parsed = await read_update_request(request, settings.max_query_bytes)
     text = parsed.text or ""
-    refuse_remote_access(text, update=True, allow_drop_all=settings.update_allow_drop_all)
+    await refuse_remote_access_async(text, update=True,
+                                     allow_drop_all=settings.update_allow_drop_all)
     text = add_using_clauses(text, parsed.default_graphs, parsed.named_graphs)
     text = with_base(text, _endpoint(request))
     try:
