@@ -44,7 +44,11 @@ def fold(text: str | None) -> str:
     >>> fold("ＫＡＪＩＵＲＡ")
     'kajiura'
     """
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if not text:
+        return ""
+    if text.isascii():  # the common case: nothing to normalise
+        return " ".join(text.lower().split())
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     # NFKD splits kana voicing marks off (が -> か + ゛); put them back
     return " ".join(unicodedata.normalize("NFKC", _revoice(decomposed, stripped))
@@ -88,16 +92,18 @@ def _hiragana(text: str) -> str:
     return "".join(chr(ord(c) - 0x60) if 0x30A1 <= ord(c) <= 0x30F6 else c for c in text)
 
 
-_LONG = [(re.compile(r"ou|oo|oh(?=[^aeiouy]|$)"), "o"), (re.compile(r"uu"), "u"),
-         (re.compile(r"aa"), "a"), (re.compile(r"ee"), "e")]
+_LONG = re.compile(r"o[uo]|oh(?=[^aeiouy]|$)|uu|aa|ee")
 
 
 def _long_vowels(word: str) -> str:
     """Long vowels written one way: ``shirou``/``shiroo`` -> ``shiro``, ``yuuki`` -> ``yuki``,
-    ``ohno`` -> ``ono``."""
-    for pattern, short in _LONG:
-        word = pattern.sub(short, word)
-    return word
+    ``ohno`` -> ``ono``.
+
+    >>> _long_vowels("shirou"), _long_vowels("oono"), _long_vowels("satoh"), _long_vowels("yuuki")
+    ('shiro', 'ono', 'sato', 'yuki')
+    """
+    return _LONG.sub(lambda m: m.group(0)[0], word) if "o" in word or "uu" in word \
+        or "aa" in word or "ee" in word else word
 
 
 @lru_cache(maxsize=1 << 17)
