@@ -30,6 +30,9 @@ def load_reference(index_dir: Path):
     Raises:
         BadInput: the index is empty (with how to fill it).
     """
+    from cuegraph.audio import require
+
+    require("fpcalc", "numpy")
     from cuegraph.audio.match import Reference
 
     items = FingerprintIndex(index_dir).load()
