@@ -201,3 +201,40 @@ def test_the_canary_hears_an_unsandboxed_engine(canary):
     list(ox.Store().query(f"SELECT * {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}"))
     assert len(canary.hits) == before + 1
     assert canary.hits.pop().startswith(b"POST /sparql")
+
+
+def _descendants(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
+                         text=True).stdout.split()
+    found: list[int] = []
+    for child in map(int, out):
+        found += [child, *_descendants(child)]
+    return found
+
+
+def _seccomp(status_path: str) -> int:
+    with open(status_path) as f:
+        for line in f:
+            if line.startswith("Seccomp:"):
+                return int(line.split()[1])
+    return -1
+
+
+@pytest.mark.skipif(not supported(), reason="seccomp filter needs Linux x86-64 or AArch64")
+def test_query_workers_and_the_update_thread_run_under_the_filter(server):
+    """The served processes: every process that answered a query, and one thread of the
+    server (the update thread), have the seccomp filter (mode 2); the server itself not."""
+    import os
+
+    assert requests.get(server.base + "/sparql", params={"query": "ASK {}"}, timeout=30).ok
+    resp = requests.post(server.base + "/sparql/update", timeout=30, data=(
+        b"INSERT DATA { GRAPH <urn:x:sandbox> { <urn:x:a> <urn:x:b> 1 } }"),
+        headers={"Content-Type": "application/sparql-update", **AUTH})
+    assert resp.status_code == 204
+    pid = server.proc.pid
+    modes = {p: _seccomp(f"/proc/{p}/status") for p in _descendants(pid)}
+    assert 2 in modes.values(), modes  # the query workers
+    threads = {t: _seccomp(f"/proc/{pid}/task/{t}/status") for t in os.listdir(
+        f"/proc/{pid}/task")}
+    assert threads[str(pid)] == 0  # the server's main thread keeps its network (it listens)
+    assert list(threads.values()).count(2) == 1, threads  # the update thread
