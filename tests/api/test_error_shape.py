@@ -92,5 +92,8 @@ def test_every_endpoint_with_odd_values_never_500(client, template):
         for accept in ("application/json", "text/html"):
             resp = client.get(path, headers={"Accept": accept}, follow_redirects=False)
             assert resp.status_code < 500, (path, resp.text[:300])
-            if resp.status_code >= 400:
+            if resp.status_code == 404 and accept == "text/html":  # a browser: a 404 page
+                assert resp.headers["content-type"].startswith("text/html")
+                assert "Not found" in resp.text and "<script" not in resp.text
+            elif resp.status_code >= 400:
                 assert_canonical_error(resp, resp.status_code)

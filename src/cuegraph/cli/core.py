@@ -347,7 +347,8 @@ def serve(
     summary = loaded_summary(store)
     url = f"http://{s.host}:{s.port}/"
     # one line each, never wrapped: the URL stays clickable in a narrow terminal
-    say(f"cuegraph serving {s.store} ({summary['triples']} triples)")
+    say(f"cuegraph serving {s.store}: "
+        + ", ".join(f"{v} {k}" for k, v in summary.items()))
     say(f"open {url}  ·  SPARQL {url}sparql  ·  API docs {url}docs")
     app_ = create_app(store, s, close_store=True)
     from cuegraph.api.security import header_deadline_protocol
