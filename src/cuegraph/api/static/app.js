@@ -14,11 +14,13 @@ function httpHref(u, base) {
   return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
 }
 
-/** A link to an outside URL from the data (sources, sameAs): an <a> only for an absolute
- * http(s) URL; anything else is shown as plain text. */
-function externalLink(u) {
+/** A link to an outside URL from the data (sources, sameAs, ids), labelled `label` (default:
+ * the URL): an <a> only for an absolute http(s) URL; anything else is plain text (a span). */
+function externalLink(u, label, attrs) {
   const href = httpHref(u);
-  return href ? h("a", { href, rel: "noreferrer" }, String(u)) : h("span", { class: "iri" }, String(u));
+  const text = label === undefined || label === null ? String(u) : label;
+  if (href) return h("a", { ...attrs, href, rel: "noreferrer" }, text);
+  return h("span", { ...attrs, class: `iri ${(attrs && attrs.class) || ""}`.trim() }, text);
 }
 
 /** Build an element: h("a", {href: "#"}, "text", child, ...). Text is never parsed as HTML;
@@ -80,8 +82,7 @@ function sourcesList(urls) {
 function citations(details) {
   if (!details || !details.length) return null;
   return h("span", { class: "cited" }, " — ", details.map((d, i) => [i ? " · " : "",
-    h("a", { href: d.url, rel: "noreferrer", class: `source source-${d.kind}`,
-      title: d.url }, d.label),
+    externalLink(d.url, d.label, { class: `source source-${d.kind}`, title: d.url }),
     d.license_name ? h("span", { class: "license" }, ` (${d.license_name})`) : null]));
 }
 
@@ -89,8 +90,8 @@ function citations(details) {
 function cueSources(cue) {
   if (!cue.source_details || !cue.source_details.length) return sourcesList(cue.sources);
   return h("div", { class: "sources" }, "sources: ", cue.source_details.map((d, i) =>
-    [i ? " · " : "", h("a", { href: d.url, rel: "noreferrer", title: d.url,
-      class: `source source-${d.kind}` }, d.label)]));
+    [i ? " · " : "", externalLink(d.url, d.label,
+      { title: d.url, class: `source source-${d.kind}` })]));
 }
 
 function creditsList(credits) {
@@ -277,7 +278,7 @@ const ID_NAMES = { wikidata: "Wikidata", musicbrainz: "MusicBrainz", vgmdb: "VGM
 function identifiers(links, sameAs) {
   const items = (links || []).map((x) => h("li", { "data-scheme": x.scheme },
     `${ID_NAMES[x.scheme] || x.scheme}: `,
-    x.url ? h("a", { href: x.url, rel: "noreferrer", class: "id-link" }, x.value) : x.value));
+    x.url ? externalLink(x.url, x.value, { class: "id-link" }) : x.value));
   for (const u of sameAs || []) items.push(h("li", {}, externalLink(u)));
   return items.length ? [h("h2", {}, "Identifiers"), h("ul", {}, items)] : [];
 }
@@ -292,7 +293,7 @@ function sourceCell(details) {
 function recordSources(details) {
   if (!details || !details.length) return h("p", { class: "muted" }, "none");
   return h("ul", { class: "record-sources" }, details.map((d) => h("li", {},
-    h("a", { href: d.url, rel: "noreferrer", title: d.url }, d.label),
+    externalLink(d.url, d.label, { title: d.url }),
     d.license_name ? h("span", { class: "license" }, ` (${d.license_name})`) : null)));
 }
 
@@ -425,6 +426,13 @@ async function startSparql(query) {
       endpointCatalogueOptions: { getData: () => [{ endpoint }] },
       yasqe: { value: query || (list[0] && list[0].query) || "" },
     });
+    // YASR links the IRIs of results: the page's rule holds there too (httpHref), so a
+    // javascript:, data: or ftp: IRI in a result is text, never a link.
+    const unlink = (root) => root.querySelectorAll("a[href]").forEach((a) => {
+      if (httpHref(a.getAttribute("href"), location.href) === null) a.removeAttribute("href");
+    });
+    new MutationObserver(() => unlink($("#yasgui"))).observe($("#yasgui"),
+      { childList: true, subtree: true, attributes: true, attributeFilter: ["href"] });
     const box = $("#sparql-examples");
     box.replaceChildren(...list.map((e) => h("button", { type: "button", "data-example": e.title,
       "data-id": e.id, title: e.description }, e.title)));
