@@ -153,6 +153,10 @@ class Store:
         """Number of distinct triples in the store (one in several graphs counts once)."""
         raise NotImplementedError
 
+    def quad_count(self) -> int:
+        """Number of quads (a triple counts once per graph holding it): a dump's lines."""
+        raise NotImplementedError
+
     def graphs(self) -> list[str]:
         """IRIs of the named graphs."""
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
@@ -282,6 +286,8 @@ class OxigraphStore(Store):
     # --- snapshots (see cuegraph.engine.snapshots) -------------------------------------
     def snapshot_stale(self) -> bool:
         """Whether a write happened since the newest snapshot was published."""
+        if self.path is None or self.read_only:
+            return False  # nothing to publish: memory stores and readers
         return self._published != self._version
 
     def publish(self) -> int:
@@ -358,6 +364,9 @@ class OxigraphStore(Store):
         """Distinct triples: one that sits in several graphs counts once."""
         rows = self.select(DISTINCT_TRIPLES)
         return int(rows[0]["n"]) if rows else 0
+
+    def quad_count(self) -> int:
+        return len(self._ox)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
@@ -596,6 +605,11 @@ class RemoteStore(Store):
     def triple_count(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
                            f"GRAPH ?g {{ ?s ?p ?o }} {self._system_filter('g')} }} }}")
+        return int(rows[0]["n"]) if rows else 0
+
+    def quad_count(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"{self._system_filter('g')} }}")
         return int(rows[0]["n"]) if rows else 0
 
     def _graph_size(self, graph_iri: str) -> int:

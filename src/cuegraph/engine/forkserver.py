@@ -28,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     worker_args = args[1:]
     import pyoxigraph  # noqa: F401  - imported once, shared by every fork
 
-    from cuegraph.api import sparql_worker
     from cuegraph.engine import oxquery, snapshots  # noqa: F401
+    from cuegraph.engine import worker as sparql_worker
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     while True:

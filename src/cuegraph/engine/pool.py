@@ -1,7 +1,7 @@
 """The query worker pool: long-lived processes on a snapshot, bounded in time and memory.
 
 pyoxigraph cannot cancel a query (oxigraph#1926), so each user query runs in a worker
-process (:mod:`cuegraph.api.sparql_worker`) that the pool kills at the time limit. Workers
+process (:mod:`cuegraph.engine.worker`) that the pool kills at the time limit. Workers
 keep the newest snapshot open and reopen only when a newer generation is published, so a
 query costs one pipe round trip, not a store open.
 
@@ -38,7 +38,7 @@ from cuegraph.errors import BadQuery, QueryTimeout, StoreError
 __all__ = ["Pool", "QueryOverLimit"]
 
 _START_TIMEOUT = 60.0
-_WORKER_MAIN = "import sys; from cuegraph.api.sparql_worker import main; sys.exit(main())"
+_WORKER_MAIN = "import sys; from cuegraph.engine.worker import main; sys.exit(main())"
 _HEADER = 8
 _NICE = 10
 
