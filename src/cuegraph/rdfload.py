@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from cuegraph.store import OxigraphStore, Store
 
 __all__ = ["OX_FORMATS", "load_file", "check_jsonld_contexts", "check_rdfxml_entities",
-           "shadow_replace", "NoSpace"]
+           "shadow_replace", "replace_from_ntriples_file", "NoSpace"]
 
 #: cuegraph format names -> Oxigraph's parsers
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -377,7 +377,7 @@ def replace_ntriples_shadow(store: OxigraphStore, graph_iri: str, payload: bytes
 
 
 def _load_shadow(store: OxigraphStore, path: Path, fmt: str, target: str | None,
-                 graphs: list[str], data: bytes | None) -> int:
+                 graphs: list[str], data: bytes | None, swap_extra: str = "") -> int:
     def fill(new: ox.Store) -> int:
         try:
             if fmt in DATASET_FORMATS or data is not None:
@@ -397,9 +397,28 @@ def _load_shadow(store: OxigraphStore, path: Path, fmt: str, target: str | None,
         return sum(_graph_size(new, g) for g in graphs)
 
     try:
-        return shadow_replace(store, graphs, fill)
+        return shadow_replace(store, graphs, fill, swap_extra)
     except NoSpace:
         raise
     except OSError as e:
         raise StoreError(f"loading {path} failed: {_first_line(e)}; nothing was written") \
             from None
+
+
+def replace_from_ntriples_file(store: Store, graph_iri: str, path: Path,
+                               swap_extra: str = "") -> int:
+    """Replace ``graph_iri`` with an N-Triples file a writer streamed (the dump importers),
+    running ``swap_extra`` (the provenance update) in the same atomic step. On the embedded
+    on-disk store a file above :data:`SHADOW_BYTES` goes to the bulk loader :data:`BATCH`
+    lines at a time inside a shadow store (memory bounded by the batch); smaller ones, and
+    other stores, through the store's own ``replace_ntriples`` (one payload). Returns the
+    triples the graph now holds."""
+    from cuegraph.store import OxigraphStore
+
+    path = Path(path)
+    if (isinstance(store, OxigraphStore) and store.persistent and exchange_supported()
+            and path.stat().st_size > SHADOW_BYTES):
+        return _load_shadow(store, path, "ntriples", graph_iri, [graph_iri], None, swap_extra)
+    store.replace_ntriples(graph_iri, path.read_bytes(), swap_extra)
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+    return int(rows[0]["n"]) if rows else 0

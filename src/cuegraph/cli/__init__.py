@@ -11,6 +11,7 @@ from cuegraph.cli import (
     audio,  # noqa: F401  (registers tracks, cues, identify)
     backup,  # noqa: F401  (registers backup)
     core,  # noqa: F401  (registers build, import, load, query, ...)
+    dumps,  # noqa: F401  (registers import musicbrainz-dump, import wikidata-dump)
     export,  # noqa: F401  (registers export)
     harvest,  # noqa: F401  (registers harvest ...)
     identity,  # noqa: F401  (registers resolve, explain, conflicts)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
@@ -24,7 +25,8 @@ from cuegraph.namespaces import CG, DCTERMS, PROV, RDF, RDFS, XSD
 from cuegraph.records import Record
 from cuegraph.store import Store
 
-__all__ = ["RunSummary", "write_run", "write_graph", "LICENSES"]
+__all__ = ["RunSummary", "write_run", "write_graph", "write_ntriples_file", "provenance_update",
+           "LICENSES"]
 
 #: short licence names -> licence IRIs (for `dump --license`)
 LICENSES = {
@@ -81,6 +83,68 @@ def _xsd_now() -> Literal:
     return Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
 
 
+def provenance_update(minter: Minter, source: str, key: str, *, license: str,
+                      used: Iterable[str] = (), label: str | None = None,
+                      record_count: int = 0, started: Literal | None = None) -> str:
+    """The SPARQL update that replaces the PROV-O description of ``source``/``key``'s graph
+    in the provenance graph (run with the data graph's replace, in the same swap)."""
+    started = started if started is not None else _xsd_now()
+    g = str(minter.graph(source, key))
+    prov_graph = str(minter.provenance_graph())
+    meta = Graph()
+    gi, run, sw = URIRef(g), URIRef(g + "#run"), URIRef(g + "#software")
+    meta.add((gi, RDF.type, CG.SourceGraph))
+    meta.add((gi, RDF.type, PROV.Entity))
+    meta.add((gi, RDF.type, PROV.Bundle))
+    meta.add((gi, CG.sourceName, Literal(source)))
+    meta.add((gi, CG.graphKey, Literal(key)))
+    meta.add((gi, RDFS.label, Literal(label or f"{source}: {key}")))
+    meta.add((gi, DCTERMS.license, URIRef(LICENSES.get(license, license))))
+    meta.add((gi, CG.recordCount, Literal(record_count)))
+    meta.add((gi, PROV.wasGeneratedBy, run))
+    meta.add((run, RDF.type, PROV.Activity))
+    meta.add((run, PROV.startedAtTime, started))
+    meta.add((run, PROV.wasAssociatedWith, sw))
+    meta.add((sw, RDF.type, PROV.SoftwareAgent))
+    meta.add((sw, RDFS.label, Literal(f"cuegraph {__version__}")))
+    for u in dict.fromkeys(used):
+        meta.add((run, PROV.used, URIRef(u) if "://" in u else Literal(u)))
+    ended = _xsd_now()
+    meta.add((run, PROV.endedAtTime, ended))
+    meta.add((gi, PROV.generatedAtTime, ended))
+
+    body = meta.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return (
+        f"DELETE {{ GRAPH <{prov_graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{prov_graph}> "
+        f"{{ ?s ?p ?o FILTER(?s = <{g}> || STRSTARTS(STR(?s), \"{g}#\")) }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{prov_graph}> {{\n{body}\n}} }}"
+    )
+
+
+def write_ntriples_file(store: Store, minter: Minter, source: str, key: str, path: Path, *,
+                        license: str, used: Iterable[str] = (), label: str | None = None,
+                        record_count: int = 0, started: Literal | None = None,
+                        t0: float | None = None) -> RunSummary:
+    """:func:`write_graph` for a run whose triples were streamed into an N-Triples file (the
+    dump importers): the graph and its provenance are replaced in one atomic step through
+    :func:`cuegraph.rdfload.replace_from_ntriples_file` (a shadow store on the embedded store,
+    the file fed to the bulk loader in batches), so memory does not grow with the file.
+    ``added``/``removed`` of the summary are the net change (the old graph is not kept)."""
+    from cuegraph.rdfload import replace_from_ntriples_file
+
+    started = started if started is not None else _xsd_now()
+    t0 = t0 if t0 is not None else time.monotonic()
+    g = str(minter.graph(source, key))
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+    previous = int(rows[0]["n"]) if rows else 0
+    used = list(dict.fromkeys(used))
+    swap = provenance_update(minter, source, key, license=license, used=used, label=label,
+                             record_count=record_count, started=started)
+    written = replace_from_ntriples_file(store, g, Path(path), swap_extra=swap)
+    return RunSummary(graph=g, source=source, records=record_count, triples=written,
+                      previous_triples=previous, seconds=time.monotonic() - t0, used=used)
+
+
 def write_run(store: Store, minter: Minter, source: str, key: str, records: Iterable[Record], *,
               license: str, used: Iterable[str] = (), label: str | None = None) -> RunSummary:
     """Build the records into a graph and write it as the named graph of ``source``/``key``.
@@ -117,40 +181,12 @@ def write_graph(store: Store, minter: Minter, source: str, key: str, data: Graph
     started = started if started is not None else _xsd_now()
     t0 = t0 if t0 is not None else time.monotonic()
     g = str(minter.graph(source, key))
-    prov_graph = str(minter.provenance_graph())
     old_ntriples = store.dump("ntriples", [g])  # empty when the graph is new
     previous = len(old_ntriples.splitlines())
     count = record_count if record_count is not None else len(data)
-
-    meta = Graph()
-    gi, run, sw = URIRef(g), URIRef(g + "#run"), URIRef(g + "#software")
-    meta.add((gi, RDF.type, CG.SourceGraph))
-    meta.add((gi, RDF.type, PROV.Entity))
-    meta.add((gi, RDF.type, PROV.Bundle))
-    meta.add((gi, CG.sourceName, Literal(source)))
-    meta.add((gi, CG.graphKey, Literal(key)))
-    meta.add((gi, RDFS.label, Literal(label or f"{source}: {key}")))
-    meta.add((gi, DCTERMS.license, URIRef(LICENSES.get(license, license))))
-    meta.add((gi, CG.recordCount, Literal(count)))
-    meta.add((gi, PROV.wasGeneratedBy, run))
-    meta.add((run, RDF.type, PROV.Activity))
-    meta.add((run, PROV.startedAtTime, started))
-    meta.add((run, PROV.wasAssociatedWith, sw))
-    meta.add((sw, RDF.type, PROV.SoftwareAgent))
-    meta.add((sw, RDFS.label, Literal(f"cuegraph {__version__}")))
     used = list(dict.fromkeys(used))
-    for u in used:
-        meta.add((run, PROV.used, URIRef(u) if "://" in u else Literal(u)))
-    ended = _xsd_now()
-    meta.add((run, PROV.endedAtTime, ended))
-    meta.add((gi, PROV.generatedAtTime, ended))
-
-    body = meta.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    swap = (
-        f"DELETE {{ GRAPH <{prov_graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{prov_graph}> "
-        f"{{ ?s ?p ?o FILTER(?s = <{g}> || STRSTARTS(STR(?s), \"{g}#\")) }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{prov_graph}> {{\n{body}\n}} }}"
-    )
+    swap = provenance_update(minter, source, key, license=license, used=used, label=label,
+                             record_count=count, started=started)
     written = store.replace_graph(g, data, swap_extra=swap)
     return RunSummary(graph=g, source=source, records=count, triples=written,
                       previous_triples=previous, seconds=time.monotonic() - t0, used=used,

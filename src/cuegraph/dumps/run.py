@@ -1,0 +1,99 @@
+"""Streaming records into an N-Triples file, then one atomic replace of the run's graph.
+
+An importer yields records as it reads a dump; :class:`TripleSpool` builds them with the one
+:class:`~cuegraph.graph.build.GraphBuilder` a few hundred at a time and appends the triples
+to a temporary N-Triples file, so memory holds one batch, never the dump. When the dump has
+been read to its end without an error, :func:`~cuegraph.graph.write.write_ntriples_file`
+replaces the run's named graph and its provenance in one atomic step (the same loading
+path as ``cuegraph load``). An error or a kill before that step leaves the store as it was;
+the temporary file is removed (or, after ``kill -9``, by the next import).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from cuegraph.graph.build import GraphBuilder
+from cuegraph.graph.iris import Minter
+from cuegraph.records import Record
+from cuegraph.store import OxigraphStore, Store
+
+__all__ = ["TripleSpool", "spool_dir", "BATCH"]
+
+#: records built into one rdflib graph before it is written out
+BATCH = 500
+_PREFIX = ".cuegraph-import-"
+
+
+def spool_dir(store: Store) -> Path:
+    """Where the temporary N-Triples file goes: beside the embedded store (same disk as the
+    shadow store it is loaded into), else the system's temporary directory."""
+    if isinstance(store, OxigraphStore) and store.persistent:
+        return Path(store.path).resolve().parent
+    return Path(tempfile.gettempdir())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Spool files of killed imports (their process is gone)."""
+    for old in folder.glob(f"{_PREFIX}*.nt"):
+        try:
+            pid = int(old.name[len(_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if not _alive(pid):
+            old.unlink(missing_ok=True)
+
+
+class TripleSpool:
+    """Records in, N-Triples out to a temporary file (a context manager that removes it)."""
+
+    def __init__(self, minter: Minter, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(folder)
+        fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".nt",
+                                    dir=folder)
+        self.path = Path(name)
+        self._f = os.fdopen(fd, "wb")
+        self._minter = minter
+        self._batch: list[Record] = []
+        self.records = 0
+
+    def add(self, records: Iterable[Record]) -> None:
+        for r in records:
+            self._batch.append(r)
+            self.records += 1
+        if len(self._batch) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            g = GraphBuilder(self._minter).add_all(self._batch)
+            self._f.write(g.serialize(format="nt", encoding="utf-8"))
+            self._batch = []
+
+    def finish(self) -> Path:
+        """Write the last batch and close the file; its path."""
+        self._flush()
+        self._f.close()
+        return self.path
+
+    def __enter__(self) -> TripleSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._f.closed:
+            self._f.close()
+        self.path.unlink(missing_ok=True)
