@@ -51,7 +51,7 @@ def _query(base: str, text: str, timeout: float = 60) -> requests.Response:
 def server(tmp_path_factory):
     env = {"CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "CUEGRAPH_UPDATE_TOKEN": TOKEN,
            "CUEGRAPH_QUERY_WORKERS": "2", "CUEGRAPH_QUERY_MAX_LONG": "4",
-           "CUEGRAPH_QUERY_MEMORY": "300M"}
+           "CUEGRAPH_QUERY_MEMORY": "200M"}
     with served(tmp_path_factory.mktemp("engine"), env) as s:
         yield s
 

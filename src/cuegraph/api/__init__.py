@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -51,11 +52,14 @@ def create_app(store: Store, settings: Settings | None = None, *,
         from cuegraph.api.sparql_exec import executor_for
 
         executor = executor_for(app)
-        await executor.start()  # query workers ready before the first query
+        try:  # query workers ready before the first query (on a very busy machine, soon)
+            await asyncio.wait_for(executor.start(), 15)
+        except TimeoutError:
+            pass
         if executor.pool is not None:  # /health answers from memory from the start
             from cuegraph.engine.summary import summary_for
 
-            await summary_for(app).triples()
+            app.state.precount = asyncio.ensure_future(summary_for(app).triples())
         yield
         executor.close()
         if close_store:

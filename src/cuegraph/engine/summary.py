@@ -90,8 +90,12 @@ class Summary:
         return self._triples[1]
 
     async def _recount(self) -> None:
+        from cuegraph.api.sparql_exec import executor_for
+
         async with self._lock:
-            self._triples = await self._count()
+            gen = await executor_for(self.app).generation()
+            if self._triples is None or self._triples[0] != gen:  # not counted meanwhile
+                self._triples = await self._count()
 
     async def stats(self) -> dict:
         """``graph_stats`` of the current data (computed once per generation)."""
