@@ -62,6 +62,48 @@ def test_cli_identifies_noisy_clip_and_names_composer(setup):
     assert "The Knolls of Doldesh" in text.stdout and "composer: Timothy Pinkham" in text.stdout
 
 
+def test_noisy_10s_clip_is_identified_by_landmarks(setup):
+    """The 10 s clip at 5 dB SNR (speech + pink noise, speaker band limit) is answered from
+    the landmark hashes `tracks index` stored beside the fingerprints."""
+    from cuegraph.audio.service import identify_file, load_reference
+
+    m, store_url, fps = setup
+    entries = json.loads((fps / "index.json").read_text())["files"].values()
+    assert all(e["landmarks"].endswith(".lm.npz") and (fps / e["landmarks"]).exists()
+               for e in entries)
+    clip, _ = m.clips["knolls-10s-5db"]
+    ref = load_reference(fps)
+    assert len(ref.landmarks) == len(ref) == len(entries)
+    with open_store(store_url, read_only=True) as store:
+        answer = identify_file(store, BASE, fps, clip, ref=ref)
+    assert answer["method"] == "landmarks" and answer["status"] == "match"
+    (best,) = answer["matches"]
+    assert best["recording"]["title"] == "The Knolls of Doldesh"
+    assert [p["name"] for p in best["credits"]["composer"]] == ["Timothy Pinkham"]
+    assert abs(best["at_seconds"] - 150) < 1 and best["confidence"] > 0.5
+
+
+def test_without_landmarks_identify_falls_back_to_chromaprint(setup, tmp_path):
+    """An index built where SoX is missing says so and still answers (Chromaprint)."""
+    from cuegraph.audio import MissingTool
+    from cuegraph.audio.service import identify_file
+
+    m, store_url, _ = setup
+
+    def no_sox(path):
+        raise MissingTool("sox is not installed: install SoX")
+
+    with open_store(store_url, read_only=True) as store:
+        report = FingerprintIndex(tmp_path / "fps").update(
+            audio_files(m.tracks), Linker(store), landmarker=no_sox)
+        assert len(report.no_landmarks) == len(report.indexed) == 6
+        assert report.no_landmarks[0][1].startswith("sox is not installed")
+        clip, _ = m.clips["knolls-10s-5db"]
+        answer = identify_file(store, BASE, tmp_path / "fps", clip)
+    assert answer["method"] == "chromaprint-ber"
+    assert answer["matches"][0]["recording"]["title"] == "The Knolls of Doldesh"
+
+
 def test_post_identify(client, setup):
     m, _, _ = setup
     clip, _ = m.clips["elvish-5s-10db"]

@@ -14,6 +14,7 @@ from audio_support import build_soundtrack_graph
 from conftest import BASE, cuegraph_cmd
 from cuegraph.audio.fingerprint import fingerprint_file
 from cuegraph.audio.index import FingerprintIndex, audio_files
+from cuegraph.audio.landmarks import landmarks_of
 from cuegraph.audio.link import Linker
 from cuegraph.audio.synth import WESNOTH_MUSIC
 from cuegraph.graph.iris import Minter
@@ -77,23 +78,32 @@ def test_reindex_skips_unchanged_files(library):
         calls.append(path.name)
         return fingerprint_file(path)
 
+    def landmarks(path):  # hashes of a few seconds: this test is about skipping
+        calls.append("landmarks " + path.name)
+        return landmarks_of(path, max_seconds=5)
+
     with open_store(store_url, read_only=True) as store:
         linker = Linker(store)
-        FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting)
-        assert sorted(calls) == ["knolls.ogg", "wanderer.ogg"]
+        FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting,
+                                    landmarker=landmarks)
+        assert sorted(calls) == ["knolls.ogg", "landmarks knolls.ogg", "landmarks wanderer.ogg",
+                                 "wanderer.ogg"]
         calls.clear()
-        again = FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting)
+        again = FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting,
+                                    landmarker=landmarks)
         assert calls == [] and len(again.skipped) == 2
         # touched but same content: the hash says unchanged, still no fingerprinting
         (music / "knolls.ogg").touch()
-        FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting)
+        FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting,
+                                    landmarker=landmarks)
         assert calls == []
         # new content under the same name is fingerprinted again
         shutil.copy(WESNOTH_MUSIC / "knolls.ogg", music / "knolls.ogg")
         with open(music / "knolls.ogg", "ab") as fh:
             fh.write(b"\0")
-        FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting)
-        assert calls == ["knolls.ogg"]
+        FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting,
+                                    landmarker=landmarks)
+        assert calls == ["knolls.ogg", "landmarks knolls.ogg"]
 
 
 def test_cli_index_with_mapping(library, tmp_path):

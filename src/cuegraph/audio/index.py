@@ -5,6 +5,9 @@ e.g. ``.cuegraph/fingerprints``; ``--index`` or ``CUEGRAPH_FINGERPRINTS`` choose
 
     index.json           {"version", "method", "files": {path: entry}}
     <sha1 of IRI>.npy    one recording's raw Chromaprint sub-fingerprints (uint32)
+    <sha1 of IRI>.lm.npz its landmark hashes and their frames (for identifying clips;
+                         decoded with SoX — without it, or for a format SoX cannot read,
+                         the entry says why and clips fall back to Chromaprint)
 
 Each file entry keeps the file's size, modification time and SHA-256, the recording it is
 linked to, how it was linked, and its duration. Re-indexing skips a file whose size and
@@ -58,6 +61,9 @@ class IndexReport:
     skipped: list[str] = field(default_factory=list)  # unchanged files
     unlinked: list[tuple[str, str]] = field(default_factory=list)  # file, why
     failed: list[tuple[str, str]] = field(default_factory=list)  # file, error
+    #: files whose landmark hashes could not be computed (file, why): identify falls back
+    #: to Chromaprint alignment for their recordings
+    no_landmarks: list[tuple[str, str]] = field(default_factory=list)
 
 
 class FingerprintIndex:
@@ -91,6 +97,45 @@ class FingerprintIndex:
         return {e["recording"]: {**e, "file": f} for f, e in self.files.items()
                 if e.get("recording")}
 
+    @staticmethod
+    def _lm_name(recording: str) -> str:
+        return hashlib.sha1(recording.encode()).hexdigest() + ".lm.npz"
+
+    def load_landmarks(self) -> list[tuple[str, object, object]]:
+        """(recording IRI, hashes, frames) for every linked recording with landmarks."""
+        import numpy as np
+
+        out = []
+        for rec, e in sorted(self.recordings().items()):
+            if not e.get("landmarks"):
+                continue
+            p = self.folder / e["landmarks"]
+            if p.exists():
+                with np.load(p) as z:
+                    out.append((rec, z["h"], z["t"]))
+        return out
+
+    def _add_landmarks(self, path: Path, entry: dict, landmarker, report: IndexReport) -> bool:
+        """Compute and store ``path``'s landmarks into ``entry``; False if not possible."""
+        import numpy as np
+
+        from cuegraph.audio import MissingTool
+
+        try:
+            h, t = landmarker(path)
+        except MissingTool as e:
+            report.no_landmarks.append((str(path), e.message))
+            return False  # not recorded: computed on a later run once SoX is installed
+        except (ValueError, OSError) as e:
+            report.no_landmarks.append((str(path), f"SoX cannot decode it ({e})"))
+            entry.update(landmarks=None, landmarks_error=f"SoX cannot decode it ({e})")
+            return True
+        name = self._lm_name(entry["recording"])
+        with open(self.folder / name, "wb") as fh:
+            np.savez(fh, h=np.asarray(h, np.uint32), t=np.asarray(t, np.uint32))
+        entry.update(landmarks=name, landmarks_error=None)
+        return True
+
     def load(self) -> list[tuple[str, object]]:
         """(recording IRI, sub-fingerprints) for every linked recording, sorted by IRI."""
         import numpy as np
@@ -104,10 +149,15 @@ class FingerprintIndex:
 
     def update(self, files: Iterable[Path], linker: Linker,
                fingerprinter: Callable[[Path], Fingerprint] = fingerprint_file,
-               on_file: Callable[[Path], None] = lambda p: None) -> IndexReport:
-        """Fingerprint and link ``files``; unchanged ones are skipped. The index file is
-        written once at the end (and only if something changed)."""
+               on_file: Callable[[Path], None] = lambda p: None,
+               landmarker: Callable[[Path], tuple] | None = None) -> IndexReport:
+        """Fingerprint and link ``files`` and compute their landmark hashes; unchanged
+        ones are skipped (an unchanged file indexed before landmarks existed only gets its
+        landmarks). The index file is written once at the end (if something changed)."""
         import numpy as np
+
+        if landmarker is None:
+            from cuegraph.audio.landmarks import landmarks_of as landmarker
 
         report = IndexReport()
         changed = False
@@ -119,6 +169,8 @@ class FingerprintIndex:
             if old and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns \
                     and old.get("recording"):
                 report.skipped.append(key)
+                if "landmarks" not in old:
+                    changed |= self._add_landmarks(path, old, landmarker, report)
                 continue
             digest = sha256_file(path)
             tags = read_tags(path)
@@ -134,6 +186,8 @@ class FingerprintIndex:
                 old.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
                 report.skipped.append(key)
                 changed = True
+                if "landmarks" not in old:
+                    self._add_landmarks(path, old, landmarker, report)
                 continue
             try:
                 fp = fingerprinter(path)
@@ -151,6 +205,7 @@ class FingerprintIndex:
                                "sha256": digest, "recording": rec, "linked_by": how,
                                "duration": round(fp.duration, 3), "fingerprint": name,
                                "title": tags.title, "track": tags.track}
+            self._add_landmarks(path, self.files[key], landmarker, report)
             report.indexed.append((key, rec, how))
             changed = True
         if changed:

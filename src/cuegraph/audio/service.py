@@ -13,7 +13,7 @@ from cuegraph.errors import BadInput
 from cuegraph.store import Store
 
 __all__ = ["load_reference", "detect_file", "identify_file", "IDENTIFY_Z", "rank_clip",
-           "MAX_CLIP_SECONDS"]
+           "rank_landmarks", "MAX_CLIP_SECONDS"]
 
 #: a clip's best alignment must stand this many standard deviations above the clip's scores
 #: at every alignment of every recording ...
@@ -25,7 +25,8 @@ MIN_CLIP_SECONDS = 3.0
 
 
 def load_reference(index_dir: Path):
-    """The index as a :class:`~cuegraph.audio.match.Reference`.
+    """The index as a :class:`~cuegraph.audio.match.Reference`, with its landmark hashes
+    as ``ref.landmarks`` (a :class:`~cuegraph.audio.landmarks.LandmarkIndex`).
 
     Raises:
         BadInput: the index is empty (with how to fill it).
@@ -33,13 +34,38 @@ def load_reference(index_dir: Path):
     from cuegraph.audio import require
 
     require("fpcalc", "numpy")
+    from cuegraph.audio.landmarks import LandmarkIndex
     from cuegraph.audio.match import Reference
 
-    items = FingerprintIndex(index_dir).load()
+    index = FingerprintIndex(index_dir)
+    items = index.load()
     if not items:
         raise BadInput(f"the recording index at {index_dir} is empty: run "
                        "`cuegraph tracks index DIR` on the soundtrack files first")
-    return Reference(items)
+    ref = Reference(items)
+    ref.landmarks = LandmarkIndex(index.load_landmarks())
+    return ref
+
+
+def rank_landmarks(clip: Path, ref, max_seconds: float = MAX_CLIP_SECONDS
+                   ) -> tuple[list[tuple[str, float, float, float, float]], bool] | None:
+    """The recordings a clip matches by landmark hashes, best first, as (recording IRI,
+    score, seconds into the recording, z, confidence), and whether every indexed recording
+    has landmarks (so that no match is a final answer). None when the clip or the index
+    has no landmarks (SoX missing, or a format SoX cannot decode)."""
+    from cuegraph.audio import MissingTool
+    from cuegraph.audio.landmarks import landmarks_of
+
+    lm = getattr(ref, "landmarks", None)
+    if lm is None or not len(lm):
+        return None
+    try:
+        qh, qt = landmarks_of(clip, max_seconds)
+    except (MissingTool, ValueError):
+        return None
+    out = [(lm.keys[m.rec], m.score, m.seconds, float(m.z), m.confidence)
+           for m in lm.rank(qh, qt)]
+    return out, set(lm.keys) >= set(ref.keys)
 
 
 def detect_file(store: Store, index_dir: Path, episode_file: Path, work: str, episode: int,
@@ -147,8 +173,17 @@ def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
                        f"{MIN_CLIP_SECONDS:.0f} s are needed",
                        {"duration": round(fp.duration, 2)})
     ref = ref if ref is not None else load_reference(index_dir)
-    matches = rank_clip(fp.values, ref)[:top]
-    iris = [ref.keys[m[0]] for m in matches]
+    # landmark hashes first (far better on short noisy clips); Chromaprint alignment when
+    # the clip or some recordings have none, e.g. without SoX or for a format it cannot read
+    method = "landmarks"
+    found = rank_landmarks(clip, ref, max_seconds + 1)
+    if found is not None and (found[0] or found[1]):
+        matches = found[0][:top]
+    else:
+        method = "chromaprint-ber"
+        matches = [(ref.keys[rec], score, frame * FRAME_SECONDS, z, confidence(score))
+                   for rec, score, frame, z in rank_clip(fp.values, ref)[:top]]
+    iris = [m[0] for m in matches]
     titles = recording_titles(store, iris)
     songs = {r["r"]: r["s"] for r in store.select(
         "PREFIX schema: <https://schema.org/>\nSELECT ?r ?s WHERE { VALUES ?r { "
@@ -157,16 +192,16 @@ def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
     credits = credits_of(store, ids, [*iris, *songs.values()])
     uses = _uses(store, iris)
     out = []
-    for (_rec, score, frame, z), iri in zip(matches, iris, strict=True):
+    for iri, score, seconds, z, conf in matches:
         found = [*credits.get(iri, []), *credits.get(songs.get(iri), [])]
         out.append({
             "recording": {"id": ids.short(iri, "recording"), "iri": iri,
                           "title": titles.get(iri)},
-            "score": round(score, 3), "z": round(z, 1), "confidence": confidence(score),
-            "at_seconds": round(frame * FRAME_SECONDS, 1),
+            "score": round(score, 3), "z": round(z, 1), "confidence": conf,
+            "at_seconds": round(seconds, 1),
             "credits": group_by_role(found),
             "used_in": uses.get(iri, []),
         })
     return {"duration": round(fp.duration, 2), "recordings_indexed": len(ref),
-            "method": "chromaprint-ber", "matches": out,
+            "method": method, "matches": out,
             "status": "match" if out else "no_match"}

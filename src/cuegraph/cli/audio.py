@@ -55,6 +55,10 @@ def _index(folder: Path, mapping: Path | None, store, index_dir: Path) -> None:
         say(f"unlinked {Path(f).name}: {why}", err=True)
     for f, why in report.failed:
         say(f"failed {Path(f).name}: {why}", err=True)
+    for why in sorted({why for _, why in report.no_landmarks}):
+        names = [Path(f).name for f, w in report.no_landmarks if w == why]
+        say(f"no landmark hashes for {', '.join(names)}: {why}; `identify` falls back to "
+            "Chromaprint alignment for them (less accurate on short noisy clips)", err=True)
     say(f"{len(report.indexed)} indexed, {len(report.skipped)} unchanged (skipped), "
         f"{len(report.unlinked)} unlinked, {len(report.failed)} failed; index: {index_dir}")
 
