@@ -11,7 +11,9 @@ The pieces, each its own module:
   skips unchanged files.
 * :mod:`~cuegraph.audio.link` — link a file to a recording in the graph (MusicBrainz
   recording id tag, else title + album/track number, else a mapping CSV).
-* :mod:`~cuegraph.audio.match` — align sub-fingerprints by bit error rate.
+* :mod:`~cuegraph.audio.match` — align sub-fingerprints by bit error rate (cue detection).
+* :mod:`~cuegraph.audio.landmarks` — spectral peak-pair hashes (decoded with SoX) that
+  identify a short noisy clip; stored in the index beside the fingerprints.
 * :mod:`~cuegraph.audio.detect` — cues in an episode; :mod:`~cuegraph.audio.identify` — a clip.
 * :mod:`~cuegraph.audio.synth` — generated test material (episodes and clips mixed with sox
   and espeak-ng from real, freely licensed recordings).
