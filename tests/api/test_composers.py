@@ -87,10 +87,11 @@ def test_singers_have_machida_as_collaborator(client):
 
 
 def test_unknown_composer_is_404_with_close_matches(client):
-    resp = client.get("/composers/yuki-kajiuraa")
+    # a typo (not a spelling variant: "kajiuraa" is one, long vowels fold to one letter)
+    resp = client.get("/composers/yuki-kajiuro")
     assert resp.status_code == 404
     body = resp.json()
-    assert "yuki-kajiuraa" in body["error"]
+    assert "yuki-kajiuro" in body["error"]
     assert body["detail"]["close_matches"][0]["id"] == "yuki-kajiura"
 
 
