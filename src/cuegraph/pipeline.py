@@ -174,6 +174,7 @@ def load_ontology(store: Store, minter: Minter):
     cuegraph``), so queries can show the labels of classes, properties, roles and usages:
     every ``skos:prefLabel`` is also given as ``rdfs:label``."""
     from rdflib import BNode, Graph, URIRef
+    from rdflib.compare import to_canonical_graph
     from rdflib.namespace import RDFS, SKOS
 
     from cuegraph.graph.write import write_graph
@@ -182,22 +183,15 @@ def load_ontology(store: Store, minter: Minter):
     parsed = Graph().parse(ontology_path("cuegraph.ttl"), format="turtle")
     for subject, label in list(parsed.subject_objects(SKOS.prefLabel)):
         parsed.add((subject, RDFS.label, label))
-    # blank nodes (owl:oneOf lists) get stable names, so building twice gives the same triples
-    base = str(minter.graph("ontology", "cuegraph")) + "#"
-    names: dict = {}
+    # blank nodes (owl:oneOf lists ...) get names from their canonical labels (RDF graph
+    # canonicalisation), so every build, in every process, writes the same triples
+    base = str(minter.graph("ontology", "cuegraph")) + "#b"
 
     def stable(node):
-        if not isinstance(node, BNode):
-            return node
-        if node not in names:
-            s, p = next(iter(parsed.subject_predicates(node)))
-            parent = str(stable(s))
-            names[node] = URIRef(f"{base}{parent.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}-"
-                                 f"{str(p).rsplit('#', 1)[-1].rsplit('/', 1)[-1]}")
-        return names[node]
+        return URIRef(base + str(node)) if isinstance(node, BNode) else node
 
     data = Graph()
-    for s, p, o in parsed:
+    for s, p, o in to_canonical_graph(parsed):
         data.add((stable(s), p, stable(o)))
     return write_graph(store, minter, "ontology", "cuegraph", data, license="cc0",
                        used=["ontology/cuegraph.ttl"], label="the cuegraph ontology")
