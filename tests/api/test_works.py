@@ -37,7 +37,7 @@ def test_work_profile_madoka(client):
     magia = songs["Magia"]
     assert {p["name"] for p in magia["credits"]["composer"]} == {"Yuki Kajiura"}
     assert {p["name"] for p in magia["credits"]["performer"]} == {"Kalafina"}
-    assert magia["episodes"] == [1, 2, 3, 4, 5, 6, 7, 8, 10]
+    assert magia["episodes"] == [1, 2, 3, 4, 5, 6, 7, 8, 10, 11]  # 11: BD/DVD-only ending
     assert set(magia["usages"]) == {"ending", "insert"}
     connect = songs["Connect"]
     assert {p["id"] for p in connect["credits"]["composer"]} == {"sho-watanabe"}
@@ -51,9 +51,12 @@ def test_work_profile_anohana_timed_cues(client):
     w = client.get("/works/Anohana: The Flower We Saw That Day").json()
     assert w["id"] == "anohana"
     episodes = {e["episode"]: e["cues"] for e in w["cues_by_episode"]}
-    assert set(episodes) == {5, 7, 9}
+    # every episode has its ending (it.wikipedia's episode list); 5, 7 and 9 are timed
+    assert set(episodes) == set(range(1, 12))
     assert [c["usage"] for c in episodes[5]] == ["opening", "ending"]
     assert all(c["timed"] for c in episodes[5])
+    assert [(c["title"], c["timed"]) for c in episodes[1]] == [("Dear Love", False)]
+    assert [c["title"] for c in episodes[11]] == ["Still…"]
 
 
 def test_unknown_work_is_404_with_close_matches(client):
