@@ -68,7 +68,7 @@ test: setup-test
 lint: setup-test
 	$(BIN)/ruff check src tests
 
-# make bench [SECTION=stores|http|audio] [SCALE=1000000]: SECTION=http runs only cuegraph serve
+# make bench [SECTION=stores|http|audio|dumps] [SCALE=1000000]: SECTION=http runs only cuegraph serve
 # vs oxigraph serve on a generated graph of SCALE triples (figures in benchmarks/results/);
 # SECTION=audio only cue detection and clip identification on generated episodes
 SECTION ?= all
