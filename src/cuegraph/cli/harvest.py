@@ -132,13 +132,19 @@ def harvest_wikidata(
                                                  "Wikidata's search API).")] = None,
     person: Annotated[str | None, typer.Option(help="A person's Wikidata id (Q…).")] = None,
     work: Annotated[str | None, typer.Option(help="A work's Wikidata id (Q…).")] = None,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Every anime series, film, OVA and video game with a composer, "
+                      "lyricist or performer, and the people named (the dump importer's "
+                      "subset), in pages of 5000 rows: a few dozen queries. For the whole "
+                      "of Wikidata prefer `cuegraph import wikidata-dump`.")] = False,
     refresh: Refresh = False, contact: Contact = None,
 ) -> None:
     """Wikidata (CC0): composer P86, lyricist P676, performer P175 credits and the external
-    ids (MusicBrainz, VGMdb, AniDB, AniList, MyAnimeList) of a person or work."""
-    kind, value = _exactly_one(composer=composer, person=person, work=work)
+    ids (MusicBrainz, VGMdb, AniDB, AniList, MyAnimeList) of a person or work, or --all."""
+    kind, value = _exactly_one(composer=composer, person=person, work=work,
+                               all=True if all_ else None)
     fn = {"composer": "harvest_composer", "person": "harvest_person",
-          "work": "harvest_work"}[kind]
+          "work": "harvest_work", "all": "harvest_all"}[kind]
     _one("wikidata", fn, value, refresh=refresh, contact=contact)
 
 
