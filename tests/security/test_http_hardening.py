@@ -191,3 +191,84 @@ def test_page_runs_its_own_scripts_and_blocks_injected_ones(server):
         docs.goto(server.base + "/docs", wait_until="networkidle")
         docs.wait_for_selector(".swagger-ui .info .title", timeout=15000)
         assert not [e for e in docs_errors if "Content Security Policy" in e], docs_errors
+
+
+# --- the header deadline in each of uvicorn's HTTP parsers ------------------------------------
+
+@pytest.fixture(scope="module", params=["h11", "httptools"])
+def bare_server(request):
+    """uvicorn with ``header_deadline_protocol(1.5, impl)`` in a thread, on a tiny ASGI app."""
+    import threading
+
+    import uvicorn
+
+    from cuegraph.api.security import header_deadline_protocol
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", b"2")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            loop="asyncio", lifespan="off",
+                            http=header_deadline_protocol(1.5, request.param))
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started
+    assert config.http.__mro__[1].__module__.endswith(
+        "h11_impl" if request.param == "h11" else "httptools_impl")
+    yield port
+    srv.should_exit = True
+    thread.join(10)
+
+
+def _response(sock: socket.socket) -> bytes:
+    """One whole response of the tiny app (it ends in ``ok``), however it is split."""
+    got = b""
+    while not got.endswith(b"ok"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def test_each_parser_cuts_off_slow_headers(bare_server):
+    with socket.create_connection(("127.0.0.1", bare_server)) as sock:
+        took, got = _drip(sock, b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200, 20)
+    assert got != b"<still open>" and took < 4
+
+
+def test_each_parser_closes_a_silent_connection(bare_server):
+    with socket.create_connection(("127.0.0.1", bare_server)) as sock:
+        sock.settimeout(8)
+        start = time.monotonic()
+        assert sock.recv(100) == b""
+        assert time.monotonic() - start < 4
+
+
+def test_each_parser_cuts_off_slow_headers_of_a_second_request(bare_server):
+    with socket.create_connection(("127.0.0.1", bare_server)) as sock:
+        sock.settimeout(5)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _response(sock).startswith(b"HTTP/1.1 200")
+        took, got = _drip(sock, b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200, 20)
+    assert got != b"<still open>" and took < 4
+
+
+def test_each_parser_answers_a_prompt_client(bare_server):
+    with socket.create_connection(("127.0.0.1", bare_server)) as sock:
+        sock.settimeout(5)
+        for _ in range(3):  # keep-alive: every request answered, none cut off
+            time.sleep(0.6)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert _response(sock).startswith(b"HTTP/1.1 200")

@@ -353,7 +353,8 @@ def serve(
     app_ = create_app(store, s, close_store=True)
     from cuegraph.api.security import header_deadline_protocol
 
-    # h11 with a deadline on request headers (slow clients cannot hold connections)
+    # httptools (else h11) with a deadline on request headers (slow clients cannot hold
+    # connections)
     uvicorn.run(app_, host=s.host, port=s.port, log_level="info",
                 http=header_deadline_protocol(s.header_timeout))
 
