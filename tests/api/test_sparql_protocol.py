@@ -378,7 +378,8 @@ def test_service_description(client):
     services = list(g.subjects(URIRef(sd + "endpoint"), None))
     assert len(services) == 1  # updates are off: no update service
     service = services[0]
-    assert g.value(service, URIRef(sd + "endpoint")) == URIRef("http://127.0.0.1:8000/sparql")  # bind address, not Host
+    # the bind address, not the Host header
+    assert g.value(service, URIRef(sd + "endpoint")) == URIRef("http://127.0.0.1:8000/sparql")
     assert (service, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in g
     assert (service, URIRef(sd + "feature"), URIRef(sd + "UnionDefaultGraph")) in g
     formats = {str(o) for o in g.objects(service, URIRef(sd + "resultFormat"))}

@@ -336,4 +336,5 @@ def test_service_description_lists_the_update_service(client):
     g = Graph().parse(data=client.get("/sparql").text, format="turtle")
     sd = "http://www.w3.org/ns/sparql-service-description#"
     update = g.value(None, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Update"))
-    assert g.value(update, URIRef(sd + "endpoint")) == URIRef("http://127.0.0.1:8000/sparql/update")  # bind address, not Host
+    endpoint = URIRef("http://127.0.0.1:8000/sparql/update")  # the bind address, not Host
+    assert g.value(update, URIRef(sd + "endpoint")) == endpoint

@@ -149,7 +149,8 @@ def test_bad_options_are_one_line(env):
     variables, _server, _wd, _store = env
     r = cuegraph_cmd("harvest", "wikidata", env=variables)
     assert r.returncode == 1
-    assert r.stderr.strip() == "error: give exactly one of --composer or --person or --work or --all"
+    assert r.stderr.strip() == ("error: give exactly one of --composer or --person or --work "
+                                "or --all")
     r = cuegraph_cmd("harvest", "wikidata", "--person", "Kajiura", env=variables)
     assert r.returncode == 1 and "not a Wikidata item id" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
