@@ -30,28 +30,35 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheel = next((tmp / "dist").glob("cuegraph-*.whl"))
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
-    site = Path(subprocess.run([str(venv / "bin" / "python"), "-c", purelib], check=True,
-                               capture_output=True, text=True).stdout.strip())
-    (site / "test-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    # install first, then let the venv see the test dependencies: pip must not find the
+    # checkout's editable install (same name and version) and skip the wheel
     subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"),
                     "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True,
-                   timeout=300)
+                   timeout=300, env=_env())
+    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = Path(subprocess.run([str(venv / "bin" / "python"), "-c", purelib], check=True,
+                               capture_output=True, text=True, env=_env()).stdout.strip())
+    assert (site / "cuegraph" / "ontology" / "shapes.ttl").is_file()
+    (site / "test-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
     return venv / "bin"
 
 
+def _env() -> dict[str, str]:
+    """The environment without cuegraph settings or a PYTHONPATH that could reach the checkout."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith("CUEGRAPH_") and k != "PYTHONPATH"}
+
+
 def _run(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CUEGRAPH_")}
-    env["PYTHONPATH"] = ""
     return subprocess.run([str(bin_dir / "cuegraph"), *args], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=300)
+                          text=True, env=_env(), timeout=300)
 
 
 def test_wheel_imports_from_itself(installed: Path, tmp_path: Path) -> None:
     out = subprocess.run([str(installed / "python"), "-c",
                           "import cuegraph, cuegraph.validate as v; print(cuegraph.__file__); "
                           "print(v.ontology_path('shapes.ttl'))"],
-                         cwd=tmp_path, capture_output=True, text=True, check=True)
+                         cwd=tmp_path, capture_output=True, text=True, check=True, env=_env())
     module_file, shapes = out.stdout.split()
     assert not module_file.startswith(str(ROOT)), module_file
     assert not shapes.startswith(str(ROOT)) and Path(shapes).is_file()
@@ -64,9 +71,8 @@ def test_wheel_builds_validates_and_serves(installed: Path, tmp_path: Path) -> N
     assert check.returncode == 0, check.stdout + check.stderr
     assert (tmp_path / ".cuegraph" / "store").is_dir()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CUEGRAPH_")}
     proc = subprocess.Popen([str(installed / "cuegraph"), "serve", "--port", str(port)],
-                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
         wait_http(f"http://127.0.0.1:{port}/health", timeout=60)
