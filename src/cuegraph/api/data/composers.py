@@ -18,8 +18,8 @@ from cuegraph.api.data.index import (
     usage_name,
     work_index,
 )
-from cuegraph.api.data.text import fold
 from cuegraph.export.views import is_music_credit
+from cuegraph.names import fold
 from cuegraph.queries import load_query, render
 from cuegraph.roles import role_name
 from cuegraph.store import Store

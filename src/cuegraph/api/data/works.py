@@ -10,7 +10,7 @@ from cuegraph.api.data.credits import (
 )
 from cuegraph.api.data.index import Ids, find_work, links, node_details, ranked, work_index
 from cuegraph.api.data.scene import episode_cues
-from cuegraph.api.data.text import fold
+from cuegraph.names import fold
 from cuegraph.queries import iri, render
 from cuegraph.store import Store
 
