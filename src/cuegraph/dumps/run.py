@@ -1,12 +1,14 @@
 """Streaming records into an N-Triples file, then one atomic replace of the run's graph.
 
-An importer yields records as it reads a dump; :class:`TripleSpool` builds them with the one
-:class:`~cuegraph.graph.build.GraphBuilder` a few hundred at a time and appends the triples
-to a temporary N-Triples file, so memory holds one batch, never the dump. When the dump has
-been read to its end without an error, :func:`~cuegraph.graph.write.write_ntriples_file`
-replaces the run's named graph and its provenance in one atomic step (the same loading
-path as ``cuegraph load``). An error or a kill before that step leaves the store as it was;
-the temporary file is removed (or, after ``kill -9``, by the next import).
+An importer yields records as it reads a dump; :class:`TripleSpool` turns them into
+N-Triples a few hundred at a time (:class:`~cuegraph.dumps.ntriples.NTriplesWriter`: the
+triples :class:`~cuegraph.graph.build.GraphBuilder` makes, as strings, without rdflib graphs)
+and appends them to a temporary N-Triples file, so memory holds one batch, never the dump.
+When the dump has been read to its end without an error,
+:func:`~cuegraph.graph.write.write_ntriples_file` replaces the run's named graph and its
+provenance in one atomic step (the same loading path as ``cuegraph load``). An error or a
+kill before that step leaves the store as it was; the temporary file is removed (or, after
+``kill -9``, by the next import).
 """
 
 from __future__ import annotations
@@ -16,16 +18,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
-
-from cuegraph.graph.build import GraphBuilder
+from cuegraph.dumps.ntriples import NTriplesWriter
 from cuegraph.graph.iris import Minter
 from cuegraph.records import Record
 from cuegraph.store import OxigraphStore, Store
 
 __all__ = ["TripleSpool", "spool_dir", "BATCH"]
 
-#: records built into one rdflib graph before it is written out
+#: records turned into N-Triples at a time (a batch's lines are written without duplicates)
 BATCH = 500
 _PREFIX = ".cuegraph-import-"
 
@@ -69,7 +69,7 @@ class TripleSpool:
                                     dir=folder)
         self.path = Path(name)
         self._f = os.fdopen(fd, "wb")
-        self._minter = minter
+        self._writer = NTriplesWriter(minter)
         self._batch: list[Record] = []
         self.records = 0
 
@@ -82,9 +82,7 @@ class TripleSpool:
 
     def _flush(self) -> None:
         if self._batch:
-            # rdflib's SimpleMemory store: one index instead of three, ~1.5x faster to fill
-            g = GraphBuilder(self._minter, Graph(store="SimpleMemory")).add_all(self._batch)
-            self._f.write(g.serialize(format="nt", encoding="utf-8"))
+            self._f.write(self._writer.encode(self._batch))
             self._batch = []
 
     def finish(self) -> Path:
