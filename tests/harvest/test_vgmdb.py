@@ -127,6 +127,16 @@ def test_missing_album_is_not_found(server, api):
         vgmdb.harvest_album(client(), api, 9499999)
 
 
+def test_not_found_is_decided_by_the_status_code_not_the_message(server, api):
+    """A 403 whose body says "HTTP 404" is still the source refusing, not a missing album
+    (the old check searched the message for "HTTP 404")."""
+    server.expect_request("/vgmdb/album/9499998").respond_with_data(
+        "HTTP 404 page moved", status=403)
+    with pytest.raises(UpstreamError, match="HTTP 403: HTTP 404 page moved") as err:
+        vgmdb.harvest_album(client(), api, 9499998)
+    assert not isinstance(err.value, NotFound) and err.value.http_status == 403
+
+
 BAD_BODIES = {
     "html": (b"<html><body><h1>vgmdb.info is down</h1></body></html>", "text/html"),
     "truncated": (json.dumps(ALBUM).encode()[:400], "application/json"),

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from cuegraph.errors import BadInput, PersonNotFound, UpstreamError, WorkNotFound
 from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.checks import Shapes, missing_on_404, positive_id
 from cuegraph.harvest.http import HttpClient, Response
 from cuegraph.records import Credit, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
@@ -61,6 +62,7 @@ PER_PAGE = 25
 MIN_NAME_LENGTH = 3
 
 _SITE = "https://anilist.co"
+_shape = Shapes("AniList")
 _WILDCARDS = set("*%?_")
 
 _STAFF_QUERY = """
@@ -189,23 +191,10 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _check_id(media_id: Any) -> int:
-    try:
-        value = int(media_id)
-    except (TypeError, ValueError):
-        raise BadInput(f"anilist: media id must be a positive integer, not {media_id!r}") \
-            from None
-    if value <= 0 or isinstance(media_id, bool):
-        raise BadInput(f"anilist: media id must be a positive integer, not {media_id!r}")
-    return value
-
-
 def _post(client: HttpClient, url: str, query: str, variables: dict[str, Any],
           missing: type[Exception], what: str) -> dict[str, Any]:
     """POST one GraphQL query; the ``data`` object, or a clear error."""
-    plan = getattr(client, "plan", None)
-    if plan:
-        plan(1)
+    client.plan(1)
 
     def parse(resp: Response) -> dict[str, Any]:
         """The ``data`` object; GraphQL errors and other shapes raise (and are not cached)."""
@@ -224,41 +213,25 @@ def _post(client: HttpClient, url: str, query: str, variables: dict[str, Any],
             raise UpstreamError(f"{url} sent a GraphQL response without a data object")
         return body["data"]
 
-    try:
+    with missing_on_404(missing(f"anilist: {what} not found")):
         return client.post_json(url, {"query": query, "variables": variables},
                                 parse=parse).data
-    except UpstreamError as e:
-        if "HTTP 404" in e.message:
-            raise missing(f"anilist: {what} not found") from None
-        raise
-
-
-def _obj(value: Any, url: str, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise UpstreamError(f"{url}: unexpected AniList response shape ({what} is "
-                            f"{type(value).__name__})")
-    return value
 
 
 def _page(connection: Any, url: str, what: str) -> tuple[list[dict[str, Any]], bool]:
-    conn = _obj(connection, url, what)
+    """One page of a GraphQL connection: its edges, and whether another page follows."""
+    conn = _shape.obj(connection, url, what)
     edges = conn.get("edges")
-    if not isinstance(edges, list) or not all(isinstance(e, dict) for e in edges):
-        raise UpstreamError(f"{url}: unexpected AniList response shape ({what}.edges)")
+    if not isinstance(edges, list):  # a connection always has its edges list
+        raise _shape.error(url, f"{what}.edges")
+    edges = _shape.objects(edges, url, f"{what}.edges")
     info = conn.get("pageInfo") or {}
     return edges, bool(isinstance(info, dict) and info.get("hasNextPage"))
 
 
-def _id(node: dict[str, Any], url: str, what: str) -> str:
-    value = node.get("id")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise UpstreamError(f"{url}: {what} without an integer id")
-    return str(value)
-
-
 def _person(node: dict[str, Any], url: str) -> Person:
-    sid = _id(node, url, "staff")
-    name = _obj(node.get("name") or {}, url, "staff name")
+    sid = _shape.int_id(node, url, "staff")
+    name = _shape.obj(node.get("name") or {}, url, "staff name")
     full = (name.get("full") or "").strip() or (name.get("native") or "").strip()
     if not full:
         raise UpstreamError(f"{url}: staff {sid} has no name")
@@ -271,8 +244,8 @@ def _person(node: dict[str, Any], url: str) -> Person:
 
 
 def _work(node: dict[str, Any], url: str) -> Work:
-    mid = _id(node, url, "media")
-    title = _obj(node.get("title") or {}, url, "media title")
+    mid = _shape.int_id(node, url, "media")
+    title = _shape.obj(node.get("title") or {}, url, "media title")
     main = next((t.strip() for t in (title.get("romaji"), title.get("english"),
                                      title.get("native")) if isinstance(t, str) and t.strip()),
                 None)
@@ -367,7 +340,7 @@ def harvest_staff(client: HttpClient, base_url: str, name: str, *,
         staff = data.get("Staff")
         if staff is None:
             raise PersonNotFound(f"anilist: {what} not found")
-        staff = _obj(staff, url, "Staff")
+        staff = _shape.obj(staff, url, "Staff")
         if person is None:
             person = _person(staff, url)
             if not _name_matches(query_name, person):
@@ -378,7 +351,7 @@ def harvest_staff(client: HttpClient, base_url: str, name: str, *,
             records.append(person)
         edges, has_next = _page(staff.get("staffMedia"), url, "staffMedia")
         for edge in edges:
-            node = _obj(edge.get("node"), url, "staffMedia node")
+            node = _shape.obj(edge.get("node"), url, "staffMedia node")
             role_text = (edge.get("staffRole") or "").strip()
             if node.get("type") not in (None, "ANIME") or not role_text \
                     or not is_music_role(role_text):
@@ -407,7 +380,7 @@ def harvest_media(client: HttpClient, base_url: str, media_id: int, *,
         WorkNotFound: AniList has no anime with this id.
         UpstreamError: AniList failed or answered in an unexpected shape.
     """
-    mid = _check_id(media_id)
+    mid = positive_id(media_id, "media", NAME)
     url = _host_interval(client, base_url)
     what = f"anime {mid}"
     records: list[Record] = []
@@ -419,7 +392,7 @@ def harvest_media(client: HttpClient, base_url: str, media_id: int, *,
         media = data.get("Media")
         if media is None:
             raise WorkNotFound(f"anilist: {what} not found")
-        media = _obj(media, url, "Media")
+        media = _shape.obj(media, url, "Media")
         if work is None:
             work = _work(media, url)
             records.append(work)
@@ -428,7 +401,7 @@ def harvest_media(client: HttpClient, base_url: str, media_id: int, *,
             role_text = (edge.get("role") or "").strip()
             if not role_text or not is_music_role(role_text):
                 continue
-            person = _person(_obj(edge.get("node"), url, "staff node"), url)
+            person = _person(_shape.obj(edge.get("node"), url, "staff node"), url)
             records.append(person)
             records.extend(_credits(person, work, role_text, work.source))
         if not has_next:

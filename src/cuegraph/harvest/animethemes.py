@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.checks import Shapes
 from cuegraph.harvest.http import HttpClient, Response
 from cuegraph.records import Credit, Cue, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
@@ -64,6 +65,7 @@ MIN_NAME_LENGTH = 2
 _USAGE = {"OP": "opening", "ED": "ending", "IN": "insert"}
 _FORMATS = {"TV": "series", "TV Short": "series", "ONA": "series", "Movie": "film",
             "OVA": "ova", "Special": "ova"}
+_shape = Shapes("AnimeThemes")
 _RANGE = re.compile(r"^(\d+)\s*(?:[-\u2010-\u2015~\u301c]\s*(\d+))?$")
 
 
@@ -102,21 +104,6 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _list(value: Any, url: str, what: str) -> list[dict[str, Any]]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise UpstreamError(f"{url}: unexpected AnimeThemes response shape ({what})")
-    return value
-
-
-def _int_id(obj: dict[str, Any], url: str, what: str) -> str:
-    value = obj.get("id")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise UpstreamError(f"{url}: {what} without an integer id")
-    return str(value)
-
-
 def _matches(query: str, anime: dict[str, Any]) -> bool:
     want = _norm(query)
     names = [anime.get("name"), anime.get("slug")]
@@ -125,14 +112,12 @@ def _matches(query: str, anime: dict[str, Any]) -> bool:
 
 
 def _fetch(client: HttpClient, url: str, params: dict[str, Any]) -> dict[str, Any]:
-    plan = getattr(client, "plan", None)
-    if plan:
-        plan(1)
+    client.plan(1)
 
     def parse(resp: Response) -> dict[str, Any]:
         body = resp.json()
         if not isinstance(body, dict) or not isinstance(body.get("anime"), list):
-            raise UpstreamError(f"{url}: unexpected AnimeThemes response shape (no anime list)")
+            raise _shape.error(url, "no anime list")
         return body
 
     return client.get(url, params=params, headers={"Accept": "application/json"},
@@ -140,7 +125,7 @@ def _fetch(client: HttpClient, url: str, params: dict[str, Any]) -> dict[str, An
 
 
 def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
-    aid = _int_id(anime, url, "anime")
+    aid = _shape.int_id(anime, url, "anime")
     name = anime.get("name")
     if not isinstance(name, str) or not name.strip():
         raise UpstreamError(f"{url}: anime {aid} has no name")
@@ -151,25 +136,25 @@ def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
     work = Work(key=f"{NAME}/{aid}", title=name.strip(), type=wtype, year=year,
                 ids=((NAME, aid),), source=source)
     records: list[Record] = [work]
-    for theme in _list(anime.get("animethemes"), url, "animethemes"):
+    for theme in _shape.objects(anime.get("animethemes"), url, "animethemes"):
         usage = _USAGE.get(str(theme.get("type") or "").upper())
         song_obj = theme.get("song")
         if usage is None or not isinstance(song_obj, dict):
             continue  # an unknown theme type or a theme without a song says nothing usable
-        sid = _int_id(song_obj, url, "song")
+        sid = _shape.int_id(song_obj, url, "song")
         title = (song_obj.get("title") or "").strip() or f"{name} {theme.get('slug') or ''}"
         song = Song(key=f"{NAME}/{sid}", title=title.strip(), work=work.key,
                     ids=((NAME, sid),), source=source)
         records.append(song)
         performances = song_obj.get("performances")
         if performances is not None:  # the current model: who performed, group members too
-            for perf in _list(performances, url, "song.performances"):
+            for perf in _shape.objects(performances, url, "song.performances"):
                 records.extend(_performance(perf, song, url, source))
         else:  # "artists" (deprecated upstream), in older answers
-            for artist in _list(song_obj.get("artists"), url, "song.artists"):
+            for artist in _shape.objects(song_obj.get("artists"), url, "song.artists"):
                 records.extend(_performer(artist, song, url, source))
         episodes: set[int] = set()
-        entries = _list(theme.get("animethemeentries"), url, "animethemeentries")
+        entries = _shape.objects(theme.get("animethemeentries"), url, "animethemeentries")
         for entry in entries:
             episodes.update(parse_episodes(entry.get("episodes")))
         if not episodes and wtype == "film" and entries:
@@ -182,7 +167,7 @@ def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
 
 
 def _performer(artist: dict[str, Any], song: Song, url: str, source: str) -> list[Record]:
-    aid = _int_id(artist, url, "artist")
+    aid = _shape.int_id(artist, url, "artist")
     name = artist.get("name")
     if not isinstance(name, str) or not name.strip():
         raise UpstreamError(f"{url}: artist {aid} has no name")
@@ -204,8 +189,8 @@ def _performer(artist: dict[str, Any], song: Song, url: str, source: str) -> lis
 def _artist(artist: Any, url: str, what: str, kind: str, source: str,
             alias: Any = None) -> Person:
     if not isinstance(artist, dict):
-        raise UpstreamError(f"{url}: unexpected AnimeThemes response shape ({what})")
-    aid = _int_id(artist, url, "artist")
+        raise _shape.error(url, what)
+    aid = _shape.int_id(artist, url, "artist")
     name = artist.get("name")
     if not isinstance(name, str) or not name.strip():
         raise UpstreamError(f"{url}: artist {aid} has no name")
@@ -283,7 +268,7 @@ def harvest_anime(client: HttpClient, base_url: str, name: str, *,
     while True:
         body = _fetch(client, url, {"q": query, "include": INCLUDE,
                                     "page[size]": PAGE_SIZE, "page[number]": page})
-        for anime in _list(body["anime"], url, "anime"):
+        for anime in _shape.objects(body["anime"], url, "anime"):
             seen.append(str(anime.get("name")))
             if _matches(query, anime):
                 found.append(anime)

@@ -56,8 +56,9 @@ import urllib3
 from cuegraph import __version__
 from cuegraph.errors import UpstreamError
 
-__all__ = ["HttpClient", "Response", "user_agent", "RateLimiter", "source_message",
-           "short_url", "DEFAULT_MAX_BYTES", "DEFAULT_DEADLINE", "MAX_REDIRECTS"]
+__all__ = ["HttpClient", "Response", "HttpStatusError", "user_agent", "RateLimiter",
+           "source_message", "short_url", "DEFAULT_MAX_BYTES", "DEFAULT_DEADLINE",
+           "MAX_REDIRECTS"]
 
 #: default response size cap (decompressed bytes); sources set their own
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -67,6 +68,15 @@ DEFAULT_DEADLINE = 120.0
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _ERROR_BODY = 64 * 1024  # bytes of an error response read for its message
+
+
+class HttpStatusError(UpstreamError):
+    """A source answered with an HTTP error status (4xx, or 429/5xx after the retries);
+    ``http_status`` holds it, so callers decide by the code, never by the message."""
+
+    def __init__(self, message: str, http_status: int):
+        super().__init__(message, {"http_status": http_status})
+        self.http_status = http_status
 
 
 def user_agent(contact: str) -> str:
@@ -322,20 +332,20 @@ class HttpClient:
                 wait = _retry_after(raw.headers.get("retry-after"), self.limiter.clock)
                 last_problem = f"HTTP {raw.status}: {source_message(raw.body, raw.reason)}"
                 if wait is not None and wait > self.max_retry_after:
-                    raise UpstreamError(
+                    raise HttpStatusError(
                         f"{short_url(url)}: HTTP {raw.status} asked us to wait "
                         f"{_duration(wait)} (Retry-After: {raw.headers.get('retry-after')}); "
                         f"refused, we wait at most {_duration(self.max_retry_after)}: "
-                        "try again later")
+                        "try again later", raw.status)
                 if attempt < self.retries:
                     self.limiter.push_back(host, wait if wait is not None else delay)
                     delay *= 2
                     continue
-                raise UpstreamError(f"{short_url(url)} failed after {attempt + 1} "
-                                    f"attempt(s): {last_problem}")
+                raise HttpStatusError(f"{short_url(url)} failed after {attempt + 1} "
+                                      f"attempt(s): {last_problem}", raw.status)
             if raw.status >= 400:
-                raise UpstreamError(f"{short_url(url)}: HTTP {raw.status}: "
-                                    f"{source_message(raw.body, raw.reason)}")
+                raise HttpStatusError(f"{short_url(url)}: HTTP {raw.status}: "
+                                      f"{source_message(raw.body, raw.reason)}", raw.status)
             resp = Response(raw.url, raw.status, raw.headers, raw.body)
             resp.data = parse(resp)  # UpstreamError: not cached
             self._cache_put(cache_path, resp)

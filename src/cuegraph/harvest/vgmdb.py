@@ -20,9 +20,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from cuegraph.errors import BadInput, NotFound, UpstreamError
+from cuegraph.errors import NotFound
 from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.checks import Shapes, missing_on_404, positive_id
 from cuegraph.harvest.http import HttpClient, Response
 from cuegraph.names import has_cjk, same_name
 from cuegraph.records import Album, Credit, Person, Record, Recording
@@ -55,16 +56,7 @@ _LINK = re.compile(r"^/?(album|artist|org|product|event)/(\d+)")
 #: "Composer (as X)", "Composer (also as X)", "Composer (credited as X)": the credited name
 _AS = re.compile(r"^(.*?)\s*\((?:also\s+)?(?:credited\s+)?as\s+(.*)\)\s*$", re.IGNORECASE)
 _LENGTH = re.compile(r"^(\d+):([0-5]\d)$")
-
-
-def _check_id(value: Any, what: str) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise BadInput(f"vgmdb: {what} id must be a positive integer, not {value!r}") from None
-    if number <= 0 or isinstance(value, bool):
-        raise BadInput(f"vgmdb: {what} id must be a positive integer, not {value!r}")
-    return number
+_shape = Shapes("vgmdb.info")
 
 
 def _fetch(client: HttpClient, base: str, kind: str, number: int,
@@ -73,25 +65,17 @@ def _fetch(client: HttpClient, base: str, kind: str, number: int,
     cached)."""
     url = f"{base}/{kind}/{number}"
     client.intervals.setdefault(urlsplit(base).netloc, MIN_INTERVAL)
-    plan = getattr(client, "plan", None)
-    if plan:
-        plan(1)
+    client.plan(1)
 
     def parse(resp: Response) -> dict[str, Any]:
-        body = resp.json()
-        if not isinstance(body, dict):
-            raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an object)")
+        body = _shape.obj(resp.json(), url, kind)
         if check is not None:
             check(body, url)
         return body
 
-    try:
+    with missing_on_404(NotFound(f"vgmdb: no {kind} {number}")):
         resp = client.get(url, params={"format": "json"}, headers={"Accept": "application/json"},
                           parse=parse)
-    except UpstreamError as e:
-        if "HTTP 404" in e.message:
-            raise NotFound(f"vgmdb: no {kind} {number}") from None
-        raise
     return resp.data, url
 
 
@@ -146,7 +130,7 @@ def _album_title(body: dict[str, Any]) -> str:
 
 def _album_shape(body: dict[str, Any], url: str) -> None:
     if not _album_title(body) or not isinstance(body.get("discs"), list):
-        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an album)")
+        raise _shape.error(url, "not an album")
 
 
 def _artist_shape(body: dict[str, Any], url: str) -> None:
@@ -154,7 +138,7 @@ def _artist_shape(body: dict[str, Any], url: str) -> None:
     if not isinstance(name, str) or not name.strip() \
             or not isinstance(body.get("discography"), list) \
             or not isinstance(body.get("featured_on") or [], list):
-        raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (not an artist)")
+        raise _shape.error(url, "not an artist")
 
 
 def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
@@ -165,7 +149,7 @@ def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
         NotFound: vgmdb.info has no such album.
         UpstreamError: vgmdb.info failed or sent something that is not an album.
     """
-    number = _check_id(album_id, "album")
+    number = positive_id(album_id, "album", NAME)
     base = (base_url or DEFAULT_URL).rstrip("/")
     body, url = _fetch(client, base, "album", number, check=_album_shape)
     names = _names(body.get("names"))
@@ -178,10 +162,10 @@ def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
     tracks: list[str] = []
     for d, disc in enumerate(discs, start=1):
         if not isinstance(disc, dict) or not isinstance(disc.get("tracks", []), list):
-            raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (discs)")
+            raise _shape.error(url, "discs")
         for t, track in enumerate(disc.get("tracks") or [], start=1):
             if not isinstance(track, dict):
-                raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (tracks)")
+                raise _shape.error(url, "tracks")
             track_names = _names(track.get("names"))
             track_title = _pick(track_names, "English", "Romaji", "Japanese")
             if not track_title:
@@ -199,7 +183,7 @@ def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
     for list_key, label in CREDIT_KEYS.items():
         items = body.get(list_key) or []
         if not isinstance(items, list):
-            raise UpstreamError(f"{url}: unexpected vgmdb.info response shape ({list_key})")
+            raise _shape.error(url, list_key)
         for item in items:
             person = _person(item, source) if isinstance(item, dict) else None
             if person is None:
@@ -266,7 +250,7 @@ def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest
         NotFound: vgmdb.info has no such artist.
         UpstreamError: vgmdb.info failed or sent something that is not an artist.
     """
-    number = _check_id(artist_id, "artist")
+    number = positive_id(artist_id, "artist", NAME)
     base = (base_url or DEFAULT_URL).rstrip("/")
     body, url = _fetch(client, base, "artist", number, check=_artist_shape)
     name = body["name"]
@@ -286,7 +270,7 @@ def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest
     credited: list[str] = []
     for entry in [*albums, *featured]:
         if not isinstance(entry, dict):
-            raise UpstreamError(f"{url}: unexpected vgmdb.info response shape (discography)")
+            raise _shape.error(url, "discography")
         album_id = _link_id(entry.get("link"), "album")
         titles = _names(entry.get("titles"))
         title = _pick(titles, "en", "ja-latn", "ja")
