@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import FIXTURES
+from conftest import DATA, FIXTURES
 from cuegraph.api import create_app
 from cuegraph.pipeline import import_cuesheet
 
@@ -85,17 +87,30 @@ def test_range_overlapping_a_cue_finds_it(client):
     assert body["time"]["point"] is False
 
 
+def _untimed_rows(sheet: str, episode: int) -> list[dict[str, str]]:
+    """The seed cue sheet's untimed rows for one episode (what the answer must list)."""
+    with (DATA / "cuesheets" / sheet).open(encoding="utf-8", newline="") as f:
+        return [r for r in csv.DictReader(f)
+                if r["episode"] == str(episode) and not r["start"]]
+
+
 def test_untimed_episode_cue_is_episode_precision(client):
+    expected = {(r["title"], r["usage"]) for r in _untimed_rows("madoka-magica.csv", 4)}
+    assert ("Magia", "ending") in expected
     for t in ("0", "10:00", "23:59"):
         body = client.get("/scene", params={"work": "madoka-magica", "episode": 4,
                                             "t": t}).json()
         assert body["precision"] == "episode", t
         assert body["status"] == "music"  # the best level (episode) found a song
         assert body["at_time"] == "no_data"  # nothing is timed at that moment
-        assert body["headline"].startswith("Magia (ending) — episode level; no cue recorded")
+        head, _, rest = body["headline"].partition(" — ")
+        assert rest.startswith("episode level; no cue recorded")
+        assert {f"{title} ({usage})" for title, usage in expected} == set(head.split(", "))
         levels = {lv["precision"]: lv for lv in body["levels"]}
-        [cue] = levels["episode"]["cues"]
-        assert cue["title"] == "Magia" and cue["usage"] == "ending" and not cue["timed"]
+        cues = levels["episode"]["cues"]
+        assert {(c["title"], c["usage"]) for c in cues} == expected
+        assert not any(c["timed"] for c in cues)
+        [cue] = [c for c in cues if c["title"] == "Magia"]
         assert _names(cue["credits"], "composer") == {"Yuki Kajiura"}
         assert "ending" in cue["hint"]
         assert _names(levels["work"]["credits"], "score_composer") == {"Yuki Kajiura"}
