@@ -195,9 +195,34 @@ def read_nodes(store: Store) -> dict[str, Node]:
         else:  # schema:datePublished
             n.year = value[:4]
         n.graphs.add(r["graph"])
-    add_context(nodes, ((r["s"], r["p"], r["o"])
-                        for r in store.select(load_query("identity_context"))))
+    # Context decides only between nodes of one kind sharing a name key (rule 4), so the
+    # context edges (the costly read: every credit and every cue's song) are read only for
+    # the kinds that have such nodes, and not at all when none has: the clusters are the
+    # same, and a load that brings nothing to link pays two small SELECTs.
+    shared = _kinds_sharing_a_name(nodes)
+    if shared & {"agent", "work", "album"}:  # their context comes from credits too
+        query = "identity_context"
+    elif shared:  # songs and recordings: their work, song and albums only
+        query = "identity_structure"
+    else:
+        return nodes
+    add_context(nodes, ((r["s"], r["p"], r["o"]) for r in store.select(load_query(query))))
     return nodes
+
+
+def _kinds_sharing_a_name(nodes: dict[str, Node]) -> set[str]:
+    """The kinds with two nodes that share a name key (the only nodes whose context is
+    compared)."""
+    first: dict[tuple[str, str], str] = {}
+    kinds: set[str] = set()
+    for iri, n in nodes.items():
+        if n.kind in kinds:
+            continue
+        for k in n.keys():
+            if first.setdefault((n.kind, k), iri) != iri:
+                kinds.add(n.kind)
+                break
+    return kinds
 
 
 def add_context(nodes: dict[str, Node], edges: Iterable[tuple[str, str, str]]) -> None:
