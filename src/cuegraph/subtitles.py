@@ -217,7 +217,7 @@ def import_subtitles(store: Store, minter: Minter, path: Path, work: str, episod
     if not cues:
         raise BadInput(f"{name}: no song lines found (no OP/ED/Insert/Song style, no "
                        "karaoke tags; name the lyrics' style with --style)")
-    def title_of(c: DerivedCue) -> str | None:
+    def title_of(c: DerivedCue) -> str:
         for k, v in titles.items():
             if k == c.usage:
                 continue
@@ -227,7 +227,7 @@ def import_subtitles(store: Store, minter: Minter, path: Path, work: str, episod
                 continue
             if abs(at - c.start) <= 1:
                 return v
-        return titles.get(c.usage)
+        return titles.get(c.usage, "")
 
     untitled = [c for c in cues if not title_of(c)]
     if untitled:

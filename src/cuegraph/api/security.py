@@ -215,14 +215,19 @@ def header_deadline_protocol(seconds: float, impl: str = "auto") -> type:
             impl = "h11"
         else:
             impl = "httptools"
+    base: type
     if impl == "httptools":
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+        base = HttpToolsProtocol
     elif impl == "h11":
-        from uvicorn.protocols.http.h11_impl import H11Protocol as base
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        base = H11Protocol
     else:
         raise ValueError(f"unknown HTTP implementation {impl!r}: use auto, httptools or h11")
 
-    class HeaderDeadline(base):  # type: ignore[misc, valid-type]
+    class HeaderDeadline(base):
         _header_timer: asyncio.TimerHandle | None = None
 
         def _waiting_for_headers(self) -> bool:
@@ -243,7 +248,7 @@ def header_deadline_protocol(seconds: float, impl: str = "auto") -> type:
             if self._waiting_for_headers() and not self.transport.is_closing():
                 self.transport.close()
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        def connection_made(self, transport: asyncio.Transport) -> None:
             super().connection_made(transport)
             self._arm()
 

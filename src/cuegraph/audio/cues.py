@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -175,7 +176,7 @@ def detected_graph(minter: Minter, graph_iri: str, work_key: str, rows: list[Det
         rec = URIRef(r.recording)
         g.add((cue, URIRef(CG_NS + "recording"), rec))
         g.add((cue, PO.track, rec))
-        if (songs or {}).get(r.recording):
+        if songs and songs.get(r.recording):
             g.add((cue, URIRef(CG_NS + "song"), URIRef(songs[r.recording])))
         if r.source in entities:  # the episode file the times were measured in
             g.add((cue, PROV.wasDerivedFrom, entities[r.source]))
@@ -187,7 +188,8 @@ def detected_graph(minter: Minter, graph_iri: str, work_key: str, rows: list[Det
 
 
 def import_rows(store: Store, minter: Minter, rows: list[DetectedRow], *, key: str | None = None,
-                parameters: dict | None = None, inputs: list[tuple[str, str]] = ()):
+                parameters: dict | None = None,
+                inputs: Sequence[tuple[str, str]] = ()):
     """Write detected cues into ``graph/detected/<key>`` (replacing it) with PROV-O.
 
     Raises:

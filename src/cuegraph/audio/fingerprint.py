@@ -14,9 +14,13 @@ import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cuegraph.audio import require
 from cuegraph.errors import BadInput
+
+if TYPE_CHECKING:  # numpy is the optional [audio] extra
+    import numpy as np
 
 __all__ = ["FRAME_SECONDS", "Fingerprint", "fingerprint_file", "NotAudio"]
 
@@ -34,7 +38,7 @@ class NotAudio(BadInput):
 class Fingerprint:
     """Raw sub-fingerprints (a numpy ``uint32`` array) and the decoded duration (seconds)."""
 
-    values: object  # numpy.ndarray[uint32]
+    values: np.ndarray  # uint32
     duration: float
 
     @property
@@ -69,8 +73,8 @@ def fingerprint_file(path: str | Path, max_seconds: float | None = None,
     except ValueError:
         data = {}
     if out.returncode != 0 and not data.get("fingerprint"):
-        why = out.stderr.decode("utf-8", "replace").strip().splitlines()
-        why = why[-1].removeprefix("ERROR: ") if why else f"fpcalc exit {out.returncode}"
+        lines = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        why = lines[-1].removeprefix("ERROR: ") if lines else f"fpcalc exit {out.returncode}"
         raise NotAudio(f"{path.name} is not decodable audio ({why})")
     values = np.asarray(data.get("fingerprint") or [], dtype=np.uint32)
     duration = float(data.get("duration") or 0.0)

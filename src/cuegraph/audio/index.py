@@ -23,10 +23,14 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cuegraph.audio.fingerprint import Fingerprint, fingerprint_file
 from cuegraph.audio.link import Linker, Tags, read_tags
 from cuegraph.errors import BadInput
+
+if TYPE_CHECKING:  # numpy is the optional [audio] extra
+    import numpy as np
 
 __all__ = ["AUDIO_SUFFIXES", "FingerprintIndex", "IndexReport", "default_index_dir",
            "sha256_file"]
@@ -101,7 +105,7 @@ class FingerprintIndex:
     def _lm_name(recording: str) -> str:
         return hashlib.sha1(recording.encode()).hexdigest() + ".lm.npz"
 
-    def load_landmarks(self) -> list[tuple[str, object, object]]:
+    def load_landmarks(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
         """(recording IRI, hashes, frames) for every linked recording with landmarks."""
         import numpy as np
 
@@ -136,7 +140,7 @@ class FingerprintIndex:
         entry.update(landmarks=name, landmarks_error=None)
         return True
 
-    def load(self) -> list[tuple[str, object]]:
+    def load(self) -> list[tuple[str, np.ndarray]]:
         """(recording IRI, sub-fingerprints) for every linked recording, sorted by IRI."""
         import numpy as np
 
@@ -195,8 +199,8 @@ class FingerprintIndex:
                 report.failed.append((key, e.message))
                 continue
             # one file per recording: a second file linked to the same recording replaces it
-            for other, e in list(self.files.items()):
-                if other != key and e.get("recording") == rec:
+            for other, entry in list(self.files.items()):
+                if other != key and entry.get("recording") == rec:
                     del self.files[other]
             self.folder.mkdir(parents=True, exist_ok=True)
             name = self._fp_name(rec)

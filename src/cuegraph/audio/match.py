@@ -17,11 +17,15 @@ no information and are zeroed, so silence never matches silence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+
+if TYPE_CHECKING:
+    from cuegraph.audio.landmarks import LandmarkIndex
 
 __all__ = ["to_signs", "Reference", "window_scores", "WindowHit", "diagonal_dots"]
 
@@ -62,6 +66,8 @@ class Reference:
         self.signs_t = np.ascontiguousarray(self.signs.T)
         energy = np.einsum("ij,ij->i", self.signs, self.signs).astype(np.float64)
         self.energy_cum = np.concatenate([[0.0], np.cumsum(energy)])
+        #: landmark hashes of the same recordings, when indexed (set by the loader)
+        self.landmarks: LandmarkIndex | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -163,7 +169,7 @@ def diagonal_dots(query: np.ndarray, ref: Reference, rec: int, offset: int,
     return out
 
 
-def best_segment(dots: Sequence[float], bias: float) -> tuple[int, int, float]:
+def best_segment(dots: Iterable[float], bias: float) -> tuple[int, int, float]:
     """The stretch ``[a, b)`` maximising ``sum(dots[a:b] - bias)`` (Kadane's algorithm),
     and that sum: where the match holds above the ``bias`` level."""
     best, best_a, best_b = 0.0, 0, 0

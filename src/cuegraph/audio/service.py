@@ -193,13 +193,13 @@ def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
     uses = _uses(store, iris)
     out = []
     for iri, score, seconds, z, conf in matches:
-        found = [*credits.get(iri, []), *credits.get(songs.get(iri), [])]
+        cited = [*credits.get(iri, []), *(credits.get(songs[iri], []) if iri in songs else [])]
         out.append({
             "recording": {"id": ids.short(iri, "recording"), "iri": iri,
                           "title": titles.get(iri)},
             "score": round(score, 3), "z": round(z, 1), "confidence": conf,
             "at_seconds": round(seconds, 1),
-            "credits": group_by_role(found),
+            "credits": group_by_role(cited),
             "used_in": uses.get(iri, []),
         })
     return {"duration": round(fp.duration, 2), "recordings_indexed": len(ref),

@@ -253,7 +253,7 @@ def _column_order(query: str, names: list[str]) -> list[str]:
     select = re.search(r"(?is)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", query)
     if not select:
         return names
-    first = {}
+    first: dict[str, int] = {}
     for m in re.finditer(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)", query[select.end():]):
         first.setdefault(m.group(1), m.start())
     return sorted(names, key=lambda n: (first.get(n, len(query)), names.index(n)))

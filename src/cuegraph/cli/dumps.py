@@ -11,6 +11,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -29,7 +30,7 @@ class _Bar(DumpProgress):
     def __init__(self, bar: Progress):
         super().__init__()
         self.bar = bar
-        self.task = None
+        self.task: TaskID | None = None
 
     def start(self, label: str, total: int) -> None:
         if self.task is not None:

@@ -48,7 +48,7 @@ def _clean_attrs(data: dict[str, Any], xml: bool = False) -> dict[str, Any]:
     """Attributes as every format accepts them: str/int/float/bool values only (``None``
     dropped, lists and sets ``; ``-joined, anything else as ``str``); with ``xml``, no
     character XML 1.0 forbids."""
-    out = {}
+    out: dict[str, str | int | float] = {}
     for key, value in data.items():
         if value is None:
             continue

@@ -13,7 +13,7 @@ from cuegraph.errors import BadInput
 from cuegraph.export.fetch import fetch_construct, fetch_graph, fetch_neighbourhood, find_seed
 from cuegraph.export.formats import Format, get_format
 from cuegraph.export.html import DEFAULT_MAX_NODES
-from cuegraph.export.triples import TripleIndex, parse_ntriples
+from cuegraph.export.triples import TripleIndex, Triples, parse_ntriples
 from cuegraph.export.views import VIEWS, build_view, credits_view, neighbourhood, sample
 from cuegraph.graph.iris import Minter
 from cuegraph.store import Store
@@ -83,7 +83,7 @@ class ExportResult:
 
 
 def run_export(store: Store, minter: Minter, req: ExportRequest,
-               construct_result: Graph | None = None) -> ExportResult:
+               construct_result: Triples | None = None) -> ExportResult:
     """Run one export (``construct_result``: the answer to ``req.sparql`` when the caller
     already ran it, e.g. the service under its query time limit).
 
@@ -101,6 +101,7 @@ def run_export(store: Store, minter: Minter, req: ExportRequest,
         seeds.append(find_seed(store, minter, "work", req.work))
         names.append(req.work)
     depth = DEFAULT_DEPTH if req.depth is None else req.depth
+    rdf: Triples
     if req.sparql:
         rdf = construct_result if construct_result is not None else \
             fetch_construct(store, req.sparql)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from rdflib import BNode, Literal, URIRef
 
 from cuegraph.errors import BadInput
 
-__all__ = ["TripleIndex", "parse_ntriples"]
+__all__ = ["Triples", "TripleIndex", "parse_ntriples"]
 
 _LINE = re.compile(r'^(<[^>]*>|_:\S+) <([^>]*)> (.+?)\s*\.\s*$')
 _LITERAL = re.compile(r'^"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$', re.S)
@@ -39,6 +39,16 @@ def _unescape(text: str) -> str:
         return _SIMPLE.get(code, code)
 
     return _ESCAPE.sub(one, text)
+
+
+class Triples(Protocol):
+    """What the views read from RDF: an rdflib ``Graph`` or a :class:`TripleIndex`."""
+
+    def subject_objects(self, predicate: Any) -> Iterator[tuple[Any, Any]]: ...
+
+    def __iter__(self) -> Iterator[tuple[Any, Any, Any]]: ...
+
+    def __len__(self) -> int: ...
 
 
 class TripleIndex:

@@ -27,9 +27,10 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Literal
 
 from cuegraph.errors import BadInput
+from cuegraph.export.triples import Triples
 from cuegraph.namespaces import CG, RDF, RDFS, SDO
 from cuegraph.roles import ROLE_LABELS, role_name
 
@@ -106,7 +107,7 @@ def _clock(seconds: float) -> str:
 class _Facts:
     """Indexes of the RDF a view needs, read once from the graph."""
 
-    def __init__(self, rdf: Graph):
+    def __init__(self, rdf: Triples):
         self.types: dict[Any, set] = defaultdict(set)
         for s, o in rdf.subject_objects(RDF.type):
             self.types[s].add(o)
@@ -225,7 +226,7 @@ def _add_labelled_edge(g: nx.Graph, u: str, v: str, kind: str, role: str, label:
         g.add_edge(u, v, kind=kind, roles=role, label=label, weight=1.0)
 
 
-def credits_view(rdf: Graph) -> nx.DiGraph:
+def credits_view(rdf: Triples) -> nx.DiGraph:
     """People, works, songs, recordings, albums and cues; credits as labelled edges."""
     import networkx as nx
 
@@ -272,7 +273,7 @@ def _credited_works(facts: _Facts, roles: frozenset | None) -> dict[tuple[Any, A
     return out
 
 
-def bipartite_view(rdf: Graph) -> nx.Graph:
+def bipartite_view(rdf: Triples) -> nx.Graph:
     """Composers (score composer, composer, arranger, orchestrator) <-> works."""
     import networkx as nx
 
@@ -288,7 +289,7 @@ def bipartite_view(rdf: Graph) -> nx.Graph:
     return g
 
 
-def collaboration_view(rdf: Graph) -> nx.Graph:
+def collaboration_view(rdf: Triples) -> nx.Graph:
     """People linked by music credits on the same work, weighted by works shared."""
     import networkx as nx
 
@@ -312,7 +313,7 @@ def collaboration_view(rdf: Graph) -> nx.Graph:
     return g
 
 
-def rdf_view(rdf: Graph) -> nx.DiGraph:
+def rdf_view(rdf: Triples) -> nx.DiGraph:
     """Every subject and IRI object as a node; IRI-to-IRI triples as predicate-labelled
     edges."""
     import networkx as nx
@@ -342,7 +343,7 @@ VIEWS = {"credits": credits_view, "bipartite": bipartite_view,
          "collaboration": collaboration_view, "rdf": rdf_view}
 
 
-def build_view(name: str, rdf: Graph) -> nx.Graph:
+def build_view(name: str, rdf: Triples) -> nx.Graph:
     """Build view ``name`` from ``rdf``.
 
     Raises:

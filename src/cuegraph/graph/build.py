@@ -10,8 +10,9 @@ composer of a work), ``schema:composer``, ``schema:lyricist`` and ``schema:byArt
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
@@ -90,9 +91,10 @@ class GraphBuilder:
     # -- records -------------------------------------------------------------------------
     def add(self, record: Record) -> None:
         """Add one record's triples."""
-        handler = {Person: self._person, Work: self._work, Episode: self._episode,
-                   Song: self._song, Recording: self._recording, Album: self._album,
-                   Credit: self._credit, Cue: self._cue}[type(record)]
+        handlers: dict[type, Callable[[Any], None]] = {
+            Person: self._person, Work: self._work, Episode: self._episode, Song: self._song,
+            Recording: self._recording, Album: self._album, Credit: self._credit, Cue: self._cue}
+        handler = handlers[type(record)]
         handler(record)
 
     def add_all(self, records: Iterable[Record]) -> Graph:

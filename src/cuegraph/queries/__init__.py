@@ -8,6 +8,7 @@ query takes parameters, ``# parameters:`` (placeholders written ``$name`` are re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
@@ -44,8 +45,13 @@ def substitute(query: str, /, **params: str) -> str:
     'SELECT * { ?s ?p "x" }'
     """
     for key, value in params.items():
-        query = re.sub(rf"\${key}\b", lambda _m, v=value: v, query)
+        query = re.sub(rf"\${key}\b", _verbatim(value), query)
     return query
+
+
+def _verbatim(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for :func:`re.sub` inserting ``text`` as it is (no backslash escapes)."""
+    return lambda _m: text
 
 
 @cache

@@ -75,7 +75,7 @@ def composer_profile(store: Store, base_iri: str, ref: str) -> dict:
             "title": r.get("targetTitle"), "role_text": r.get("roleText"),
             "work": _work_brief(works, ids, work_iri)})
         if work_iri:
-            w = by_work.setdefault(work_iri, {**_work_brief(works, ids, work_iri),
+            w = by_work.setdefault(work_iri, {**(_work_brief(works, ids, work_iri) or {}),
                                               "roles": [], "songs": [], "credits": []})
             w["credits"].append(r["credit"])
             if role not in w["roles"]:

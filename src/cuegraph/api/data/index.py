@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import quote, unquote
 
 from cuegraph.errors import Ambiguous, PersonNotFound, WorkNotFound
@@ -19,6 +20,7 @@ __all__ = ["Ids", "WorkEntry", "AgentEntry", "work_index", "agent_index", "find_
 
 #: the order roles are listed in
 ROLE_ORDER = list(ROLE_LABELS)
+_E = TypeVar("_E")
 _TYPES = {CG_NS + "Series": "series", CG_NS + "Film": "film", CG_NS + "OVA": "ova",
           CG_NS + "Game": "game"}
 
@@ -129,7 +131,9 @@ def agent_index(store: Store, ids: Ids) -> dict[str, AgentEntry]:
     return out
 
 
-def _find(ref: str, entries: dict, kind: str, ids: Ids, names, keys) -> object | None:
+def _find(ref: str, entries: dict[str, _E], kind: str, ids: Ids,
+          names: Callable[[_E], Iterable[str | None]],
+          keys: Callable[[str], frozenset[str]]) -> _E | None:
     """An entry by id or IRI, else by a name equal once folded, else by a name sharing a
     match key (:mod:`cuegraph.names`; the first in IRI order)."""
     ref = (ref or "").strip()

@@ -64,6 +64,11 @@ def parse_time(t: str | None, start: str | None, end: str | None) -> tuple[Decim
     return lo, hi
 
 
+def _iri_of(ref: dict | None) -> str:
+    """The ``iri`` of a song or recording brief ("" when there is none)."""
+    return (ref or {}).get("iri") or ""
+
+
 def _tc(value) -> str | None:
     return None if value is None else format_timecode(Decimal(str(value)))
 
@@ -119,8 +124,8 @@ def episode_cues(store: Store, ids: Ids, work: WorkEntry, episode: int | None) -
         c["method"] = d.get("method") if d else None
         c["confidence"] = (float(d["confidence"]) if d and d.get("confidence") is not None
                            else None)
-        found = [*credits.get((c["song"] or {}).get("iri"), []),
-                 *credits.get((c["recording"] or {}).get("iri"), [])]
+        found = [*credits.get(_iri_of(c["song"]), []),
+                 *credits.get(_iri_of(c["recording"]), [])]
         c["credits"] = group_by_role(found)
         c["sources"] = sources.get(c["cue"], [])
         # readable labels: a subtitle file says so ("subtitle file “….ass” (host)")
