@@ -10,6 +10,14 @@ from ``getrusage``. The identity resolution the CLI runs afterwards is not inclu
 ``CUEGRAPH_BENCH_DUMP_ENTITIES`` sets the entities per generated file (default 5 000: a
 short run); the peak-RSS check imports a file ``CUEGRAPH_BENCH_DUMP_SCALE`` times larger
 (default 4) and prints both peaks: flat memory means the two are close whatever the size.
+The MusicBrainz import is also run through the previous triple writer (rdflib's graph and
+serialiser, ``GraphBuilder``) on the same file, and the speed-up printed.
+
+Then :func:`memory_report` streams a ``CUEGRAPH_BENCH_DUMP_GB`` (default 1) GB extracted
+``mbdump/work`` file to disk (line by line, never held in memory; one work in 50 credits a
+kept artist, the rest are read, parsed and skipped, as in the real dump where anime music is
+a small part) and imports it, printing the process's current and peak RSS when 100 MB,
+500 MB, 1 GB… of the file have been read: flat memory means the figures stop growing.
 """
 
 from __future__ import annotations
@@ -139,13 +147,27 @@ def write_wikidata_dump(path: Path, works: int, people: int = 1000) -> Path:
 
 
 _CHILD = """
-import resource, sys, time
+import os, resource, sys, time
 from pathlib import Path
 from cuegraph import dumps
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
 store = open_store("oxigraph:" + sys.argv[1])
 files = [Path(f) for f in sys.argv[3:]]
+if os.environ.get("CUEGRAPH_BENCH_RDFLIB"):  # the previous writer: GraphBuilder + rdflib
+    from rdflib import Graph
+    from cuegraph.dumps import run
+    from cuegraph.graph.build import GraphBuilder
+
+    class RdflibWriter:
+        def __init__(self, minter):
+            self.minter = minter
+
+        def encode(self, records):
+            g = GraphBuilder(self.minter, Graph(store="SimpleMemory")).add_all(records)
+            return g.serialize(format="nt", encoding="utf-8")
+
+    run.NTriplesWriter = RdflibWriter
 t0 = time.perf_counter()
 if sys.argv[2] == "musicbrainz-dump":
     r = dumps.import_musicbrainz_dump(store, Minter("https://cuegraph.org/id/"), files)
@@ -156,11 +178,13 @@ print(f"BENCH {time.perf_counter() - t0:.3f} {peak}", file=sys.stderr)
 """
 
 
-def _import(args: list[str], store: Path) -> tuple[float, int]:
+def _import(args: list[str], store: Path, rdflib: bool = False) -> tuple[float, int]:
     """Seconds and peak RSS (KiB) of one import (read, spool, write; the identity
-    resolution the CLI runs afterwards is benchmarks/identity.py's) in a subprocess."""
+    resolution the CLI runs afterwards is benchmarks/identity.py's) in a subprocess;
+    ``rdflib``: through the previous triple writer."""
+    env = {**os.environ, "CUEGRAPH_BENCH_RDFLIB": "1" if rdflib else ""}
     r = subprocess.run([sys.executable, "-c", _CHILD, str(store), *args[1:]],
-                       capture_output=True, text=True, cwd=ROOT)
+                       capture_output=True, text=True, cwd=ROOT, env=env)
     line = next((x for x in r.stderr.splitlines() if x.startswith("BENCH ")), None)
     if r.returncode != 0 or line is None:
         raise RuntimeError(f"import failed: {r.stderr.strip()[-500:]}")
@@ -186,6 +210,10 @@ def report(entities: int | None = None, scale: int | None = None) -> str:
             n = size + 1000
             rows.append(("musicbrainz-dump", size, sum(f.stat().st_size for f in files),
                          n / secs, peak, gen))
+            if size == entities:  # the same file through the previous (rdflib) writer
+                old, _peak = _import(["import", "musicbrainz-dump", *map(str, files)],
+                                     tmp_path / f"store-mb-rdflib-{size}", rdflib=True)
+                speedup = (n / secs, n / old)
             wd = write_wikidata_dump(tmp_path / f"wd-{size}.json.gz", size)
             secs, peak = _import(["import", "wikidata-dump", str(wd)],
                                  tmp_path / f"store-wd-{size}")
@@ -198,6 +226,9 @@ def report(entities: int | None = None, scale: int | None = None) -> str:
         for name, size, nbytes, rate, peak, _gen in rows:
             out.append(f"{name:<18}{size:>10}{nbytes / 1e6:>9.1f}{rate:>12,.0f}"
                        f"{peak / 1024:>13.0f}")
+        out.append(f"musicbrainz-dump, {entities} entities: {speedup[0]:,.0f} entities/s vs "
+                   f"{speedup[1]:,.0f} through the previous rdflib writer (GraphBuilder + "
+                   f"rdflib's serialiser): {speedup[0] / speedup[1]:.2f}x")
         for name in ("musicbrainz-dump", "wikidata-dump"):
             small, large = [r for r in rows if r[0] == name]
             out.append(f"{name}: peak RSS {large[4] / max(small[4], 1):.2f}x for a "
@@ -205,5 +236,103 @@ def report(entities: int | None = None, scale: int | None = None) -> str:
     return "\n".join(out)
 
 
+def write_musicbrainz_file(path: Path, nbytes: int, artists: int = 1000,
+                           keep_every: int = 50) -> tuple[int, int]:
+    """An extracted ``mbdump/work`` file of at least ``nbytes`` bytes, written line by line
+    (never held in memory): one work in ``keep_every`` credits a composer from the artist
+    file (:func:`write_musicbrainz_dump`'s artists), the others credit artists nobody keeps.
+    Returns (works, kept works)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = kept = 0
+    with open(path, "wb", buffering=1 << 20) as f:
+        while f.tell() < nbytes:
+            keep = n % keep_every == 0
+            rels = ([_rel("composer", n % artists), _rel("lyricist", (n * 7) % artists)]
+                    if keep else [_rel("composer", 100_000 + n % 50_000)])
+            f.write(_line({"id": _mbid(n, 2), "title": f"Work {n}", "type": "Song",
+                           "language": "jpn", "languages": ["jpn"], "iswcs": [],
+                           "attributes": [], "disambiguation": "",
+                           "aliases": [{"name": f"Work {n} alias", "sort-name": f"Work {n}",
+                                        "locale": None, "type": "Work name",
+                                        "primary": None, "begin": None, "end": None,
+                                        "ended": False, "type-id": None}],
+                           "relations": rels, "tags": [], "genres": []}))
+            n += 1
+            kept += keep
+    return n, kept
+
+
+_MEMORY_CHILD = """
+import resource, sys, time
+from pathlib import Path
+from cuegraph import dumps
+from cuegraph.graph.iris import Minter
+from cuegraph.store import open_store
+
+marks = [int(m) for m in sys.argv[2].split(",")]
+
+
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Sampler(dumps.Progress):
+    t0 = time.perf_counter()
+
+    def advance(self, nbytes):
+        super().advance(nbytes)
+        while marks and self.label.startswith("work") and self.done >= marks[0]:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"MARK {marks.pop(0)} {rss_mb():.1f} {peak:.1f} {self.read} "
+                  f"{time.perf_counter() - self.t0:.1f}", file=sys.stderr, flush=True)
+
+
+store = open_store("oxigraph:" + sys.argv[1])
+r = dumps.import_musicbrainz_dump(store, Minter("https://cuegraph.org/id/"),
+                                  [Path(f) for f in sys.argv[3:]], progress=Sampler())
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"END {rss_mb():.1f} {peak:.1f} {r.read} {r.kept} {r.seconds:.1f}", file=sys.stderr)
+"""
+
+
+def memory_report(gb: float | None = None) -> str:
+    """Peak and current RSS while importing a generated ``gb`` GB MusicBrainz work file."""
+    gb = gb or float(os.environ.get("CUEGRAPH_BENCH_DUMP_GB", "1"))
+    nbytes = int(gb * 1e9)
+    marks = [m for m in (100_000_000, 250_000_000, 500_000_000, 750_000_000, 1_000_000_000,
+                         2_000_000_000, 4_000_000_000) if m <= nbytes]
+    with tempfile.TemporaryDirectory(prefix="cuegraph-bench-dumpmem-") as tmp:
+        folder = Path(tmp) / "mbdump"
+        t = time.perf_counter()
+        artist = write_musicbrainz_dump(folder, 0)[0]  # the 1 000 kept artists (.tar.xz)
+        works, kept = write_musicbrainz_file(folder / "work", nbytes)
+        size = (folder / "work").stat().st_size
+        gen = time.perf_counter() - t
+        r = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(Path(tmp) / "store"),
+                            ",".join(map(str, marks)), str(artist), str(folder / "work")],
+                           capture_output=True, text=True, cwd=ROOT)
+        if r.returncode != 0:
+            raise RuntimeError(f"import failed: {r.stderr.strip()[-800:]}")
+        out = [f"dump importer memory: musicbrainz-dump on a generated {size / 1e9:.2f} GB "
+               f"mbdump/work file ({works:,} works, {kept:,} kept; generated, streamed to "
+               f"disk, in {gen:.0f}s)",
+               f"{'read':>10}{'RSS now MB':>12}{'peak RSS MB':>13}{'entities':>12}"
+               f"{'seconds':>9}"]
+        for line in r.stderr.splitlines():
+            f = line.split()
+            if f and f[0] == "MARK":
+                out.append(f"{int(f[1]) / 1e6:>8.0f}MB{float(f[2]):>12.0f}{float(f[3]):>13.0f}"
+                           f"{int(f[4]):>12,}{float(f[5]):>9.0f}")
+            elif f and f[0] == "END":
+                out.append(f"{'end':>10}{float(f[1]):>12.0f}{float(f[2]):>13.0f}"
+                           f"{int(f[3]):>12,}{float(f[5]):>9.0f}   (after the atomic write; "
+                           f"{int(f[4]):,} entities kept)")
+    return "\n".join(out)
+
+
 if __name__ == "__main__":  # pragma: no cover
     print(report())
+    print(memory_report())

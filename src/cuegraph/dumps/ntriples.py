@@ -129,6 +129,11 @@ class NTriplesWriter:
 
     def encode(self, records: Iterable[Record]) -> bytes:
         """The N-Triples of a batch of records, UTF-8."""
+        return "".join(self.lines(records)).encode("utf-8")
+
+    def lines(self, records: Iterable[Record]) -> dict[str, None]:
+        """The distinct N-Triples lines of a batch of records (each ends in a newline), in
+        order."""
         out: dict[str, None] = {}
         other: list[Record] = []
         for r in records:
@@ -139,7 +144,7 @@ class NTriplesWriter:
                 handler(self, r, out)
         if other:
             _build.GraphBuilder(self.m, _Sink(out)).add_all(other)  # type: ignore[arg-type]
-        return "".join(out).encode("utf-8")
+        return out
 
     # -- helpers (the GraphBuilder methods of the same names) -----------------------------
     @staticmethod

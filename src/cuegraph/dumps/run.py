@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,6 +28,10 @@ __all__ = ["TripleSpool", "spool_dir", "BATCH"]
 
 #: records turned into N-Triples at a time (a batch's lines are written without duplicates)
 BATCH = 500
+#: lines remembered so that a triple written lately is not written again (a popular
+#: artist's name, types and ids come with every work credited to them): bounded, so memory
+#: stays flat; what is left over the loader drops (a graph is a set)
+RECENT = 100_000
 _PREFIX = ".cuegraph-import-"
 
 
@@ -71,6 +76,7 @@ class TripleSpool:
         self._f = os.fdopen(fd, "wb")
         self._writer = NTriplesWriter(minter)
         self._batch: list[Record] = []
+        self._recent: OrderedDict[str, None] = OrderedDict()
         self.records = 0
 
     def add(self, records: Iterable[Record]) -> None:
@@ -82,7 +88,13 @@ class TripleSpool:
 
     def _flush(self) -> None:
         if self._batch:
-            self._f.write(self._writer.encode(self._batch))
+            recent = self._recent
+            fresh = [line for line in self._writer.lines(self._batch) if line not in recent]
+            for line in fresh:
+                recent[line] = None
+            while len(recent) > RECENT:
+                recent.popitem(last=False)
+            self._f.write("".join(fresh).encode("utf-8"))
             self._batch = []
 
     def finish(self) -> Path:
