@@ -163,9 +163,10 @@ if os.environ.get("CUEGRAPH_BENCH_RDFLIB"):  # the previous writer: GraphBuilder
         def __init__(self, minter):
             self.minter = minter
 
-        def encode(self, records):
+        def lines(self, records):
             g = GraphBuilder(self.minter, Graph(store="SimpleMemory")).add_all(records)
-            return g.serialize(format="nt", encoding="utf-8")
+            text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+            return dict.fromkeys(line + "\\n" for line in text.splitlines() if line.strip())
 
     run.NTriplesWriter = RdflibWriter
 t0 = time.perf_counter()

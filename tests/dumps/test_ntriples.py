@@ -31,9 +31,10 @@ class _RdflibWriter:
     def __init__(self, minter: Minter):
         self.minter = minter
 
-    def encode(self, records) -> bytes:
+    def lines(self, records) -> dict[str, None]:
         g = GraphBuilder(self.minter, Graph(store="SimpleMemory")).add_all(records)
-        return g.serialize(format="nt", encoding="utf-8")
+        text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        return dict.fromkeys(line + "\n" for line in text.splitlines() if line.strip())
 
 
 def _graphs(store) -> dict[str, Graph]:
