@@ -68,8 +68,9 @@ test: setup-test
 lint: setup-test
 	$(BIN)/ruff check src tests
 
-# make bench [SECTION=stores|http|audio|dumps] [SCALE=1000000]: SECTION=http runs only cuegraph serve
+# make bench [SECTION=stores|http|audio|dumps|remote] [SCALE=1000000]: SECTION=http runs only cuegraph serve
 # vs oxigraph serve on a generated graph of SCALE triples (figures in benchmarks/results/);
+# SECTION=remote cuegraph serve on the embedded store vs on Virtuoso, same graph;
 # SECTION=audio only cue detection and clip identification on generated episodes
 SECTION ?= all
 SCALE ?= 1000000

@@ -103,14 +103,17 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--works", type=int, default=16, help="synthetic works (12 episodes each)")
     p.add_argument("--identity-records", type=int, default=100_000,
                    help="person records for the identity resolution benchmark (0: skip)")
-    p.add_argument("--section", choices=("all", "stores", "http", "audio", "dumps"),
+    p.add_argument("--section", choices=("all", "stores", "http", "audio", "dumps", "remote"),
                    default="all",
                    help="stores: the embedded store vs oxigraph serve vs Virtuoso (this "
                         "module); http: cuegraph serve vs oxigraph serve on a generated graph "
                         "(benchmarks/http.py); audio: cue detection and clip identification "
                         "on generated episodes (benchmarks/audio.py); dumps: the dump "
                         "importers on generated dump files (benchmarks/dumps.py; size: "
-                        "CUEGRAPH_BENCH_DUMP_ENTITIES, CUEGRAPH_BENCH_DUMP_SCALE); all: every one")
+                        "CUEGRAPH_BENCH_DUMP_ENTITIES, CUEGRAPH_BENCH_DUMP_SCALE; then a "
+                        "CUEGRAPH_BENCH_DUMP_GB file for memory); remote: cuegraph serve on "
+                        "the embedded store vs on Virtuoso, --scale triples "
+                        "(benchmarks/remote.py); all: every one")
     p.add_argument("--audio-minutes", type=float, default=24,
                    help="length of each generated episode of the audio section")
     p.add_argument("--scale", type=int, default=1_000_000,
@@ -135,10 +138,17 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(audio_report(args.audio_minutes), flush=True)
     if args.section in ("all", "dumps"):
+        from benchmarks.dumps import memory_report
         from benchmarks.dumps import report as dumps_report
 
         print()
         print(dumps_report(), flush=True)
+        print()
+        print(memory_report(), flush=True)
+    if args.section in ("all", "remote"):
+        from benchmarks.remote import run_remote
+
+        rc = run_remote(scale=args.scale) or rc
     return rc
 
 
