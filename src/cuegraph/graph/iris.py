@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 from decimal import Decimal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from rdflib import URIRef
 
@@ -51,6 +51,31 @@ class Minter:
 
     def _iri(self, *parts: str) -> URIRef:
         return URIRef(self.base + "/".join(_enc(p) for p in parts))
+
+    def of(self, kind: str, key: str) -> URIRef:
+        """The IRI of the ``kind`` thing keyed ``key`` (``person``, ``work``, ``song`` …).
+
+        >>> str(Minter("https://cuegraph.org/id/").of("person", "anilist/101"))
+        'https://cuegraph.org/id/person/anilist/101'
+        """
+        return self._iri(kind, key)
+
+    def key_of(self, iri: str, kind: str) -> str | None:
+        """The key a ``kind`` IRI was minted from (the inverse of :meth:`of`), or None when
+        ``iri`` is not exactly what this minter mints for any key — so that
+        ``of(kind, key_of(iri, kind)) == iri`` whenever it is not None.
+
+        >>> m = Minter("https://cuegraph.org/id/")
+        >>> m.key_of("https://cuegraph.org/id/person/anilist/101", "person")
+        'anilist/101'
+        >>> m.key_of("https://cuegraph.org/id/person/anilist%2F101", "person") is None
+        True
+        """
+        prefix = f"{self.base}{kind}/"
+        if not iri.startswith(prefix) or len(iri) == len(prefix):
+            return None
+        key = unquote(iri[len(prefix):])
+        return key if str(self._iri(kind, key)) == iri else None
 
     def person(self, key: str) -> URIRef:
         return self._iri("person", key)

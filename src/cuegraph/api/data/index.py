@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from cuegraph.errors import Ambiguous, PersonNotFound, WorkNotFound
+from cuegraph.graph.iris import Minter
 from cuegraph.names import close_matches, fold, match_score, name_keys, title_aliases, title_keys
 from cuegraph.namespaces import CG_NS
 from cuegraph.queries import iri, load_query, render
@@ -26,23 +27,24 @@ _TYPES = {CG_NS + "Series": "series", CG_NS + "Film": "film", CG_NS + "OVA": "ov
 
 
 class Ids:
-    """Short ids from IRIs and back, under one base IRI (``{base}work/<id>``)."""
+    """Short ids from IRIs and back, under one base IRI: an id is the record key the
+    :class:`~cuegraph.graph.iris.Minter` minted the IRI from (``{base}work/<key>``; a key may
+    hold ``/``, as harvested ``anilist/21`` does), so ``full(short(iri)) == iri``."""
 
     def __init__(self, base: str):
-        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.minter = Minter(base)
+        self.base = self.minter.base
 
     def short(self, value: str, kind: str) -> str:
         """The id of an IRI minted under the base (else the IRI itself)."""
-        prefix = f"{self.base}{kind}/"
-        if value.startswith(prefix) and "/" not in value[len(prefix):]:
-            return unquote(value[len(prefix):])
-        return value
+        key = self.minter.key_of(value, kind)
+        return value if key is None else key
 
     def full(self, value: str, kind: str) -> str:
         """The IRI of an id (an IRI stays as it is)."""
         if "://" in value:
             return value
-        return f"{self.base}{kind}/{quote(value, safe='-._~')}"
+        return str(self.minter.of(kind, value))
 
 
 @dataclass
@@ -234,7 +236,7 @@ def links(kind: str, key: str) -> dict:
     # a composer's graph opens on the people network (who they work with)
     view = "&view=collaboration" if kind == "composer" else ""
     return {"graph_view": f"/export?format=html&{kind}={quote(key, safe='')}{view}",
-            "json": f"/{collection}/{quote(key, safe='')}?format=json"}
+            "json": f"/{collection}/{quote(key, safe='/')}?format=json"}
 
 
 def same_as_cluster(store: Store, start: str) -> list[str]:
