@@ -1,4 +1,8 @@
-"""Settings, read once at the edge (CLI or ASGI entry point) and passed down."""
+"""Settings, read once at the edge (CLI or ASGI entry point) and passed down.
+
+The harvest sources' base URLs (``CUEGRAPH_<SOURCE>_URL``) and request guards are fields
+here too; the harvest layer gets them from the settings it is handed, never from the
+environment."""
 
 from __future__ import annotations
 
@@ -76,6 +80,27 @@ class Settings(BaseSettings):
         "https://github.com/cuegraph/cuegraph",
         description="Contact (URL or e-mail) sent in the harvesters' User-Agent header.",
     )
-    cache_dir: str = Field(
-        ".cuegraph/cache", description="Directory of the harvesters' on-disk HTTP cache."
+    cache_dir: str | None = Field(
+        ".cuegraph/cache", description="Directory of the harvesters' on-disk HTTP cache "
+        "(None, in code: no cache)."
     )
+    harvest_deadline: float | None = Field(
+        None, gt=0, description="Seconds one harvest request may take in all (redirects, "
+        "headers, body); default 120.")
+    harvest_max_bytes: int | None = Field(
+        None, gt=0, description="Largest response a harvester accepts, in bytes after "
+        "decompression (default: each source's own cap).")
+    wikidata_url: str | None = Field(
+        None, description="Wikidata Query Service endpoint (default "
+        "https://query.wikidata.org/sparql).")
+    wikidata_api_url: str | None = Field(
+        None, description="Wikibase API for name search (default: Wikidata's for the public "
+        "endpoint, else /w/api.php on the endpoint's host).")
+    musicbrainz_url: str | None = Field(
+        None, description="MusicBrainz WS/2 base URL (default https://musicbrainz.org/ws/2).")
+    anilist_url: str | None = Field(
+        None, description="AniList GraphQL endpoint (default https://graphql.anilist.co).")
+    animethemes_url: str | None = Field(
+        None, description="AnimeThemes API base URL (default https://api.animethemes.moe).")
+    vgmdb_url: str | None = Field(
+        None, description="vgmdb.info base URL (default https://vgmdb.info).")

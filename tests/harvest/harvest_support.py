@@ -36,7 +36,7 @@ __all__ = ["WD", "MB", "KAJIURA_QID", "KAJIURA_MBID", "load", "pages", "wdqs_han
            "mb_handler", "anilist_handler", "animethemes_handler", "vgmdb_handler",
            "FakeTime", "client", "credits", "Faults", "start_server", "stand_in", "serve",
            "point_sources_at", "source_url", "default_handlers", "fixtures_for", "ROUTES",
-           "HARVESTS", "R"]
+           "HARVESTS", "R", "harvest_settings"]
 
 WD = FIXTURES / "wikidata"
 MB = FIXTURES / "musicbrainz"
@@ -368,14 +368,23 @@ def default_handlers() -> dict:
             "vgmdb": vgmdb_handler()}
 
 
-#: one typical harvest per source: (function, arguments), all served by the stand-ins
+#: one typical harvest per source: (entry option, value), all served by the stand-ins
 HARVESTS = {
-    "wikidata": ("harvest_composer", ("Yuki Kajiura",)),
-    "musicbrainz": ("harvest_artist", ("Yuki Kajiura",)),
-    "anilist": ("harvest_staff", ("Hiromi Mizutani",)),
-    "animethemes": ("harvest_anime", ("anohana",)),
-    "vgmdb": ("harvest_album", (VGMDB_ALBUM,)),
+    "wikidata": ("composer", "Yuki Kajiura"),
+    "musicbrainz": ("artist", "Yuki Kajiura"),
+    "anilist": ("staff", "Hiromi Mizutani"),
+    "animethemes": ("anime", "anohana"),
+    "vgmdb": ("album", VGMDB_ALBUM),
 }
+
+
+def harvest_settings(cache_dir=None, contact: str = "tests@cuegraph.invalid", **fields):
+    """Settings for a test harvest: the environment (``point_sources_at`` sets the sources'
+    URLs there), a test contact and ``cache_dir`` (``None``: no cache)."""
+    from cuegraph.config import Settings
+
+    return Settings(user_agent_contact=contact,
+                    cache_dir=str(cache_dir) if cache_dir else None, **fields)
 
 
 def fixtures_for(source: str):

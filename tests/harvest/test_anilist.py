@@ -24,7 +24,7 @@ from conftest import BASE
 from cuegraph.errors import BadInput, PersonNotFound, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.harvest import anilist
-from cuegraph.harvest.base import write_harvest
+from cuegraph.ingest.harvests import write_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store

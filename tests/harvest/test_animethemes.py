@@ -22,7 +22,7 @@ from conftest import BASE
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.harvest import animethemes
-from cuegraph.harvest.base import write_harvest
+from cuegraph.ingest.harvests import write_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store

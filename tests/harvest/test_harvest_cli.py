@@ -14,8 +14,8 @@ from harvest_support import (
 )
 
 from conftest import cuegraph_cmd
-from cuegraph.errors import CuegraphError
-from cuegraph.harvest.run import SourceUnavailable, load_source
+from cuegraph.errors import BadInput, UpstreamError
+from cuegraph.harvest.sources import SOURCES, get_source
 from cuegraph.queries import load_query
 from cuegraph.store import open_store
 
@@ -156,12 +156,58 @@ def test_bad_options_are_one_line(env):
     assert len(r.stderr.strip().splitlines()) == 1
 
 
-def test_missing_harvester_module_is_one_clear_error():
-    with pytest.raises(SourceUnavailable) as err:
-        load_source("nosuchsource")
-    assert isinstance(err.value, CuegraphError)
-    assert err.value.message == ("the nosuchsource harvester is not available "
-                                 "(module cuegraph.harvest.nosuchsource is missing)")
+def test_unknown_source_or_entry_is_one_clear_error():
+    with pytest.raises(BadInput) as err:
+        get_source("nosuchsource")
+    assert err.value.message == ("no harvest source named 'nosuchsource' (one of wikidata, "
+                                 "musicbrainz, anilist, vgmdb, animethemes)")
+    with pytest.raises(BadInput, match=r"vgmdb has no harvest by 'label' \(one of album, "
+                                       r"artist\)"):
+        SOURCES["vgmdb"].entry("label")
+
+
+def test_every_registered_source_has_a_command_with_its_entries():
+    """The CLI's harvest commands and the registry agree: one command per source, one
+    option per entry, with the entry's help."""
+    import typer.main
+
+    from cuegraph.cli import app
+
+    group = typer.main.get_command(app).commands["harvest"]
+    assert set(SOURCES) <= set(group.commands)
+    for name, source in SOURCES.items():
+        command = group.commands[name]
+        options = {p.name.rstrip("_"): p for p in command.params
+                   if p.name not in ("refresh", "contact")}
+        assert set(options) == {e.option for e in source.entries}, name
+        for entry in source.entries:
+            assert options[entry.option].help == entry.help
+        assert command.help == source.summary
+
+
+def test_a_refusal_by_the_source_keeps_its_class_and_status(env, minter):
+    """A bad id or an unknown name is the user's error (4xx), not an upstream failure; the
+    CLI prints the source's own line."""
+    from harvest_support import FakeTime, harvest_settings
+
+    from cuegraph.errors import NotFound
+    from cuegraph.ingest.harvests import run_harvest
+
+    variables, _server, _wd, _store = env
+    settings = harvest_settings(wikidata_url=variables["CUEGRAPH_WIKIDATA_URL"],
+                                vgmdb_url=variables["CUEGRAPH_VGMDB_URL"])
+    store = open_store("memory:")
+    with pytest.raises(BadInput) as err:
+        run_harvest(store, minter, "wikidata", "person", "Kajiura", settings=settings)
+    assert err.value.status == 400 and not isinstance(err.value, UpstreamError)
+    assert err.value.message.startswith("not a Wikidata item id: 'KAJIURA'")
+    with pytest.raises(NotFound) as missing:  # the stand-in answers 404 for this artist
+        run_harvest(store, minter, "vgmdb", "artist", 9499999, settings=settings,
+                    limiter=FakeTime().limiter())
+    assert missing.value.status == 404 and missing.value.message == "vgmdb: no artist 9499999"
+    assert store.triple_count() == 0
+    r = cuegraph_cmd("harvest", "vgmdb", "--artist", "9499999", env=variables)
+    assert r.returncode == 1 and r.stderr.strip() == "error: vgmdb: no artist 9499999"
 
 
 def test_progress_bar_counts_requests_planned_and_waits():

@@ -11,13 +11,14 @@ from harvest_support import (
     FakeTime,
     Faults,
     default_handlers,
+    harvest_settings,
     point_sources_at,
     serve,
     stand_in,
 )
 
 from cuegraph.errors import UpstreamError
-from cuegraph.harvest.run import run_harvest
+from cuegraph.ingest.harvests import run_harvest
 from cuegraph.store import open_store
 
 #: which request of each source's harvest gets the fault: a mid-run one where there are
@@ -48,9 +49,8 @@ def _setup(server, source: str, ft: FakeTime) -> Faults:
 
 
 def _run(store, minter, source: str, ft: FakeTime):
-    function, args = HARVESTS[source]
-    return run_harvest(store, minter, source, function, *args,
-                       contact="tests@cuegraph.invalid", cache_dir=None,
+    option, value = HARVESTS[source]
+    return run_harvest(store, minter, source, option, value, settings=harvest_settings(),
                        limiter=ft.limiter(), client_options={"timeout": 10})
 
 

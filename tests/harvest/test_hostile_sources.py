@@ -26,6 +26,7 @@ from harvest_support import (
     FakeTime,
     Faults,
     default_handlers,
+    harvest_settings,
     mb_handler,
     point_sources_at,
     serve,
@@ -35,10 +36,12 @@ from harvest_support import (
 from werkzeug import Request, Response
 
 from conftest import free_port
+from cuegraph.config import Settings
 from cuegraph.errors import UpstreamError
 from cuegraph.harvest import wikidata
 from cuegraph.harvest.http import HttpClient
-from cuegraph.harvest.run import load_source, make_client, run_harvest
+from cuegraph.harvest.sources import SOURCES
+from cuegraph.ingest.harvests import make_client, run_harvest
 from cuegraph.store import open_store
 
 MiB = 1024 * 1024
@@ -61,9 +64,9 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 def harvest(store, minter, source: str, cache: Path | None, refresh: bool = False,
             **options):
-    function, args = HARVESTS[source]
-    return run_harvest(store, minter, source, function, *args,
-                       contact="tests@cuegraph.invalid", cache_dir=cache, refresh=refresh,
+    option, value = HARVESTS[source]
+    return run_harvest(store, minter, source, option, value,
+                       settings=harvest_settings(cache), refresh=refresh,
                        limiter=FakeTime().limiter(),
                        client_options={"timeout": 10, "retries": 2, **options})
 
@@ -130,14 +133,14 @@ def test_announced_length_over_the_cap_is_refused_before_reading(server, before,
 
 def test_each_source_has_its_own_finite_cap(monkeypatch):
     for source in ROUTES:
-        module = load_source(source)
-        client = make_client(module, contact="x", cache_dir=None)
-        assert client.max_bytes == module.MAX_RESPONSE_BYTES
+        module = SOURCES[source]
+        client = make_client(module, harvest_settings())
+        assert client.max_bytes == module.max_response_bytes
         assert 1 * MiB <= client.max_bytes <= 128 * MiB
-        assert client.deadline > 0 and client.redirect_hosts == module.REDIRECT_HOSTS
+        assert client.deadline > 0 and client.redirect_hosts == module.redirect_hosts
     monkeypatch.setenv("CUEGRAPH_HARVEST_MAX_BYTES", "12345")
     monkeypatch.setenv("CUEGRAPH_HARVEST_DEADLINE", "2.5")
-    client = make_client(load_source("wikidata"), contact="x", cache_dir=None)
+    client = make_client(SOURCES["wikidata"], Settings())
     assert (client.max_bytes, client.deadline) == (12345, 2.5)
 
 
@@ -509,8 +512,8 @@ def test_wikidata_error_line_does_not_embed_the_query(server, minter):
                                                     status=500,
                                                     content_type="application/json"))
     with pytest.raises(UpstreamError) as err:  # by QID: the first request is the query
-        run_harvest(open_store("memory:"), minter, "wikidata", "harvest_person", "Q900001",
-                    contact="t@cuegraph.invalid", cache_dir=None,
+        run_harvest(open_store("memory:"), minter, "wikidata", "person", "Q900001",
+                    settings=harvest_settings(),
                     limiter=FakeTime().limiter(), client_options={"retries": 1})
     message = err.value.message
     assert "database is on fire" in message and "/sparql?…" in message
@@ -522,9 +525,8 @@ def test_a_refused_ten_minute_retry_after_says_so(server, minter):
         "slow down", status=503, headers={"Retry-After": "600"}))
     ft = FakeTime()
     with pytest.raises(UpstreamError) as err:
-        run_harvest(open_store("memory:"), minter, "musicbrainz", "harvest_artist",
-                    KAJIURA_MBID, contact="t@cuegraph.invalid", cache_dir=None,
-                    limiter=ft.limiter())
+        run_harvest(open_store("memory:"), minter, "musicbrainz", "artist",
+                    KAJIURA_MBID, settings=harvest_settings(), limiter=ft.limiter())
     message = err.value.message
     assert "asked us to wait 10 minutes (Retry-After: 600)" in message
     assert "refused" in message and "we wait at most 5 minutes" in message

@@ -6,6 +6,7 @@ import pytest
 from harvest_support import (
     KAJIURA_MBID,
     FakeTime,
+    harvest_settings,
     mb_handler,
     point_sources_at,
     serve,
@@ -15,7 +16,7 @@ from harvest_support import (
 
 from cuegraph.graph.identity import resolve
 from cuegraph.graph.write import write_run
-from cuegraph.harvest.run import run_harvest
+from cuegraph.ingest.harvests import run_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Person, Work
 from cuegraph.store import open_store
@@ -40,9 +41,9 @@ def _same_as(store) -> set[tuple[str, str]]:
 
 def test_wikidata_and_musicbrainz_nodes_are_linked(server, minter):
     store = open_store("memory:")
-    for source, fn in (("wikidata", "harvest_composer"), ("musicbrainz", "harvest_artist")):
-        run_harvest(store, minter, source, fn, "Yuki Kajiura", contact="t@cuegraph.invalid",
-                    cache_dir=None, limiter=FakeTime().limiter())
+    for source, option in (("wikidata", "composer"), ("musicbrainz", "artist")):
+        run_harvest(store, minter, source, option, "Yuki Kajiura",
+                    settings=harvest_settings(), limiter=FakeTime().limiter())
     res = resolve(store, minter)
     wd_k, mb_k = f"{B}person/wikidata/Q900001", f"{B}person/musicbrainz/{KAJIURA_MBID}"
     wd_kala, mb_kala = f"{B}person/wikidata/Q900002", f"{B}person/musicbrainz/{MBP}0a002"

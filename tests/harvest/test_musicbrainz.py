@@ -11,7 +11,7 @@ from harvest_support import client as _client
 
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest import musicbrainz
-from cuegraph.harvest.base import write_harvest
+from cuegraph.ingest.harvests import write_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Album, Credit, Person, Recording, Song
 from cuegraph.store import open_store

@@ -10,6 +10,7 @@ from harvest_support import (
     FakeTime,
     Faults,
     default_handlers,
+    harvest_settings,
     point_sources_at,
     serve,
     stand_in,
@@ -17,7 +18,8 @@ from harvest_support import (
 from werkzeug import Response
 
 from cuegraph.harvest.http import HttpClient
-from cuegraph.harvest.run import load_source, run_harvest
+from cuegraph.harvest.sources import SOURCES
+from cuegraph.ingest.harvests import run_harvest
 from cuegraph.store import open_store
 
 
@@ -68,12 +70,13 @@ def test_rate_limiter_with_fake_clock_spaces_and_separates_hosts():
 @pytest.mark.parametrize("source", sorted(HARVESTS))
 def test_rerun_with_cache_makes_zero_requests_and_same_graph(server, minter, tmp_path, source):
     serve(server, **default_handlers())
-    function, args = HARVESTS[source]
+    option, value = HARVESTS[source]
     cache = tmp_path / "cache"
 
     def run(store, refresh=False):
-        return run_harvest(store, minter, source, function, *args, contact="t@cuegraph.invalid",
-                           cache_dir=cache, refresh=refresh, limiter=FakeTime().limiter())
+        return run_harvest(store, minter, source, option, value,
+                           settings=harvest_settings(cache), refresh=refresh,
+                           limiter=FakeTime().limiter())
 
     store1, store2 = open_store("memory:"), open_store("memory:")
     first = run(store1)
@@ -105,10 +108,10 @@ def test_a_whole_run_keeps_the_source_published_spacing(server, minter, source):
     handlers = default_handlers()
     recorder = handlers[source] = Faults(handlers[source], ft=ft)
     serve(server, **handlers)
-    function, args = HARVESTS[source]
-    out = run_harvest(open_store("memory:"), minter, source, function, *args,
-                      contact="t@cuegraph.invalid", cache_dir=None, limiter=ft.limiter())
-    assert load_source(source).MIN_INTERVAL == pytest.approx(PUBLISHED[source])
+    option, value = HARVESTS[source]
+    out = run_harvest(open_store("memory:"), minter, source, option, value,
+                      settings=harvest_settings(), limiter=ft.limiter())
+    assert SOURCES[source].min_interval == pytest.approx(PUBLISHED[source])
     times = [t for t, _ in recorder.arrivals]
     assert len(times) == out.requests == len(server.log)
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]

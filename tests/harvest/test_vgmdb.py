@@ -24,7 +24,7 @@ from conftest import BASE
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.harvest import vgmdb
-from cuegraph.harvest.base import write_harvest
+from cuegraph.ingest.harvests import write_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Recording
 from cuegraph.store import open_store

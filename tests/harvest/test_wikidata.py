@@ -11,7 +11,7 @@ from harvest_support import client as _client
 
 from cuegraph.errors import BadInput
 from cuegraph.harvest import wikidata
-from cuegraph.harvest.base import write_harvest
+from cuegraph.ingest.harvests import write_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Album, Credit, Person, Song, Work
 from cuegraph.store import open_store
@@ -171,8 +171,14 @@ def test_mul_labels_name_people_and_works(server):
 
 
 def test_search_api_url_is_beside_a_non_default_endpoint(monkeypatch):
-    monkeypatch.delenv("CUEGRAPH_WIKIDATA_API_URL", raising=False)
+    from cuegraph.config import Settings
+
     assert wikidata.api_url(wikidata.DEFAULT_URL) == "https://www.wikidata.org/w/api.php"
     assert wikidata.api_url("http://127.0.0.1:9/sparql") == "http://127.0.0.1:9/w/api.php"
+    # CUEGRAPH_WIKIDATA_API_URL is a setting, handed to the composer search by the registry
     monkeypatch.setenv("CUEGRAPH_WIKIDATA_API_URL", "http://mirror.invalid/w/api.php")
-    assert wikidata.api_url("http://127.0.0.1:9/sparql") == "http://mirror.invalid/w/api.php"
+    source = wikidata.SOURCE
+    keywords = source.keywords(source.entry("composer"), Settings())
+    assert keywords == {"api": "http://mirror.invalid/w/api.php"}
+    assert wikidata.api_url("http://127.0.0.1:9/sparql", **keywords) == \
+        "http://mirror.invalid/w/api.php"

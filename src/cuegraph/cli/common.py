@@ -7,7 +7,10 @@ import sys
 from collections.abc import Callable
 from typing import Annotated, Any
 
+from contextvars import ContextVar
+
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from cuegraph import __version__
@@ -16,7 +19,7 @@ from cuegraph.errors import CuegraphError
 from cuegraph.graph.iris import Minter
 from cuegraph.store import Store, open_store
 
-__all__ = ["app", "main", "command", "console", "err_console", "state", "open_cli_store",
+__all__ = ["app", "main", "command", "console", "err_console", "open_cli_store",
            "minter", "settings"]
 
 console = Console()
@@ -36,13 +39,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-state: dict[str, Any] = {}
-
-
 def _version(value: bool) -> None:
     if value:
         console.print(f"cuegraph {__version__}")
         raise typer.Exit()
+
+
+#: this invocation's settings, set once by the root command
+_settings: ContextVar[Settings] = ContextVar("cuegraph_settings")
 
 
 @app.callback()
@@ -53,15 +57,25 @@ def _root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
-    settings_obj = Settings()
+    """Read the settings once, for the whole invocation (the one place the CLI builds
+    them); commands get them with :func:`settings`."""
+    try:
+        settings_obj = Settings()
+    except ValidationError as e:
+        first = e.errors()[0]
+        name = "CUEGRAPH_" + "_".join(str(p) for p in first["loc"]).upper()
+        err_console.print(f"error: {name}: {first['msg']}", markup=False, highlight=False,
+                          emoji=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     if store:
         settings_obj = settings_obj.model_copy(update={"store": store})
-    state["settings"] = settings_obj
+    _settings.set(settings_obj)
 
 
 def settings() -> Settings:
-    """The settings for this invocation (environment plus --store)."""
-    return state.get("settings") or Settings()
+    """The settings of this invocation (environment plus --store), read once by the root
+    command (a command always runs under it)."""
+    return _settings.get()
 
 
 def minter() -> Minter:

@@ -20,7 +20,8 @@ from cuegraph.cli.common import app, command, console, err_console, minter, open
 from cuegraph.cli.core import say
 from cuegraph.errors import BadInput
 from cuegraph.harvest.http import RateLimiter
-from cuegraph.harvest.run import HarvestOutcome, Hooks, harvest_all, run_harvest
+from cuegraph.harvest.sources import SOURCES
+from cuegraph.ingest.harvests import HarvestOutcome, Hooks, harvest_all, run_harvest
 
 harvest_app = typer.Typer(
     help="Fetch credits from public sources into the store.\n\n"
@@ -106,14 +107,21 @@ def _print_outcome(out: HarvestOutcome) -> None:
         markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
-def _one(source: str, function: str, *args: Any, refresh: bool, contact: str | None) -> None:
+def _settings(contact: str | None):
     s = settings()
+    return s.model_copy(update={"user_agent_contact": contact}) if contact else s
+
+
+def _one(source: str, refresh: bool, contact: str | None, **options: Any) -> None:
+    """Run the one entry of ``source`` whose option was given (see
+    :data:`~cuegraph.harvest.sources.SOURCES`)."""
+    option, value = _exactly_one(**options)
     limiter = RateLimiter()
     # the store is opened only to write, once the records are built (never while fetching)
     with _progress(limiter) as bar:
-        out = run_harvest(open_cli_store, minter(), source, function, *args,
-                          contact=contact or s.user_agent_contact, cache_dir=s.cache_dir,
-                          refresh=refresh, limiter=limiter, hooks=bar.hooks())
+        out = run_harvest(open_cli_store, minter(), source, option, value,
+                          settings=_settings(contact), refresh=refresh, limiter=limiter,
+                          hooks=bar.hooks())
     _print_outcome(out)
 
 
@@ -125,70 +133,58 @@ def _exactly_one(**options: Any) -> tuple[str, Any]:
     return given[0]
 
 
-@command("wikidata", group=harvest_app)
+def _help(source: str, option: str) -> str:
+    """An option's help, from the source registry."""
+    return SOURCES[source].entry(option).help
+
+
+# One command per source; the options are the source's entries in the registry
+# (cuegraph.harvest.sources), their help text and the command's help come from there.
+
+@command("wikidata", group=harvest_app, help=SOURCES["wikidata"].summary)
 def harvest_wikidata(
-    composer: Annotated[str | None, typer.Option(help="A person's name or alias, in any "
-                                                 "language, case or accents (found with "
-                                                 "Wikidata's search API).")] = None,
-    person: Annotated[str | None, typer.Option(help="A person's Wikidata id (Q…).")] = None,
-    work: Annotated[str | None, typer.Option(help="A work's Wikidata id (Q…).")] = None,
-    all_: Annotated[bool, typer.Option(
-        "--all", help="Every anime series, film, OVA and video game with a composer, "
-                      "lyricist or performer, and the people named (the dump importer's "
-                      "subset), in pages of 5000 rows: a few dozen queries. For the whole "
-                      "of Wikidata prefer `cuegraph import wikidata-dump`.")] = False,
+    composer: Annotated[str | None, typer.Option(help=_help("wikidata", "composer"))] = None,
+    person: Annotated[str | None, typer.Option(help=_help("wikidata", "person"))] = None,
+    work: Annotated[str | None, typer.Option(help=_help("wikidata", "work"))] = None,
+    all_: Annotated[bool, typer.Option("--all", help=_help("wikidata", "all"))] = False,
     refresh: Refresh = False, contact: Contact = None,
 ) -> None:
-    """Wikidata (CC0): composer P86, lyricist P676, performer P175 credits and the external
-    ids (MusicBrainz, VGMdb, AniDB, AniList, MyAnimeList) of a person or work, or --all."""
-    kind, value = _exactly_one(composer=composer, person=person, work=work,
-                               all=True if all_ else None)
-    fn = {"composer": "harvest_composer", "person": "harvest_person",
-          "work": "harvest_work", "all": "harvest_all"}[kind]
-    _one("wikidata", fn, value, refresh=refresh, contact=contact)
+    _one("wikidata", refresh, contact, composer=composer, person=person, work=work,
+         all=True if all_ else None)
 
 
-@command("musicbrainz", group=harvest_app)
+@command("musicbrainz", group=harvest_app, help=SOURCES["musicbrainz"].summary)
 def harvest_musicbrainz(
-    artist: Annotated[str, typer.Option(help="An artist MBID, or a name: the search hit "
-                                        "with that name or alias is taken, else the "
-                                        "candidates are listed.")],
+    artist: Annotated[str, typer.Option(help=_help("musicbrainz", "artist"))],
     refresh: Refresh = False, contact: Contact = None,
 ) -> None:
-    """MusicBrainz (CC0 core data): an artist's works, recordings and release groups with
-    composer/lyricist/arranger/performer relationships, one request per second."""
-    _one("musicbrainz", "harvest_artist", artist, refresh=refresh, contact=contact)
+    _one("musicbrainz", refresh, contact, artist=artist)
 
 
-@command("anilist", group=harvest_app)
+@command("anilist", group=harvest_app, help=SOURCES["anilist"].summary)
 def harvest_anilist(
-    staff: Annotated[str | None, typer.Option(help="A staff member's name.")] = None,
-    media: Annotated[int | None, typer.Option(help="An AniList anime id.")] = None,
+    staff: Annotated[str | None, typer.Option(help=_help("anilist", "staff"))] = None,
+    media: Annotated[int | None, typer.Option(help=_help("anilist", "media"))] = None,
     refresh: Refresh = False, contact: Contact = None,
 ) -> None:
-    """AniList (AniList terms): music staff roles of a person or an anime."""
-    kind, value = _exactly_one(staff=staff, media=media)
-    _one("anilist", f"harvest_{kind}", value, refresh=refresh, contact=contact)
+    _one("anilist", refresh, contact, staff=staff, media=media)
 
 
-@command("animethemes", group=harvest_app)
+@command("animethemes", group=harvest_app, help=SOURCES["animethemes"].summary)
 def harvest_animethemes(
-    anime: Annotated[str, typer.Option(help="An anime's name.")],
+    anime: Annotated[str, typer.Option(help=_help("animethemes", "anime"))],
     refresh: Refresh = False, contact: Contact = None,
 ) -> None:
-    """AnimeThemes: which episodes each opening/ending plays in, and its performers."""
-    _one("animethemes", "harvest_anime", anime, refresh=refresh, contact=contact)
+    _one("animethemes", refresh, contact, anime=anime)
 
 
-@command("vgmdb", group=harvest_app)
+@command("vgmdb", group=harvest_app, help=SOURCES["vgmdb"].summary)
 def harvest_vgmdb(
-    album: Annotated[int | None, typer.Option(help="A VGMdb album id.")] = None,
-    artist: Annotated[int | None, typer.Option(help="A VGMdb artist id.")] = None,
+    album: Annotated[int | None, typer.Option(help=_help("vgmdb", "album"))] = None,
+    artist: Annotated[int | None, typer.Option(help=_help("vgmdb", "artist"))] = None,
     refresh: Refresh = False, contact: Contact = None,
 ) -> None:
-    """VGMdb through vgmdb.info: album credits or an artist's discography."""
-    kind, value = _exactly_one(album=album, artist=artist)
-    _one("vgmdb", f"harvest_{kind}", value, refresh=refresh, contact=contact)
+    _one("vgmdb", refresh, contact, album=album, artist=artist)
 
 
 def _print_resolution(res: Any) -> None:
@@ -207,13 +203,11 @@ def harvest_all_cmd(
     """Every source for one composer, then identity resolution (owl:sameAs between the
     sources' nodes that share an external id). Sources that fail are reported; the others
     still run; the exit code is 1 if any failed."""
-    s = settings()
     limiter = RateLimiter()
     t0 = time.monotonic()
     with _progress(limiter) as bar:  # the store is opened only to write each source
         outcomes, res = harvest_all(open_cli_store, minter(), composer,
-                                    contact=contact or s.user_agent_contact,
-                                    cache_dir=s.cache_dir, refresh=refresh,
+                                    settings=_settings(contact), refresh=refresh,
                                     max_anime=max_anime, limiter=limiter, hooks=bar.hooks())
     for out in outcomes:
         _print_outcome(out)

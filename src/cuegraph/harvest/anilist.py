@@ -31,20 +31,19 @@ from urllib.parse import urlsplit
 
 from cuegraph.errors import BadInput, PersonNotFound, UpstreamError, WorkNotFound
 from cuegraph.graph.iris import slug
-from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.base import Entry, Harvest, Source
 from cuegraph.harvest.checks import Shapes, missing_on_404, positive_id
 from cuegraph.harvest.http import HttpClient, Response
 from cuegraph.records import Credit, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
 __all__ = [
-    "NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "MAX_PAGES", "PER_PAGE",
+    "NAME", "SOURCE", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "MAX_PAGES", "PER_PAGE",
     "harvest_staff", "harvest_media", "role_of", "is_music_role", "song_slots",
 ]
 
 NAME = "anilist"
 DEFAULT_URL = "https://graphql.anilist.co"
-ENV_VAR = "CUEGRAPH_ANILIST_URL"
 LICENSE = "anilist-terms"
 #: https://docs.anilist.co/guide/rate-limiting: "The API is currently in a degraded state and
 #: is limited to 30 requests per minute" (normally 90/min) -> one request every 2 s.
@@ -414,3 +413,15 @@ def harvest_media(client: HttpClient, base_url: str, media_id: int, *,
     label = f"AniList anime {work.title}" + (f" (first {max_pages} pages)" if truncated else "")
     return Harvest(source=NAME, key=f"media-{mid}", records=_dedupe(records), license=LICENSE,
                    label=label)
+
+
+SOURCE = Source(
+    name=NAME, title="AniList", license=LICENSE, default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    redirect_hosts=REDIRECT_HOSTS,
+    summary="AniList (AniList terms): music staff roles of a person or an anime.",
+    entries=(
+        Entry("staff", harvest_staff, "A staff member's name."),
+        Entry("media", harvest_media, "An AniList anime id.", value=int),
+    ),
+)

@@ -29,20 +29,19 @@ from urllib.parse import urlsplit
 
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import slug
-from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.base import Entry, Harvest, Source
 from cuegraph.harvest.checks import Shapes
 from cuegraph.harvest.http import HttpClient, Response
 from cuegraph.records import Credit, Cue, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
 __all__ = [
-    "NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "MAX_PAGES", "PAGE_SIZE",
+    "NAME", "SOURCE", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "MAX_PAGES", "PAGE_SIZE",
     "INCLUDE", "harvest_anime", "parse_episodes",
 ]
 
 NAME = "animethemes"
 DEFAULT_URL = "https://api.animethemes.moe"
-ENV_VAR = "CUEGRAPH_ANIMETHEMES_URL"
 LICENSE = "animethemes-terms"
 #: animethemes-api-docs docs/jsonapi/intro/ratelimiting: "The AnimeThemes API limits requests
 #: to 90 per minute" (server: RouteServiceProvider `Limit::perMinute(90)`) -> 60/90 s apart.
@@ -288,3 +287,14 @@ def harvest_anime(client: HttpClient, base_url: str, name: str, *,
     label = f"AnimeThemes {query}" + (f" (first {max_pages} pages)" if truncated else "")
     return Harvest(source=NAME, key=f"anime-{slug(query)}", records=_one_per_key(records),
                    license=LICENSE, label=label)
+
+
+SOURCE = Source(
+    name=NAME, title="AnimeThemes", license=LICENSE, default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    redirect_hosts=REDIRECT_HOSTS,
+    summary="AnimeThemes: which episodes each opening/ending plays in, and its performers.",
+    entries=(
+        Entry("anime", harvest_anime, "An anime's name."),
+    ),
+)

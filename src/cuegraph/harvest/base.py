@@ -1,29 +1,24 @@
-"""What every harvester returns, and how a harvest is written to the store.
+"""What a harvester is: a :class:`Source` (its name, licence, base URL, politeness and its
+ways in, :class:`Entry`) and what each way in returns, a :class:`Harvest` of records.
 
-A source module (``harvest/<source>.py``) exposes module constants
-
-* ``NAME`` — short source name (``"musicbrainz"``), also the named-graph prefix;
-* ``DEFAULT_URL`` and ``ENV_VAR`` — base URL and the variable that overrides it
-  (``CUEGRAPH_MUSICBRAINZ_URL``);
-* ``LICENSE`` — a key of :data:`cuegraph.graph.write.LICENSES`;
-* ``MIN_INTERVAL`` — seconds between requests, from the source's published rate limit;
-
-and one or more functions ``harvest_*(client, base_url, ...) -> Harvest`` that only turn API
-responses into records. Writing is :func:`write_harvest`'s job.
+A source module (``harvest/<source>.py``) only turns API responses into records: its
+entry functions are called as ``function(client, base_url, value, **keywords)`` with the
+shared polite :class:`~cuegraph.harvest.http.HttpClient` and return a :class:`Harvest`.
+They never open or write the store; :mod:`cuegraph.ingest` runs them and writes the result
+(one named graph per source and key, with its licence and PROV-O). Every source is listed
+in :data:`cuegraph.harvest.sources.SOURCES`.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from cuegraph.graph.iris import Minter
-from cuegraph.graph.write import RunSummary, write_run
-from cuegraph.harvest.http import HttpClient
+from cuegraph.errors import BadInput
 from cuegraph.records import Record
-from cuegraph.store import Store
 
-__all__ = ["Harvest", "write_harvest", "base_url"]
+__all__ = ["Harvest", "Entry", "Source"]
 
 
 @dataclass
@@ -42,15 +37,62 @@ class Harvest:
     used: list[str] = field(default_factory=list)  # request URLs (filled from the client)
 
 
-def base_url(module) -> str:
-    """The source's base URL: its ``ENV_VAR`` when set, else its ``DEFAULT_URL``."""
-    return os.environ.get(module.ENV_VAR) or module.DEFAULT_URL
+@dataclass(frozen=True)
+class Entry:
+    """One way into a source: the CLI option (``--<option> VALUE``) and the function it runs.
+
+    ``value`` is the option's type (``str``, ``int``, or ``bool`` for a flag taking no
+    value); ``settings`` maps keyword arguments of ``function`` to the
+    :class:`~cuegraph.config.Settings` fields that fill them (the Wikibase API URL).
+    """
+
+    option: str
+    function: Callable[..., Harvest]
+    help: str
+    value: type = str
+    settings: Mapping[str, str] = field(default_factory=dict)
 
 
-def write_harvest(store: Store, minter: Minter, harvest: Harvest,
-                  client: HttpClient | None = None) -> RunSummary:
-    """Write a completed harvest into its named graph (atomically replacing the last run)."""
-    used = list(harvest.used) or (list(client.urls) if client else [])
-    return write_run(store, minter, harvest.source, harvest.key, harvest.records,
-                     license=harvest.license, used=used,
-                     label=harvest.label or f"{harvest.source} {harvest.key}")
+@dataclass(frozen=True)
+class Source:
+    """A harvest source.
+
+    Attributes:
+        name: short name (``"musicbrainz"``), also the named-graph prefix.
+        title: the name error lines and help use (``"MusicBrainz"``).
+        summary: one paragraph for ``cuegraph harvest <name> --help``.
+        license: a key of :data:`cuegraph.graph.write.LICENSES`.
+        default_url: the public base URL; the :class:`~cuegraph.config.Settings` field
+            ``<name>_url`` (``CUEGRAPH_<NAME>_URL``) overrides it.
+        min_interval: seconds between requests, from the source's published rate limit.
+        max_response_bytes: the largest response accepted, after decompression.
+        redirect_hosts: hosts a redirect may lead to besides the requested one.
+        entries: the ways in, in the order the CLI lists them.
+    """
+
+    name: str
+    title: str
+    summary: str
+    license: str
+    default_url: str
+    min_interval: float
+    max_response_bytes: int
+    redirect_hosts: tuple[str, ...]
+    entries: tuple[Entry, ...]
+
+    @property
+    def url_setting(self) -> str:
+        """The :class:`~cuegraph.config.Settings` field overriding the base URL."""
+        return f"{self.name}_url"
+
+    def entry(self, option: str) -> Entry:
+        """The entry behind ``--<option>``, or :class:`BadInput` listing the known ones."""
+        for e in self.entries:
+            if e.option == option:
+                return e
+        raise BadInput(f"{self.name} has no harvest by {option!r} (one of "
+                       f"{', '.join(e.option for e in self.entries)})")
+
+    def keywords(self, entry: Entry, settings: Any) -> dict[str, Any]:
+        """The keyword arguments ``entry`` takes from ``settings``."""
+        return {kw: getattr(settings, name) for kw, name in entry.settings.items()}

@@ -26,18 +26,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cuegraph.errors import BadInput, UpstreamError
-from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.base import Entry, Harvest, Source
 from cuegraph.harvest.http import HttpClient, Response, short_url
 from cuegraph.names import same_name
 from cuegraph.records import Album, Credit, Person, Record, Recording, Song
 from cuegraph.roles import resolve_role
 
-__all__ = ["NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "harvest_artist",
+__all__ = ["NAME", "SOURCE", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "harvest_artist",
            "find_artist", "is_mbid", "PAGE_SIZE"]
 
 NAME = "musicbrainz"
 DEFAULT_URL = "https://musicbrainz.org/ws/2"
-ENV_VAR = "CUEGRAPH_MUSICBRAINZ_URL"
 LICENSE = "cc0"
 #: "never make more than ONE call per second" — https://musicbrainz.org/doc/MusicBrainz_API/Rate_Limiting
 MIN_INTERVAL = 1.0
@@ -302,3 +301,16 @@ def harvest_artist(client: HttpClient, base_url: str, artist: str,
 
     return Harvest(source=NAME, key=f"artist-{mbid}", records=col.records(), license=LICENSE,
                    label=f"musicbrainz: {main_name}")
+
+
+SOURCE = Source(
+    name=NAME, title="MusicBrainz", license=LICENSE, default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    redirect_hosts=REDIRECT_HOSTS,
+    summary="MusicBrainz (CC0 core data): an artist's works, recordings and release groups with "
+            "composer/lyricist/arranger/performer relationships, one request per second.",
+    entries=(
+        Entry("artist", harvest_artist, "An artist MBID, or a name: the search hit with "
+              "that name or alias is taken, else the candidates are listed."),
+    ),
+)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from cuegraph.errors import NotFound
 from cuegraph.graph.iris import slug
-from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.base import Entry, Harvest, Source
 from cuegraph.harvest.checks import Shapes, missing_on_404, positive_id
 from cuegraph.harvest.http import HttpClient, Response
 from cuegraph.names import has_cjk, same_name
@@ -30,13 +30,12 @@ from cuegraph.records import Album, Credit, Person, Record, Recording
 from cuegraph.roles import resolve_role
 
 __all__ = [
-    "NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "CREDIT_KEYS",
+    "NAME", "SOURCE", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "CREDIT_KEYS",
     "harvest_album", "harvest_artist",
 ]
 
 NAME = "vgmdb"
 DEFAULT_URL = "https://vgmdb.info"
-ENV_VAR = "CUEGRAPH_VGMDB_URL"
 LICENSE = "vgmdb-unknown"
 #: hufman/vgmdb commit 551da15 "Apply a rate-limit to the info pages" (2026-04-19): nginx
 #: `limit_req_zone ... rate=1r/s` with `burst=2` -> at most one request per second.
@@ -297,3 +296,15 @@ def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest
             person.aliases + tuple(credited))))
     return Harvest(source=NAME, key=f"artist-{number}", records=list(dict.fromkeys(records)),
                    license=LICENSE, label=f"VGMdb artist {person.name}")
+
+
+SOURCE = Source(
+    name=NAME, title="VGMdb", license=LICENSE, default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    redirect_hosts=REDIRECT_HOSTS,
+    summary="VGMdb through vgmdb.info: album credits or an artist's discography.",
+    entries=(
+        Entry("album", harvest_album, "A VGMdb album id.", value=int),
+        Entry("artist", harvest_artist, "A VGMdb artist id.", value=int),
+    ),
+)

@@ -16,7 +16,6 @@ The queries live in ``harvest/queries/wikidata_*.rq``.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import defaultdict
 from urllib.parse import urlsplit
@@ -26,23 +25,22 @@ from SPARQLWrapper import GET, JSON, SPARQLWrapper
 
 from cuegraph import __version__
 from cuegraph.errors import BadInput, UpstreamError
-from cuegraph.harvest.base import Harvest
+from cuegraph.harvest.base import Entry, Harvest, Source
 from cuegraph.harvest.http import HttpClient, Response, short_url, source_message
 from cuegraph.harvest.queries import render_remote
 from cuegraph.names import has_cjk, same_name
 from cuegraph.records import Album, Credit, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
-__all__ = ["NAME", "DEFAULT_URL", "ENV_VAR", "LICENSE", "MIN_INTERVAL", "harvest_person",
+__all__ = ["NAME", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "SOURCE", "harvest_person",
            "harvest_composer", "harvest_work", "harvest_all", "find_people", "sparql_select",
-           "agent"]
+           "agent", "api_url"]
 
 NAME = "wikidata"
 DEFAULT_URL = "https://query.wikidata.org/sparql"
-ENV_VAR = "CUEGRAPH_WIKIDATA_URL"
-#: the Wikibase API (name search, ``wbsearchentities``)
+#: the Wikibase API (name search, ``wbsearchentities``); setting ``wikidata_api_url``
+#: (``CUEGRAPH_WIKIDATA_API_URL``) overrides it
 DEFAULT_API_URL = "https://www.wikidata.org/w/api.php"
-API_ENV_VAR = "CUEGRAPH_WIKIDATA_API_URL"
 #: search hits looked at per name
 SEARCH_LIMIT = 20
 LICENSE = "cc0"
@@ -148,23 +146,24 @@ def _check_qid(qid: str) -> str:
     return qid
 
 
-def api_url(base_url: str) -> str:
-    """The Wikibase API used for name search: ``CUEGRAPH_WIKIDATA_API_URL``, else Wikidata's
-    own for the public query service, else ``/w/api.php`` on the endpoint's host (a mirror
-    or a local stand-in serves both)."""
-    if os.environ.get(API_ENV_VAR):
-        return os.environ[API_ENV_VAR]
+def api_url(base_url: str, api: str | None = None) -> str:
+    """The Wikibase API used for name search: ``api`` when given (the setting
+    ``wikidata_api_url``), else Wikidata's own for the public query service, else
+    ``/w/api.php`` on the endpoint's host (a mirror or a local stand-in serves both)."""
+    if api:
+        return api
     if base_url.rstrip("/") == DEFAULT_URL:
         return DEFAULT_API_URL
     parts = urlsplit(base_url)
     return f"{parts.scheme}://{parts.netloc}/w/api.php"
 
 
-def search_items(client: HttpClient, base_url: str, name: str) -> list[str]:
+def search_items(client: HttpClient, base_url: str, name: str,
+                 api: str | None = None) -> list[str]:
     """QIDs the search API (``wbsearchentities``: labels and aliases in every language,
     ignoring case and accents) finds for ``name`` whose matched label or alias is the same
     name by :func:`cuegraph.names.same_name` (order, long vowels, spacing), best first."""
-    api = api_url(base_url)
+    api = api_url(base_url, api)
     client.intervals.setdefault(urlsplit(api).netloc, MIN_INTERVAL)
     language = "ja" if has_cjk(name) else "en"
 
@@ -192,13 +191,14 @@ def search_items(client: HttpClient, base_url: str, name: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def find_people(client: HttpClient, base_url: str, name: str) -> list[str]:
+def find_people(client: HttpClient, base_url: str, name: str,
+                api: str | None = None) -> list[str]:
     """QIDs of the people called ``name`` (found by the search API, in any language, case
     or accents) that are credited on some work."""
     name = name.strip()
     if not name:
         raise BadInput("empty name")
-    candidates = search_items(client, base_url, name)
+    candidates = search_items(client, base_url, name, api)
     if not candidates:
         return []
     client.plan(1)
@@ -215,9 +215,10 @@ def harvest_person(client: HttpClient, base_url: str, qid: str,
 
 
 def harvest_composer(client: HttpClient, base_url: str, name: str,
-                     page_size: int = PAGE_SIZE) -> Harvest:
-    """Find people by name, then harvest their credits (one graph for all matches)."""
-    qids = find_people(client, base_url, name)
+                     page_size: int = PAGE_SIZE, *, api: str | None = None) -> Harvest:
+    """Find people by name (``api``: the Wikibase API URL, see :func:`api_url`), then
+    harvest their credits (one graph for all matches)."""
+    qids = find_people(client, base_url, name, api)
     if not qids:
         raise BadInput(f"Wikidata has no composer, lyricist or performer labelled {name!r}")
     return _harvest(client, base_url, qids, [], "person-" + "+".join(qids),
@@ -363,3 +364,24 @@ def _work_record(qid: str, w: dict) -> tuple[str, Record]:
         return "album", Album(key=key, title=title, native_title=native, year=year, ids=ids,
                               source=source)
     return "song", Song(key=key, title=title, native_title=native, ids=ids, source=source)
+
+
+SOURCE = Source(
+    name=NAME, title="Wikidata", license=LICENSE, default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    redirect_hosts=REDIRECT_HOSTS,
+    summary="Wikidata (CC0): composer P86, lyricist P676, performer P175 credits and the "
+            "external ids (MusicBrainz, VGMdb, AniDB, AniList, MyAnimeList) of a person or "
+            "work, or --all.",
+    entries=(
+        Entry("composer", harvest_composer, "A person's name or alias, in any language, case "
+              "or accents (found with Wikidata's search API).",
+              settings={"api": "wikidata_api_url"}),
+        Entry("person", harvest_person, "A person's Wikidata id (Q…)."),
+        Entry("work", harvest_work, "A work's Wikidata id (Q…)."),
+        Entry("all", harvest_all, "Every anime series, film, OVA and video game with a "
+              "composer, lyricist or performer, and the people named (the dump importer's "
+              "subset), in pages of 5000 rows: a few dozen queries. For the whole of "
+              "Wikidata prefer `cuegraph import wikidata-dump`.", value=bool),
+    ),
+)
