@@ -23,16 +23,15 @@ from export_support import (
 from cuegraph.errors import BadInput, BadRequest, NotAcceptable, PersonNotFound, WorkNotFound
 from cuegraph.export import ExportRequest, get_format, negotiate, run_export
 from cuegraph.export.fetch import fetch_graph, find_seed
-from cuegraph.export.formats import (
-    all_formats,
-    format_for_path,
+from cuegraph.export.formats import all_formats, format_for_path
+from cuegraph.export.views import build_view, neighbourhood
+from cuegraph.export.writers import (
     write_cytoscape,
     write_dot,
     write_gexf,
     write_graphml,
     write_nodelink,
 )
-from cuegraph.export.views import build_view, neighbourhood
 from cuegraph.namespaces import sparql_prefixes
 
 VIEW_NAMES = ("credits", "bipartite", "collaboration", "rdf")

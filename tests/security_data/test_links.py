@@ -9,8 +9,8 @@ import shutil
 import networkx as nx
 import pytest
 
-from cuegraph.export.formats import write_dot
 from cuegraph.export.html import write_html
+from cuegraph.export.writers import write_dot
 from cuegraph.links import http_link
 
 HOSTILE = ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)",

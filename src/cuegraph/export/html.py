@@ -17,8 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from cuegraph.export.formats import cytoscape_json
 from cuegraph.export.views import NODE_TYPES, sample
+from cuegraph.export.writers import cytoscape_json
 from cuegraph.links import http_link
 
 if TYPE_CHECKING:  # pragma: no cover

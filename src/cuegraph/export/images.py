@@ -12,8 +12,8 @@ import subprocess
 from typing import TYPE_CHECKING, Any
 
 from cuegraph.errors import NotAcceptable, QueryTimeout
-from cuegraph.export.formats import write_dot
 from cuegraph.export.views import sample
+from cuegraph.export.writers import write_dot
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
