@@ -22,7 +22,7 @@ from cuegraph.records import Album, Credit, Cue, Episode, Person, Record, Record
 from cuegraph.roles import role_iri
 from cuegraph.timecode import media_fragment
 
-__all__ = ["GraphBuilder", "records_to_graph"]
+__all__ = ["GraphBuilder"]
 
 _WORK_TYPES = {
     "series": (CG.Series, SDO.TVSeries, PO.Brand),
@@ -64,10 +64,6 @@ class GraphBuilder:
         self._scenes: dict[URIRef, list] = {}
 
     # -- helpers -------------------------------------------------------------------------
-    def _add(self, s, p, o) -> None:
-        if o is not None:
-            self.g.add((s, p, o))
-
     def _source(self, node: URIRef, source: str | None) -> None:
         for url in (source or "").split():
             self.g.add((node, PROV.wasDerivedFrom, URIRef(url)))
@@ -270,10 +266,3 @@ class GraphBuilder:
             for p in parts:
                 self._source(scene, p[4])
         self._scenes.clear()
-
-
-def records_to_graph(records: Iterable[Record], minter: Minter) -> Graph:
-    """Build one rdflib Graph from records."""
-    return GraphBuilder(minter).add_all(records)
-
-
