@@ -29,8 +29,8 @@ from pathlib import Path
 from benchmarks.workload import synthetic_batches
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter
+from cuegraph.ingest import build_from_data
 from cuegraph.namespaces import sparql_prefixes
-from cuegraph.pipeline import build_from_data
 from cuegraph.queries import iri, load_query
 from cuegraph.store import Store, open_store
 

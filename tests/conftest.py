@@ -13,7 +13,7 @@ import pytest
 
 from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
-from cuegraph.pipeline import build_from_data
+from cuegraph.ingest import build_from_data
 from cuegraph.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]

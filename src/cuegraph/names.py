@@ -1,8 +1,9 @@
 """The one name matcher: folding, match keys and search scores for people and work titles.
 
 Every place that compares a written name with a known person or work uses this module: the
-cue-sheet and seed-table import (:func:`cuegraph.pipeline.name_resolver`), the export's seed
-look-up, the API's search and look-ups, the harvesters' name checks and identity resolution.
+cue-sheet and seed-table import (:func:`cuegraph.ingest.resolve.name_resolver`), the
+export's seed look-up, the API's search and look-ups, the harvesters' name checks and
+identity resolution.
 
 Three levels, from loose to strict:
 

@@ -206,7 +206,7 @@ def import_subtitles(store: Store, minter: Minter, path: Path, work: str, episod
         BadInput: unreadable file, no song lines, an unknown work, a cue without a title.
     """
     from cuegraph.graph.write import write_graph
-    from cuegraph.pipeline import name_resolver
+    from cuegraph.ingest.resolve import name_resolver
 
     if episode < 1:
         raise BadInput(f"episode {episode} is not a positive whole number")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from conftest import DATA, FIXTURES
 from cuegraph.api import create_app
-from cuegraph.pipeline import import_cuesheet
+from cuegraph.ingest import import_cuesheet
 
 SINGERS = {"Ai Kayano", "Haruka Tomatsu", "Saori Hayami"}
 

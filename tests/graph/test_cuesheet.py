@@ -6,7 +6,7 @@ import pytest
 
 from conftest import FIXTURES
 from cuegraph.errors import CueSheetError
-from cuegraph.pipeline import import_cuesheet
+from cuegraph.ingest import import_cuesheet
 from cuegraph.validate import validate_store
 
 

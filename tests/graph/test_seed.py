@@ -6,8 +6,8 @@ from rdflib import Graph, Literal, URIRef
 
 from conftest import DATA, cuegraph_cmd, make_store
 from cuegraph.graph.iris import Minter
+from cuegraph.ingest import build_from_data
 from cuegraph.namespaces import CG, SDO
-from cuegraph.pipeline import build_from_data
 from cuegraph.validate import validate_graph, validate_store
 
 KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"

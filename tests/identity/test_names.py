@@ -8,6 +8,7 @@ from conftest import BASE
 from cuegraph.api.data.composers import search_composers
 from cuegraph.api.data.works import search_works
 from cuegraph.export.fetch import find_seed
+from cuegraph.ingest import name_resolver
 from cuegraph.names import (
     match_score,
     name_keys,
@@ -17,7 +18,6 @@ from cuegraph.names import (
     title_aliases,
     title_keys,
 )
-from cuegraph.pipeline import name_resolver
 
 KAJIURA = BASE + "person/yuki-kajiura"
 MADOKA = BASE + "work/madoka-magica"

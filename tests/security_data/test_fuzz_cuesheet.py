@@ -20,7 +20,7 @@ from cuesheet_grammar import CueSheetGrammar
 from conftest import BASE, FIXTURES, cuegraph_cmd
 from cuegraph.errors import BadInput, CueSheetError
 from cuegraph.graph.iris import Minter
-from cuegraph.pipeline import import_cuesheet
+from cuegraph.ingest import import_cuesheet
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
 

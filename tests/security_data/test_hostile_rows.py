@@ -15,7 +15,7 @@ import pytest
 from conftest import BASE, DATA, cuegraph_cmd, make_store
 from cuegraph.errors import CueSheetError
 from cuegraph.graph.iris import Minter
-from cuegraph.pipeline import import_cuesheet, import_table
+from cuegraph.ingest import import_cuesheet, import_table
 from cuegraph.validate import validate_store
 
 HEADER = ["work", "episode", "start", "end", "title", "usage", "credits", "source", "notes"]

@@ -18,7 +18,7 @@ from conftest import BASE, DATA, FIXTURES, cuegraph_cmd, free_port, make_store
 from cuegraph.api import create_app
 from cuegraph.errors import BadQuery, CuegraphError, QueryTimeout, StoreError
 from cuegraph.graph.iris import Minter
-from cuegraph.pipeline import build_from_data
+from cuegraph.ingest import build_from_data
 from cuegraph.queries import literal, load_query, render
 from cuegraph.store import RemoteStore, Store, open_store
 from servers import MissingServer, OxigraphServer, SparqlServer, VirtuosoServer, clear_store

@@ -16,7 +16,7 @@ from browser import chromium, watch
 from conftest import BASE, FIXTURES, free_port, make_store, wait_http
 from cuegraph.api import create_app
 from cuegraph.graph.iris import Minter
-from cuegraph.pipeline import import_cuesheet
+from cuegraph.ingest import import_cuesheet
 
 pytestmark = pytest.mark.browser
 

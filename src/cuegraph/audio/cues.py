@@ -197,7 +197,7 @@ def import_rows(store: Store, minter: Minter, rows: list[DetectedRow], *, key: s
             not in the graph.
     """
     from cuegraph.graph.write import write_graph
-    from cuegraph.pipeline import name_resolver
+    from cuegraph.ingest.resolve import name_resolver
 
     if not rows:
         raise BadInput("no cues to import")

@@ -69,7 +69,7 @@ def build(
     Every file is checked first; a bad row stops the build before anything is written.
     Running it again replaces each file's graph, so the result is the same.
     """
-    from cuegraph.pipeline import build_from_data
+    from cuegraph.ingest import build_from_data
 
     with open_cli_store() as store:
         files = 3 + len(list((data_dir / "cuesheets").glob("*.csv")))
@@ -101,7 +101,7 @@ def import_cuesheet(
     lyricist, arranger, performer, singer, conductor, orchestrator, score_composer); source
     is the URL the row's facts come from. A malformed row is reported with its line number.
     """
-    from cuegraph.pipeline import import_cuesheet as run
+    from cuegraph.ingest import import_cuesheet as run
 
     with open_cli_store() as store:
         summary, bad = run(store, minter(), file, key=key, skip_bad_rows=skip_bad_rows)
@@ -121,7 +121,7 @@ def import_table(
                                 "the whole file on any bad row).")] = False,
 ) -> None:
     """Import one seed table (see data/README.md for the columns)."""
-    from cuegraph.pipeline import import_table as run
+    from cuegraph.ingest import import_table as run
 
     with open_cli_store() as store:
         summary, bad, _ = run(store, minter(), kind, file, skip_bad_rows=skip_bad_rows)
@@ -150,15 +150,15 @@ def load(
     failure, a full disk or a kill leaves the previous graphs as they were. RDF/XML with
     external or exploding DTD entities is refused.
     """
+    from cuegraph.ingest import load_rdf_files
+
     with open_cli_store() as store, _progress() as bar:
         task = bar.add_task("loading", total=len(files))
-        total = 0
-        for f in files:
-            bar.update(task, description=f"loading {f.name}")
-            target = graph or Path(f).resolve().as_uri()
-            total += store.load_file(f, target, format,
-                                     allow_remote_context=allow_remote_context)
-            bar.advance(task)
+        total = load_rdf_files(store, files, graph=graph, format=format,
+                               allow_remote_context=allow_remote_context,
+                               on_file=lambda f: bar.update(
+                                   task, description=f"loading {f.name}",
+                                   completed=files.index(f)))
         _resolve(store)
     say(f"loaded {total} triples from {len(files)} file(s)")
 
@@ -314,7 +314,7 @@ def dump(
     ] = None,
 ) -> None:
     """Write the store (or the graphs under one licence) as RDF."""
-    from cuegraph.pipeline import dump_by_license
+    from cuegraph.graph.by_license import dump_by_license
 
     if format not in GRAPH_FORMATS:
         raise BadInput(f"unknown format {format!r}; choose from {', '.join(GRAPH_FORMATS)}")

@@ -91,7 +91,7 @@ def import_musicbrainz_dump(
     again and it reads the file from the start and writes the same graph as one clean run.
     Importing the same dump again replaces its graph with the same triples (idempotent).
     """
-    from cuegraph.dumps import import_musicbrainz_dump as run
+    from cuegraph.ingest import import_musicbrainz_dump as run
 
     with _bar() as bar, open_cli_store() as store:
         result = run(store, minter(), files, entity=entity, progress=_Bar(bar))
@@ -119,7 +119,7 @@ def import_wikidata_dump(
     again and it reads the file from the start and writes the same graph as one clean run.
     Importing the same dump again replaces its graph with the same triples (idempotent).
     """
-    from cuegraph.dumps import import_wikidata_dump as run
+    from cuegraph.ingest import import_wikidata_dump as run
 
     with _bar() as bar, open_cli_store() as store:
         result = run(store, minter(), file, progress=_Bar(bar))

@@ -5,6 +5,38 @@ against the store, builds the graph and writes it, each run into its own named g
 replaced atomically, with its licence and PROV-O description
 (:mod:`cuegraph.graph.write`):
 
+* :mod:`.files` — cue sheets, seed tables, the whole ``data/`` folder, the ontology, RDF
+  files (``cuegraph build``, ``import cuesheet|table``, ``load``);
 * :mod:`.harvests` — the public sources of :data:`cuegraph.harvest.sources.SOURCES`
   (fetch first, then open the store only to write);
+* :mod:`.dumps` — the MusicBrainz and Wikidata dumps (streamed by :mod:`cuegraph.dumps`);
+* :mod:`.resolve` — the names an import reads -> the people and works already known.
+
+Detected cues (:func:`cuegraph.audio.cues.import_rows`) and subtitle cues
+(:func:`cuegraph.subtitles.import_subtitles`) resolve names here and write through the
+same :func:`~cuegraph.graph.write.write_graph`.
 """
+
+from cuegraph.ingest.dumps import import_musicbrainz_dump, import_wikidata_dump
+from cuegraph.ingest.files import (
+    TABLES,
+    BuildResult,
+    build_from_data,
+    import_cuesheet,
+    import_table,
+    load_ontology,
+    load_rdf_files,
+)
+from cuegraph.ingest.harvests import (
+    HarvestOutcome,
+    Hooks,
+    harvest_all,
+    run_harvest,
+    write_harvest,
+)
+from cuegraph.ingest.resolve import name_resolver, person_resolver
+
+__all__ = ["TABLES", "BuildResult", "build_from_data", "import_cuesheet", "import_table",
+           "load_ontology", "load_rdf_files", "HarvestOutcome", "Hooks", "harvest_all",
+           "run_harvest", "write_harvest", "name_resolver", "person_resolver",
+           "import_musicbrainz_dump", "import_wikidata_dump"]

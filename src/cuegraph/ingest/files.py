@@ -1,86 +1,21 @@
-"""Imports: files -> records -> named graphs. Used by the CLI (`import`, `build`)."""
+"""Local files -> records -> named graphs: cue sheets, seed tables, the whole ``data/``
+folder (``cuegraph build``), the ontology, and RDF files (``cuegraph load``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import unquote
 
 from cuegraph.errors import BadInput, RowError
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import RunSummary, write_run
 from cuegraph.harvest import cuesheet, tables
-from cuegraph.names import fold, name_keys, title_aliases, title_keys
+from cuegraph.ingest.resolve import name_resolver, person_resolver
 from cuegraph.records import Person, Work
 from cuegraph.store import Store
 
-__all__ = ["person_resolver", "name_resolver", "import_cuesheet", "import_table", "build_from_data",
-           "BuildResult", "dump_by_license"]
-
-
-_NAME_QUERIES = {
-    "person": ("cg:Agent", "cg:nativeName"),
-    "work": ("cg:Work", "cg:nativeTitle"),
-}
-
-
-def name_resolver(store: Store, minter: Minter, kind: str,
-                  extra: Iterable[Person | Work] = (),
-                  exclude_graph: str | None = None) -> Callable[[str], str | None]:
-    """A function mapping a written name (or id) to the key of a known person or work.
-
-    Known ones are those in the store (outside ``exclude_graph``, the graph about to be
-    replaced) plus ``extra`` (records about to be written); names, native names, aliases and
-    keys all match. A name equal once folded (:func:`cuegraph.names.fold`) wins; otherwise a
-    name sharing a match key with exactly one known person or work (word order, macrons,
-    long vowels, punctuation: :func:`cuegraph.names.name_keys` / ``title_keys``); a key
-    several share resolves to nobody.
-    """
-    cls, native = _NAME_QUERIES[kind]
-    base = str(minter.person("") if kind == "person" else minter.work(""))
-    rows = store.select(
-        "PREFIX schema: <https://schema.org/> PREFIX cg: <https://cuegraph.org/ns#>\n"
-        f"SELECT ?x ?n WHERE {{ GRAPH ?g {{ ?x a {cls} . {{ ?x schema:name ?n }} "
-        f"UNION {{ ?x {native} ?n }} UNION {{ ?x schema:alternateName ?n }} }} "
-        + (f"FILTER(?g != <{exclude_graph}>) " if exclude_graph else "") + "}"
-    )
-    keys_of = name_keys if kind == "person" else title_keys
-    exact: dict[str, str] = {}
-    by_key: dict[str, set[str]] = {}
-
-    def add(text: str, key: str) -> None:
-        exact.setdefault(fold(text), key)
-        for k in keys_of(text):
-            by_key.setdefault(k, set()).add(key)
-
-    for r in rows:
-        if r["x"].startswith(base):
-            key = unquote(r["x"][len(base):])  # the key, not its IRI form (%E6… for 梶)
-            add(r["n"], key)
-            exact.setdefault(fold(key), key)
-    for rec in extra:
-        names = ((rec.name, rec.native_name, *rec.aliases) if isinstance(rec, Person)
-                 else (rec.title, rec.native_title, *rec.aliases,
-                       *title_aliases(rec.title, rec.native_title)))
-        exact.setdefault(fold(rec.key), rec.key)
-        for n in names:
-            if n:
-                add(n, rec.key)
-
-    def resolve(name: str) -> str | None:
-        hit = exact.get(fold(name))
-        if hit is not None:
-            return hit
-        found = {key for k in keys_of(name) for key in by_key.get(k, ())}
-        return found.pop() if len(found) == 1 else None
-
-    return resolve
-
-
-def person_resolver(store: Store, minter: Minter, extra: Iterable[Person] = (),
-                    exclude_graph: str | None = None) -> Callable[[str], str | None]:
-    """:func:`name_resolver` for people."""
-    return name_resolver(store, minter, "person", extra, exclude_graph)
+__all__ = ["import_cuesheet", "import_table", "build_from_data", "BuildResult", "TABLES",
+           "load_ontology", "load_rdf_files"]
 
 
 def import_cuesheet(store: Store, minter: Minter, path: Path, *, key: str | None = None,
@@ -169,7 +104,7 @@ def build_from_data(store: Store, minter: Minter, data_dir: Path,
     return result
 
 
-def load_ontology(store: Store, minter: Minter):
+def load_ontology(store: Store, minter: Minter) -> RunSummary:
     """Write ``ontology/cuegraph.ttl`` into its own named graph (``{base}graph/ontology/
     cuegraph``), so queries can show the labels of classes, properties, roles and usages:
     every ``skos:prefLabel`` is also given as ``rdfs:label``."""
@@ -197,30 +132,15 @@ def load_ontology(store: Store, minter: Minter):
                        used=["ontology/cuegraph.ttl"], label="the cuegraph ontology")
 
 
-def dump_by_license(store: Store, minter: Minter, license: str, fmt: str = "nquads") -> bytes:
-    """The graphs under one licence (a short name of
-    :data:`~cuegraph.graph.write.LICENSES` or an IRI), serialised as ``fmt``.
-
-    The provenance graph comes along, cut down to the descriptions of the graphs kept (their
-    licence, run, times and request URLs), so the dump still says where its facts came from
-    and under which licence; nothing about the graphs left out is included.
-    """
-    from cuegraph.graph.write import LICENSES
-    from cuegraph.queries import load_query
-    from cuegraph.store import open_store
-
-    if license not in LICENSES and "://" not in license:
-        raise BadInput(f"unknown licence {license!r}; choose from {', '.join(LICENSES)} "
-                       "or give a licence IRI")
-    wanted = LICENSES.get(license, license)
-    kept = [r["graph"] for r in store.select(load_query("sources")) if r["license"] == wanted]
-    out = open_store("memory:")
-    for g in kept:
-        out.replace_graph(g, store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> "
-                                             "{ ?s ?p ?o } }"))
-    if kept:
-        prov = str(minter.provenance_graph())
-        about = " || ".join(f'?s = <{g}> || STRSTARTS(STR(?s), "{g}#")' for g in kept)
-        out.replace_graph(prov, store.construct(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{prov}> {{ ?s ?p ?o FILTER({about}) }} }}"))
-    return out.dump(fmt)
+def load_rdf_files(store: Store, files: Sequence[Path], *, graph: str | None = None,
+                   format: str | None = None, allow_remote_context: bool = False,
+                   on_file: Callable[[Path], None] = lambda f: None) -> int:
+    """Load RDF files with Oxigraph's own parsers (``cuegraph load``): each triples file
+    replaces its named graph (``graph``, default ``file:///<absolute path>``), quads files
+    keep the graphs they name; each replace is atomic. Returns the triples loaded."""
+    total = 0
+    for f in files:
+        on_file(f)
+        target = graph or Path(f).resolve().as_uri()
+        total += store.load_file(f, target, format, allow_remote_context=allow_remote_context)
+    return total
