@@ -70,7 +70,8 @@ ROLE_ALIASES: dict[tuple[str, str], str] = {
     ("wikidata", "p676"): "lyricist",
     ("wikidata", "p87"): "lyricist",
     ("wikidata", "p175"): "performer",
-    # MusicBrainz relationship types (sources.md §2.5) and release/recording artist credits
+    # MusicBrainz relationship types (https://musicbrainz.org/relationships, the `type`
+    # names) and release/recording artist credits
     ("musicbrainz", "librettist"): "lyricist",
     ("musicbrainz", "instrument arranger"): "arranger",
     ("musicbrainz", "vocal arranger"): "arranger",
