@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any
-
 from contextvars import ContextVar
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -116,4 +115,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()
+    sys.exit(0)

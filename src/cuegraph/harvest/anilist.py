@@ -29,7 +29,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from cuegraph.errors import BadInput, PersonNotFound, UpstreamError, WorkNotFound
+from cuegraph.errors import BadInput, CuegraphError, PersonNotFound, UpstreamError, WorkNotFound
 from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Entry, Harvest, Source
 from cuegraph.harvest.checks import Shapes, missing_on_404, positive_id
@@ -117,7 +117,7 @@ def role_of(text: str) -> tuple[str, str | None]:
     >>> role_of("Music")
     ('score_composer', None)
     """
-    base, qualifiers = text.strip(), []
+    base, qualifiers = text.strip(), list[str]()
     while (m := _QUALIFIER.search(base)) and m.start() > 0:
         qualifiers.insert(0, m.group(1).strip())
         base = base[:m.start()]
@@ -191,7 +191,7 @@ def _check_name(name: str) -> str:
 
 
 def _post(client: HttpClient, url: str, query: str, variables: dict[str, Any],
-          missing: type[Exception], what: str) -> dict[str, Any]:
+          missing: type[CuegraphError], what: str) -> dict[str, Any]:
     """POST one GraphQL query; the ``data`` object, or a clear error."""
     client.plan(1)
 
@@ -254,10 +254,12 @@ def _work(node: dict[str, Any], url: str) -> Work:
     aliases = tuple(dict.fromkeys(
         t.strip() for t in (title.get("romaji"), title.get("english"))
         if isinstance(t, str) and t.strip() and t.strip() not in (main, native)))
-    start = node.get("startDate") if isinstance(node.get("startDate"), dict) else {}
-    year = start.get("year") if isinstance(start.get("year"), int) else None
+    start = node.get("startDate")
+    year = start.get("year") if isinstance(start, dict) and isinstance(start.get("year"), int) \
+        else None
     episodes = node.get("episodes") if isinstance(node.get("episodes"), int) else None
-    return Work(key=f"{NAME}/{mid}", title=main, type=_FORMATS.get(node.get("format"), "series"),
+    return Work(key=f"{NAME}/{mid}", title=main,
+                type=_FORMATS.get(str(node.get("format")), "series"),
                 native_title=native if native != main else None, year=year,
                 episodes=episodes, ids=((NAME, mid),), aliases=aliases,
                 source=node.get("siteUrl") or f"{_SITE}/anime/{mid}")

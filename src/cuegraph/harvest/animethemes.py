@@ -130,7 +130,7 @@ def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
         raise UpstreamError(f"{url}: anime {aid} has no name")
     anime_slug = anime.get("slug") if isinstance(anime.get("slug"), str) else aid
     source = f"{base}/anime/{anime_slug}"
-    wtype = _FORMATS.get(anime.get("media_format"), "series")
+    wtype = _FORMATS.get(str(anime.get("media_format")), "series")
     year = anime.get("year") if isinstance(anime.get("year"), int) else None
     work = Work(key=f"{NAME}/{aid}", title=name.strip(), type=wtype, year=year,
                 ids=((NAME, aid),), source=source)
@@ -271,8 +271,8 @@ def harvest_anime(client: HttpClient, base_url: str, name: str, *,
             seen.append(str(anime.get("name")))
             if _matches(query, anime):
                 found.append(anime)
-        links = body.get("links") if isinstance(body.get("links"), dict) else {}
-        if not links.get("next"):
+        links = body.get("links")
+        if not (isinstance(links, dict) and links.get("next")):
             break
         if page >= max_pages:
             truncated = True

@@ -85,12 +85,11 @@ def read_cuesheet(path: Path, resolve_person: Callable[[str], str | None] = lamb
     def convert(row: dict[str, str]) -> list[Record]:
         if not row["work"]:
             raise ValueError("missing work")
-        work = resolve_work(row["work"])
-        new_work = work is None
-        if new_work:
-            work = slug(row["work"])
-            if not work:
-                raise ValueError(f"work {row['work']!r} has no letters or digits")
+        known = resolve_work(row["work"])
+        new_work = known is None
+        work = slug(row["work"]) if known is None else known
+        if not work:
+            raise ValueError(f"work {row['work']!r} has no letters or digits")
         try:
             episode = int(row["episode"])
             if episode < 1:
@@ -131,9 +130,11 @@ def read_cuesheet(path: Path, resolve_person: Callable[[str], str | None] = lamb
         if song == "":
             raise ValueError(f"title {title!r} has no letters or digits")
         if song:
+            assert title is not None  # a song is named after its title
             records.append(Song(key=song, title=title, work=work, source=source))
         creds = []
         for role, key, name in credits:
+            assert song is not None  # only a song has credits (a silence has none)
             if resolve_person(name) is None and key not in new_people:
                 new_people[key] = name
                 records.append(Person(key=key, name=name, source=source))

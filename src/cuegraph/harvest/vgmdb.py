@@ -154,8 +154,8 @@ def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
     names = _names(body.get("names"))
     title = _album_title(body)
     discs = body["discs"]
-    source = body.get("vgmdb_link") if isinstance(body.get("vgmdb_link"), str) \
-        else f"https://vgmdb.net/album/{number}"
+    link = body.get("vgmdb_link")
+    source = link if isinstance(link, str) else f"https://vgmdb.net/album/{number}"
     key = f"{NAME}/{number}"
     records: list[Record] = []
     tracks: list[str] = []
@@ -255,8 +255,8 @@ def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest
     name = body["name"]
     albums = body["discography"]
     featured = body.get("featured_on") or []
-    source = body.get("vgmdb_link") if isinstance(body.get("vgmdb_link"), str) \
-        else f"https://vgmdb.net/artist/{number}"
+    link = body.get("vgmdb_link")
+    source = link if isinstance(link, str) else f"https://vgmdb.net/artist/{number}"
     native = body.get("name_real") if isinstance(body.get("name_real"), str) else None
     aliases = tuple(a for a in (body.get("name_trans"),)
                     if isinstance(a, str) and a.strip() and a not in (name, native))

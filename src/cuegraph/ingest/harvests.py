@@ -113,7 +113,7 @@ def writing(store: StoreOrOpener) -> contextlib.AbstractContextManager[Store]:
     open (left open), else a store opened now from the opener (closed afterwards)."""
     if isinstance(store, Store):
         return contextlib.nullcontext(store)
-    return store()  # type: ignore[return-value]  # a Store is its own context manager
+    return store()  # a Store is its own context manager
 
 
 def run_harvest(store: StoreOrOpener, minter: Minter, source: str | Source, option: str,
