@@ -63,7 +63,7 @@ run: build
 
 test: setup-test
 	$(BIN)/ruff check src tests
-	$(BIN)/python -m pytest -q --doctest-modules src tests
+	$(BIN)/python -m pytest -q
 
 lint: setup-test
 	$(BIN)/ruff check src tests

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from benchmarks.dumps import write_musicbrainz_dump, write_wikidata_dump
 
+pytestmark = pytest.mark.slow  # kills and re-runs dump imports
+
 CLI = str(Path(sys.executable).parent / "cuegraph")
 PROVENANCE = "https://cuegraph.org/id/graph/provenance"
 

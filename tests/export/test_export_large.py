@@ -12,6 +12,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.slow  # exports generated graphs of tens of thousands of nodes
+
 MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space for the export process
 
 SCRIPT = textwrap.dedent('''

@@ -20,6 +20,8 @@ from cuegraph.queries import load_query
 from cuegraph.store import open_store
 
 B = "https://cuegraph.org/id/"
+#: the console script end to end, at the sources' real rate limits: tens of seconds a test
+slow = pytest.mark.slow
 
 
 @pytest.fixture
@@ -43,6 +45,7 @@ def _dump(store_url: str) -> bytes:
         return store.dump("nquads")
 
 
+@slow
 def test_wikidata_command_then_failure_keeps_the_graph(env):
     variables, server, wd, store_url = env
     r = cuegraph_cmd("harvest", "wikidata", "--composer", "Yuki Kajiura",
@@ -66,6 +69,7 @@ def test_wikidata_command_then_failure_keeps_the_graph(env):
     assert _dump(store_url) == before
 
 
+@slow
 def test_musicbrainz_command(env):
     variables, server, _wd, store_url = env
     r = cuegraph_cmd("harvest", "musicbrainz", "--artist", "Yuki Kajiura", env=variables)
@@ -81,6 +85,7 @@ def test_musicbrainz_command(env):
     assert r.returncode == 0 and "0 requests" in r.stdout and len(server.log) == 5
 
 
+@slow
 def test_all_runs_every_source_then_resolves(env):
     variables, server, _wd, store_url = env
     r = cuegraph_cmd("harvest", "all", "--composer", "Yuki Kajiura", "--max-anime", "1",
@@ -103,6 +108,7 @@ def test_all_runs_every_source_then_resolves(env):
             <{B}person/musicbrainz/{KAJIURA_MBID}> }}""")
 
 
+@slow
 def test_each_graph_records_its_licence_and_dump_keeps_only_cc0(env):
     variables, _server, _wd, store_url = env
     for args in (("musicbrainz", "--artist", "Yuki Kajiura"), ("vgmdb", "--album", "9400001"),
@@ -145,6 +151,7 @@ def test_each_graph_records_its_licence_and_dump_keeps_only_cc0(env):
     assert typo.stderr.startswith("error: unknown licence 'cc-0'; choose from cc0,")
 
 
+@slow
 def test_bad_options_are_one_line(env):
     variables, _server, _wd, _store = env
     r = cuegraph_cmd("harvest", "wikidata", env=variables)
@@ -185,6 +192,7 @@ def test_every_registered_source_has_a_command_with_its_entries():
         assert command.help == source.summary
 
 
+@slow
 def test_a_refusal_by_the_source_keeps_its_class_and_status(env, minter):
     """A bad id or an unknown name is the user's error (4xx), not an upstream failure; the
     CLI prints the source's own line."""

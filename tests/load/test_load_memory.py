@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # loads a 2 M-triple file
 
 TRIPLES = 2_000_000
 LIMIT_MB = 1500

@@ -17,6 +17,8 @@ from sparql_gen import SparqlGen
 from cuegraph.api import create_app
 from cuegraph.config import Settings
 
+pytestmark = pytest.mark.slow  # a grammar-based SPARQL fuzz run (about a minute)
+
 TOKEN = "fuzz-token"
 UPDATE = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
 QUERY = {"Content-Type": "application/sparql-query"}

@@ -24,6 +24,8 @@ from cuegraph.ingest import import_cuesheet
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
 
+pytestmark = pytest.mark.slow  # a hostile cue-sheet fuzz run (about a minute)
+
 SEED = int(os.environ.get("CUEGRAPH_FUZZ_SEED", "20261129"))
 SHEETS = int(os.environ.get("CUEGRAPH_FUZZ_SHEETS", "120"))
 SECONDS = float(os.environ.get("CUEGRAPH_FUZZ_SECONDS", "45"))
