@@ -1,4 +1,5 @@
-"""Conflicts: disagreement, incomplete and agreement between sources, listed exactly."""
+"""Conflicts: disagreement, partial, incomplete and agreement between sources, listed
+exactly."""
 
 from __future__ import annotations
 
@@ -43,6 +44,34 @@ def test_disagreement_sets_that_do_not_overlap(store, minter):
              "graphs": [G + "wikidata/aldnoah"], "urls": ["https://wd.example/Q1"]},
         ]}]
     assert find_conflicts(store, "incomplete") == []
+    assert find_conflicts(store, "partial") == []
+
+
+def test_partial_sets_that_overlap_without_nesting(store, minter):
+    # one source says {Kajiura, Sawano}, another {Sawano, Kalafina}: they share Sawano
+    song = Song(key="heavenly-blue", title="heavenly blue", work="aldnoah-zero")
+    kajiura, sawano = Person(key="kajiura", name="Yuki Kajiura"), \
+        Person(key="sawano", name="Hiroyuki Sawano")
+    write_run(store, minter, "musicbrainz", "song", [
+        ALDNOAH, song, kajiura, sawano,
+        _credit("kajiura", "heavenly-blue", "arranger", "https://mb.example/w", "song"),
+        _credit("sawano", "heavenly-blue", "arranger", "https://mb.example/w", "song"),
+    ], license="cc0")
+    write_run(store, minter, "vgmdb", "album", [
+        ALDNOAH, song, sawano, Person(key="kalafina", name="Kalafina", kind="group"),
+        _credit("sawano", "heavenly-blue", "arranger", "https://vgmdb.example/a", "song"),
+        _credit("kalafina", "heavenly-blue", "arranger", "https://vgmdb.example/a", "song"),
+    ], license="cc0")
+    found = find_conflicts(store)
+    assert ["\n".join(c.lines()) for c in found] == [
+        f"partial: heavenly blue (song) · arranger <{S}heavenly-blue>\n"
+        "  musicbrainz: Hiroyuki Sawano, Yuki Kajiura  [https://mb.example/w]\n"
+        "  vgmdb: Hiroyuki Sawano, Kalafina  [https://vgmdb.example/a]"]
+    assert [c.as_dict()["sides"][1]["people"] for c in found] == [
+        [{"iri": P + "sawano", "name": "Hiroyuki Sawano"},
+         {"iri": P + "kalafina", "name": "Kalafina"}]]
+    assert find_conflicts(store, "partial") == found
+    assert find_conflicts(store, "disagreement") == find_conflicts(store, "incomplete") == []
 
 
 def test_incomplete_one_source_lists_fewer(store, minter):

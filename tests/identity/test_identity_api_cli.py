@@ -74,6 +74,7 @@ def test_conflicts_json_and_errors(client):
     assert [(s["source"], [p["iri"] for p in s["people"]]) for s in c["sides"]] == [
         ("anilist", [P + "yuki-kajiura"]), ("wikidata", [P + "hiroyuki-sawano"])]
     assert client.get("/conflicts", params={"status": "incomplete"}).json()["count"] == 0
+    assert client.get("/conflicts", params={"status": "partial"}).json()["count"] == 0
     bad = client.get("/conflicts", params={"status": "bogus"})
     assert bad.status_code == 400 and bad.json()["error"]
 
@@ -83,7 +84,7 @@ def test_conflicts_page_escapes_what_sources_wrote(client):
     assert page.headers["content-type"].startswith("text/html")
     assert "disagreement" in page.text and "Hiroyuki Sawano" in page.text
     assert "<b>" not in page.text.split("<main>", 1)[1].replace("<b>disagreement</b>", "") \
-        .replace("<b>incomplete</b>", "")
+        .replace("<b>incomplete</b>", "").replace("<b>partial</b>", "")
 
 
 def test_cli_resolve_explain_conflicts(tmp_path):

@@ -91,17 +91,18 @@ def explain_cmd(
 @command("conflicts")
 def conflicts_cmd(
     status: Annotated[str | None, typer.Option(help="Only `disagreement` (the sources' "
-                                               "people do not nest) or `incomplete` (one "
-                                               "source lists fewer).")] = None,
+                                               "people do not overlap), `partial` (they "
+                                               "overlap without nesting) or `incomplete` "
+                                               "(one source lists fewer).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
     """Every (work, song, recording or album; role) where sources credit different people,
-    labelled disagreement or incomplete, with each source's people and URLs. Nothing is
+    labelled disagreement, partial or incomplete, with each source's people and URLs. Nothing is
     merged or deleted: a report."""
-    from cuegraph.graph.conflicts import find_conflicts
+    from cuegraph.graph.conflicts import STATUSES, find_conflicts
 
-    if status not in (None, "disagreement", "incomplete"):
-        raise BadInput(f"unknown --status {status!r} (disagreement or incomplete)")
+    if status is not None and status not in STATUSES:
+        raise BadInput(f"unknown --status {status!r} ({', '.join(STATUSES)})")
     with open_cli_store(read_only=True) as store:
         found = find_conflicts(store, status)
     if as_json:

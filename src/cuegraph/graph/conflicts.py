@@ -11,9 +11,12 @@ For one (thing, role) the sources' sets of people are
 
 * **agreement** — all equal: not listed;
 * **incomplete** — all nested (one says A, another A and B): a source lists fewer people;
-* **disagreement** — otherwise (one says A, another B; or A and B against B and C).
+* **disagreement** — no overlap: no person is named by two sources that give different
+  sets (one says A, another B);
+* **partial** — otherwise: the sets overlap without nesting (A and B against B and C; or
+  A, A and B, and C from three sources): the sources share someone and differ on others.
 
-Both kinds are listed with each side's people, the named graphs and the source URLs
+All three kinds are listed with each side's people, the named graphs and the source URLs
 (``prov:wasDerivedFrom``) behind them. Nothing is merged or deleted: this is a report.
 """
 
@@ -27,7 +30,7 @@ from cuegraph.queries import load_query
 from cuegraph.roles import ROLE_LABELS, role_name
 from cuegraph.store import Store
 
-__all__ = ["Side", "Conflict", "find_conflicts", "classify"]
+__all__ = ["STATUSES", "Side", "Conflict", "find_conflicts", "classify"]
 
 
 @dataclass
@@ -48,7 +51,7 @@ class Side:
 class Conflict:
     """One (thing, role) the sources do not agree on."""
 
-    status: str  # disagreement | incomplete
+    status: str  # disagreement | partial | incomplete
     target: str
     target_name: str
     target_kind: str
@@ -71,8 +74,13 @@ class Conflict:
         return out
 
 
+#: the labels a listed (thing, role) can get, in the order the docs explain them
+STATUSES = ("disagreement", "partial", "incomplete")
+
+
 def classify(sets: list[frozenset[str]]) -> str:
-    """``agreement``, ``incomplete`` or ``disagreement`` for the sources' sets of people.
+    """``agreement``, ``incomplete``, ``disagreement`` or ``partial`` for the sources' sets
+    of people (see the module docstring).
 
     >>> classify([frozenset("A"), frozenset("A")])
     'agreement'
@@ -81,19 +89,23 @@ def classify(sets: list[frozenset[str]]) -> str:
     >>> classify([frozenset("A"), frozenset("B")])
     'disagreement'
     >>> classify([frozenset("AB"), frozenset("BC")])
-    'disagreement'
+    'partial'
+    >>> classify([frozenset("A"), frozenset("AB"), frozenset("C")])
+    'partial'
     """
-    distinct = sorted(set(sets), key=len)
+    distinct = sorted(set(sets), key=lambda s: (len(s), sorted(s)))
     if len(distinct) <= 1:
         return "agreement"
     if all(a <= b for a, b in zip(distinct, distinct[1:], strict=False)):
         return "incomplete"
-    return "disagreement"
+    if all(a.isdisjoint(b) for i, a in enumerate(distinct) for b in distinct[i + 1:]):
+        return "disagreement"
+    return "partial"
 
 
 def find_conflicts(store: Store, status: str | None = None) -> list[Conflict]:
-    """Every (credited thing, role) where sources disagree or one is incomplete, sorted by
-    the thing's name, then role; ``status`` keeps only one kind."""
+    """Every (credited thing, role) where sources disagree, overlap only in part or one is
+    incomplete, sorted by the thing's name, then role; ``status`` keeps only one kind."""
     ident = cluster(read_nodes(store))
     canon = ident.canonical()
     # (target, role) -> source -> agent -> (graphs, urls)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cuegraph.api.data.index import Ids, find_agent, find_work
 from cuegraph.errors import BadInput
-from cuegraph.graph.conflicts import find_conflicts
+from cuegraph.graph.conflicts import STATUSES, find_conflicts
 from cuegraph.graph.identity import explain
 from cuegraph.graph.iris import Minter
 from cuegraph.store import Store
@@ -40,8 +40,8 @@ def conflicts_listing(store: Store, status: str | None = None) -> dict:
     Raises:
         BadInput: an unknown status.
     """
-    if status not in (None, "", "disagreement", "incomplete"):
-        raise BadInput(f"unknown status {status!r}: disagreement or incomplete",
-                       {"status": status})
+    if status and status not in STATUSES:
+        raise BadInput(f"unknown status {status!r}: {', '.join(STATUSES)}",
+                       {"status": status, "known": list(STATUSES)})
     found = [c.as_dict() for c in find_conflicts(store, status or None)]
     return {"data": found, "count": len(found), "status": status or None}

@@ -22,13 +22,14 @@ router = APIRouter(tags=["identity"])
 async def conflicts(
     request: Request, store: StoreDep,
     status: Annotated[str | None, Query(description="Only `disagreement` (the sources' people "
-                                        "do not nest) or `incomplete` (one source lists "
+                                        "do not overlap), `partial` (they overlap without "
+                                        "nesting) or `incomplete` (one source lists "
                                         "fewer).")] = None,
     fmt: Annotated[Literal["json", "html"] | None,
                    Query(alias="format", description="`html`: a page listing them.")] = None,
 ) -> dict | HTMLResponse:
     """Every (work, song, recording or album; role) where sources credit different people,
-    labelled `disagreement` or `incomplete`, each side with its people, named graphs and
+    labelled `disagreement`, `partial` or `incomplete`, each side with its people, named graphs and
     source URLs. People and works are compared through identity resolution; nothing is
     merged or deleted."""
     listing = await run_in_threadpool(conflicts_listing, store, status)
@@ -61,7 +62,8 @@ def _page(listing: dict) -> str:
             "<title>cuegraph: conflicts</title>"
             "<link rel='stylesheet' href='/static/app.css'></head><body><main>"
             f"<h1>Where sources disagree ({listing['count']})</h1>"
-            "<p><b>disagreement</b>: the sources name people that do not nest (A against B); "
+            "<p><b>disagreement</b>: the sources name people that do not overlap (A against "
+            "B); <b>partial</b>: they overlap without nesting (A and B against B and C); "
             "<b>incomplete</b>: one source lists fewer (A against A and B). "
             "<a href='/conflicts?format=json'>JSON</a> · <a href='/'>cuegraph</a></p>"
             f"{body}</main></body></html>")
