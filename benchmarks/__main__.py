@@ -103,7 +103,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--works", type=int, default=16, help="synthetic works (12 episodes each)")
     p.add_argument("--identity-records", type=int, default=100_000,
                    help="person records for the identity resolution benchmark (0: skip)")
-    p.add_argument("--section", choices=("all", "stores", "http", "audio", "dumps", "remote"),
+    p.add_argument("--section", choices=("all", "stores", "http", "audio", "dumps", "remote",
+                                            "identity"),
                    default="all",
                    help="stores: the embedded store vs oxigraph serve vs Virtuoso (this "
                         "module); http: cuegraph serve vs oxigraph serve on a generated graph "
@@ -113,7 +114,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         "CUEGRAPH_BENCH_DUMP_ENTITIES, CUEGRAPH_BENCH_DUMP_SCALE; then a "
                         "CUEGRAPH_BENCH_DUMP_GB file for memory); remote: cuegraph serve on "
                         "the embedded store vs on Virtuoso, --scale triples "
-                        "(benchmarks/remote.py); all: every one")
+                        "(benchmarks/remote.py); identity: `cuegraph resolve` over "
+                        "--identity-records synthetic person records beside just reading "
+                        "their rows (benchmarks/identity.py; also part of stores); all: "
+                        "every one")
     p.add_argument("--audio-minutes", type=float, default=24,
                    help="length of each generated episode of the audio section")
     p.add_argument("--scale", type=int, default=1_000_000,
@@ -145,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         print(dumps_report(), flush=True)
         print()
         print(memory_report(), flush=True)
+    if args.section == "identity" and args.identity_records:  # in "stores" for "all"
+        from benchmarks.identity import report as identity_report
+
+        print(identity_report(args.identity_records), flush=True)
     if args.section in ("all", "remote"):
         from benchmarks.remote import run_remote
 

@@ -14,8 +14,12 @@ sources (so about a quarter as many people as records):
 
 and 1 % homonyms: a second person with the same name and another Wikidata id on the same
 work (kept apart, a refusal). The records are written as N-Quads and bulk-loaded (not
-timed); then :func:`cuegraph.graph.identity.resolve` is timed: the three SELECTs that read
-names, ids and context, the clustering, and writing the owl:sameAs graph.
+timed); then, side by side in one run: just reading the rows of the three SELECTs that
+read names, ids and context (the floor the store puts under any resolution), reading them
+into nodes, the clustering, and the whole :func:`cuegraph.graph.identity.resolve` (read,
+cluster, write the owl:sameAs graph), twice (the second on the same data). Wall and CPU
+seconds are printed with the load average: on a shared machine the wall time moves with it,
+the ratios to "just read the rows" much less.
 
 Usage: ``python -m benchmarks.identity [--records 100000]`` (also run by ``make bench``).
 """
@@ -23,12 +27,13 @@ Usage: ``python -m benchmarks.identity [--records 100000]`` (also run by ``make 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 import time
 from pathlib import Path
 
-from cuegraph.graph.identity import cluster, read_nodes, resolve
+from cuegraph.graph.identity import _rows, cluster, read_nodes, resolve
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
 
@@ -122,49 +127,69 @@ def write_records(path: Path, records: int, seed: int = 11) -> dict[str, int]:
     return counts
 
 
+def _rows_only(store) -> int:
+    """Just read the rows identity resolution reads (the same three queries, the same way),
+    building nothing: the floor that reading the store puts under ``resolve``."""
+    n = 0
+    for name, variables in (("identity_types", ("node", "kind", "graph")),
+                            ("identity_facts", ("node", "what", "value")),
+                            ("identity_context", ("s", "p", "o"))):
+        for _row in _rows(store, name, variables):
+            n += 1
+    return n
+
+
+def _timed(fn):
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - t0, time.process_time() - c0
+
+
 def measure(records: int = 100_000) -> dict[str, float | int]:
-    """Build the synthetic store (untimed) and time one resolution, split in reading,
-    clustering and the whole ``resolve`` (read + cluster + write)."""
+    """Build the synthetic store (untimed) and time, side by side: just reading the rows,
+    reading them into nodes, clustering, the whole ``resolve`` (read + cluster + write) and
+    ``resolve`` again on the same data (wall and CPU seconds of this process)."""
     minter = Minter(BASE)
     with tempfile.TemporaryDirectory(prefix="cuegraph-bench-identity-") as tmp:
         quads = Path(tmp) / "people.nq"
         counts = write_records(quads, records)
         store = open_store(f"oxigraph:{tmp}/store")
-        t0 = time.perf_counter()
-        store.load_file(quads, None, "nquads")
-        load = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        nodes = read_nodes(store)
-        read = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        ident = cluster(nodes)
-        clustering = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        res = resolve(store, minter)
-        whole = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        again = resolve(store, minter)
-        rerun = time.perf_counter() - t0
+        _, load, _ = _timed(lambda: store.load_file(quads, None, "nquads"))
+        rows, rows_s, rows_cpu = _timed(lambda: _rows_only(store))
+        nodes, read, read_cpu = _timed(lambda: read_nodes(store))
+        ident, clustering, cluster_cpu = _timed(lambda: cluster(nodes))
+        res, whole, whole_cpu = _timed(lambda: resolve(store, minter))
+        again, rerun, rerun_cpu = _timed(lambda: resolve(store, minter))
         store.close()
     assert again.clusters == res.clusters  # idempotent: a benchmark of a wrong answer is void
-    return {**counts, "load (untimed setup) s": load, "read s": read,
-            "cluster s": clustering, "resolve s": whole, "re-resolve s": rerun,
+    return {**counts, "load (untimed setup) s": load, "rows": rows, "rows s": rows_s,
+            "rows cpu": rows_cpu, "read s": read, "read cpu": read_cpu,
+            "cluster s": clustering, "cluster cpu": cluster_cpu, "resolve s": whole,
+            "resolve cpu": whole_cpu, "re-resolve s": rerun, "re-resolve cpu": rerun_cpu,
             "clusters": len(ident.clusters), "links": len(ident.links),
-            "refusals": len(ident.refusals)}
+            "refusals": len(ident.refusals), "triples": res.triples}
 
 
 def report(records: int = 100_000) -> str:
     """The measurement as printable lines."""
+    load_before = os.getloadavg()[0]
     m = measure(records)
     verdict = "under" if m["resolve s"] < TARGET_SECONDS else "OVER"
     return "\n".join([
         f"identity resolution: {m['person records']} person records, {m['works']} works, "
-        f"{m['credits']} credits (bulk load {m['load (untimed setup) s']:.1f}s, not counted)",
-        f"  resolve: {m['resolve s']:.1f}s ({verdict} the {TARGET_SECONDS:.0f}s target) = read "
-        f"{m['read s']:.1f}s + cluster {m['cluster s']:.1f}s + write; again (same data): "
-        f"{m['re-resolve s']:.1f}s",
-        f"  {m['clusters']} clusters, {m['links']} links, {m['refusals']} refusals "
-        "(homonyms with different Wikidata ids kept apart)"])
+        f"{m['credits']} credits (bulk load {m['load (untimed setup) s']:.1f}s, not counted); "
+        f"{os.cpu_count()} CPUs, load average {load_before:.1f} before / "
+        f"{os.getloadavg()[0]:.1f} after",
+        f"  {'':34s}{'wall s':>8s}{'CPU s':>8s}{'x rows':>8s}",
+        *(f"  {label:34s}{m[k + ' s']:8.1f}{m[k + ' cpu']:8.1f}"
+          f"{m[k + ' s'] / m['rows s']:7.1f}x"
+          for label, k in ((f"just read the {m['rows']} rows", "rows"),
+                           ("read into nodes", "read"), ("cluster (rules)", "cluster"),
+                           ("resolve (read+cluster+write)", "resolve"),
+                           ("resolve again (same data)", "re-resolve"))),
+        f"  resolve: {m['resolve s']:.1f}s, {verdict} the {TARGET_SECONDS:.0f}s target; "
+        f"{m['clusters']} clusters, {m['links']} links, {m['triples']} owl:sameAs triples, "
+        f"{m['refusals']} refusals (homonyms with different Wikidata ids kept apart)"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,22 +32,26 @@ the same data writes the same graph.
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal
 
 from cuegraph.errors import BadInput
 from cuegraph.graph.iris import Minter
-from cuegraph.graph.write import write_graph
+from cuegraph.graph.write import write_ntriples_file
 from cuegraph.names import fold, name_keys, title_keys
-from cuegraph.namespaces import CG_NS, OWL, XSD, bind_prefixes
+from cuegraph.namespaces import CG_NS, OWL, XSD
 from cuegraph.queries import iri as sparql_iri
 from cuegraph.queries import load_query
-from cuegraph.store import Store
+from cuegraph.store import OxigraphStore, Store
 
 __all__ = ["SOURCE", "KEY", "Node", "Link", "Refusal", "Identity", "Resolution",
            "read_nodes", "cluster", "find_clusters", "resolve", "explain", "canonical_map"]
@@ -56,12 +60,7 @@ SOURCE = "identity"
 KEY = "resolved"
 LICENSE = "cc0"
 KINDS = {CG_NS + k: k.lower() for k in ("Agent", "Work", "Song", "Recording", "Album")}
-_WORK_TYPES = {CG_NS + t: t.lower() for t in ("Series", "Film", "OVA", "Game")}
-_NAME_PROPS = {"https://schema.org/name", CG_NS + "nativeName", CG_NS + "nativeTitle",
-               "https://schema.org/alternateName"}
-_ID_PROPS = {CG_NS + s: s for s in ("wikidata", "musicbrainz", "anilist", "anidb", "mal",
-                                    "vgmdb")}
-_KIND = CG_NS + "kind"
+_KIND_CODES = frozenset(KINDS.values())
 
 
 @dataclass
@@ -77,10 +76,17 @@ class Node:
     work_type: str | None = None
     graphs: set[str] = field(default_factory=set)
     context: set[str] = field(default_factory=set)
+    _keys: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def keys(self) -> frozenset[str]:
-        match = name_keys if self.kind == "agent" else title_keys
-        return frozenset(k for n in self.names for k in match(n))
+        """The name matcher's keys of every name (computed once: names are read before)."""
+        if self._keys is None:
+            match = name_keys if self.kind == "agent" else title_keys
+            keys: set[str] = set()
+            for n in self.names:
+                keys |= match(n)
+            self._keys = frozenset(keys)
+        return self._keys
 
     def label(self) -> str:
         return min(self.names, key=lambda n: (not n.isascii(), len(n), n)) if self.names \
@@ -163,38 +169,45 @@ class Resolution:
 
 def read_nodes(store: Store) -> dict[str, Node]:
     """Every node identity resolution looks at, with its names, ids, kind and context (three
-    plain SELECTs, joined here; the identity graph itself is never read)."""
+    plain SELECTs with compact rows, joined here; the identity graph itself is never read).
+
+    A node's ``graphs`` are the named graphs that type it (every builder and importer types
+    the nodes it describes). The rows come as SPARQL CSV on the embedded store: pyoxigraph
+    writes them without a Python object per value, which was most of the time spent
+    reading a large store (see ``benchmarks/identity.py``).
+    """
     own = "/graph/identity/"
     nodes: dict[str, Node] = {}
     work_types: dict[str, str] = {}
-    for r in store.select(load_query("identity_types")):
-        if own in r["graph"]:
+    for node, kind, graph in _rows(store, "identity_types", ("node", "kind", "graph")):
+        if own in graph or node.startswith("_:"):  # blank nodes cannot be linked
             continue
-        kind = KINDS.get(r["type"])
-        if kind is not None:
-            n = nodes.get(r["node"])
+        if kind in _KIND_CODES:
+            n = nodes.get(node)
             if n is None:
-                nodes[r["node"]] = n = Node(r["node"], kind)
-            n.graphs.add(r["graph"])
-        elif r["type"] in _WORK_TYPES:
-            work_types[r["node"]] = _WORK_TYPES[r["type"]]
+                nodes[node] = n = Node(node, kind)
+            n.graphs.add(graph)
+        else:  # series, film, ova, game
+            work_types[node] = kind
     for iri, wtype in work_types.items():
         if iri in nodes:
             nodes[iri].work_type = wtype
-    for r in store.select(load_query("identity_facts")):
-        n = nodes.get(r["node"])
-        if n is None or own in r["graph"]:
+    # the identity graph holds owl:sameAs links only, so no fact below comes from it
+    for node, what, value in _rows(store, "identity_facts", ("node", "what", "value")):
+        n = nodes.get(node)
+        if n is None:
             continue
-        p, value = r["p"], str(r["value"])
-        if p in _NAME_PROPS:
+        if what == "name":
             n.names.add(value)
-        elif p in _ID_PROPS:
-            n.ids.setdefault(_ID_PROPS[p], set()).add(value.strip())
-        elif p == _KIND:
+        elif what == "kind":
             n.agent_kind = value
-        else:  # schema:datePublished
+        elif what == "year":
             n.year = value[:4]
-        n.graphs.add(r["graph"])
+        else:
+            ids = n.ids.get(what)
+            if ids is None:
+                n.ids[what] = ids = set()
+            ids.add(value.strip())
     # Context decides only between nodes of one kind sharing a name key (rule 4), so the
     # context edges (the costly read: every credit and every cue's song) are read only for
     # the kinds that have such nodes, and not at all when none has: the clusters are the
@@ -206,8 +219,23 @@ def read_nodes(store: Store) -> dict[str, Node]:
         query = "identity_structure"
     else:
         return nodes
-    add_context(nodes, ((r["s"], r["p"], r["o"]) for r in store.select(load_query(query))))
+    add_context(nodes, ((s, p, o) for s, p, o in _rows(store, query, ("s", "p", "o"))))
     return nodes
+
+
+def _rows(store: Store, name: str, variables: tuple[str, ...]) -> Iterator[list[str]]:
+    """The rows of query ``name`` as lists of strings, in the order of ``variables`` (an
+    unbound value is ``""``): read from the SPARQL CSV results on the embedded store, from
+    :meth:`~cuegraph.store.Store.select` elsewhere."""
+    query = load_query(name)
+    if isinstance(store, OxigraphStore):
+        body = store.query_serialized(query, result_format="csv").body
+        reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+        header = next(reader, None)
+        if header is not None and tuple(header) != variables:
+            raise AssertionError(f"{name}.rq answers {header}, expected {list(variables)}")
+        return reader
+    return ([str(r.get(v, "")) for v in variables] for r in store.select(query))
 
 
 def _kinds_sharing_a_name(nodes: dict[str, Node]) -> set[str]:
@@ -435,18 +463,21 @@ def resolve(store: Store, minter: Minter, *, skip_if_nothing: bool = False) -> R
             f"ASK {{ GRAPH <{target}> {{ ?s ?p ?o }} }}"):
         return Resolution(graph=target, refusals=ident.refusals,
                           seconds=time.monotonic() - t0)
-    data = Graph()
-    bind_prefixes(data)
-    for members in ident.clusters:
-        rep = URIRef(members[0])
-        for other in members[1:]:
-            data.add((rep, OWL.sameAs, URIRef(other)))
-            data.add((URIRef(other), OWL.sameAs, rep))
     graphs_read = _graphs(ident)
-    run = write_graph(store, minter, SOURCE, KEY, data, license=LICENSE, used=graphs_read,
-                      label="identity: owl:sameAs links (shared ids; names with shared "
-                            "context)",
-                      record_count=len(ident.clusters), started=started, t0=t0)
+    same_as = f"> <{OWL.sameAs}> <"
+    with tempfile.TemporaryDirectory(prefix="cuegraph-identity-") as tmp:
+        # the links as N-Triples, written in one bulk replace (no triple objects: at 100 000
+        # records building them cost more than the store's own load)
+        path = Path(tmp) / "same-as.nt"
+        with open(path, "w", encoding="utf-8") as out:
+            for members in ident.clusters:
+                rep = members[0]
+                for other in members[1:]:
+                    out.write(f"<{rep}{same_as}{other}> .\n<{other}{same_as}{rep}> .\n")
+        run = write_ntriples_file(
+            store, minter, SOURCE, KEY, path, license=LICENSE, used=graphs_read,
+            label="identity: owl:sameAs links (shared ids; names with shared context)",
+            record_count=len(ident.clusters), started=started, t0=t0)
     return Resolution(graph=run.graph, clusters=ident.clusters, links=ident.links,
                       refusals=ident.refusals, triples=run.triples,
                       previous_triples=run.previous_triples, seconds=run.seconds,
