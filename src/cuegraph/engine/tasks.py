@@ -39,8 +39,46 @@ class QueryTask:
             kwargs["prefixes"] = self.prefixes
             kwargs["base_iri"] = self.base_iri
         elif self.prefixes:  # a remote store: declare them in the text
-            query = "".join(f"PREFIX {p}: <{i}> " for p, i in self.prefixes.items()) + query
+            query = _predeclare(query, self.prefixes)
         return store.query_serialized(query, **kwargs)
+
+
+def _predeclare(query: str, prefixes: dict[str, str]) -> str:
+    """``query`` with ``PREFIX`` declarations for ``prefixes`` it does not declare itself,
+    written at the end of its prologue, and its ``BASE`` declarations folded into one at the
+    start: Virtuoso refuses a ``BASE`` after a ``PREFIX`` or a second ``BASE`` (SP030),
+    though SPARQL allows both; a later ``PREFIX`` would override the query's own."""
+    from urllib.parse import urljoin
+
+    from cuegraph.api.sparql_text import tokens
+
+    declared: set[str] = set()
+    bases: list[tuple[int, int, str]] = []  # (start, end, IRI) of each BASE declaration
+    end = len(query)
+    toks = tokens(query)
+    for tok in toks:
+        if tok.keyword == "BASE":
+            iri = next(toks, None)
+            if iri is not None:
+                bases.append((tok.start, iri.start + len(iri.text), iri.text[1:-1]))
+        elif tok.keyword == "PREFIX":
+            name = next(toks, None)
+            if name is not None:
+                declared.add(name.text.rstrip(":"))
+            next(toks, None)
+        else:
+            end = tok.start
+            break
+    decl = "".join(f"PREFIX {p}: <{i}> " for p, i in prefixes.items() if p not in declared)
+    text = query[:end] + decl + query[end:]
+    if len(bases) > 1:
+        base = ""
+        for start, stop, _iri in reversed(bases):  # later ones resolve against earlier ones
+            text = text[:start] + " " * (stop - start) + text[stop:]
+        for _start, _stop, iri in bases:
+            base = urljoin(base, iri) if base else iri
+        text = f"BASE <{base}> " + text
+    return text
 
 
 @dataclass
