@@ -15,27 +15,19 @@ timings by hand. These are the *lyrics'* times in *this* release of the episode:
 instrumental intro or outro lies outside them, and another release (TV, BD, a streaming
 cut) may be shifted. That caveat is kept with every cue (``cg:note``), and the subtitle file
 — its name and SHA-256 — is the cue's source (``prov:wasDerivedFrom <urn:sha256:…>``).
+This module reads and derives; :func:`cuegraph.ingest.cues.import_subtitles` writes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-
 from cuegraph.errors import BadInput
-from cuegraph.graph.build import GraphBuilder
-from cuegraph.graph.iris import Minter, slug
-from cuegraph.namespaces import CG_NS, PROV, RDF, SDO
-from cuegraph.records import Cue, Song
-from cuegraph.store import Store
-from cuegraph.timecode import format_timecode, parse_timecode
 
-__all__ = ["SongLine", "DerivedCue", "read_subtitles", "derive_cues", "import_subtitles",
+__all__ = ["SongLine", "DerivedCue", "read_subtitles", "derive_cues",
            "MAX_GAP", "CAVEAT"]
 
 MAX_GAP = 90.0
@@ -191,93 +183,3 @@ def _cue(g: list[SongLine]) -> DerivedCue:
     return DerivedCue(g[0].usage, g[0].start, max(x.end for x in g), len(g),
                       tuple(dict.fromkeys(x.style for x in g if x.style)),
                       ", ".join(dict.fromkeys(x.how for x in g)))
-
-
-def import_subtitles(store: Store, minter: Minter, path: Path, work: str, episode: int, *,
-                     titles: dict[str, str], style: str | None = None, usage: str = "insert",
-                     key: str | None = None):
-    """Derive the cues and write them into ``graph/subtitles/<key>``.
-
-    ``titles`` maps a usage (``opening``, ``ending``, ``insert``) or a cue's start time (within
-    1 s) to the song's title: the file does not say which song it is, so every derived cue
-    needs one.
-
-    Raises:
-        BadInput: unreadable file, no song lines, an unknown work, a cue without a title.
-    """
-    from cuegraph.graph.write import write_graph
-    from cuegraph.ingest.resolve import name_resolver
-
-    if episode < 1:
-        raise BadInput(f"episode {episode} is not a positive whole number")
-    if usage not in ("opening", "ending", "insert"):
-        raise BadInput(f"usage {usage!r}: choose opening, ending or insert")
-    cues = derive_cues(read_subtitles(path, style, usage))
-    name = Path(path).name
-    if not cues:
-        raise BadInput(f"{name}: no song lines found (no OP/ED/Insert/Song style, no "
-                       "karaoke tags; name the lyrics' style with --style)")
-    def title_of(c: DerivedCue) -> str:
-        for k, v in titles.items():
-            if k == c.usage:
-                continue
-            try:
-                at = parse_timecode(k)
-            except ValueError:
-                continue
-            if abs(at - c.start) <= 1:
-                return v
-        return titles.get(c.usage, "")
-
-    untitled = [c for c in cues if not title_of(c)]
-    if untitled:
-        c = untitled[0]
-        raise BadInput(f"the {c.usage} at {format_timecode(c.start)}-{format_timecode(c.end)} "
-                       f"has no title: give --title {c.usage}=NAME or --title "
-                       f"{format_timecode(c.start)}=NAME (the file does not name its songs)",
-                       {"cues": [u.usage for u in untitled]})
-    work_key = name_resolver(store, minter, "work")(work)
-    if work_key is None:
-        raise BadInput(f"unknown work {work!r}: import or build the work first")
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    source = URIRef(f"urn:sha256:{digest}")
-    key = key or slug(f"{work_key}-{episode}-{Path(path).stem}")
-    songs = _songs(store, work_key, minter)
-    builder = GraphBuilder(minter)
-    g = builder.g
-    g.add((source, RDF.type, PROV.Entity))
-    g.add((source, SDO.name, Literal(name)))
-    g.add((source, URIRef(CG_NS + "sha256"), Literal(digest)))
-    caveat = CAVEAT.format(name=name)
-    for c in cues:
-        title = title_of(c)
-        song = songs.get(" ".join(title.casefold().split()))
-        if song is None:  # a new song of the work, named by the user (as a cue sheet does)
-            song = slug(title)
-            builder.add(Song(key=song, title=title, work=work_key))
-            g.add((minter.song(song), PROV.wasDerivedFrom, source))
-        before = set(g.subjects(RDF.type, URIRef(CG_NS + "Cue")))
-        builder.add(Cue(work=work_key, episode=episode, usage=c.usage, start=c.start,
-                        end=c.end, song=song, title=title, note=caveat))
-        (node,) = set(g.subjects(RDF.type, URIRef(CG_NS + "Cue"))) - before
-        g.add((node, PROV.wasDerivedFrom, source))
-        g.add((node, URIRef(CG_NS + "detected"), Literal(True)))
-        g.add((node, URIRef(CG_NS + "detectionMethod"),
-               Literal(f"subtitles ({c.how}: {', '.join(c.styles) or 'no style'})")))
-    summary = write_graph(store, minter, "subtitles", key, g, license="cc0", used=[name],
-                          label=f"cues from subtitles {name}", record_count=len(cues))
-    return summary, cues
-
-
-def _songs(store: Store, work_key: str, minter: Minter) -> dict[str, str]:
-    """{normalised title: song key} of the work's songs (exactly one per title)."""
-    base = str(minter.song(""))
-    rows = store.select(
-        "PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>\n"
-        f"SELECT ?s ?n WHERE {{ ?s a cg:Song ; cg:work <{minter.work(work_key)}> . "
-        "{ ?s schema:name ?n } UNION { ?s cg:nativeTitle ?n } }")
-    seen: dict[str, set[str]] = {}
-    for r in rows:
-        if r["s"].startswith(base):
-            seen.setdefault(" ".join(r["n"].casefold().split()), set()).add(r["s"][len(base):])
-    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}

@@ -11,11 +11,11 @@ from audio_support import build_soundtrack_graph, material
 from browser import chromium, watch
 from conftest import BASE, free_port, wait_http
 from cuegraph.api import create_app
-from cuegraph.audio.cues import import_rows
 from cuegraph.audio.index import FingerprintIndex, audio_files
 from cuegraph.audio.link import Linker
 from cuegraph.audio.service import detect_file
 from cuegraph.graph.iris import Minter
+from cuegraph.ingest.cues import import_detected
 from cuegraph.store import open_store
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def server(tmp_path_factory):
     fps = root / "fingerprints"
     FingerprintIndex(fps).update(audio_files(m.tracks), Linker(store))
     rows, facts = detect_file(store, fps, m.episodes[1], "battle-for-wesnoth", 1)
-    import_rows(store, Minter(BASE), rows, inputs=[("episode1.ogg", facts["sha256"])])
+    import_detected(store, Minter(BASE), rows, inputs=[("episode1.ogg", facts["sha256"])])
     mp = pytest.MonkeyPatch()
     mp.setenv("CUEGRAPH_FINGERPRINTS", str(fps))
     port = free_port()

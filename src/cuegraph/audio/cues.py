@@ -1,4 +1,5 @@
-"""Detected cues: run detection on an episode file, write the review CSV, import into the graph.
+"""Detected cues: the review CSV and the graph of an import
+(:func:`cuegraph.ingest.cues.import_detected` writes it).
 
 The CSV is cuegraph's cue-sheet layout (``work, episode, start, end, title, usage, credits,
 source`` + ``notes``) with the detection's own columns after it: ``recording`` (IRI),
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,14 +30,14 @@ from rdflib import Graph, Literal, URIRef
 from cuegraph.csvguard import guarded_writer, unguard_cell
 from cuegraph.errors import BadInput
 from cuegraph.graph.build import GraphBuilder
-from cuegraph.graph.iris import Minter, slug
+from cuegraph.graph.iris import Minter
 from cuegraph.namespaces import CG_NS, PO, PROV, RDF, RDFS, SDO, XSD
 from cuegraph.records import Cue
 from cuegraph.store import Store
 from cuegraph.timecode import format_timecode, parse_timecode
 
 __all__ = ["DetectedRow", "CSV_COLUMNS", "write_csv", "read_csv", "detected_graph",
-           "import_rows", "recording_titles"]
+           "recording_titles"]
 
 CSV_COLUMNS = ("work", "episode", "start", "end", "title", "usage", "credits", "source", "notes",
                "recording", "confidence", "method", "recording_start", "episode_sha256")
@@ -185,47 +185,3 @@ def detected_graph(minter: Minter, graph_iri: str, work_key: str, rows: list[Det
         g.add((cue, METHOD, Literal(r.method)))
         g.add((cue, PROV.wasGeneratedBy, activity))
     return g
-
-
-def import_rows(store: Store, minter: Minter, rows: list[DetectedRow], *, key: str | None = None,
-                parameters: dict | None = None,
-                inputs: Sequence[tuple[str, str]] = ()):
-    """Write detected cues into ``graph/detected/<key>`` (replacing it) with PROV-O.
-
-    Raises:
-        BadInput: no rows, rows for several works, an unknown work, or a recording that is
-            not in the graph.
-    """
-    from cuegraph.graph.write import write_graph
-    from cuegraph.ingest.resolve import name_resolver
-
-    if not rows:
-        raise BadInput("no cues to import")
-    works = {r.work for r in rows}
-    if len(works) > 1:
-        raise BadInput(f"cues of several works ({', '.join(sorted(works))}); import one "
-                       "work at a time")
-    work_ref = rows[0].work
-    work_key = name_resolver(store, minter, "work")(work_ref)
-    if work_key is None:
-        raise BadInput(f"unknown work {work_ref!r}: import or build the work first")
-    known = recording_titles(store, sorted({r.recording for r in rows}))
-    unknown = sorted({r.recording for r in rows} - set(known))
-    if unknown:
-        raise BadInput(f"recording(s) not in the graph: {', '.join(unknown)}")
-    episodes = sorted({r.episode for r in rows})
-    key = key or slug(f"{work_key}-{'-'.join(map(str, episodes))}")
-    graph_iri = str(minter.graph("detected", key))
-    used = list(dict.fromkeys([*(n for n, _ in inputs), *(r.source for r in rows)]))
-    digests = {n: d for n, d in inputs}
-    for r in rows:
-        if r.episode_sha256:
-            digests.setdefault(r.source, r.episode_sha256)
-    songs = {r["r"]: r["s"] for r in store.select(
-        "PREFIX schema: <https://schema.org/>\nSELECT ?r ?s WHERE { VALUES ?r { "
-        + " ".join(f"<{i}>" for i in sorted(known)) + " } ?r schema:recordingOf ?s }")}
-    data = detected_graph(minter, graph_iri, work_key, rows, parameters or {},
-                          [(n, digests.get(n, "")) for n in used], songs)
-    return write_graph(store, minter, "detected", key, data, license="cc0", used=used,
-                       label=f"cues detected from audio: {work_ref} episode(s) "
-                             f"{', '.join(map(str, episodes))}", record_count=len(rows))

@@ -108,10 +108,11 @@ def cues_detect(
     review, then `cuegraph cues import FILE.csv`; or imports at once with --import. Times
     are relative to this file.
     """
-    from cuegraph.audio.cues import import_rows, write_csv
+    from cuegraph.audio.cues import write_csv
     from cuegraph.audio.detect import PARAMETERS
     from cuegraph.audio.service import detect_file
     from cuegraph.errors import BadInput
+    from cuegraph.ingest.cues import import_detected
 
     if usage not in ("score", "insert"):
         raise BadInput(f"usage {usage!r}: choose score or insert")
@@ -127,7 +128,7 @@ def cues_detect(
         say(f"{len(rows)} cue(s) in {facts['duration']:.0f} s of audio against "
             f"{facts['recordings']} recordings, {facts['realtime']:.0f}x real time; wrote {out}")
         if do_import:
-            s = import_rows(store, minter(), rows, key=key,
+            s = import_detected(store, minter(), rows, key=key,
                             parameters={"method": rows[0].method if rows else None,
                                         **PARAMETERS},
                             inputs=[(episode_audio.name, facts["sha256"])])
@@ -141,12 +142,13 @@ def cues_import(
                                             "the same key again replaces it.")] = None,
 ) -> None:
     """Import reviewed detected cues into their own named graph (graph/detected/<key>)."""
-    from cuegraph.audio.cues import import_rows, read_csv
+    from cuegraph.audio.cues import read_csv
     from cuegraph.audio.detect import PARAMETERS
+    from cuegraph.ingest.cues import import_detected
 
     rows = read_csv(file)
     with open_cli_store() as store:
-        s = import_rows(store, minter(), rows, key=key,
+        s = import_detected(store, minter(), rows, key=key,
                         parameters={"reviewed_csv": file.name, **PARAMETERS},
                         inputs=[(file.name, "")])
     say(f"imported {s.records} cues into {s.graph}")
@@ -211,8 +213,8 @@ def import_subtitles(
     caveat is kept with every cue. Cues go into the graph subtitles/<key>.
     """
     from cuegraph.errors import BadInput
+    from cuegraph.ingest.cues import import_subtitles as run
     from cuegraph.subtitles import derive_cues, read_subtitles
-    from cuegraph.subtitles import import_subtitles as run
     from cuegraph.timecode import format_timecode
 
     titles = {}

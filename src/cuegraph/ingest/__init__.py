@@ -10,13 +10,11 @@ replaced atomically, with its licence and PROV-O description
 * :mod:`.harvests` — the public sources of :data:`cuegraph.harvest.sources.SOURCES`
   (fetch first, then open the store only to write);
 * :mod:`.dumps` — the MusicBrainz and Wikidata dumps (streamed by :mod:`cuegraph.dumps`);
+* :mod:`.cues` — cues detected in audio and cues derived from subtitle files;
 * :mod:`.resolve` — the names an import reads -> the people and works already known.
-
-Detected cues (:func:`cuegraph.audio.cues.import_rows`) and subtitle cues
-(:func:`cuegraph.subtitles.import_subtitles`) resolve names here and write through the
-same :func:`~cuegraph.graph.write.write_graph`.
 """
 
+from cuegraph.ingest.cues import import_detected, import_subtitles
 from cuegraph.ingest.dumps import import_musicbrainz_dump, import_wikidata_dump
 from cuegraph.ingest.files import (
     TABLES,
@@ -39,4 +37,5 @@ from cuegraph.ingest.resolve import name_resolver, person_resolver
 __all__ = ["TABLES", "BuildResult", "build_from_data", "import_cuesheet", "import_table",
            "load_ontology", "load_rdf_files", "HarvestOutcome", "Hooks", "harvest_all",
            "run_harvest", "write_harvest", "name_resolver", "person_resolver",
-           "import_musicbrainz_dump", "import_wikidata_dump"]
+           "import_musicbrainz_dump", "import_wikidata_dump", "import_detected",
+           "import_subtitles"]
