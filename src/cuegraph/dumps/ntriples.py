@@ -24,8 +24,9 @@ literals ``"`` ``\\`` LF CR become ``ECHAR`` escapes and other controls ``\\uXXX
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -262,5 +263,6 @@ class NTriplesWriter:
         if shortcut is not None:
             out[f"{target} {shortcut} {agent} .\n"] = None
 
-    _handlers = {Person: _person, Work: _work, Song: _song, Recording: _recording,
-                 Album: _album, Credit: _credit}
+    _handlers: dict[type, Callable[[NTriplesWriter, Any, dict[str, None]], None]] = {
+        Person: _person, Work: _work, Song: _song, Recording: _recording, Album: _album,
+        Credit: _credit}

@@ -38,7 +38,7 @@ _PREFIX = ".cuegraph-import-"
 def spool_dir(store: Store) -> Path:
     """Where the temporary N-Triples file goes: beside the embedded store (same disk as the
     shadow store it is loaded into), else the system's temporary directory."""
-    if isinstance(store, OxigraphStore) and store.persistent:
+    if isinstance(store, OxigraphStore) and store.persistent and store.path:
         return Path(store.path).resolve().parent
     return Path(tempfile.gettempdir())
 

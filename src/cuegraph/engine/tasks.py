@@ -58,9 +58,9 @@ def _predeclare(query: str, prefixes: dict[str, str]) -> str:
     toks = tokens(query)
     for tok in toks:
         if tok.keyword == "BASE":
-            iri = next(toks, None)
-            if iri is not None:
-                bases.append((tok.start, iri.start + len(iri.text), iri.text[1:-1]))
+            ref = next(toks, None)
+            if ref is not None:
+                bases.append((tok.start, ref.start + len(ref.text), ref.text[1:-1]))
         elif tok.keyword == "PREFIX":
             name = next(toks, None)
             if name is not None:
@@ -75,8 +75,8 @@ def _predeclare(query: str, prefixes: dict[str, str]) -> str:
         base = ""
         for start, stop, _iri in reversed(bases):  # later ones resolve against earlier ones
             text = text[:start] + " " * (stop - start) + text[stop:]
-        for _start, _stop, iri in bases:
-            base = urljoin(base, iri) if base else iri
+        for _start, _stop, ref_iri in bases:
+            base = urljoin(base, ref_iri) if base else ref_iri
         text = f"BASE <{base}> " + text
     return text
 
