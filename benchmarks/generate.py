@@ -153,8 +153,9 @@ def work_records(index: int, people: list[Person], seed: int = 1) -> list[Record
         cour = min((e - 1) // 12, cours - 1)
         op_start = Decimal(rng.randrange(0, 200)) + Decimal("0.5")
         ed_start = length - Decimal(rng.randrange(95, 130)) + Decimal("0.25")
-        cues = [("opening", op_start, op_start + 89, openings[cour], None),
-                ("ending", ed_start, ed_start + 89, endings[cour], None)]
+        cues: list[tuple[str, Decimal | None, Decimal | None, str | None, str | None]] = [
+            ("opening", op_start, op_start + 89, openings[cour], None),
+            ("ending", ed_start, ed_start + 89, endings[cour], None)]
         t = op_start + 95
         for _ in range(rng.randint(6, 14)):
             dur = Decimal(rng.randrange(20, 150)) + Decimal("0.125")

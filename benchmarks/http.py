@@ -147,7 +147,7 @@ def _pct(values: list[float], q: float) -> float:
 class Report:
     def __init__(self, scale: int, triples: int):
         self.rows: list[dict[str, Any]] = []
-        self.meta = {"scale": scale, "triples": triples, "cpus": os.cpu_count(),
+        self.meta: dict[str, Any] = {"scale": scale, "triples": triples, "cpus": os.cpu_count(),
                      "python": platform.python_version(), "machine": platform.platform(),
                      "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 

@@ -188,7 +188,8 @@ def _graphs_in(path: Path, fmt: str, target: str | None, data: bytes | None) -> 
         if isinstance(g, ox.BlankNode):
             raise BadInput(f"{path}: a graph named by a blank node cannot be replaced; "
                            "name it with an IRI")
-        seen[g.value] = None
+        if isinstance(g, ox.NamedNode):  # _quads gives no default-graph quad
+            seen[g.value] = None
     return list(seen)
 
 
@@ -254,7 +255,9 @@ def _load_through_replace(store: Store, path: Path, fmt: str, target: str | None
     per: dict[str, list[ox.Triple]] = {g: [] for g in graphs}
     try:
         for q in _quads(path, fmt, target, data):
-            per.setdefault(q.graph_name.value, []).append(q.triple)
+            name = q.graph_name
+            if isinstance(name, (ox.NamedNode, ox.BlankNode)):  # never the default graph
+                per.setdefault(name.value, []).append(q.triple)
     except SyntaxError as e:
         raise _parse_error(path, fmt, e) from None
     total = 0
@@ -294,6 +297,7 @@ def _exchange(a: Path, b: Path) -> None:
 
 def _graph_size(s: ox.Store, g: str) -> int:
     r = s.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+    assert isinstance(r, ox.QuerySolutions)
     return int(next(iter(r))["n"].value)
 
 
@@ -309,6 +313,7 @@ def shadow_replace(store: OxigraphStore, graphs: list[str],
     Returns what ``fill`` returns (the number of triples it wrote).
     """
     store._check_writable()
+    assert store.path is not None  # an on-disk store
     path = Path(store.path).resolve()
     for old in path.parent.glob(f".{path.name}.shadow-*"):  # a killed load's leftovers
         shutil.rmtree(old, ignore_errors=True)
@@ -331,9 +336,9 @@ def shadow_replace(store: OxigraphStore, graphs: list[str],
             skip = {ox.NamedNode(g) for g in graphs}
             new.bulk_extend(q for q in current.quads_for_pattern(None, None, None, None)
                             if q.graph_name not in skip)
-            for g in current.named_graphs():
-                if g not in skip:
-                    new.add_graph(g)
+            for name in current.named_graphs():
+                if name not in skip:
+                    new.add_graph(name)
         written = fill(new)
         if swap_extra:
             try:
@@ -344,7 +349,7 @@ def shadow_replace(store: OxigraphStore, graphs: list[str],
         del new
         current.flush()
         del current
-        store._ox = None
+        store._ox = None  # type: ignore[assignment]  # reopened below
         closed = True
         _exchange(path, shadow)  # the one atomic step: after it, the new state is complete
     except BaseException as e:
@@ -353,7 +358,7 @@ def shadow_replace(store: OxigraphStore, graphs: list[str],
                           "written") from None
         raise
     finally:
-        new = current = None  # noqa: F841 — close the shadow before removing it
+        new = current = None  # type: ignore[assignment]  # noqa: F841 — close the shadow first
         shutil.rmtree(shadow, ignore_errors=True)  # the shadow, or the old store after a swap
         if closed:
             store._ox = ox.Store(str(path))
@@ -390,11 +395,13 @@ def _load_shadow(store: OxigraphStore, path: Path, fmt: str, target: str | None,
                 while batch := list(itertools.islice(quads, QUAD_BATCH)):
                     new.bulk_extend(batch)
             elif fmt == "ntriples":  # line-based: the bulk loader gets BATCH lines at a time
+                assert target is not None  # load_file asks for a graph for triples files
                 with open(path, "rb") as f:
                     while chunk := b"".join(itertools.islice(f, BATCH)):
                         new.bulk_load(chunk, format=OX_FORMATS[fmt], lenient=False,
                                       to_graph=ox.NamedNode(target))
             else:  # Turtle, RDF/XML: Oxigraph's bulk loader reads the file itself
+                assert target is not None
                 new.bulk_load(path=str(path), format=OX_FORMATS[fmt], lenient=False,
                               to_graph=ox.NamedNode(target))
         except SyntaxError as e:
