@@ -34,6 +34,7 @@ class CG(DefinedNamespace):
     Game: URIRef  # A video game.
     Episode: URIRef  # One episode of a work (a film is its own single episode).
     Song: URIRef  # A composition: a song or a score track.
+    UntitledSong: URIRef  # A song a source credits without naming it (AniList themes).
     Recording: URIRef  # A recorded version (performance) of a song.
     Album: URIRef  # A released album (soundtrack, single).
     Agent: URIRef  # A person or group that can be credited.
@@ -69,6 +70,7 @@ class CG(DefinedNamespace):
     work: URIRef  # An episode's work.
     usage: URIRef  # A cue's usage kind.
     song: URIRef  # The song a cue or recording uses.
+    slot: URIRef  # The opening/ending slot a song fills in its work (op, op1, ed2).
     recording: URIRef  # The recording a cue uses.
     scene: URIRef  # The scene a cue belongs to.
     mediaFragment: URIRef  # The W3C Media Fragment of a cue or scene ("#t=npt:a,b").

@@ -68,6 +68,8 @@ class Song:
     work: str | None = None  # the work it was written for, when known
     ids: tuple[tuple[str, str], ...] = ()
     source: str | None = None
+    slot: str | None = None  # the opening/ending slot it fills in its work: op, op1, ed2
+    untitled: bool = False  # the source credits it without a title (``title`` is made up)
 
 
 @dataclass(frozen=True)

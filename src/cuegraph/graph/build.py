@@ -156,6 +156,10 @@ class GraphBuilder:
         self._name(node, r.title, r.native_title, CG.nativeTitle)
         if r.work:
             self.g.add((node, CG.work, self.m.work(r.work)))
+        if r.slot:
+            self.g.add((node, CG.slot, Literal(r.slot)))
+        if r.untitled:
+            self.g.add((node, RDF.type, CG.UntitledSong))
         self._ids(node, "song", r.ids)
         self._source(node, r.source)
 

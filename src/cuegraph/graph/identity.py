@@ -37,7 +37,7 @@ import io
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,6 +76,9 @@ class Node:
     work_type: str | None = None
     graphs: set[str] = field(default_factory=set)
     context: set[str] = field(default_factory=set)
+    slots: set[str] = field(default_factory=set)  # songs: op, op1, ed2 (cg:slot)
+    untitled: bool = False  # songs: credited without a title (cg:UntitledSong)
+    works: set[str] = field(default_factory=set)  # songs: their works (cg:work)
     _keys: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def keys(self) -> frozenset[str]:
@@ -95,9 +98,10 @@ class Node:
 
 @dataclass(frozen=True)
 class Link:
-    """Why two nodes were joined: ``rule`` is ``id`` (``scheme``, ``value``) or ``name``
+    """Why two nodes were joined: ``rule`` is ``id`` (``scheme``, ``value``), ``name``
     (``names``: the two names that matched, ``keys``: their shared keys, ``context``: the
-    shared context)."""
+    shared context) or ``slot`` (``value``: the opening/ending slot both songs fill,
+    ``context``: the work, ``names``: the untitled song's made-up name and the title)."""
 
     a: str
     b: str
@@ -111,6 +115,9 @@ class Link:
     def why(self) -> str:
         if self.rule == "id":
             return f"same {self.scheme} id {self.value}"
+        if self.rule == "slot":
+            return (f"both the {self.value} song of {self.context}; the untitled "
+                    f"{(self.names or ('?', '?'))[0]!r} is {(self.names or ('?', '?'))[1]!r}")
         return (f"names {self.names[0]!r} ~ {self.names[1]!r} (key {', '.join(self.keys)}), "
                 f"shared context {self.context}")
 
@@ -118,6 +125,8 @@ class Link:
         out = {"a": self.a, "b": self.b, "rule": self.rule, "why": self.why()}
         if self.rule == "id":
             out.update(scheme=self.scheme, value=self.value)
+        elif self.rule == "slot":
+            out.update(slot=self.value, context=self.context, names=list(self.names or ()))
         else:
             out.update(names=list(self.names or ()), keys=list(self.keys),
                        context=self.context)
@@ -179,6 +188,7 @@ def read_nodes(store: Store) -> dict[str, Node]:
     own = "/graph/identity/"
     nodes: dict[str, Node] = {}
     work_types: dict[str, str] = {}
+    untitled: set[str] = set()
     for node, kind, graph in _rows(store, "identity_types", ("node", "kind", "graph")):
         if own in graph or node.startswith("_:"):  # blank nodes cannot be linked
             continue
@@ -187,11 +197,16 @@ def read_nodes(store: Store) -> dict[str, Node]:
             if n is None:
                 nodes[node] = n = Node(node, kind)
             n.graphs.add(graph)
+        elif kind == "untitled":
+            untitled.add(node)
         else:  # series, film, ova, game
             work_types[node] = kind
     for iri, wtype in work_types.items():
         if iri in nodes:
             nodes[iri].work_type = wtype
+    for iri in untitled:
+        if iri in nodes:
+            nodes[iri].untitled = True
     # the identity graph holds owl:sameAs links only, so no fact below comes from it
     for node, what, value in _rows(store, "identity_facts", ("node", "what", "value")):
         n = nodes.get(node)
@@ -203,6 +218,8 @@ def read_nodes(store: Store) -> dict[str, Node]:
             n.agent_kind = value
         elif what == "year":
             n.year = value[:4]
+        elif what == "slot":
+            n.slots.add(value.strip().lower())
         else:
             ids = n.ids.get(what)
             if ids is None:
@@ -213,6 +230,8 @@ def read_nodes(store: Store) -> dict[str, Node]:
     # the kinds that have such nodes, and not at all when none has: the clusters are the
     # same, and a load that brings nothing to link pays two small SELECTs.
     shared = _kinds_sharing_a_name(nodes)
+    if _slotted_songs_to_compare(nodes):  # the slot rule needs each song's work
+        shared.add("song")
     if shared & {"agent", "work", "album"}:  # their context comes from credits too
         query = "identity_context"
     elif shared:  # songs and recordings: their work, song and albums only
@@ -236,6 +255,20 @@ def _rows(store: Store, name: str, variables: tuple[str, ...]) -> Iterator[list[
             raise AssertionError(f"{name}.rq answers {header}, expected {list(variables)}")
         return reader
     return ([str(r.get(v, "")) for v in variables] for r in store.select(query))
+
+
+def _slotted_songs_to_compare(nodes: dict[str, Node]) -> bool:
+    """Whether an untitled song and another song both state a slot (the slot rule)."""
+    untitled = titled = False
+    for n in nodes.values():
+        if n.slots:
+            if n.untitled:
+                untitled = True
+            else:
+                titled = True
+            if untitled and titled:
+                return True
+    return False
 
 
 def _kinds_sharing_a_name(nodes: dict[str, Node]) -> set[str]:
@@ -267,6 +300,9 @@ def add_context(nodes: dict[str, Node], edges: Iterable[tuple[str, str, str]]) -
             credits.append((s, o))
         elif p == "work":
             work_of[s] = o
+            n = nodes.get(s)
+            if n is not None and n.kind == "song":
+                n.works.add(o)
         elif p == "song":
             song_of[s] = o
         elif p == "track":
@@ -389,9 +425,10 @@ def cluster(nodes: dict[str, Node]) -> Identity:
                        or join(e, iri, Link(e, iri, "id", scheme, value)) for e in earlier):
                 earlier.append(iri)
     buckets = [(k, m) for k, m in sorted(by_key.items()) if len(m) > 1]
+    slotted = sorted(i for i, n in nodes.items() if n.kind == "song" and n.slots and n.works)
     changed = True
     while changed:
-        changed = False
+        changed = _join_slots(nodes, slotted, uf, join, refusals)
         for (kind, _key), members in buckets:
             if len({uf.find(m) for m in members}) == 1:
                 continue
@@ -422,6 +459,48 @@ def cluster(nodes: dict[str, Node]) -> Identity:
     clusters = sorted(_canonical(m) for m in members_of.values() if len(m) > 1)
     return Identity(nodes, clusters, links, sorted(refusals.values(),
                                                    key=lambda r: (r.a, r.b, r.evidence)))
+
+
+def _join_slots(nodes: dict[str, Node], slotted: list[str], uf: _Clusters,
+                join: Callable[[str, str, Link], bool],
+                refusals: dict[tuple[str, str, str], Refusal]) -> bool:
+    """Rule 5: an untitled song (AniList's "opening 1" of an anime) joins the one titled
+    song that fills the same slot (op1, ed2 …) of the same work (through the work clusters
+    found so far). Only the slot the sources state decides — ``op`` never meets ``op1`` —
+    and a song stating several slots of several works says which is which nowhere, so it
+    takes no part. When titled songs of two clusters claim one slot, nothing is joined and
+    the refusal is kept. True when something was joined."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for iri in slotted:
+        n = nodes[iri]
+        if len(n.slots) > 1 and len(n.works) > 1:
+            continue
+        for work in n.works:
+            for slot in n.slots:
+                groups[(uf.find(work), slot)].append(iri)
+    changed = False
+    for (work, slot), members in sorted(groups.items()):
+        untitled = [m for m in members if nodes[m].untitled]
+        titled = [m for m in members if not nodes[m].untitled]
+        roots = sorted({uf.find(m) for m in titled})
+        if not untitled or not roots:
+            continue
+        if len(roots) > 1:
+            claims = "; ".join(sorted({nodes[m].label() for m in titled}))
+            for m in untitled:
+                key = (m, " ".join(roots), "slot")
+                refusals.setdefault(key, Refusal(
+                    m, roots[0], f"the {slot} song of {work}",
+                    f"titled songs of {len(roots)} clusters fill that slot ({claims})"))
+            continue
+        song = titled[0]
+        for m in untitled:
+            if uf.find(m) == roots[0]:
+                continue
+            link = Link(song, m, "slot", value=slot, context=work,
+                        names=(nodes[m].label(), nodes[song].label()))
+            changed = join(song, m, link) or changed
+    return changed
 
 
 def _name_link(a: Node, b: Node, context: str) -> Link:

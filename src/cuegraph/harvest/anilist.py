@@ -279,7 +279,9 @@ def _credits(person: Person, work: Work, role_text: str, source: str | None) -> 
         title = {"theme": f"{work.title} theme song", "insert": f"{work.title} insert song"
                  }.get(slot) or f"{work.title} {_SLOT_NAMES[slot]}" + (f" {number}" if number
                                                                         else "")
-        out.append(Song(key=key, title=title, work=work.key, source=work.source))
+        out.append(Song(key=key, title=title, work=work.key, source=work.source,
+                        slot=f"{slot}{number or ''}" if slot in _SLOT_NAMES else None,
+                        untitled=True))
         out.append(Credit(agent=person.key, role=role, target_kind="song", target=key,
                           role_text=role_text, source=source))
     return out

@@ -62,6 +62,9 @@ MAX_RANGE = 2000
 MIN_NAME_LENGTH = 2
 
 _USAGE = {"OP": "opening", "ED": "ending", "IN": "insert"}
+#: a theme's slug naming its slot in the anime ("OP", "OP1", "ED2"; AnimeThemes writes the
+#: number only when the sequence has one): kept as the song's cg:slot
+_SLOT = re.compile(r"(?:OP|ED)(?:[1-9][0-9]*)?")
 _FORMATS = {"TV": "series", "TV Short": "series", "ONA": "series", "Movie": "film",
             "OVA": "ova", "Special": "ova"}
 _shape = Shapes("AnimeThemes")
@@ -142,8 +145,11 @@ def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
             continue  # an unknown theme type or a theme without a song says nothing usable
         sid = _shape.int_id(song_obj, url, "song")
         title = (song_obj.get("title") or "").strip() or f"{name} {theme.get('slug') or ''}"
+        slug = theme.get("slug") if isinstance(theme.get("slug"), str) else ""
         song = Song(key=f"{NAME}/{sid}", title=title.strip(), work=work.key,
-                    ids=((NAME, sid),), source=source)
+                    ids=((NAME, sid),), source=source,
+                    slot=slug.lower() if _SLOT.fullmatch(slug) else None,
+                    untitled=not (song_obj.get("title") or "").strip())
         records.append(song)
         performances = song_obj.get("performances")
         if performances is not None:  # the current model: who performed, group members too
