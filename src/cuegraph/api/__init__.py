@@ -30,6 +30,7 @@ from cuegraph.api.security import (
     SplitCORS,
     inline_script_csp,
 )
+from cuegraph.api.sparql_fast import SparqlFastPath
 from cuegraph.config import Settings
 from cuegraph.store import Store
 
@@ -89,6 +90,8 @@ def create_app(store: Store, settings: Settings | None = None, *,
     app.state.settings = settings
     # pure ASGI (no BaseHTTPMiddleware): open CORS except /sparql/update, security headers,
     # a deadline on reading request bodies (the outermost)
+    # GET/POST /sparql answered without FastAPI's routing, inside the middleware below
+    app.add_middleware(SparqlFastPath)
     app.add_middleware(SplitCORS, update_origins=[
         o.strip() for o in settings.update_origins.split(",") if o.strip()])
     app.add_middleware(SecurityHeaders)

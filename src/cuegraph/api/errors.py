@@ -7,12 +7,13 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cuegraph.errors import CuegraphError
 
-__all__ = ["install_error_handlers", "error_response", "not_found_page"]
+__all__ = ["install_error_handlers", "error_response", "not_found_page",
+           "cuegraph_error_response"]
 
 log = logging.getLogger("cuegraph.api")
 
@@ -40,16 +41,22 @@ def not_found_page(request: Request, message: str) -> HTMLResponse | None:
     return HTMLResponse(body, status_code=404)
 
 
+def cuegraph_error_response(request: Request, exc: CuegraphError) -> Response:
+    """The response to a :class:`CuegraphError` (also used by the /sparql fast path, which
+    runs outside FastAPI's exception middleware)."""
+    if exc.status >= 500:
+        log.error("%s %s: %s", request.method, request.url.path, exc.message)
+    if exc.status == 404 and (page := not_found_page(request, exc.message)):
+        return page  # a browser following a dead link gets a page, not raw JSON
+    return error_response(exc.status, exc.message, exc.detail)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers for cuegraph errors, validation errors and HTTP errors."""
 
     @app.exception_handler(CuegraphError)
-    async def _cuegraph(request: Request, exc: CuegraphError) -> JSONResponse:
-        if exc.status >= 500:
-            log.error("%s %s: %s", request.method, request.url.path, exc.message)
-        if exc.status == 404 and (page := not_found_page(request, exc.message)):
-            return page  # a browser following a dead link gets a page, not raw JSON
-        return error_response(exc.status, exc.message, exc.detail)
+    async def _cuegraph(request: Request, exc: CuegraphError) -> Response:
+        return cuegraph_error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -62,7 +69,7 @@ def install_error_handlers(app: FastAPI) -> None:
                               problems)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
         if exc.status_code == 404 and (page := not_found_page(request, message)):
             return page

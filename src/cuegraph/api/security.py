@@ -150,8 +150,9 @@ class RequestDeadline:
             if not started:
                 started.append(time.monotonic())
             left = self.seconds - (time.monotonic() - started[0])
-            try:
-                return await asyncio.wait_for(receive(), max(left, 0.001))
+            try:  # a timer, not a task per read (asyncio.wait_for would start one)
+                async with asyncio.timeout(max(left, 0.001)):
+                    return await receive()
             except TimeoutError:
                 state["timed_out"] = True
                 raise _SlowBody(

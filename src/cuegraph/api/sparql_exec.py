@@ -20,7 +20,10 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from cuegraph.engine.inline import INLINE_ROWS, inline_shape
+from cuegraph.engine.oxquery import QueryFailed, execute, serialize
 from cuegraph.engine.pool import Pool
+from cuegraph.engine.snapshots import Lease, Snapshots
 from cuegraph.engine.tasks import QueryTask, UpdateCheck
 from cuegraph.errors import BadQuery, QueryTimeout, StoreError
 from cuegraph.store import OxigraphStore, QueryOutput, Store
@@ -38,7 +41,10 @@ class QueryExecutor:
         path = getattr(store, "path", None)
         self.isolated = isinstance(store, OxigraphStore) and path is not None
         self.pool: Pool | None = None
-        if self.isolated:
+        self._lease: Lease | None = None  # our own snapshot, for queries answered inline
+        self._opening: asyncio.Future | None = None
+        self.answered_inline = 0  # queries answered in this process (see _inline)
+        if self.isolated and path is not None:
             self.pool = Pool(path, size=workers or os.cpu_count() or 2, memory=memory,
                              long_after=long_after, max_long=max_long)
             atexit.register(self.close)
@@ -59,6 +65,11 @@ class QueryExecutor:
         deadline = loop.time() + timeout
         if self.pool is not None:
             generation = await self.generation()
+            if (not task.default_graph_uris and not task.named_graph_uris
+                    and inline_shape(task.query)):
+                out = self._inline(task, generation)
+                if out is not None:
+                    return out
             reply = await self.pool.run(task, generation, deadline, timeout)
             return QueryOutput(*reply[1:])
         try:
@@ -68,6 +79,44 @@ class QueryExecutor:
                 f"the query ran longer than the {timeout:g} s limit and was stopped",
                 {"timeout_seconds": timeout},
             ) from None
+
+    def _inline(self, task: QueryTask, generation: int) -> QueryOutput | None:
+        """Answer a query of :func:`cuegraph.engine.inline.inline_shape` in this process on
+        our own lease of snapshot ``generation``; ``None``: a worker must answer it (no
+        lease of that generation yet, or more than :data:`INLINE_ROWS` rows)."""
+        lease = self._lease
+        if lease is None or lease.generation != generation:
+            self._renew_lease(generation)
+            return None
+        rows = INLINE_ROWS if task.max_rows is None else min(task.max_rows, INLINE_ROWS)
+        try:
+            result = execute(lease.store, task.query, None, None, task.prefixes,
+                             task.base_iri)
+            form, media, body, truncated = serialize(result, task.result_format,
+                                                     task.graph_format, rows)
+        except QueryFailed as e:
+            raise (StoreError if e.kind == "store" else BadQuery)(e.message) from None
+        if truncated and rows != task.max_rows:
+            return None  # more rows than we answer here: a worker streams them
+        self.answered_inline += 1
+        return QueryOutput(form, media, body, truncated)
+
+    def _renew_lease(self, generation: int) -> None:
+        """Open our lease of ``generation`` in the background (once at a time)."""
+        if self.pool is None or self._opening is not None and not self._opening.done():
+            return
+        snapshots = Snapshots(self.pool.path)
+
+        def open_lease() -> Lease | None:
+            return snapshots.open(generation)
+
+        async def renew() -> None:
+            lease = await run_in_threadpool(open_lease)
+            old, self._lease = self._lease, lease
+            if old is not None:
+                await run_in_threadpool(old.close)
+
+        self._opening = asyncio.ensure_future(renew())
 
     async def check_update(self, update: str) -> None:
         """Raise :class:`BadQuery` if ``update`` does not parse or crashes the parser, tried
@@ -88,9 +137,12 @@ class QueryExecutor:
             await self.pool.start()
 
     def close(self) -> None:
-        """Stop the worker processes."""
+        """Stop the worker processes and drop our snapshot lease."""
         if self.pool is not None:
             self.pool.close()
+        if self._lease is not None:
+            self._lease.close()
+            self._lease = None
 
 
 def executor_for(app: Any) -> QueryExecutor:

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cuegraph.errors import BadInput, NotAcceptable
 from cuegraph.store import GRAPH_FORMATS, RESULT_FORMATS
@@ -215,10 +216,17 @@ def choose_format(form: str, accept: str | None, override: list[str] | None = No
         NotAcceptable: no offered media type matches Accept (and no format= was given).
     """
     kind = "graph" if form == "graph" else "select"
+    if len(accept or "") > 500 or override and len(override) > 4:
+        return _choose_format(kind, accept, tuple(override or ()))
+    # clients send the same few Accept headers again and again: decided once each
+    return _choose_format_cached(kind, accept, tuple(override or ()))
+
+
+def _choose_format(kind: str, accept: str | None, override: tuple[str, ...]) -> str:
     other = "select" if kind == "graph" else "graph"
     offers = GRAPH_OFFERS if kind == "graph" else RESULT_OFFERS
     names = SHORT_NAMES[kind]
-    values = [v for v in override or [] if v.strip()]
+    values = [v for v in override if v.strip()]
     if values:
         chosen = _override(kind, values)
         if chosen:
@@ -242,3 +250,6 @@ def choose_format(form: str, accept: str | None, override: list[str] | None = No
             {"available": available},
         )
     return offers[media]
+
+
+_choose_format_cached = lru_cache(maxsize=256)(_choose_format)

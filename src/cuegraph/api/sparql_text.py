@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 from cuegraph.api.sparql_check import FAST_CHARS, MAX_NESTING, check_sparql
 from cuegraph.errors import BadQuery
+from cuegraph.queries.form import query_form
 
 __all__ = ["Token", "tokens", "query_form", "query_dataset", "refuse_remote_access",
            "refuse_remote_access_async", "add_using_clauses", "with_base", "shift_error_lines",
@@ -72,23 +73,14 @@ def tokens(text: str) -> Iterator[Token]:
             depth += 1
 
 
-_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-
-
-def query_form(query: str) -> str:
-    """``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE); ``select`` when unknown."""
-    for tok in tokens(query):
-        if tok.keyword in _FORMS:
-            return _FORMS[tok.keyword]
-    return "select"
-
-
 def query_dataset(query: str, base: str) -> tuple[list[str], list[str]]:
     """The ``FROM`` and ``FROM NAMED`` graph IRIs of a query (prefixed names expanded).
 
     Raises:
         BadQuery: a ``FROM`` names a prefix the query does not declare.
     """
+    if query.isascii() and "from" not in query.lower():
+        return [], []  # no FROM keyword can be written without these letters
     prefixes: dict[str, str] = {}
     default: list[str] = []
     named: list[str] = []

@@ -32,7 +32,7 @@ import sys
 from collections import deque
 from dataclasses import dataclass, field
 
-from cuegraph.engine.tasks import QueryTask
+from cuegraph.engine.tasks import QueryTask, UpdateCheck
 from cuegraph.errors import BadQuery, QueryTimeout, StoreError
 
 __all__ = ["Pool", "QueryOverLimit"]
@@ -309,7 +309,7 @@ class Pool:
                 "(it waited for a free query worker)", {"timeout_seconds": timeout}) from None
 
     # --- queries ------------------------------------------------------------------------
-    async def run(self, task: QueryTask, generation: int, deadline: float,
+    async def run(self, task: QueryTask | UpdateCheck, generation: int, deadline: float,
                   timeout: float) -> tuple:
         """The worker's reply ``("ok", form, media, body, truncated)``; errors raised."""
         loop = asyncio.get_running_loop()

@@ -55,7 +55,7 @@ from cuegraph.namespaces import PREFIXES
 from cuegraph.sandbox import offline_executor
 from cuegraph.store import OxigraphStore, Store
 
-__all__ = ["router", "TRUNCATED_HEADER", "MAX_ROWS_HEADER", "EMPTY_GRAPH"]
+__all__ = ["router", "answer", "TRUNCATED_HEADER", "MAX_ROWS_HEADER", "EMPTY_GRAPH"]
 
 router = APIRouter(tags=["sparql"])
 
@@ -109,6 +109,17 @@ _UPDATE_BODY = {"requestBody": {"content": {
 def _endpoint(request: Request) -> str:
     # the configured public URL, never the request's Host header (it would be reflected)
     return public_base(request.app.state.settings) + request.url.path.rstrip("/")
+
+
+async def answer(request: Request) -> Response:
+    """Answer a query request (GET or POST /sparql) with the app's store and settings; the
+    FastAPI routes below and the fast path (:mod:`cuegraph.api.sparql_fast`) both call it.
+
+    Raises:
+        CuegraphError: anything the client got wrong (4xx) or a time limit (503).
+    """
+    state = request.app.state
+    return await _answer(request, state.store, state.settings)
 
 
 async def _answer(request: Request, store: Store, settings: Settings) -> Response:
