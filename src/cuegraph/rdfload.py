@@ -389,6 +389,9 @@ def replace_ntriples_shadow(store: OxigraphStore, graph_iri: str, payload: bytes
 def _load_shadow(store: OxigraphStore, path: Path, fmt: str, target: str | None,
                  graphs: list[str], data: bytes | None, swap_extra: str = "") -> int:
     def fill(new: ox.Store) -> int:
+        # a shadow that starts empty holds only the loaded graphs: counting its quads
+        # (len) takes half the time of a COUNT per graph (1.2 against 2.5 s at 1 M)
+        empty = next(iter(new.quads_for_pattern(None, None, None, None)), None) is None
         try:
             if fmt in DATASET_FORMATS or data is not None:
                 quads = _quads(path, fmt, target, data)
@@ -406,7 +409,7 @@ def _load_shadow(store: OxigraphStore, path: Path, fmt: str, target: str | None,
                               to_graph=ox.NamedNode(target))
         except SyntaxError as e:
             raise _parse_error(path, fmt, e) from None
-        return sum(_graph_size(new, g) for g in graphs)
+        return len(new) if empty else sum(_graph_size(new, g) for g in graphs)
 
     try:
         return shadow_replace(store, graphs, fill, swap_extra)
