@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         description="SPARQL Update endpoint of a remote store, when it differs from the query "
         "endpoint (default: .../query becomes .../update, anything else is used as is).",
     )
+    remote_timeout: float = Field(
+        60.0, gt=0, description="Seconds cuegraph waits for each request to a remote store "
+        "(loading millions of triples into Virtuoso takes single requests of minutes).")
     base_iri: str = Field(DEFAULT_BASE_IRI, description="Base IRI for the IRIs cuegraph mints.")
     host: str = Field("127.0.0.1", description="Address `cuegraph serve` listens on.")
     port: int = Field(8000, description="Port `cuegraph serve` listens on.")

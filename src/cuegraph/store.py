@@ -789,7 +789,10 @@ def open_store(url: str | None = None, *, read_only: bool = False,
         path = url[len("oxigraph:"):] or ".cuegraph/store"
         return OxigraphStore(os.path.expanduser(path), read_only=read_only)
     if url.startswith(("http://", "https://")):
-        return RemoteStore(url, update_url=update_url, read_only=read_only)
+        from cuegraph.config import Settings
+
+        return RemoteStore(url, update_url=update_url, read_only=read_only,
+                           timeout=Settings().remote_timeout)
     raise BadInput(
         f"unknown store URL {url!r}: use oxigraph:PATH, memory:, or an http(s):// SPARQL endpoint"
     )
