@@ -20,7 +20,11 @@ data (``cg:wikidata``, ``cg:musicbrainz``, ``cg:anilist``, ``cg:anidb``, ``cg:ma
    context: agents credited on the same work, song, recording or album; songs of the same
    work; recordings of the same song; albums of the same work; works crediting the same
    agent, or — for works — the same year and type. Context is compared through the clusters
-   found so far, so rules 1 and 4 are repeated until nothing changes.
+   found so far, so rules 1, 4 and 5 are repeated until nothing changes.
+5. **An untitled song joins the titled song of its slot.** A song a source credits without
+   a title (``cg:UntitledSong``: AniList's "Theme Song Composition (OP)") joins the one
+   titled song stating the same slot (``cg:slot``: ``op``, ``op1``, ``ed2``) of the same
+   work; see :func:`_join_slots`.
 
 Every cluster gets one canonical IRI (fewest path segments, so cuegraph's own ids come
 before a source's; then the shortest; then the smallest: deterministic), and
@@ -41,6 +45,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rdflib import Literal
 
@@ -115,14 +120,16 @@ class Link:
     def why(self) -> str:
         if self.rule == "id":
             return f"same {self.scheme} id {self.value}"
+        first, second = self.names or ("?", "?")
         if self.rule == "slot":
             return (f"both the {self.value} song of {self.context}; the untitled "
-                    f"{(self.names or ('?', '?'))[0]!r} is {(self.names or ('?', '?'))[1]!r}")
-        return (f"names {self.names[0]!r} ~ {self.names[1]!r} (key {', '.join(self.keys)}), "
+                    f"{first!r} is {second!r}")
+        return (f"names {first!r} ~ {second!r} (key {', '.join(self.keys)}), "
                 f"shared context {self.context}")
 
-    def as_dict(self) -> dict:
-        out = {"a": self.a, "b": self.b, "rule": self.rule, "why": self.why()}
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"a": self.a, "b": self.b, "rule": self.rule,
+                               "why": self.why()}
         if self.rule == "id":
             out.update(scheme=self.scheme, value=self.value)
         elif self.rule == "slot":

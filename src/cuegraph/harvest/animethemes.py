@@ -145,7 +145,8 @@ def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
             continue  # an unknown theme type or a theme without a song says nothing usable
         sid = _shape.int_id(song_obj, url, "song")
         title = (song_obj.get("title") or "").strip() or f"{name} {theme.get('slug') or ''}"
-        slug = theme.get("slug") if isinstance(theme.get("slug"), str) else ""
+        slug = theme.get("slug")
+        slug = slug if isinstance(slug, str) else ""
         song = Song(key=f"{NAME}/{sid}", title=title.strip(), work=work.key,
                     ids=((NAME, sid),), source=source,
                     slot=slug.lower() if _SLOT.fullmatch(slug) else None,
