@@ -37,11 +37,13 @@ the same data writes the same graph.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -183,7 +185,28 @@ class Resolution:
 
 # ---- reading ---------------------------------------------------------------------------
 
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: reading and clustering allocate millions of
+    small objects and keep nearly all of them, so every collection pass walked the growing
+    heap for nothing (a third of the CPU time of clustering 100 000 records). Whatever
+    garbage is left is collected once the collector runs again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def read_nodes(store: Store) -> dict[str, Node]:
+    """Every node identity resolution looks at (see :func:`_read_nodes`)."""
+    with _bulk():
+        return _read_nodes(store)
+
+
+def _read_nodes(store: Store) -> dict[str, Node]:
     """Every node identity resolution looks at, with its names, ids, kind and context (three
     plain SELECTs with compact rows, joined here; the identity graph itself is never read).
 
@@ -398,6 +421,11 @@ def _canonical(members: Iterable[str]) -> list[str]:
 
 def cluster(nodes: dict[str, Node]) -> Identity:
     """Apply the rules (module docstring) to ``nodes``; pure, deterministic."""
+    with _bulk():
+        return _cluster(nodes)
+
+
+def _cluster(nodes: dict[str, Node]) -> Identity:
     uf = _Clusters(nodes)
     links: list[Link] = []
     refusals: dict[tuple[str, str, str], Refusal] = {}
