@@ -1,33 +1,31 @@
-"""Shared fixtures: one builder for stores loaded with the seed data, plus helpers."""
+"""Fixtures every test folder shares (a folder's own live in its conftest.py); the paths,
+constants and plain helpers tests import are in ``support.py``."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
 
 from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
-from cuegraph.ingest import build_from_data
-from cuegraph.store import Store, open_store
+from cuegraph.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-BASE = "https://cuegraph.org/id/"
-
-
-def make_store(url: str = "memory:", data_dir: Path | None = DATA) -> Store:
-    """A store with ``data_dir`` built into it (the seed by default)."""
-    store = open_store(url)
-    if data_dir is not None:
-        build_from_data(store, Minter(BASE), data_dir)
-    return store
+# still imported as ``from conftest import …`` by a few modules until they move to support.py
+from support import (  # noqa: F401
+    BASE,
+    DATA,
+    FIXTURES,
+    ROOT,
+    Served,
+    cuegraph_cmd,
+    free_port,
+    make_store,
+    served,
+    serving_app,
+    wait_http,
+)
 
 
 @pytest.fixture(scope="session")
@@ -52,29 +50,29 @@ def settings() -> Settings:
     return Settings(store="memory:")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="module")
+def client(seed_store):
+    """The API over the read-only seed graph, in process (a module overrides ``client`` when
+    it needs other settings or a store it writes to)."""
+    from fastapi.testclient import TestClient
+
+    from cuegraph.api import create_app
+
+    return TestClient(create_app(seed_store))
 
 
-def wait_http(url: str, timeout: float = 30.0) -> None:
-    """Wait until ``url`` answers HTTP (any status)."""
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout}s")
+@pytest.fixture(scope="module")
+def app_server() -> Iterator[Callable[..., str]]:
+    """``app_server(app)``: serve an ASGI app on a free port of 127.0.0.1 (uvicorn in a
+    thread) until the end of the module; returns its base URL."""
+    with ExitStack() as stack:
+        yield lambda app: stack.enter_context(serving_app(app))
 
 
-def cuegraph_cmd(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
-    """Run the real ``cuegraph`` console script in a subprocess."""
-    exe = Path(sys.executable).with_name("cuegraph")
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env,
-                          timeout=kw.pop("timeout", 120), **kw)
+@pytest.fixture(scope="module")
+def cuegraph_server(tmp_path_factory) -> Iterator[Callable[..., Served]]:
+    """``cuegraph_server(env={...})``: the seed built into a fresh on-disk store and served by
+    the real ``cuegraph serve`` process until the end of the module."""
+    with ExitStack() as stack:
+        yield lambda env=None, name="serve": stack.enter_context(
+            served(tmp_path_factory.mktemp(name), env))

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import DATA, FIXTURES, cuegraph_cmd
+from support import DATA, FIXTURES, cuegraph_cmd
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA, cuegraph_cmd
+from support import DATA, cuegraph_cmd
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_serve_banner_prints_the_url_on_one_line(store):
     import time
     from pathlib import Path
 
-    from conftest import free_port, wait_http
+    from support import free_port, wait_http
 
     port = free_port()
     exe = Path(sys.executable).with_name("cuegraph")

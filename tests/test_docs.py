@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import ROOT
 from cuegraph.cli import app
 from cuegraph.config import Settings
+from support import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import DATA, ROOT, free_port, wait_http
+from support import DATA, ROOT, free_port, wait_http
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,6 @@ from cuegraph.api import create_app
 P = "https://cuegraph.org/id/person/"
 
 
-@pytest.fixture(scope="module")
-def client(seed_store):
-    return TestClient(create_app(seed_store))
-
 
 def _ids(body: dict) -> list[str]:
     return [d["id"] for d in body["data"]]

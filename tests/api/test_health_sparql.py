@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 import requests
-from api_support import served
-from fastapi.testclient import TestClient
 
-from conftest import DATA, cuegraph_cmd
-from cuegraph.api import create_app
+from support import DATA, cuegraph_cmd, served
 
 KAJIURA_COMPOSES_MADOKA = """
 PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>
@@ -18,10 +14,6 @@ SELECT ?name ?role WHERE {
   ?p schema:name ?name .
 }"""
 
-
-@pytest.fixture(scope="module")
-def client(seed_store):
-    return TestClient(create_app(seed_store))
 
 
 def test_health_counts_triples(client, seed_store):

@@ -7,16 +7,12 @@ import csv
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import DATA, FIXTURES
 from cuegraph.api import create_app
 from cuegraph.ingest import import_cuesheet
+from support import DATA, FIXTURES
 
 SINGERS = {"Ai Kayano", "Haruka Tomatsu", "Saori Hayami"}
 
-
-@pytest.fixture(scope="module")
-def client(seed_store):
-    return TestClient(create_app(seed_store))
 
 
 def _names(credits: dict, role: str) -> set[str]:

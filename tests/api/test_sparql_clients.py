@@ -4,7 +4,6 @@ XML, CONSTRUCT as Turtle) and rdflib's SPARQLStore."""
 from __future__ import annotations
 
 import pytest
-from api_support import served
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
@@ -21,9 +20,8 @@ SELECT DISTINCT ?name WHERE {{
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    with served(tmp_path_factory.mktemp("clients")) as server:
-        yield server.base + "/sparql"
+def endpoint(cuegraph_server):
+    return cuegraph_server().base + "/sparql"
 
 
 def test_sparqlwrapper_select_json(endpoint):

@@ -4,9 +4,7 @@ ontology's labels (in their own named graph) are there for queries to show."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
 from cuegraph.queries.examples import examples
 
 #: examples whose answer on the seed is known not to be empty (the others need harvested ids,
@@ -20,10 +18,6 @@ EXPECT = {
     "16_role_labels": "score composer",
 }
 
-
-@pytest.fixture(scope="module")
-def client(seed_store):
-    return TestClient(create_app(seed_store))
 
 
 def test_gallery_lists_fifteen_or_more_examples(client):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from api_support import served
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
@@ -62,12 +61,11 @@ def _busy(pid: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(cuegraph_server):
     """``cuegraph serve`` on a freshly built on-disk store, with tight limits."""
-    env = {"CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "CUEGRAPH_MAX_ROWS": str(MAX_ROWS),
-           "CUEGRAPH_UPDATE_TOKEN": TOKEN}
-    with served(tmp_path_factory.mktemp("limits"), env) as server:
-        yield server.base, server.proc
+    s = cuegraph_server({"CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
+                         "CUEGRAPH_MAX_ROWS": str(MAX_ROWS), "CUEGRAPH_UPDATE_TOKEN": TOKEN})
+    return s.base, s.proc
 
 
 def test_runaway_query_is_stopped_and_server_stays_responsive(server):

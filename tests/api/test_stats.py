@@ -30,8 +30,8 @@ def test_stats_on_seed(seed_store):
 
 
 def test_stats_counts_a_new_source(fresh_store, minter):
-    from conftest import FIXTURES
     from cuegraph.ingest import import_cuesheet
+    from support import FIXTURES
 
     client = TestClient(create_app(fresh_store))
     before = client.get("/stats").json()

@@ -5,14 +5,6 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
-from fastapi.testclient import TestClient
-
-from cuegraph.api import create_app
-
-
-@pytest.fixture(scope="module")
-def client(seed_store):
-    return TestClient(create_app(seed_store))
 
 
 @pytest.mark.parametrize("q, expected", [("madoka", "madoka-magica"),

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from audio_support import build_soundtrack_graph
 
-from conftest import BASE, cuegraph_cmd
 from cuegraph.audio.cues import CSV_COLUMNS
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
+from support import BASE, cuegraph_cmd
 
 KNOLLS = f"{BASE}recording/battle-for-wesnoth-knolls"
 GOOD = ["battle-for-wesnoth", "1", "00:00:04.210", "00:00:25.390", "The Knolls of Doldesh",

@@ -9,7 +9,6 @@ import statistics
 import pytest
 from audio_support import EPISODES, build_soundtrack_graph, material
 
-from conftest import BASE, cuegraph_cmd
 from cuegraph.api.data.scene import scene_lookup
 from cuegraph.audio.detect import detect
 from cuegraph.audio.fingerprint import fingerprint_file
@@ -19,6 +18,7 @@ from cuegraph.audio.match import Reference
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
+from support import BASE, cuegraph_cmd
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,12 @@ import pytest
 from audio_support import build_soundtrack_graph, material
 from fastapi.testclient import TestClient
 
-from conftest import BASE, cuegraph_cmd
 from cuegraph.api import create_app
 from cuegraph.audio.index import FingerprintIndex, audio_files
 from cuegraph.audio.link import Linker
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
+from support import BASE, cuegraph_cmd
 
 
 @pytest.fixture(scope="module")

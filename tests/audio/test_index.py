@@ -11,7 +11,6 @@ import mutagen
 import pytest
 from audio_support import build_soundtrack_graph
 
-from conftest import BASE, cuegraph_cmd
 from cuegraph.audio.fingerprint import fingerprint_file
 from cuegraph.audio.index import FingerprintIndex, audio_files
 from cuegraph.audio.landmarks import landmarks_of
@@ -21,6 +20,7 @@ from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import write_run
 from cuegraph.records import Recording
 from cuegraph.store import open_store
+from support import BASE, cuegraph_cmd
 
 MBID = str(uuid.uuid4())  # a made-up id, only inside this test's store and file
 

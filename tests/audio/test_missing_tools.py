@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from conftest import cuegraph_cmd
+from support import cuegraph_cmd
 
 
 def test_missing_fpcalc_is_named_with_install_hint(tmp_path):

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import BASE, FIXTURES, cuegraph_cmd
 from cuegraph.api.data.scene import scene_lookup
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import write_run
 from cuegraph.records import Song, Work
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
+from support import BASE, FIXTURES, cuegraph_cmd
 
 ASS = FIXTURES / "subtitles" / "test-episode.ass"
 SRT = FIXTURES / "subtitles" / "test-episode.srt"

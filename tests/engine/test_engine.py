@@ -7,20 +7,15 @@ Timings are asserted relative to the configured limit, never as absolute figures
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
-from api_support import served  # noqa: E402
-
-from conftest import cuegraph_cmd  # noqa: E402
+from support import cuegraph_cmd, served
 
 TIMEOUT = 5.0
 TOKEN = "engine-token"
@@ -48,12 +43,10 @@ def _query(base: str, text: str, timeout: float = 60) -> requests.Response:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    env = {"CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "CUEGRAPH_UPDATE_TOKEN": TOKEN,
-           "CUEGRAPH_QUERY_WORKERS": "2", "CUEGRAPH_QUERY_MAX_LONG": "4",
-           "CUEGRAPH_QUERY_MEMORY": "200M"}
-    with served(tmp_path_factory.mktemp("engine"), env) as s:
-        yield s
+def server(cuegraph_server):
+    return cuegraph_server({"CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "CUEGRAPH_UPDATE_TOKEN": TOKEN,
+                            "CUEGRAPH_QUERY_WORKERS": "2", "CUEGRAPH_QUERY_MAX_LONG": "4",
+                            "CUEGRAPH_QUERY_MEMORY": "200M"})
 
 
 def test_a_query_sees_an_update_committed_before_it(server):

@@ -3,16 +3,6 @@ user's own line numbers; cuegraph's counts see each triple once."""
 
 from __future__ import annotations
 
-import pytest
-from fastapi.testclient import TestClient
-
-from cuegraph.api import create_app
-
-
-@pytest.fixture(scope="module")
-def client(seed_store):
-    return TestClient(create_app(seed_store))
-
 
 def test_cuegraph_prefixes_need_no_declaration(client):
     resp = client.get("/sparql", params={"query": "ASK { ?c a cg:Credit ; cg:role ?r . "
@@ -50,7 +40,7 @@ def test_the_seed_credits_are_counted_once(seed_store):
 
 
 def test_cli_query_errors_point_at_the_users_own_lines(tmp_path):
-    from conftest import DATA, cuegraph_cmd
+    from support import DATA, cuegraph_cmd
 
     url = f"oxigraph:{tmp_path / 'store'}"
     assert cuegraph_cmd("--store", url, "build", str(DATA)).returncode == 0

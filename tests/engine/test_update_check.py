@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from cuegraph.api.sparql_exec import QueryExecutor
+from cuegraph.engine.executor import QueryExecutor
 from cuegraph.engine.tasks import QueryTask
 from cuegraph.errors import BadQuery
 from cuegraph.store import OxigraphStore

@@ -9,15 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from export_support import KAJIURA, MADOKA, read_graphml_by_iri, svg_text
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
 from cuegraph.export import ExportRequest, run_export
-
-
-@pytest.fixture(scope="module")
-def client(seed_store):
-    return TestClient(create_app(seed_store))
 
 
 def _neighbourhood_json(seed_store, minter) -> dict:

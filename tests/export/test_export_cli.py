@@ -9,8 +9,8 @@ import networkx as nx
 import pytest
 from export_support import KAJIURA, check_gexf, read_graphml_by_iri
 
-from conftest import DATA, cuegraph_cmd
 from cuegraph.store import open_store
+from support import DATA, cuegraph_cmd
 
 
 @pytest.fixture(scope="module")

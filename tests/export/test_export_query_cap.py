@@ -13,9 +13,9 @@ from pathlib import Path
 import requests
 from fastapi.testclient import TestClient
 
-from conftest import cuegraph_cmd, free_port, wait_http
 from cuegraph.api import create_app
 from cuegraph.config import Settings
+from support import cuegraph_cmd, free_port, wait_http
 
 EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 LINKS = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isIRI(?o)) }"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES
 from cuegraph.errors import CueSheetError
 from cuegraph.ingest import import_cuesheet
 from cuegraph.validate import validate_store
+from support import FIXTURES
 
 
 def test_malformed_cuesheet_is_rejected_with_line_numbers_and_store_unchanged(fresh_store,

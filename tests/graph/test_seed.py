@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
-from conftest import DATA, cuegraph_cmd, make_store
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import build_from_data
 from cuegraph.namespaces import CG, SDO
 from cuegraph.validate import validate_graph, validate_store
+from support import DATA, cuegraph_cmd, make_store
 
 KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
 

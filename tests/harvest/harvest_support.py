@@ -27,10 +27,10 @@ from pathlib import Path
 
 from werkzeug import Request, Response
 
-from conftest import FIXTURES, free_port
 from cuegraph.harvest.http import HttpClient, RateLimiter
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.roles import ROLES
+from support import FIXTURES, free_port
 
 __all__ = ["WD", "MB", "KAJIURA_QID", "KAJIURA_MBID", "load", "pages", "wdqs_handler",
            "mb_handler", "anilist_handler", "animethemes_handler", "vgmdb_handler",

@@ -20,7 +20,6 @@ from harvest_support import (
 )
 from werkzeug import Request, Response
 
-from conftest import BASE
 from cuegraph.errors import BadInput, PersonNotFound, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.harvest import anilist
@@ -28,6 +27,7 @@ from cuegraph.ingest.harvests import write_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
+from support import BASE
 
 STAFF_PAGES = pages(AL, "staff-hiromi-mizutani", 3)
 

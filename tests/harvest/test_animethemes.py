@@ -18,7 +18,6 @@ from harvest_support import (
     serve,
 )
 
-from conftest import BASE
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.harvest import animethemes
@@ -26,6 +25,7 @@ from cuegraph.ingest.harvests import write_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
+from support import BASE
 
 PAGES = pages(AT, "search-anohana", 2)
 TV = "Ano Hi Mita Hana no Namae wo Bokutachi wa Mada Shiranai."

@@ -13,11 +13,11 @@ from harvest_support import (
     wdqs_handler,
 )
 
-from conftest import cuegraph_cmd
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest.sources import SOURCES, get_source
 from cuegraph.queries import load_query
 from cuegraph.store import open_store
+from support import cuegraph_cmd
 
 B = "https://cuegraph.org/id/"
 #: the console script end to end, at the sources' real rate limits: tens of seconds a test

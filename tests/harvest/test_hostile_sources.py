@@ -35,7 +35,6 @@ from harvest_support import (
 )
 from werkzeug import Request, Response
 
-from conftest import free_port
 from cuegraph.config import Settings
 from cuegraph.errors import UpstreamError
 from cuegraph.harvest import wikidata
@@ -43,6 +42,7 @@ from cuegraph.harvest.http import HttpClient
 from cuegraph.harvest.sources import SOURCES
 from cuegraph.ingest.harvests import make_client, run_harvest
 from cuegraph.store import open_store
+from support import free_port
 
 MiB = 1024 * 1024
 

@@ -9,9 +9,9 @@ import pytest
 from harvest_support import FakeTime, stand_in
 from werkzeug import Response
 
-from conftest import free_port
 from cuegraph.errors import UpstreamError
 from cuegraph.harvest.http import HttpClient, RateLimiter, _retry_after, user_agent
+from support import free_port
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from harvest_support import (
     vgmdb_handler,
 )
 
-from conftest import BASE
 from cuegraph.errors import BadInput, NotFound, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.harvest import vgmdb
@@ -29,6 +28,7 @@ from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Recording
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
+from support import BASE
 
 ALBUM = load(VG / "album-madoka-ost.json")
 ARTIST = load(VG / "artist-yuki-kajiura.json")

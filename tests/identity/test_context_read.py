@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BASE
 from cuegraph.graph.identity import cluster, read_nodes, resolve
 from cuegraph.graph.write import write_run
 from cuegraph.records import Album, Credit, Person, Recording, Song, Work
 from cuegraph.store import open_store
+from support import BASE
 
 S, R = BASE + "song/", BASE + "recording/"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BASE
 from cuegraph.api.data.composers import search_composers
 from cuegraph.api.data.works import search_works
 from cuegraph.export.fetch import find_seed
@@ -18,6 +17,7 @@ from cuegraph.names import (
     title_aliases,
     title_keys,
 )
+from support import BASE
 
 KAJIURA = BASE + "person/yuki-kajiura"
 MADOKA = BASE + "work/madoka-magica"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BASE
 from cuegraph.errors import BadInput
 from cuegraph.graph.identity import explain, resolve
 from cuegraph.graph.write import write_run
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Album, Credit, Person, Recording, Song, Work
 from cuegraph.store import open_store
+from support import BASE
 
 P, W = BASE + "person/", BASE + "work/"
 

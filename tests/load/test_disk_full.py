@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import cuegraph_cmd
+from support import cuegraph_cmd
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import cuegraph_cmd
+from support import cuegraph_cmd
 
 G = "urn:x:g"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cuegraph_cmd
 from cuegraph.errors import BadInput
 from cuegraph.store import open_store
+from support import cuegraph_cmd
 
 G = "urn:x:g"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import requests
 from fastapi.testclient import TestClient
-from security_support import served
 
 from cuegraph.api import create_app
 from cuegraph.config import Settings
@@ -18,9 +17,8 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with served(tmp_path_factory.mktemp("errors"), env={"CUEGRAPH_UPDATE_TOKEN": "t"}) as s:
-        yield s
+def server(cuegraph_server):
+    return cuegraph_server({"CUEGRAPH_UPDATE_TOKEN": "t"})
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 import requests
 from fastapi.testclient import TestClient
-from security_support import served
 
 from cuegraph.api import create_app
 from cuegraph.api.sparql_check import MAX_DEPTH, MAX_PATH, check_sparql, parse_sparql
@@ -44,10 +43,9 @@ SHAPES = ["nested_filter", "unions", "optionals", "filters", "ors", "plus", "pat
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with served(tmp_path_factory.mktemp("deep"), env={
-            "CUEGRAPH_UPDATE_TOKEN": TOKEN, "CUEGRAPH_MAX_QUERY_BYTES": "2000000"}) as s:
-        yield s
+def server(cuegraph_server):
+    return cuegraph_server({"CUEGRAPH_UPDATE_TOKEN": TOKEN,
+                            "CUEGRAPH_MAX_QUERY_BYTES": "2000000"})
 
 
 @pytest.mark.parametrize("shape", SHAPES)

@@ -14,9 +14,9 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
-from conftest import make_store  # noqa: E402
 from cuegraph.api import create_app  # noqa: E402
 from cuegraph.config import Settings  # noqa: E402
+from support import make_store  # noqa: E402
 
 APP = create_app(make_store("memory:"), Settings(store="memory:", update_token="fuzz-token"))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)

@@ -11,23 +11,17 @@ import time
 import pytest
 import requests
 from fastapi.testclient import TestClient
-from security_support import Canary, served
 from sparql_gen import SparqlGen
 
 from cuegraph.api import create_app
 from cuegraph.config import Settings
+from support import served
 
 pytestmark = pytest.mark.slow  # a grammar-based SPARQL fuzz run (about a minute)
 
 TOKEN = "fuzz-token"
 UPDATE = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
 QUERY = {"Content-Type": "application/sparql-query"}
-
-
-@pytest.fixture(scope="module")
-def canary():
-    with Canary() as c:
-        yield c
 
 
 def _check(resp, case) -> None:

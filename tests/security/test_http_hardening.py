@@ -8,7 +8,6 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
-from security_support import served
 
 from cuegraph.api import create_app
 from cuegraph.api.security import DATA_CSP, EXPORT_CSP, PAGE_CSP
@@ -103,10 +102,8 @@ def test_host_header_is_not_reflected(client, seed_store):
 # --- slow clients, against the real server ------------------------------------------------
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with served(tmp_path_factory.mktemp("slow"), env={
-            "CUEGRAPH_BODY_TIMEOUT": "2", "CUEGRAPH_HEADER_TIMEOUT": "2"}) as s:
-        yield s
+def server(cuegraph_server):
+    return cuegraph_server({"CUEGRAPH_BODY_TIMEOUT": "2", "CUEGRAPH_HEADER_TIMEOUT": "2"})
 
 
 def _port(server) -> int:

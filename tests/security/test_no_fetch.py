@@ -17,7 +17,6 @@ import textwrap
 import pytest
 import requests
 from fastapi.testclient import TestClient
-from security_support import Canary, served
 
 from cuegraph.api import create_app
 from cuegraph.config import Settings
@@ -79,16 +78,8 @@ def update_variants(url: str) -> dict[str, tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def canary():
-    with Canary() as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with served(tmp_path_factory.mktemp("no-fetch"),
-                env={"CUEGRAPH_UPDATE_TOKEN": TOKEN}) as s:
-        yield s
+def server(cuegraph_server):
+    return cuegraph_server({"CUEGRAPH_UPDATE_TOKEN": TOKEN})
 
 
 def _assert_refused(resp, word: str) -> None:

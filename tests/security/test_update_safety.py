@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 import requests
 from fastapi.testclient import TestClient
-from security_support import served
 
-from conftest import cuegraph_cmd
 from cuegraph.api import create_app
 from cuegraph.config import Settings
 from cuegraph.store import open_store
+from support import cuegraph_cmd, served
 
 TOKEN = "safety-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}

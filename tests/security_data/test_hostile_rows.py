@@ -12,11 +12,11 @@ import io
 
 import pytest
 
-from conftest import BASE, DATA, cuegraph_cmd, make_store
 from cuegraph.errors import CueSheetError
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import import_cuesheet, import_table
 from cuegraph.validate import validate_store
+from support import BASE, DATA, cuegraph_cmd, make_store
 
 HEADER = ["work", "episode", "start", "end", "title", "usage", "credits", "source", "notes"]
 GOOD = {"work": "Test Work", "episode": "1", "start": "00:01:00", "end": "00:02:00",

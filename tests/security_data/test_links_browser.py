@@ -9,14 +9,13 @@ clicking that text must run nothing.
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import quote, urlparse
 
 import pytest
 
 from browser import chromium, watch
-from conftest import BASE, free_port, make_store, wait_http
 from cuegraph.api import create_app
+from support import BASE, make_store
 
 pytestmark = pytest.mark.browser
 
@@ -45,22 +44,12 @@ _BAD_ANCHORS = """(root) => [...document.querySelectorAll(`${root} a[href], ${ro
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    uvicorn = pytest.importorskip("uvicorn")
+def server(tmp_path_factory, app_server):
     store = make_store()
     path = tmp_path_factory.mktemp("hostile") / "hostile.ttl"
     path.write_text(TURTLE, encoding="utf-8")
     store.load_file(path, BASE + "graph/load/hostile")
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    wait_http(base + "/health")
-    yield base
-    srv.should_exit = True
-    thread.join(timeout=10)
+    return app_server(create_app(store))
 
 
 @pytest.fixture(scope="module")

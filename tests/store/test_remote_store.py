@@ -14,7 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 
-from conftest import BASE, DATA, FIXTURES, cuegraph_cmd, free_port, make_store
 from cuegraph.api import create_app
 from cuegraph.errors import BadQuery, CuegraphError, QueryTimeout, StoreError
 from cuegraph.graph.iris import Minter
@@ -22,6 +21,7 @@ from cuegraph.ingest import build_from_data
 from cuegraph.queries import literal, load_query, render
 from cuegraph.store import RemoteStore, Store, open_store
 from servers import MissingServer, OxigraphServer, SparqlServer, VirtuosoServer, clear_store
+from support import BASE, DATA, FIXTURES, cuegraph_cmd, free_port, make_store
 
 pytestmark = pytest.mark.server
 

@@ -4,13 +4,11 @@ depth controls, the same picture every time, and panels that fit a phone."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from browser import chromium, watch
-from conftest import free_port, make_store, wait_http
 from cuegraph.api import create_app
+from support import make_store
 
 pytestmark = pytest.mark.browser
 
@@ -18,19 +16,8 @@ KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
 
 
 @pytest.fixture(scope="module")
-def server():
-    uvicorn = pytest.importorskip("uvicorn")
-    port = free_port()
-    config = uvicorn.Config(create_app(make_store()), host="127.0.0.1", port=port,
-                            log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    wait_http(base + "/health")
-    yield base
-    srv.should_exit = True
-    thread.join(timeout=10)
+def server(app_server):
+    return app_server(create_app(make_store()))
 
 
 @pytest.fixture(scope="module")

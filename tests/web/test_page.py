@@ -6,41 +6,29 @@ recorded and must stay on 127.0.0.1.
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import urlparse
 
 import pytest
 import requests
 
 from browser import chromium, watch
-from conftest import BASE, FIXTURES, free_port, make_store, wait_http
 from cuegraph.api import create_app
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import import_cuesheet
+from support import BASE, FIXTURES, make_store
 
 pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
-def server():
+def server(app_server):
     """The app over the seed data, served by uvicorn in a background thread."""
-    uvicorn = pytest.importorskip("uvicorn")
-    port = free_port()
     store = make_store()
     import_cuesheet(store, Minter(BASE), FIXTURES / "cuesheets" / "good.csv")  # has a silence
     store.update("""PREFIX cg: <https://cuegraph.org/ns#>
       INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/ids> {
         <https://cuegraph.org/id/person/test-composer> cg:wikidata "Q4115189" ;
           cg:musicbrainz "9f2a1c3e-0000-4000-8000-000000000001" . } }""")  # test-only ids
-    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port,
-                            log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    wait_http(base + "/health")
-    yield base
-    srv.should_exit = True
-    thread.join(timeout=10)
+    return app_server(create_app(store))
 
 
 @pytest.fixture(scope="module")
