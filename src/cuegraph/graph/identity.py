@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import io
 import tempfile
 import time
@@ -53,11 +54,12 @@ from rdflib import Literal
 
 from cuegraph.errors import BadInput
 from cuegraph.graph.iris import Minter
-from cuegraph.graph.write import write_ntriples_file
+from cuegraph.graph.write import provenance_update
 from cuegraph.names import fold, name_keys, title_keys
 from cuegraph.namespaces import CG_NS, OWL, XSD
 from cuegraph.queries import iri as sparql_iri
 from cuegraph.queries import load_query
+from cuegraph.rdfload import replace_from_ntriples_file
 from cuegraph.store import OxigraphStore, Store
 
 __all__ = ["SOURCE", "KEY", "Node", "Link", "Refusal", "Identity", "Resolution",
@@ -579,23 +581,52 @@ def resolve(store: Store, minter: Minter, *, skip_if_nothing: bool = False) -> R
                           seconds=time.monotonic() - t0)
     graphs_read = _graphs(ident)
     same_as = f"> <{OWL.sameAs}> <"
+    prov = str(minter.provenance_graph())
     with tempfile.TemporaryDirectory(prefix="cuegraph-identity-") as tmp:
         # the links as N-Triples, written in one bulk replace (no triple objects: at 100 000
         # records building them cost more than the store's own load)
         path = Path(tmp) / "same-as.nt"
+        digest = hashlib.sha256()
+        expected = 0
         with open(path, "w", encoding="utf-8") as out:
             for members in ident.clusters:
                 rep = members[0]
                 for other in members[1:]:
-                    out.write(f"<{rep}{same_as}{other}> .\n<{other}{same_as}{rep}> .\n")
-        run = write_ntriples_file(
-            store, minter, SOURCE, KEY, path, license=LICENSE, used=graphs_read,
+                    pair = f"<{rep}{same_as}{other}> .\n<{other}{same_as}{rep}> .\n"
+                    out.write(pair)
+                    digest.update(pair.encode("utf-8"))
+                    expected += 2
+        swap = provenance_update(
+            minter, SOURCE, KEY, license=LICENSE, used=graphs_read,
             label="identity: owl:sameAs links (shared ids; names with shared context)",
-            record_count=len(ident.clusters), started=started, t0=t0)
-    return Resolution(graph=run.graph, clusters=ident.clusters, links=ident.links,
-                      refusals=ident.refusals, triples=run.triples,
-                      previous_triples=run.previous_triples, seconds=run.seconds,
-                      graphs_read=graphs_read)
+            record_count=len(ident.clusters), started=started)
+        swap += (f" ;\nINSERT DATA {{ GRAPH <{prov}> {{ <{target}> <{_DIGEST}> "
+                 f"\"{digest.hexdigest()}\" }} }}")
+        previous = _count(store, target)
+        if previous == expected and _stored_digest(store, prov, target) == digest.hexdigest():
+            store.update(swap)  # the same links: only the run's provenance is new
+            written = previous
+        else:
+            written = replace_from_ntriples_file(store, target, path, swap_extra=swap)
+    return Resolution(graph=target, clusters=ident.clusters, links=ident.links,
+                      refusals=ident.refusals, triples=written, previous_triples=previous,
+                      seconds=time.monotonic() - t0, graphs_read=graphs_read)
+
+
+#: the SHA-256 of the N-Triples last written into the identity graph, on the graph's node in
+#: the provenance graph: a run finding the same links (and as many triples stored) leaves
+#: the graph as it is instead of rewriting hundreds of thousands of triples
+_DIGEST = CG_NS + "linksDigest"
+
+
+def _count(store: Store, graph: str) -> int:
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return int(rows[0]["n"]) if rows else 0
+
+
+def _stored_digest(store: Store, prov: str, graph: str) -> str | None:
+    rows = store.select(f"SELECT ?d WHERE {{ GRAPH <{prov}> {{ <{graph}> <{_DIGEST}> ?d }} }}")
+    return str(rows[0]["d"]) if len(rows) == 1 else None
 
 
 def canonical_map(store: Store) -> tuple[dict[str, str], dict[str, Node]]:
