@@ -11,21 +11,7 @@ import pytest
 from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
 from cuegraph.store import Store
-
-# still imported as ``from conftest import …`` by a few modules until they move to support.py
-from support import (  # noqa: F401
-    BASE,
-    DATA,
-    FIXTURES,
-    ROOT,
-    Served,
-    cuegraph_cmd,
-    free_port,
-    make_store,
-    served,
-    serving_app,
-    wait_http,
-)
+from support import BASE, Served, make_store, served, serving_app
 
 
 @pytest.fixture(scope="session")

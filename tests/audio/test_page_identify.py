@@ -9,7 +9,6 @@ import pytest
 from audio_support import build_soundtrack_graph, material
 
 from browser import chromium, watch
-from conftest import BASE, free_port, wait_http
 from cuegraph.api import create_app
 from cuegraph.audio.index import FingerprintIndex, audio_files
 from cuegraph.audio.link import Linker
@@ -17,6 +16,7 @@ from cuegraph.audio.service import detect_file
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest.cues import import_detected
 from cuegraph.store import open_store
+from support import BASE, free_port, wait_http
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,7 @@ from harvest_support import (
     Faults,
     default_handlers,
     harvest_settings,
-    point_sources_at,
     serve,
-    stand_in,
 )
 
 from cuegraph.errors import UpstreamError
@@ -34,11 +32,8 @@ FAULTY = {
 SOURCES = sorted(FAULTY)
 
 
-@pytest.fixture
-def server(monkeypatch):
-    for s in stand_in():
-        point_sources_at(s, monkeypatch)
-        yield s
+#: the code under test reads the sources' URLs from the settings
+pytestmark = pytest.mark.usefixtures("point_sources")
 
 
 def _setup(server, source: str, ft: FakeTime) -> Faults:

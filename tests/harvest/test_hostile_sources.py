@@ -28,9 +28,7 @@ from harvest_support import (
     default_handlers,
     harvest_settings,
     mb_handler,
-    point_sources_at,
     serve,
-    stand_in,
     start_server,
 )
 from werkzeug import Request, Response
@@ -47,11 +45,8 @@ from support import free_port
 MiB = 1024 * 1024
 
 
-@pytest.fixture
-def server(monkeypatch):
-    for s in stand_in():
-        point_sources_at(s, monkeypatch)
-        yield s
+#: the code under test reads the sources' URLs from the settings
+pytestmark = pytest.mark.usefixtures("point_sources")
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:

@@ -6,17 +6,12 @@ import email.utils
 import time
 
 import pytest
-from harvest_support import FakeTime, stand_in
+from harvest_support import FakeTime
 from werkzeug import Response
 
 from cuegraph.errors import UpstreamError
 from cuegraph.harvest.http import HttpClient, RateLimiter, _retry_after, user_agent
 from support import free_port
-
-
-@pytest.fixture
-def server():
-    yield from stand_in()
 
 
 def test_retry_after_seconds_and_http_date():

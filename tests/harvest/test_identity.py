@@ -8,9 +8,7 @@ from harvest_support import (
     FakeTime,
     harvest_settings,
     mb_handler,
-    point_sources_at,
     serve,
-    stand_in,
     wdqs_handler,
 )
 
@@ -25,12 +23,13 @@ B = "https://cuegraph.org/id/"
 MBP = "0000c0de-0000-4000-8000-0000000"
 
 
+pytestmark = pytest.mark.usefixtures("point_sources")
+
+
 @pytest.fixture
-def server(monkeypatch):
-    for s in stand_in():
-        point_sources_at(s, monkeypatch)
-        serve(s, wikidata=wdqs_handler(), musicbrainz=mb_handler())
-        yield s
+def server(server):
+    serve(server, wikidata=wdqs_handler(), musicbrainz=mb_handler())
+    return server
 
 
 def _same_as(store) -> set[tuple[str, str]]:

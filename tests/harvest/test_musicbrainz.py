@@ -6,7 +6,7 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from harvest_support import KAJIURA_MBID, MB, mb_handler, serve, stand_in
+from harvest_support import KAJIURA_MBID, MB, mb_handler, serve
 from harvest_support import client as _client
 
 from cuegraph.errors import BadInput, UpstreamError
@@ -18,11 +18,6 @@ from cuegraph.store import open_store
 
 MBP = "0000c0de-0000-4000-8000-0000000"
 K = f"musicbrainz/{KAJIURA_MBID}"
-
-
-@pytest.fixture
-def server():
-    yield from stand_in()
 
 
 def _harvest(server, artist="Yuki Kajiura", client=None):

@@ -11,9 +11,7 @@ from harvest_support import (
     Faults,
     default_handlers,
     harvest_settings,
-    point_sources_at,
     serve,
-    stand_in,
 )
 from werkzeug import Response
 
@@ -22,12 +20,8 @@ from cuegraph.harvest.sources import SOURCES
 from cuegraph.ingest.harvests import run_harvest
 from cuegraph.store import open_store
 
-
-@pytest.fixture
-def server(monkeypatch):
-    for s in stand_in():
-        point_sources_at(s, monkeypatch)
-        yield s
+#: the code under test reads the sources' URLs from the settings
+pytestmark = pytest.mark.usefixtures("point_sources")
 
 
 def test_requests_to_a_limited_host_are_spaced_real_clock(server):

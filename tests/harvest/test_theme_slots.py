@@ -20,9 +20,7 @@ from harvest_support import (
     animethemes_handler,
     harvest_settings,
     pages,
-    point_sources_at,
     serve,
-    stand_in,
 )
 
 from cuegraph.graph.identity import explain, resolve
@@ -36,11 +34,8 @@ AT_OP, AT_ED = f"{B}song/animethemes/9300301", f"{B}song/animethemes/9300302"
 AL_WORK, AT_WORK = f"{B}work/anilist/9200101", f"{B}work/animethemes/9300001"
 
 
-@pytest.fixture
-def server(monkeypatch):
-    for s in stand_in():
-        point_sources_at(s, monkeypatch)
-        yield s
+#: the code under test reads the sources' URLs from the settings
+pytestmark = pytest.mark.usefixtures("point_sources")
 
 
 def _harvest(server, minter, themes: list[dict] | None = None):

@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from harvest_support import WD, serve, stand_in, wdqs_handler
+from harvest_support import WD, serve, wdqs_handler
 from harvest_support import client as _client
 
 from cuegraph.errors import BadInput
@@ -15,11 +15,6 @@ from cuegraph.ingest.harvests import write_harvest
 from cuegraph.namespaces import sparql_prefixes
 from cuegraph.records import Album, Credit, Person, Song, Work
 from cuegraph.store import open_store
-
-
-@pytest.fixture
-def server():
-    yield from stand_in()
 
 
 def _credits(records):

@@ -8,16 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from harvest_support import client as _client
-from harvest_support import serve, stand_in, wdqs_handler
+from harvest_support import serve, wdqs_handler
 
 from cuegraph.errors import UpstreamError
 from cuegraph.harvest import wikidata
 from cuegraph.records import Credit, Person, Work
-
-
-@pytest.fixture
-def server():
-    yield from stand_in()
 
 
 def test_all_pages_the_class_query_and_keeps_works_only(server):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BASE
 from cuegraph.graph.conflicts import find_conflicts
 from cuegraph.graph.write import write_run
 from cuegraph.records import Credit, Person, Song, Work
 from cuegraph.store import open_store
+from support import BASE
 
 P, W, S, G = BASE + "person/", BASE + "work/", BASE + "song/", BASE + "graph/"
 ALDNOAH = Work(key="aldnoah-zero", title="Aldnoah.Zero", year=2014)

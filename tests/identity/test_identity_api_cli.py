@@ -8,12 +8,12 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import BASE, cuegraph_cmd
 from cuegraph.api import create_app
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import write_run
 from cuegraph.records import Credit, Person, Work
 from cuegraph.store import open_store
+from support import BASE, cuegraph_cmd
 
 P, W = BASE + "person/", BASE + "work/"
 
