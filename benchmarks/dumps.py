@@ -17,7 +17,8 @@ Then :func:`memory_report` streams a ``CUEGRAPH_BENCH_DUMP_GB`` (default 1) GB e
 ``mbdump/work`` file to disk (line by line, never held in memory; one work in 50 credits a
 kept artist, the rest are read, parsed and skipped, as in the real dump where anime music is
 a small part) and imports it, printing the process's current and peak RSS when 100 MB,
-500 MB, 1 GB… of the file have been read: flat memory means the figures stop growing.
+500 MB, 1 GB… of the file have been read: flat memory means the figures stop growing. The
+same for an uncompressed Wikidata dump of that size (one item in 50 kept; both passes).
 """
 
 from __future__ import annotations
@@ -263,6 +264,47 @@ def write_musicbrainz_file(path: Path, nbytes: int, artists: int = 1000,
     return n, kept
 
 
+def write_wikidata_file(path: Path, nbytes: int, people: int = 1000,
+                        keep_every: int = 50) -> tuple[int, int]:
+    """An uncompressed Wikidata JSON dump of at least ``nbytes`` bytes, written line by line
+    (never held in memory): one item in ``keep_every`` an anime series crediting a composer
+    (kept), one in five a person with a P86 statement (parsed, then skipped), the rest films
+    without music statements (skipped without being parsed); then the ``people`` people the
+    kept works name. Returns (items, kept works)."""
+    n = kept = 0
+    with open(path, "wb", buffering=1 << 20) as f:
+        f.write(b"[\n")
+        while f.tell() < nbytes:
+            qid = f"Q{10_000_000 + n}"
+            if n % keep_every == 0:
+                claims = {"P31": [_claim("P31", "Q63952888")],
+                          "P86": [_claim("P86", f"Q{20_000_000 + n % people}")]}
+                kept += 1
+            elif n % 5 == 1:
+                claims = {"P31": [_claim("P31", "Q5")],
+                          "P86": [_claim("P86", f"Q{30_000_000 + n}")]}
+            else:
+                claims = {"P31": [_claim("P31", "Q11424")],
+                          "P577": [_claim("P577", "+2001-01-01T00:00:00Z", string=True)]}
+            entity = {"type": "item", "id": qid,
+                      "labels": {"en": {"language": "en", "value": f"Work {n}"},
+                                 "ja": {"language": "ja", "value": f"作品{n}"}},
+                      "descriptions": {"en": {"language": "en", "value": "generated item"}},
+                      "aliases": {}, "claims": claims, "sitelinks": {}}
+            f.write(json.dumps(entity, ensure_ascii=False, separators=(",", ":")).encode()
+                    + b",\n")
+            n += 1
+        for i in range(people):
+            entity = {"type": "item", "id": f"Q{20_000_000 + i}",
+                      "labels": {"en": {"language": "en", "value": f"Person {i}"}},
+                      "descriptions": {}, "aliases": {},
+                      "claims": {"P31": [_claim("P31", "Q5")]}, "sitelinks": {}}
+            f.write(json.dumps(entity, separators=(",", ":")).encode()
+                    + (b",\n" if i < people - 1 else b"\n"))
+        f.write(b"]\n")
+    return n + people, kept
+
+
 _MEMORY_CHILD = """
 import resource, sys, time
 from pathlib import Path
@@ -270,7 +312,7 @@ from cuegraph import dumps
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
 
-marks = [int(m) for m in sys.argv[2].split(",")]
+MARKS = [int(m) for m in sys.argv[3].split(",")]
 
 
 def rss_mb():
@@ -282,55 +324,84 @@ def rss_mb():
 
 class Sampler(dumps.Progress):
     t0 = time.perf_counter()
+    marks = []
+
+    def start(self, label, total):
+        super().start(label, total)
+        # the MusicBrainz artist archive is small: sample the work file and both passes
+        self.marks = [] if label.startswith("artist") else list(MARKS)
+        self.tag = "2/2" if "2/2" in label else "1/2" if "1/2" in label else "-"
 
     def advance(self, nbytes):
         super().advance(nbytes)
-        while marks and self.label.startswith("work") and self.done >= marks[0]:
+        while self.marks and self.done >= self.marks[0]:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"MARK {marks.pop(0)} {rss_mb():.1f} {peak:.1f} {self.read} "
-                  f"{time.perf_counter() - self.t0:.1f}", file=sys.stderr, flush=True)
+            print(f"MARK {self.tag} {self.marks.pop(0)} {rss_mb():.1f} {peak:.1f} "
+                  f"{self.read} {time.perf_counter() - self.t0:.1f}", file=sys.stderr,
+                  flush=True)
 
 
 store = open_store("oxigraph:" + sys.argv[1])
-r = dumps.import_musicbrainz_dump(store, Minter("https://cuegraph.org/id/"),
-                                  [Path(f) for f in sys.argv[3:]], progress=Sampler())
+files = [Path(f) for f in sys.argv[4:]]
+minter = Minter("https://cuegraph.org/id/")
+if sys.argv[2] == "musicbrainz":
+    r = dumps.import_musicbrainz_dump(store, minter, files, progress=Sampler())
+else:
+    r = dumps.import_wikidata_dump(store, minter, files[0], progress=Sampler())
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f"END {rss_mb():.1f} {peak:.1f} {r.read} {r.kept} {r.seconds:.1f}", file=sys.stderr)
 """
 
 
-def memory_report(gb: float | None = None) -> str:
-    """Peak and current RSS while importing a generated ``gb`` GB MusicBrainz work file."""
+def _memory_run(which: str, tmp: Path, nbytes: int, marks: list[int]) -> list[str]:
+    t = time.perf_counter()
+    if which == "musicbrainz":
+        folder = tmp / "mbdump"
+        artist = write_musicbrainz_dump(folder, 0)[0]  # the 1 000 kept artists (.tar.xz)
+        items, kept = write_musicbrainz_file(folder / "work", nbytes)
+        big, files = folder / "work", [artist, folder / "work"]
+        what = f"mbdump/work file ({items:,} works, {kept:,} kept"
+    else:
+        big = tmp / "latest-all.json"
+        items, kept = write_wikidata_file(big, nbytes)
+        files = [big]
+        what = f"Wikidata .json file ({items:,} items, {kept:,} works kept, two passes"
+    size = big.stat().st_size
+    gen = time.perf_counter() - t
+    r = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(tmp / f"store-{which}"),
+                        which, ",".join(map(str, marks)), *map(str, files)],
+                       capture_output=True, text=True, cwd=ROOT)
+    for f in files:
+        f.unlink()
+    if r.returncode != 0:
+        raise RuntimeError(f"import failed: {r.stderr.strip()[-800:]}")
+    out = [f"dump importer memory: {which}-dump on a generated {size / 1e9:.2f} GB {what}; "
+           f"generated, streamed to disk, in {gen:.0f}s)",
+           f"{'pass':>5}{'read':>9}{'RSS now MB':>12}{'peak RSS MB':>13}{'entities':>12}"
+           f"{'seconds':>9}"]
+    for line in r.stderr.splitlines():
+        f = line.split()
+        if f and f[0] == "MARK":
+            out.append(f"{f[1]:>5}{int(f[2]) / 1e6:>7.0f}MB{float(f[3]):>12.0f}"
+                       f"{float(f[4]):>13.0f}{int(f[5]):>12,}{float(f[6]):>9.0f}")
+        elif f and f[0] == "END":
+            out.append(f"{'end':>14}{float(f[1]):>12.0f}{float(f[2]):>13.0f}"
+                       f"{int(f[3]):>12,}{float(f[5]):>9.0f}   (after the atomic write; "
+                       f"{int(f[4]):,} entities kept)")
+    return out
+
+
+def memory_report(gb: float | None = None, which: tuple[str, ...] = ("musicbrainz", "wikidata")
+                  ) -> str:
+    """Peak and current RSS while each importer reads a generated ``gb`` GB dump file."""
     gb = gb or float(os.environ.get("CUEGRAPH_BENCH_DUMP_GB", "1"))
     nbytes = int(gb * 1e9)
     marks = [m for m in (100_000_000, 250_000_000, 500_000_000, 750_000_000, 1_000_000_000,
                          2_000_000_000, 4_000_000_000) if m <= nbytes]
+    out: list[str] = []
     with tempfile.TemporaryDirectory(prefix="cuegraph-bench-dumpmem-") as tmp:
-        folder = Path(tmp) / "mbdump"
-        t = time.perf_counter()
-        artist = write_musicbrainz_dump(folder, 0)[0]  # the 1 000 kept artists (.tar.xz)
-        works, kept = write_musicbrainz_file(folder / "work", nbytes)
-        size = (folder / "work").stat().st_size
-        gen = time.perf_counter() - t
-        r = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(Path(tmp) / "store"),
-                            ",".join(map(str, marks)), str(artist), str(folder / "work")],
-                           capture_output=True, text=True, cwd=ROOT)
-        if r.returncode != 0:
-            raise RuntimeError(f"import failed: {r.stderr.strip()[-800:]}")
-        out = [f"dump importer memory: musicbrainz-dump on a generated {size / 1e9:.2f} GB "
-               f"mbdump/work file ({works:,} works, {kept:,} kept; generated, streamed to "
-               f"disk, in {gen:.0f}s)",
-               f"{'read':>10}{'RSS now MB':>12}{'peak RSS MB':>13}{'entities':>12}"
-               f"{'seconds':>9}"]
-        for line in r.stderr.splitlines():
-            f = line.split()
-            if f and f[0] == "MARK":
-                out.append(f"{int(f[1]) / 1e6:>8.0f}MB{float(f[2]):>12.0f}{float(f[3]):>13.0f}"
-                           f"{int(f[4]):>12,}{float(f[5]):>9.0f}")
-            elif f and f[0] == "END":
-                out.append(f"{'end':>10}{float(f[1]):>12.0f}{float(f[2]):>13.0f}"
-                           f"{int(f[3]):>12,}{float(f[5]):>9.0f}   (after the atomic write; "
-                           f"{int(f[4]):,} entities kept)")
+        for name in which:
+            out += _memory_run(name, Path(tmp), nbytes, marks)
     return "\n".join(out)
 
 
