@@ -4,9 +4,11 @@ node-link JSON, DOT, a self-contained interactive HTML page, and PNG/SVG images.
 * :mod:`cuegraph.export.views` — the views (``credits``, ``bipartite``, ``collaboration``,
   ``rdf``), neighbourhoods and sampling;
 * :mod:`cuegraph.export.fetch` — the few SPARQL queries an export runs;
-* :mod:`cuegraph.export.formats` — the format registry (short name and media type) and the
-  file writers; :mod:`cuegraph.export.html` and :mod:`cuegraph.export.images` the page and
-  the Graphviz images;
+* :mod:`cuegraph.export.writers` — the file writers (GraphML, GEXF, Cytoscape.js and
+  node-link JSON, DOT); :mod:`cuegraph.export.html` and :mod:`cuegraph.export.images` the
+  page and the Graphviz images, built on them;
+* :mod:`cuegraph.export.formats` — the format registry (short name and media type -> writer),
+  which imports the writers (none imports it back);
 * :mod:`cuegraph.export.service` — one export start to finish (CLI and API share it).
 """
 
