@@ -380,14 +380,14 @@ def _memory_run(which: str, tmp: Path, nbytes: int, marks: list[int]) -> list[st
            f"{'pass':>5}{'read':>9}{'RSS now MB':>12}{'peak RSS MB':>13}{'entities':>12}"
            f"{'seconds':>9}"]
     for line in r.stderr.splitlines():
-        f = line.split()
-        if f and f[0] == "MARK":
-            out.append(f"{f[1]:>5}{int(f[2]) / 1e6:>7.0f}MB{float(f[3]):>12.0f}"
-                       f"{float(f[4]):>13.0f}{int(f[5]):>12,}{float(f[6]):>9.0f}")
-        elif f and f[0] == "END":
-            out.append(f"{'end':>14}{float(f[1]):>12.0f}{float(f[2]):>13.0f}"
-                       f"{int(f[3]):>12,}{float(f[5]):>9.0f}   (after the atomic write; "
-                       f"{int(f[4]):,} entities kept)")
+        w = line.split()
+        if w and w[0] == "MARK":
+            out.append(f"{w[1]:>5}{int(w[2]) / 1e6:>7.0f}MB{float(w[3]):>12.0f}"
+                       f"{float(w[4]):>13.0f}{int(w[5]):>12,}{float(w[6]):>9.0f}")
+        elif w and w[0] == "END":
+            out.append(f"{'end':>14}{float(w[1]):>12.0f}{float(w[2]):>13.0f}"
+                       f"{int(w[3]):>12,}{float(w[5]):>9.0f}   (after the atomic write; "
+                       f"{int(w[4]):,} entities kept)")
     return out
 
 
