@@ -12,7 +12,7 @@ processes and threads only: :func:`offline_executor` gives a one-thread executor
 thread has it.
 
 Linux only (x86-64 and AArch64); elsewhere :func:`deny_network` returns False and the
-callers rely on the parse in :mod:`cuegraph.api.sparql_check` alone.
+callers rely on the parse in :mod:`cuegraph.api.sparql.check` alone.
 """
 
 from __future__ import annotations

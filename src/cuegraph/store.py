@@ -9,13 +9,21 @@
 
 All data lives in named graphs. Queries see the union of all graphs as their default graph
 (unless the caller names graphs), so ``SELECT * { ?s ?p ?o }`` finds every triple.
-Each import or harvest run goes through :meth:`Store.replace_graph`, which loads the new
-triples into a staging graph and swaps them in with one SPARQL Update, so a failed run
-leaves the previous graph as it was.
+Each import or harvest run goes through :meth:`Store.replace_graph`, so a failed run leaves
+the previous graph as it was: the embedded store replaces a small graph in one SPARQL Update
+transaction and a large one by loading a shadow store and swapping the directories
+(:mod:`cuegraph.rdfload`); a remote store loads a staging graph and swaps it in with one
+request (:class:`RemoteStore`).
+
+Every backend honours one interface (:class:`Store`): the same arguments (row limits,
+predeclared prefixes), errors raised as cuegraph's own exceptions (:mod:`cuegraph.errors`,
+never pyoxigraph's or the HTTP client's), ``flush``/``publish``, and the executor that
+bounds queries in time (:meth:`Store.query_executor`, :mod:`cuegraph.engine.executor`).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -23,12 +31,19 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import requests
 from rdflib import Graph
 
+from cuegraph.engine.formats import (
+    GRAPH_FORMATS,
+    OX_RDF,
+    OX_RESULTS,
+    RDF_FILE_FORMATS,
+    RESULT_FORMATS,
+)
 from cuegraph.errors import (
     BadInput,
     BadQuery,
@@ -37,36 +52,14 @@ from cuegraph.errors import (
     StoreError,
     StoreLocked,
 )
+from cuegraph.queries.form import query_form, tokens
+
+if TYPE_CHECKING:
+    from cuegraph.engine.snapshots import Lease
 
 __all__ = ["Store", "OxigraphStore", "RemoteStore", "open_store", "QueryOutput",
            "RESULT_FORMATS", "GRAPH_FORMATS", "RDF_FILE_FORMATS"]
 
-#: SELECT/ASK result formats: short name -> media type
-RESULT_FORMATS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-#: CONSTRUCT/DESCRIBE (and dump) formats: short name -> media type
-GRAPH_FORMATS = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "nquads": "application/n-quads",
-    "trig": "application/trig",
-}
-#: file extension -> graph format name, for `cuegraph load`
-RDF_FILE_FORMATS = {
-    ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
-    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml",
-}
-_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-_OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-           "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
-           "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
 #: the number of distinct triples in the union of all graphs (a triple kept in several
 #: graphs counts once; pyoxigraph 0.5.13 would count it once per graph, oxigraph#1919)
 DISTINCT_TRIPLES = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
@@ -112,24 +105,19 @@ def _ox_value(term: Any) -> Any:
     return str(term)
 
 
-def _query_form(query: str) -> str:
-    """Guess SELECT/ASK/CONSTRUCT/DESCRIBE from the text (prologue and comments skipped)."""
-    text = re.sub(r"#[^\n]*", " ", query)
-    text = re.sub(r"(?is)^\s*((BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*", "", text)
-    word = (text.strip().split(None, 1) or [""])[0].upper()
-    return {"CONSTRUCT": "graph", "DESCRIBE": "graph", "ASK": "ask"}.get(word, "select")
-
-
 class Store:
     """Common interface; see :class:`OxigraphStore` and :class:`RemoteStore`.
 
-    Capability flags (like rdflib's ``Store``): ``persistent``, ``read_only``, ``remote``.
+    Capability flags (like rdflib's ``Store``): ``persistent``, ``read_only``, ``embedded``
+    (the engine runs in this process: its updates can run where no socket opens).
     """
 
     url: str = ""
     persistent = False
     read_only = False
-    remote = False
+    embedded = False
+    #: the newest published snapshot's generation (0: the store publishes none)
+    generation = 0
 
     # --- reading ----------------------------------------------------------------------
     def select(self, query: str) -> list[dict[str, Any]]:
@@ -145,8 +133,21 @@ class Store:
 
     def query_serialized(self, query: str, *, result_format: str = "json",
                          graph_format: str = "turtle", default_graph_uris: list[str] | None = None,
-                         named_graph_uris: list[str] | None = None) -> QueryOutput:
-        """Run any query and serialise the answer (the SPARQL endpoint's path)."""
+                         named_graph_uris: list[str] | None = None,
+                         max_rows: int | None = None, prefixes: dict[str, str] | None = None,
+                         base_iri: str | None = None) -> QueryOutput:
+        """Run any query and serialise the answer (the SPARQL endpoint's path).
+
+        Args:
+            max_rows: keep at most this many rows (triples); ``truncated`` tells if more.
+            prefixes: declared for the query without changing its text's line numbers
+                where the backend can (the embedded engine), else written before it.
+            base_iri: relative IRIs resolve against it.
+
+        Raises:
+            BadQuery: the query does not parse or cannot be evaluated.
+            QueryTimeout / StoreError: the backend timed out or failed.
+        """
         raise NotImplementedError
 
     def triple_count(self) -> int:
@@ -215,6 +216,35 @@ class Store:
         if self.read_only:
             raise StoreError(f"store {self.url} is open read-only")
 
+    # --- durability, snapshots, the executor --------------------------------------------
+    def flush(self) -> None:
+        """Make written data durable (a no-op where every write already is)."""
+
+    @property
+    def snapshot_path(self) -> str | None:
+        """The on-disk store whose published snapshots query workers read; ``None`` when
+        queries run on the store itself (in memory, remote)."""
+        return None
+
+    def snapshot_stale(self) -> bool:
+        """Whether a write happened since the newest snapshot was published."""
+        return False
+
+    def publish(self) -> int:
+        """Publish a snapshot of the committed state if a write happened since the last one;
+        the generation readers should open (0 for stores without snapshots)."""
+        return self.generation
+
+    def query_executor(self, timeout: float, *, workers: int | None = None, memory: int = 0,
+                       long_after: float = 0.25, max_long: int | None = None) -> Any:
+        """The executor that runs this store's queries under an end-to-end time limit (a
+        :class:`cuegraph.engine.executor.QueryExecutor`: worker processes on snapshots for
+        the embedded store on disk, threads otherwise)."""
+        from cuegraph.engine.executor import QueryExecutor
+
+        return QueryExecutor(self, timeout, workers=workers, memory=memory,
+                             long_after=long_after, max_long=max_long)
+
     def close(self) -> None:
         pass
 
@@ -228,12 +258,14 @@ class Store:
 class OxigraphStore(Store):
     """The embedded Oxigraph store (pyoxigraph), on disk or in memory."""
 
+    embedded = True
+
     def __init__(self, path: str | None, read_only: bool = False):
         self.path = path
         self.url = f"oxigraph:{path}" if path else "memory:"
         self.persistent = path is not None
         self.read_only = read_only
-        self._lease = None  # the snapshot a reader beside a writer opened
+        self._lease: Lease | None = None  # the snapshot a reader beside a writer opened
         self._version = 0  # bumped by every write through this object
         self._published = -1  # the version the newest snapshot holds
         self.generation = 0  # the newest snapshot's generation (0: none published)
@@ -284,6 +316,10 @@ class OxigraphStore(Store):
         return self._lease.store
 
     # --- snapshots (see cuegraph.engine.snapshots) -------------------------------------
+    @property
+    def snapshot_path(self) -> str | None:
+        return self.path
+
     def snapshot_stale(self) -> bool:
         """Whether a write happened since the newest snapshot was published."""
         if self.path is None or self.read_only:
@@ -378,20 +414,20 @@ class OxigraphStore(Store):
         return data
 
     def _dump(self, fmt: str, graphs: list[str] | None) -> bytes:
-        if fmt not in _OX_RDF:
-            raise BadInput(f"unknown format {fmt!r}; choose from {', '.join(_OX_RDF)}")
+        if fmt not in OX_RDF:
+            raise BadInput(f"unknown format {fmt!r}; choose from {', '.join(OX_RDF)}")
         targets = graphs if graphs is not None else self.graphs()
         if fmt in ("nquads", "trig"):
             ds = ox.Dataset()
             for g in targets:
                 for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
                     ds.add(q)
-            return ox.serialize(ds, format=_OX_RDF[fmt]) or b""
+            return ox.serialize(ds, format=OX_RDF[fmt]) or b""
         triples = []
         for g in targets:
             for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
                 triples.append(q.triple)
-        return ox.serialize(triples, format=_OX_RDF[fmt]) or b""
+        return ox.serialize(triples, format=OX_RDF[fmt]) or b""
 
     def update(self, update: str) -> None:
         self._check_writable()
@@ -402,6 +438,10 @@ class OxigraphStore(Store):
             raise BadQuery(f"SPARQL Update syntax error: {e}") from None
         except OSError as e:
             raise StoreError(f"store write failed: {e}") from None
+        except ValueError as e:
+            raise BadQuery(f"bad SPARQL Update: {e}") from None
+        except RuntimeError as e:  # evaluation, e.g. CLEAR GRAPH of a graph that is absent
+            raise BadQuery(f"the update failed: {e}") from None
 
     def _load_ntriples(self, data: bytes, graph_iri: str) -> None:
         self._ox.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
@@ -450,7 +490,7 @@ class OxigraphStore(Store):
                 except StoreError:
                     pass
             del self._ox
-            self._ox = None
+            self._ox = None  # type: ignore[assignment]  # closed: any use fails loudly
         if self._lease is not None:
             self._lease.close()
             self._lease = None
@@ -484,7 +524,6 @@ class RemoteStore(Store):
     effect of the ones before it), so only the short swap itself is exposed there.
     """
 
-    remote = True
     persistent = True
     #: triples per INSERT DATA request while loading a staging graph
     insert_chunk = 5000
@@ -566,7 +605,7 @@ class RemoteStore(Store):
         return bool(data["boolean"])
 
     def construct(self, query: str) -> Graph:
-        if _query_form(query) != "graph":
+        if query_form(query) != "graph":
             raise BadQuery("expected a CONSTRUCT or DESCRIBE query")
         resp = self._post_query(query, GRAPH_FORMATS["ntriples"])
         g = Graph()
@@ -579,8 +618,14 @@ class RemoteStore(Store):
         return g
 
     def query_serialized(self, query, *, result_format="json", graph_format="turtle",
-                         default_graph_uris=None, named_graph_uris=None) -> QueryOutput:
-        form = _query_form(query)
+                         default_graph_uris=None, named_graph_uris=None,
+                         max_rows: int | None = None, prefixes: dict[str, str] | None = None,
+                         base_iri: str | None = None) -> QueryOutput:
+        if base_iri:
+            query = f"BASE <{base_iri}>\n{query}"
+        if prefixes:  # declared in the text (a BASE moved first: Virtuoso needs that)
+            query = _predeclare(query, prefixes)
+        form = query_form(query)
         accept = GRAPH_FORMATS[graph_format] if form == "graph" else RESULT_FORMATS[result_format]
         resp = self._post_query(query, accept, default_graph_uris, named_graph_uris)
         body = self._decode(resp.content)
@@ -588,7 +633,31 @@ class RemoteStore(Store):
             form = "ask"
         if self.dialect == "virtuoso" and form == "select" and result_format == "json":
             body = _standard_json(body)
-        return QueryOutput(form, accept, body)
+        truncated = False
+        if max_rows is not None and form != "ask":
+            body, truncated = self._limit(body, form, result_format, graph_format, max_rows)
+        return QueryOutput(form, accept, body, truncated)
+
+    def _limit(self, body: bytes, form: str, result_format: str, graph_format: str,
+               max_rows: int) -> tuple[bytes, bool]:
+        """The first ``max_rows`` rows (triples) of an answer, rewritten in its format."""
+        from cuegraph.engine.oxquery import limited
+
+        try:
+            if form == "graph":
+                triples = list(itertools.islice(
+                    ox.parse(body, format=OX_RDF[graph_format]), max_rows + 1))
+                if len(triples) <= max_rows:
+                    return body, False
+                return ox.serialize(triples[:max_rows], format=OX_RDF[graph_format]) or b"", True
+            results = ox.parse_query_results(body, format=OX_RESULTS[result_format])
+            if isinstance(results, ox.QueryBoolean):
+                return body, False
+            _, _, out, truncated = limited(results, result_format, graph_format, max_rows)
+        except (SyntaxError, ValueError, OSError) as e:
+            raise StoreError(f"remote store {self.query_url} sent an unreadable answer: "
+                             f"{str(e).splitlines()[0] if str(e) else e!r}") from None
+        return (out, True) if truncated else (body, False)
 
     def _system_filter(self, var: str) -> str:
         if self.dialect != "virtuoso":
@@ -618,8 +687,8 @@ class RemoteStore(Store):
         return int(rows[0]["n"]) if rows else 0
 
     def dump(self, fmt: str = "nquads", graphs: list[str] | None = None) -> bytes:
-        if fmt not in _OX_RDF:
-            raise BadInput(f"unknown format {fmt!r}; choose from {', '.join(_OX_RDF)}")
+        if fmt not in OX_RDF:
+            raise BadInput(f"unknown format {fmt!r}; choose from {', '.join(OX_RDF)}")
         ds = ox.Dataset()
         for gi in graphs if graphs is not None else self.graphs():
             data = self.construct(
@@ -630,11 +699,12 @@ class RemoteStore(Store):
                     f"the remote store returned {len(data)} of the {expected} triples of {gi}: "
                     "raise its result row limit (Virtuoso: [SPARQL] ResultSetMaxRows)")
             for s, p, o in data:
-                ds.add(ox.Quad(*_to_ox(s, p, o), ox.NamedNode(gi)))
+                subject, predicate, obj = _to_ox(s, p, o)
+                ds.add(ox.Quad(subject, predicate, obj, ox.NamedNode(gi)))
         if fmt in ("nquads", "trig"):
-            out = ox.serialize(ds, format=_OX_RDF[fmt]) or b""
+            out = ox.serialize(ds, format=OX_RDF[fmt]) or b""
         else:
-            out = ox.serialize([q.triple for q in ds], format=_OX_RDF[fmt]) or b""
+            out = ox.serialize([q.triple for q in ds], format=OX_RDF[fmt]) or b""
         if fmt in ("nquads", "ntriples"):
             out = b"".join(sorted(set(out.splitlines(keepends=True))))
         return out
@@ -739,10 +809,10 @@ def _check(resp: requests.Response, url: str, what: str = "query") -> None:
     raise StoreError(f"remote store {url} answered {resp.status_code} to the {what}: {text}")
 
 
-def _to_ox(*terms):
+def _to_ox(*terms: Any) -> list[Any]:
     from rdflib import BNode, Literal, URIRef
 
-    out = []
+    out: list[Any] = []
     for t in terms:
         if isinstance(t, URIRef):
             out.append(ox.NamedNode(str(t)))
@@ -771,18 +841,15 @@ def _load_file(store: Store, path: Path, graph_iri: str | None, fmt: str | None,
     return load_file(store, path, graph_iri, fmt, allow_remote_context=allow_remote_context)
 
 
-def open_store(url: str | None = None, *, read_only: bool = False,
+def open_store(url: str, *, read_only: bool = False,
                update_url: str | None = None) -> Store:
-    """Open a store by URL (see the module docstring). ``None`` means the configured default.
+    """Open a store by URL (see the module docstring; the configured one is
+    ``Settings().store``, which the caller reads).
 
     Raises:
         BadInput: the URL has no known scheme.
         StoreLocked: the embedded store is held by another writer.
     """
-    if url is None:
-        from cuegraph.config import Settings
-
-        url = Settings().store
     if url == "memory:" or url == "memory":
         return OxigraphStore(None)
     if url.startswith("oxigraph:"):
@@ -798,5 +865,37 @@ def open_store(url: str | None = None, *, read_only: bool = False,
     )
 
 
+def _predeclare(query: str, prefixes: dict[str, str]) -> str:
+    """``query`` with ``PREFIX`` declarations for ``prefixes`` it does not declare itself,
+    written at the end of its prologue, and its ``BASE`` declarations folded into one at the
+    start: Virtuoso refuses a ``BASE`` after a ``PREFIX`` or a second ``BASE`` (SP030),
+    though SPARQL allows both; a later ``PREFIX`` would override the query's own."""
+    from urllib.parse import urljoin
 
-
+    declared: set[str] = set()
+    bases: list[tuple[int, int, str]] = []  # (start, end, IRI) of each BASE declaration
+    end = len(query)
+    toks = tokens(query)
+    for tok in toks:
+        if tok.keyword == "BASE":
+            ref = next(toks, None)
+            if ref is not None:
+                bases.append((tok.start, ref.start + len(ref.text), ref.text[1:-1]))
+        elif tok.keyword == "PREFIX":
+            name = next(toks, None)
+            if name is not None:
+                declared.add(name.text.rstrip(":"))
+            next(toks, None)
+        else:
+            end = tok.start
+            break
+    decl = "".join(f"PREFIX {p}: <{i}> " for p, i in prefixes.items() if p not in declared)
+    text = query[:end] + decl + query[end:]
+    if len(bases) > 1:
+        base = ""
+        for start, stop, _iri in reversed(bases):  # later ones resolve against earlier ones
+            text = text[:start] + " " * (stop - start) + text[stop:]
+        for _start, _stop, ref_iri in bases:
+            base = urljoin(base, ref_iri) if base else ref_iri
+        text = f"BASE <{base}> " + text
+    return text

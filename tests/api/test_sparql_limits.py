@@ -17,7 +17,7 @@ import requests
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
-from cuegraph.api.sparql_text import MAX_NESTING
+from cuegraph.api.sparql.text import MAX_NESTING
 from cuegraph.config import Settings
 
 TIMEOUT = 2.0

@@ -2,7 +2,7 @@
 
 Each shape below killed a query worker (stack overflow in pyoxigraph) or, sent through
 ``/sparql/update``, the whole server process (segfault). The parse in
-``cuegraph.api.sparql_check`` bounds nesting, algebra depth, path length and size first.
+``cuegraph.api.sparql.check`` bounds nesting, algebra depth, path length and size first.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import requests
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
-from cuegraph.api.sparql_check import MAX_DEPTH, MAX_PATH, check_sparql, parse_sparql
+from cuegraph.api.sparql.check import MAX_DEPTH, MAX_PATH, check_sparql, parse_sparql
 from cuegraph.config import Settings
 from cuegraph.errors import BadQuery
 

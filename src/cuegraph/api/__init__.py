@@ -20,17 +20,17 @@ from cuegraph.api.routes import (
     identify,
     pages,
     scene,
-    sparql,
     stats,
     works,
 )
+from cuegraph.api.routes import sparql as sparql_routes
 from cuegraph.api.security import (
     RequestDeadline,
     SecurityHeaders,
     SplitCORS,
     inline_script_csp,
 )
-from cuegraph.api.sparql_fast import SparqlFastPath
+from cuegraph.api.sparql.fast import SparqlFastPath
 from cuegraph.config import Settings
 from cuegraph.store import Store
 
@@ -50,7 +50,7 @@ def create_app(store: Store, settings: Settings | None = None, *,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from cuegraph.api.sparql_exec import executor_for
+        from cuegraph.engine.executor import executor_for
 
         executor = executor_for(app)
         try:  # query workers ready before the first query (on a very busy machine, soon)
@@ -58,7 +58,7 @@ def create_app(store: Store, settings: Settings | None = None, *,
         except TimeoutError:
             pass
         if executor.pool is not None:  # /health answers from memory from the start
-            from cuegraph.engine.summary import summary_for
+            from cuegraph.api.summary import summary_for
 
             app.state.precount = asyncio.ensure_future(summary_for(app).triples())
         yield
@@ -83,7 +83,7 @@ def create_app(store: Store, settings: Settings | None = None, *,
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/vendor/swagger-ui/favicon.png")
         # the page's one inline script (Swagger UI's set-up) is allowed by its hash
-        page.headers["Content-Security-Policy"] = inline_script_csp(page.body.decode())
+        page.headers["Content-Security-Policy"] = inline_script_csp(bytes(page.body).decode())
         return page
 
     app.state.store = store
@@ -98,7 +98,7 @@ def create_app(store: Store, settings: Settings | None = None, *,
     app.add_middleware(RequestDeadline, seconds=settings.body_timeout)
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(sparql.router)
+    app.include_router(sparql_routes.router)
     for router in (scene.router, composers.router, works.router, stats.router,
                    conflicts.router, pages.router):
         app.include_router(router)

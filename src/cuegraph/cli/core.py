@@ -196,7 +196,7 @@ def query(
     named graphs. Cuegraph prefixes (cg:, schema:, mo:, po:, prov:, relators: ...) are
     predeclared.
     """
-    from cuegraph.api.sparql_text import refuse_remote_access
+    from cuegraph.api.sparql.text import refuse_remote_access
     from cuegraph.namespaces import PREFIXES, sparql_prefixes
     from cuegraph.store import OxigraphStore
 

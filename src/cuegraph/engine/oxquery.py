@@ -12,27 +12,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-__all__ = ["RESULT_MEDIA", "GRAPH_MEDIA", "execute", "serialize", "QueryFailed"]
+from cuegraph.engine.formats import GRAPH_FORMATS, OX_RDF, OX_RESULTS, RESULT_FORMATS
 
-RESULT_MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_MEDIA = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "nquads": "application/n-quads",
-    "trig": "application/trig",
-}
-OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-              "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-          "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
-          "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+__all__ = ["execute", "serialize", "limited", "QueryFailed"]
 
 
 class QueryFailed(Exception):
@@ -92,16 +74,16 @@ def serialize(result: Any, result_format: str = "json", graph_format: str = "tur
               max_rows: int | None = None) -> tuple[str, str, bytes, bool]:
     """``(form, media type, body, truncated)`` of a pyoxigraph query result."""
     if max_rows is not None and not isinstance(result, ox.QueryBoolean):
-        return _limited(result, result_format, graph_format, max_rows)
+        return limited(result, result_format, graph_format, max_rows)
     if isinstance(result, ox.QueryTriples):
         body = result.serialize(format=OX_RDF[graph_format]) or b""
-        return "graph", GRAPH_MEDIA[graph_format], body, False
+        return "graph", GRAPH_FORMATS[graph_format], body, False
     form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
     body = result.serialize(format=OX_RESULTS[result_format]) or b""
-    return form, RESULT_MEDIA[result_format], body, False
+    return form, RESULT_FORMATS[result_format], body, False
 
 
-def _limited(result: Any, result_format: str, graph_format: str,
+def limited(result: Any, result_format: str, graph_format: str,
              max_rows: int) -> tuple[str, str, bytes, bool]:
     """Serialise at most ``max_rows`` solutions/triples; evaluation stops after one more."""
     rows = list(itertools.islice(result, max_rows + 1))
@@ -109,7 +91,7 @@ def _limited(result: Any, result_format: str, graph_format: str,
     rows = rows[:max_rows]
     if isinstance(result, ox.QueryTriples):
         body = ox.serialize(rows, format=OX_RDF[graph_format]) or b""
-        return "graph", GRAPH_MEDIA[graph_format], body, truncated
+        return "graph", GRAPH_FORMATS[graph_format], body, truncated
     # rebuild the kept solutions through TSV (terms in their N-Triples form), then let
     # pyoxigraph write the requested format
     lines = ["\t".join(str(v) for v in result.variables)]
@@ -117,4 +99,4 @@ def _limited(result: Any, result_format: str, graph_format: str,
     kept = ox.parse_query_results(("\n".join(lines) + "\n").encode("utf-8"),
                                   format=ox.QueryResultsFormat.TSV)
     body = kept.serialize(format=OX_RESULTS[result_format]) or b""
-    return "select", RESULT_MEDIA[result_format], body, truncated
+    return "select", RESULT_FORMATS[result_format], body, truncated

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cuegraph.store import QueryOutput, Store
 
 __all__ = ["QueryTask", "UpdateCheck"]
 
@@ -24,61 +28,13 @@ class QueryTask:
     prefixes: dict[str, str] | None = None
     base_iri: str | None = None
 
-    def run(self, store):  # noqa: ANN001, ANN201 - a cuegraph Store, a QueryOutput
+    def run(self, store: Store) -> QueryOutput:
         """Run in this process on a :class:`cuegraph.store.Store` (threads, no workers)."""
-        from cuegraph.store import OxigraphStore
-
-        kwargs: dict = {
-            "result_format": self.result_format, "graph_format": self.graph_format,
-            "default_graph_uris": self.default_graph_uris or None,
-            "named_graph_uris": self.named_graph_uris or None,
-        }
-        query = self.query
-        if isinstance(store, OxigraphStore):
-            kwargs["max_rows"] = self.max_rows
-            kwargs["prefixes"] = self.prefixes
-            kwargs["base_iri"] = self.base_iri
-        elif self.prefixes:  # a remote store: declare them in the text
-            query = _predeclare(query, self.prefixes)
-        return store.query_serialized(query, **kwargs)
-
-
-def _predeclare(query: str, prefixes: dict[str, str]) -> str:
-    """``query`` with ``PREFIX`` declarations for ``prefixes`` it does not declare itself,
-    written at the end of its prologue, and its ``BASE`` declarations folded into one at the
-    start: Virtuoso refuses a ``BASE`` after a ``PREFIX`` or a second ``BASE`` (SP030),
-    though SPARQL allows both; a later ``PREFIX`` would override the query's own."""
-    from urllib.parse import urljoin
-
-    from cuegraph.api.sparql_text import tokens
-
-    declared: set[str] = set()
-    bases: list[tuple[int, int, str]] = []  # (start, end, IRI) of each BASE declaration
-    end = len(query)
-    toks = tokens(query)
-    for tok in toks:
-        if tok.keyword == "BASE":
-            ref = next(toks, None)
-            if ref is not None:
-                bases.append((tok.start, ref.start + len(ref.text), ref.text[1:-1]))
-        elif tok.keyword == "PREFIX":
-            name = next(toks, None)
-            if name is not None:
-                declared.add(name.text.rstrip(":"))
-            next(toks, None)
-        else:
-            end = tok.start
-            break
-    decl = "".join(f"PREFIX {p}: <{i}> " for p, i in prefixes.items() if p not in declared)
-    text = query[:end] + decl + query[end:]
-    if len(bases) > 1:
-        base = ""
-        for start, stop, _iri in reversed(bases):  # later ones resolve against earlier ones
-            text = text[:start] + " " * (stop - start) + text[stop:]
-        for _start, _stop, ref_iri in bases:
-            base = urljoin(base, ref_iri) if base else ref_iri
-        text = f"BASE <{base}> " + text
-    return text
+        return store.query_serialized(
+            self.query, result_format=self.result_format, graph_format=self.graph_format,
+            default_graph_uris=self.default_graph_uris or None,
+            named_graph_uris=self.named_graph_uris or None, max_rows=self.max_rows,
+            prefixes=self.prefixes, base_iri=self.base_iri)
 
 
 @dataclass

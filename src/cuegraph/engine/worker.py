@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if cap > 0:
         resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
     try:  # the network sandbox, when the project has one
-        from cuegraph.sandbox import deny_network  # type: ignore[import-not-found]
+        from cuegraph.sandbox import deny_network
     except ImportError:
         pass
     else:

@@ -20,6 +20,7 @@ from cuegraph.export.triples import TripleIndex, parse_ntriples
 from cuegraph.graph.iris import Minter, slug
 from cuegraph.names import fold, name_keys, title_aliases, title_keys
 from cuegraph.queries import iri, load_query, render
+from cuegraph.queries.form import query_keyword as query_form
 from cuegraph.store import Store
 
 __all__ = ["find_seed", "fetch_graph", "fetch_neighbourhood", "fetch_construct", "read_sparql",
@@ -27,18 +28,6 @@ __all__ = ["find_seed", "fetch_graph", "fetch_neighbourhood", "fetch_construct",
 
 _KINDS = {"composer": ("cg:Agent", PersonNotFound, "person"),
           "work": ("cg:Work", WorkNotFound, "work")}
-
-
-def query_form(query: str) -> str:
-    """The query form keyword (CONSTRUCT, SELECT, ASK, DESCRIBE), prologue and comments skipped.
-
-    >>> query_form("PREFIX a: <http://a/> # hi\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    'CONSTRUCT'
-    """
-    text = re.sub(r"(?m)#[^\n]*$", " ", query)
-    text = re.sub(r"(?is)^\s*((BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*", "", text)
-    match = re.match(r"\s*([A-Za-z]+)", text)
-    return match.group(1).upper() if match else ""
 
 
 def find_seed(store: Store, minter: Minter, kind: str, text: str) -> str:

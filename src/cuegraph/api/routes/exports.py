@@ -24,8 +24,9 @@ from starlette.concurrency import run_in_threadpool
 
 from cuegraph.api.deps import SettingsDep, StoreDep
 from cuegraph.api.routes.sparql import MAX_ROWS_HEADER, TRUNCATED_HEADER
-from cuegraph.api.sparql_exec import QueryTask, executor_for
-from cuegraph.api.sparql_text import refuse_remote_access_async
+from cuegraph.api.sparql.text import refuse_remote_access_async
+from cuegraph.engine.executor import executor_for
+from cuegraph.engine.tasks import QueryTask
 from cuegraph.errors import BadQuery, StoreError
 from cuegraph.export import ExportRequest, ExportResult, get_format, negotiate, run_export
 from cuegraph.export.fetch import construct_text, user_query_error

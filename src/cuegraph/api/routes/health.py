@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from cuegraph.engine.summary import summary_for
+from cuegraph.api.summary import summary_for
 
 router = APIRouter(tags=["health"])
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -23,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from cuegraph.api.data.models import ErrorBody
 from cuegraph.api.deps import SettingsDep, StoreDep
 from cuegraph.api.security import public_base
-from cuegraph.api.sparql_exec import QueryTask, executor_for
-from cuegraph.api.sparql_negotiation import (
+from cuegraph.api.sparql.description import service_description
+from cuegraph.api.sparql.negotiation import (
     CONVERTED,
     GRAPH_OFFERS,
     PLAIN_TEXT,
@@ -33,15 +34,14 @@ from cuegraph.api.sparql_negotiation import (
     convert_graph,
     executed_as,
 )
-from cuegraph.api.sparql_protocol import (
+from cuegraph.api.sparql.protocol import (
     FORM,
     QUERY_TYPE,
     UPDATE_TYPE,
     read_query_request,
     read_update_request,
 )
-from cuegraph.api.sparql_sd import RDFLIB_FORMATS, service_description
-from cuegraph.api.sparql_text import (
+from cuegraph.api.sparql.text import (
     add_using_clauses,
     query_dataset,
     query_form,
@@ -50,10 +50,13 @@ from cuegraph.api.sparql_text import (
     with_base,
 )
 from cuegraph.config import Settings
+from cuegraph.engine.executor import executor_for
+from cuegraph.engine.formats import GRAPH_FORMATS, RDFLIB_FORMATS
+from cuegraph.engine.tasks import QueryTask
 from cuegraph.errors import BadQuery, Forbidden, NotAcceptable, Unauthorized
 from cuegraph.namespaces import PREFIXES
 from cuegraph.sandbox import offline_executor
-from cuegraph.store import OxigraphStore, Store
+from cuegraph.store import Store
 
 __all__ = ["router", "answer", "TRUNCATED_HEADER", "MAX_ROWS_HEADER", "EMPTY_GRAPH"]
 
@@ -66,7 +69,7 @@ MAX_ROWS_HEADER = "X-Cuegraph-Max-Rows"
 #: stands for an empty default graph (a dataset given only named graphs); never written to
 EMPTY_GRAPH = "urn:x-cuegraph:empty-default-graph"
 
-_RESULTS_DOC = {
+_RESULTS_DOC: dict[int | str, dict[str, Any]] = {
     "200": {
         "description": "SELECT/ASK: SPARQL JSON (default), XML, CSV or TSV; "
         "CONSTRUCT/DESCRIBE: Turtle (default), N-Triples, JSON-LD or RDF/XML; "
@@ -113,7 +116,7 @@ def _endpoint(request: Request) -> str:
 
 async def answer(request: Request) -> Response:
     """Answer a query request (GET or POST /sparql) with the app's store and settings; the
-    FastAPI routes below and the fast path (:mod:`cuegraph.api.sparql_fast`) both call it.
+    FastAPI routes below and the fast path (:mod:`cuegraph.api.sparql.fast`) both call it.
 
     Raises:
         CuegraphError: anything the client got wrong (4xx) or a time limit (503).
@@ -178,9 +181,7 @@ async def _service_description(request: Request, store: Store,
     update = endpoint + "/update" if settings.update_token else None
     data = service_description(endpoint, update, graphs)
     body = data.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
-    media = {"turtle": "text/turtle", "ntriples": "application/n-triples",
-             "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}[fmt]
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
+    return Response(body, media_type=GRAPH_FORMATS[fmt], headers={"Vary": "Accept"})
 
 
 @router.get("/sparql", responses=_RESULTS_DOC)
@@ -259,7 +260,7 @@ async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep
         await executor_for(request.app).check_update(text)
         # the embedded engine's updates run one at a time on a thread that cannot open
         # network sockets (a remote store's client needs them)
-        offline = offline_executor() if isinstance(store, OxigraphStore) else None
+        offline = offline_executor() if store.embedded else None
         await asyncio.get_running_loop().run_in_executor(offline, _apply, store, text)
     except BadQuery as e:
         raise BadQuery(shift_error_lines(e.message), e.detail) from None
@@ -267,12 +268,5 @@ async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep
 
 
 def _apply(store: Store, update: str) -> None:
-    try:
-        store.update(update)
-    except ValueError as e:
-        raise BadQuery(f"bad SPARQL Update: {e}") from None
-    except RuntimeError as e:  # evaluation errors, e.g. CLEAR GRAPH of a graph that is absent
-        raise BadQuery(f"the update failed: {e}") from None
-    publish = getattr(store, "publish", None)
-    if publish is not None:
-        publish()  # a snapshot of this state: queries from now on and readers beside us see it
+    store.update(update)
+    store.publish()  # a snapshot of this state: queries from now on and readers beside us see it

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from cuegraph.api.data.models import Stats
-from cuegraph.engine.summary import summary_for
+from cuegraph.api.summary import summary_for
 
 router = APIRouter(tags=["stats"])
 

@@ -1,4 +1,4 @@
-"""Running /sparql queries (and the API's heavier aggregates) consistently and bounded.
+"""Running queries consistently and bounded: the executor every store gives the service.
 
 For the embedded store on disk, queries run in the worker pool of :mod:`cuegraph.engine.pool`:
 long-lived processes that read a snapshot (a checkpoint the server publishes after each
@@ -6,7 +6,9 @@ committed change, :mod:`cuegraph.engine.snapshots`), so a query pays no store op
 committed state, never a write in progress, and is killed at the time limit (pyoxigraph
 cannot cancel a query, oxigraph#1926) or when it outgrows ``CUEGRAPH_QUERY_MEMORY``.
 
-For stores without a path (``memory:`` in tests, remote endpoints) a query runs in a thread:
+Which applies is the store's to say (:attr:`cuegraph.store.Store.snapshot_path`; the
+service gets its executor from :meth:`cuegraph.store.Store.query_executor`). For stores
+without snapshots (``memory:`` in tests, remote endpoints) a query runs in a thread:
 the client still gets 503 at the time limit, but the thread runs on until the query ends
 (documented limitation; a remote store applies its own timeout).
 """
@@ -18,6 +20,8 @@ import atexit
 import os
 from typing import Any
 
+# anyio's worker threads: a query thread left running at the time limit does not hold up
+# the event loop's shutdown, as asyncio.to_thread's default executor would
 from starlette.concurrency import run_in_threadpool
 
 from cuegraph.engine.inline import INLINE_ROWS, inline_shape
@@ -26,7 +30,7 @@ from cuegraph.engine.pool import Pool
 from cuegraph.engine.snapshots import Lease, Snapshots
 from cuegraph.engine.tasks import QueryTask, UpdateCheck
 from cuegraph.errors import BadQuery, QueryTimeout, StoreError
-from cuegraph.store import OxigraphStore, QueryOutput, Store
+from cuegraph.store import QueryOutput, Store
 
 __all__ = ["QueryTask", "QueryExecutor", "executor_for"]
 
@@ -38,8 +42,8 @@ class QueryExecutor:
                  memory: int = 0, long_after: float = 0.25, max_long: int | None = None):
         self.store = store
         self.timeout = timeout
-        path = getattr(store, "path", None)
-        self.isolated = isinstance(store, OxigraphStore) and path is not None
+        path = store.snapshot_path
+        self.isolated = path is not None
         self.pool: Pool | None = None
         self._lease: Lease | None = None  # our own snapshot, for queries answered inline
         self._opening: asyncio.Future | None = None
@@ -52,11 +56,9 @@ class QueryExecutor:
     async def generation(self) -> int:
         """The snapshot generation a query starting now must read (published if stale)."""
         store = self.store
-        if isinstance(store, OxigraphStore):
-            if store.snapshot_stale():
-                return await run_in_threadpool(store.publish)
-            return store.generation
-        return 0
+        if store.snapshot_stale():
+            return await run_in_threadpool(store.publish)
+        return store.generation
 
     async def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutput:
         """Answer ``task`` or raise :class:`QueryTimeout` once ``timeout`` seconds passed."""
@@ -146,15 +148,14 @@ class QueryExecutor:
 
 
 def executor_for(app: Any) -> QueryExecutor:
-    """The app's executor, created on first use (one per app, stored in ``app.state``)."""
+    """The app's executor, from its store and settings, created on first use (one per app,
+    kept in ``app.state``)."""
     executor = getattr(app.state, "sparql_executor", None)
     if executor is None:
         settings = app.state.settings
-        executor = QueryExecutor(
-            app.state.store, settings.query_timeout,
-            workers=getattr(settings, "query_workers", None),
-            memory=getattr(settings, "query_memory", 0),
-            long_after=getattr(settings, "query_long_after", 0.25),
-            max_long=getattr(settings, "query_max_long", None))
+        executor = app.state.store.query_executor(
+            settings.query_timeout,
+            workers=settings.query_workers, memory=settings.query_memory,
+            long_after=settings.query_long_after, max_long=settings.query_max_long)
         app.state.sparql_executor = executor
     return executor

@@ -9,14 +9,11 @@ tab-separated values shown as plain text (``text``).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cuegraph.engine.formats import CONVERTED, GRAPH_FORMATS, RESULT_FORMATS, convert_graph
 from cuegraph.errors import BadInput, NotAcceptable
-from cuegraph.store import GRAPH_FORMATS, RESULT_FORMATS
 
 __all__ = ["MediaRange", "parse_accept", "choose", "choose_format", "RESULT_OFFERS",
            "GRAPH_OFFERS", "SHORT_NAMES", "ALIASES", "PLAIN_TEXT", "executed_as",
@@ -115,9 +112,6 @@ GRAPH_OFFERS: dict[str, str] = {
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-#: graph formats written here from N-Triples (the engine does not write them) -> media type
-CONVERTED = {"rdfjson": "application/rdf+json", "csv": "text/csv",
-             "tsv": "text/tab-separated-values"}
 #: the short names ``format=`` takes, per query form
 SHORT_NAMES = {"select": ("json", "xml", "csv", "tsv", PLAIN_TEXT),
                "graph": ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads",
@@ -137,58 +131,6 @@ def executed_as(fmt: str, form: str = "select") -> str:
     if form == "graph":
         return "ntriples" if fmt in CONVERTED else fmt
     return "tsv" if fmt == PLAIN_TEXT else fmt
-
-
-def convert_graph(fmt: str, ntriples: bytes) -> tuple[bytes, str]:
-    """A CONSTRUCT/DESCRIBE answer (N-Triples) as RDF/JSON (W3C RDF 1.1 JSON Alternate
-    Serialization) or as a ``subject, predicate, object`` CSV/TSV table (TSV terms in
-    N-Triples syntax, as in SPARQL TSV results).
-
-    >>> body, media = convert_graph("rdfjson", b'<http://a> <http://b> "c"@en .')
-    >>> media, json.loads(body)["http://a"]["http://b"][0]["lang"]
-    ('application/rdf+json', 'en')
-    """
-    import pyoxigraph as ox
-
-    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
-    if fmt == "rdfjson":
-        out: dict[str, dict[str, list]] = {}
-        for t in triples:
-            subject = t.subject.value if isinstance(t.subject, ox.NamedNode) \
-                else f"_:{t.subject.value}"
-            out.setdefault(subject, {}).setdefault(t.predicate.value, []).append(
-                _rdfjson_object(t.object))
-        return json.dumps(out, ensure_ascii=False).encode("utf-8"), CONVERTED[fmt]
-    rows = [("subject", "predicate", "object")]
-    if fmt == "csv":
-        rows += [(_plain(t.subject), t.predicate.value, _plain(t.object)) for t in triples]
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerows(rows)
-        return buf.getvalue().encode("utf-8"), CONVERTED[fmt]
-    lines = ["?subject\t?predicate\t?object"]
-    lines += [f"{t.subject}\t{t.predicate}\t{t.object}" for t in triples]
-    return ("\n".join(lines) + "\n").encode("utf-8"), CONVERTED[fmt]
-
-
-def _plain(term) -> str:
-    import pyoxigraph as ox
-
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
-
-
-def _rdfjson_object(term) -> dict:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": f"_:{term.value}"}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
 
 
 def _override(kind: str, values: list[str]) -> str | None:

@@ -4,74 +4,22 @@ It finds conveniences the endpoint needs before the store sees a request: the qu
 (for content negotiation), the query's ``FROM`` graphs, and where the protocol's
 ``using-graph-uri`` / ``using-named-graph-uri`` parameters go in an update. What is
 *refused* (``SERVICE``, ``LOAD``, too deep or too large) is decided by a real parse in
-:mod:`cuegraph.api.sparql_check`, never by these tokens; :func:`refuse_remote_access` is
+:mod:`cuegraph.api.sparql.check`, never by these tokens; :func:`refuse_remote_access` is
 its entry point here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from cuegraph.api.sparql_check import FAST_CHARS, MAX_NESTING, check_sparql
+from cuegraph.api.sparql.check import FAST_CHARS, MAX_NESTING, check_sparql
 from cuegraph.errors import BadQuery
-from cuegraph.queries.form import query_form
+from cuegraph.queries.form import Token, query_form, tokens
 
 __all__ = ["Token", "tokens", "query_form", "query_dataset", "refuse_remote_access",
            "refuse_remote_access_async", "add_using_clauses", "with_base", "shift_error_lines",
            "MAX_NESTING"]
-
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\r\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<bnode>_:[\w.\-]*)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<pname>[^\W\d][\w.\-]*:[\w.\-:%\\]*|:[\w.\-:%\\]*)
-  | (?P<word>[^\W\d][\w\-]*)
-  | (?P<number>\d[\w.]*)
-  | (?P<open>[{(\[])
-  | (?P<close>[})\]])
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass(frozen=True)
-class Token:
-    """One token: its kind (``word``, ``iri``, ``open`` …), text, offset and brace depth."""
-
-    kind: str
-    text: str
-    start: int
-    depth: int
-
-    @property
-    def keyword(self) -> str:
-        """The upper-cased text of a bare word (keywords are case-insensitive), else ''."""
-        return self.text.upper() if self.kind == "word" else ""
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """Tokens of ``text`` except whitespace and comments; ``depth`` counts open ``{ ( [``."""
-    depth = 0
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "close":
-            depth = max(depth - 1, 0)
-        yield Token(kind, m.group(), m.start(), depth)
-        if kind == "open":
-            depth += 1
-
 
 def query_dataset(query: str, base: str) -> tuple[list[str], list[str]]:
     """The ``FROM`` and ``FROM NAMED`` graph IRIs of a query (prefixed names expanded).
@@ -110,7 +58,7 @@ def refuse_remote_access(text: str, *, update: bool = False,
     """Refuse SPARQL that would make the server fetch a URL the client chose (``SERVICE``;
     ``LOAD`` in an update) or that nests or chains deeper than the engine survives.
 
-    The decision comes from a real parse (:func:`cuegraph.api.sparql_check.check_sparql`),
+    The decision comes from a real parse (:func:`cuegraph.api.sparql.check.check_sparql`),
     not from this module's tokenizer.
 
     Raises:

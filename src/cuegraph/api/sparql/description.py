@@ -5,13 +5,10 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
-__all__ = ["SD", "FORMATS", "service_description", "RDFLIB_FORMATS"]
+__all__ = ["SD", "FORMATS", "service_description"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-
-#: short graph format name -> rdflib serializer name
-RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
 _RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                    "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]

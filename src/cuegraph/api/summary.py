@@ -57,18 +57,18 @@ class Summary:
 
     @property
     def cached(self) -> bool:
-        from cuegraph.api.sparql_exec import executor_for
+        from cuegraph.engine.executor import executor_for
 
         return executor_for(self.app).pool is not None
 
     async def _select(self, query: str) -> list[dict[str, Any]]:
-        from cuegraph.api.sparql_exec import executor_for
+        from cuegraph.engine.executor import executor_for
 
         out = await executor_for(self.app).run(QueryTask(query=query), timeout=_STATS_TIMEOUT)
         return _rows(out.body)
 
     async def _count(self) -> tuple[int, int]:
-        from cuegraph.api.sparql_exec import executor_for
+        from cuegraph.engine.executor import executor_for
 
         gen = await executor_for(self.app).generation()
         rows = await self._select(DISTINCT_TRIPLES)
@@ -78,7 +78,7 @@ class Summary:
         """Distinct triples (constant cost once counted for the current data)."""
         if not self.cached:
             return await run_in_threadpool(self.store.triple_count)
-        from cuegraph.api.sparql_exec import executor_for
+        from cuegraph.engine.executor import executor_for
 
         gen = await executor_for(self.app).generation()
         if self._triples is not None:
@@ -90,7 +90,7 @@ class Summary:
         return self._triples[1]
 
     async def _recount(self) -> None:
-        from cuegraph.api.sparql_exec import executor_for
+        from cuegraph.engine.executor import executor_for
 
         async with self._lock:
             gen = await executor_for(self.app).generation()
@@ -104,7 +104,7 @@ class Summary:
 
         if not self.cached:
             return await run_in_threadpool(graph_stats, self.store)
-        from cuegraph.api.sparql_exec import executor_for
+        from cuegraph.engine.executor import executor_for
 
         async with self._lock:
             gen = await executor_for(self.app).generation()
