@@ -43,7 +43,7 @@ class _Counting(io.RawIOBase):
         return True
 
     def readinto(self, b: Any) -> int:
-        n = self._f.readinto(b)
+        n = self._f.readinto(b)  # type: ignore[attr-defined]  # a raw file opened "rb"
         if n and self._on:
             self._on(n)
         return n or 0
@@ -156,11 +156,13 @@ def _read(owner: Lines, path: Path, members: Callable[[str], str | None] | None 
                         stream = tar.extractfile(info)
                         if stream is None:
                             continue
-                        owner._stream = io.BufferedReader(stream, 1 << 20)
+                        owner._stream = io.BufferedReader(stream, 1 << 20)  # type: ignore[type-var]
                         for line in _lines(owner._stream, info.name):
                             yield wanted, line
                 return
-            opener = {"xz": lzma.open, "gz": gzip.open, "bz2": bz2.open}.get(kind)
+            openers: dict[str, Callable[..., Any]] = {"xz": lzma.open, "gz": gzip.open,
+                                                      "bz2": bz2.open}
+            opener = openers.get(kind)
             stream = opener(raw, "rb") if opener else raw
             owner._stream = stream
             wanted = (members(path.name) if members else "") or ""
