@@ -285,11 +285,15 @@ def run_http(scale: int = 1_000_000, repeats: int = 200, load_repeats: int | Non
                          f"http://127.0.0.1:{oport}/query?query=ASK%7B%7D", {},
                          tmp / "oxigraph.log")
             servers = [cg, ox]
-            for s in servers:
-                t0 = time.perf_counter()
-                s.start(timeout=max(180.0, scale / 20_000))
-                print(f"  started {s.name} in {time.perf_counter() - t0:.1f}s", flush=True)
-            _measure(report, cg, ox, parts, repeats, slow, clients, duration, limit)
+            try:
+                for s in servers:
+                    t0 = time.perf_counter()
+                    s.start(timeout=max(180.0, scale / 20_000))
+                    print(f"  started {s.name} in {time.perf_counter() - t0:.1f}s", flush=True)
+                _measure(report, cg, ox, parts, repeats, slow, clients, duration, limit)
+            except (RuntimeError, TimeoutError, OSError) as e:  # keep what was measured
+                report.meta["error"] = str(e)[-2000:]
+                print(f"  stopped: {str(e)[-2000:]}", flush=True)
     finally:
         for s in servers:
             s.stop()
