@@ -52,6 +52,7 @@ from cuegraph.errors import (
     StoreError,
     StoreLocked,
 )
+from cuegraph.queries import iri, load_query, render
 from cuegraph.queries.form import query_form, tokens
 
 if TYPE_CHECKING:
@@ -62,8 +63,7 @@ __all__ = ["Store", "OxigraphStore", "RemoteStore", "open_store", "QueryOutput",
 
 #: the number of distinct triples in the union of all graphs (a triple kept in several
 #: graphs counts once; pyoxigraph 0.5.13 would count it once per graph, oxigraph#1919)
-DISTINCT_TRIPLES = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
-                    "WHERE { GRAPH ?g { ?s ?p ?o } } }")
+DISTINCT_TRIPLES = load_query("store_triples")
 _NUMERIC = {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -160,7 +160,7 @@ class Store:
 
     def graphs(self) -> list[str]:
         """IRIs of the named graphs."""
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        rows = self.select(load_query("store_graphs"))
         return [r["g"] for r in rows]
 
     def dump(self, fmt: str = "nquads", graphs: list[str] | None = None) -> bytes:
@@ -650,6 +650,8 @@ class RemoteStore(Store):
                 if len(triples) <= max_rows:
                     return body, False
                 return ox.serialize(triples[:max_rows], format=OX_RDF[graph_format]) or b"", True
+            if result_format in ("csv", "tsv"):  # rows of text: cut as rows of text
+                return _cut_rows(body, result_format, max_rows)
             results = ox.parse_query_results(body, format=OX_RESULTS[result_format])
             if isinstance(results, ox.QueryBoolean):
                 return body, False
@@ -682,8 +684,7 @@ class RemoteStore(Store):
         return int(rows[0]["n"]) if rows else 0
 
     def _graph_size(self, graph_iri: str) -> int:
-        rows = self.select(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+        rows = self.select(render("graph_size", graph=iri(graph_iri)))
         return int(rows[0]["n"]) if rows else 0
 
     def dump(self, fmt: str = "nquads", graphs: list[str] | None = None) -> bytes:
@@ -691,8 +692,7 @@ class RemoteStore(Store):
             raise BadInput(f"unknown format {fmt!r}; choose from {', '.join(OX_RDF)}")
         ds = ox.Dataset()
         for gi in graphs if graphs is not None else self.graphs():
-            data = self.construct(
-                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{gi}> {{ ?s ?p ?o }} }}")
+            data = self.construct(render("graph_triples", graph=iri(gi)))
             expected = self._graph_size(gi)
             if len(data) < expected:  # e.g. Virtuoso's ResultSetMaxRows cuts results silently
                 raise StoreError(
@@ -863,6 +863,28 @@ def open_store(url: str, *, read_only: bool = False,
     raise BadInput(
         f"unknown store URL {url!r}: use oxigraph:PATH, memory:, or an http(s):// SPARQL endpoint"
     )
+
+
+def _cut_rows(body: bytes, fmt: str, max_rows: int) -> tuple[bytes, bool]:
+    """The header and first ``max_rows`` rows of SPARQL CSV/TSV results (servers differ in
+    quoting, e.g. Virtuoso quotes TSV headers, so they are cut as text, not re-parsed): a
+    TSV row is one line (terms escape their line breaks); a CSV record may span lines
+    inside quotes, so CSV is read and rewritten with :mod:`csv`."""
+    import csv
+    import io
+
+    if fmt == "tsv":
+        lines = body.splitlines(keepends=True)
+        if len(lines) <= max_rows + 1:
+            return body, False
+        return b"".join(lines[:max_rows + 1]), True
+    rows = list(itertools.islice(csv.reader(io.StringIO(body.decode("utf-8"), newline="")),
+                                 max_rows + 2))
+    if len(rows) <= max_rows + 1:
+        return body, False
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows[:max_rows + 1])
+    return out.getvalue().encode("utf-8"), True
 
 
 def _predeclare(query: str, prefixes: dict[str, str]) -> str:

@@ -319,3 +319,24 @@ def test_virtuoso_insert_data_path(virtuoso_server, embedded):
     assert store.replace_graph("http://example.org/bulk", big) == 2500
     assert store.triple_count() == embedded.triple_count() + 2500
     store.close()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_row_limit_holds_on_remote_stores_like_on_the_embedded_one(remote_url, embedded, fmt):
+    """``max_rows`` is part of the one store interface: a remote answer is cut like the
+    embedded store's (same rows, ``truncated`` set), and a short one is left whole."""
+    store = open_store(remote_url)
+    build_from_data(store, Minter(BASE), DATA)
+    query = _prefixed("SELECT ?person ?name WHERE { ?person a cg:Agent ; schema:name ?name } "
+                      "ORDER BY ?person ?name")
+    for limit, cut in ((3, True), (100_000, False)):
+        a = store.query_serialized(query, result_format=fmt, max_rows=limit)
+        b = embedded.query_serialized(query, result_format=fmt, max_rows=limit)
+        assert a.truncated is b.truncated is cut
+        rows = [line for line in a.body.splitlines() if line.strip()]
+        if fmt in ("csv", "tsv"):
+            assert len(rows) == len([x for x in b.body.splitlines() if x.strip()])
+    graph = _prefixed("CONSTRUCT { ?p schema:name ?n } WHERE { ?p a cg:Agent ; schema:name ?n }")
+    out = store.query_serialized(graph, graph_format="ntriples", max_rows=2)
+    assert out.truncated and len(out.body.splitlines()) == 2
+    store.close()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cuegraph.accept import parse_accept
 from cuegraph.errors import BadInput, NotAcceptable
 from cuegraph.export.html import write_html
 from cuegraph.export.images import render_image
@@ -97,29 +98,17 @@ def negotiate(accept: str | None, default: str = "cytoscape") -> Format:
     """
     if not accept or not accept.strip():
         return get_format(default)
-    ranges = []
-    for i, part in enumerate(accept.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for p in pieces[1:]:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        ranges.append((-q, i, pieces[0].lower()))
-    for neg_q, _i, media in sorted(ranges):
-        if neg_q >= 0:
+    for r in sorted(parse_accept(accept), key=lambda r: (-r.q, r.order)):
+        if r.q <= 0:
             continue
-        if media in ("*/*", "*"):
+        if r.type == "*" and r.subtype == "*":
             return get_format(default)
-        if media.endswith("/*"):
-            major = media[:-1]
+        if r.subtype == "*":
             for f in _ALL:
-                if f.media_type.startswith(major):
+                if f.media_type.startswith(r.type + "/"):
                     return f
-        elif media in FORMATS and "/" in media:
-            return FORMATS[media]
+        elif f"{r.type}/{r.subtype}" in FORMATS:
+            return FORMATS[f"{r.type}/{r.subtype}"]
     raise NotAcceptable(f"no export format matches Accept: {accept}",
                         {"formats": {f.name: f.media_type for f in _ALL}})
 

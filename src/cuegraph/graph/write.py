@@ -22,6 +22,7 @@ from cuegraph import __version__
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter
 from cuegraph.namespaces import CG, DCTERMS, PROV, RDF, RDFS, XSD
+from cuegraph.queries import iri, render
 from cuegraph.records import Record
 from cuegraph.store import Store
 
@@ -135,7 +136,7 @@ def write_ntriples_file(store: Store, minter: Minter, source: str, key: str, pat
     started = started if started is not None else _xsd_now()
     t0 = t0 if t0 is not None else time.monotonic()
     g = str(minter.graph(source, key))
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+    rows = store.select(render("graph_size", graph=iri(g)))
     previous = int(rows[0]["n"]) if rows else 0
     used = list(dict.fromkeys(used))
     swap = provenance_update(minter, source, key, license=license, used=used, label=label,

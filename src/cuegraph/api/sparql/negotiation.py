@@ -9,9 +9,9 @@ tab-separated values shown as plain text (``text``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
+from cuegraph.accept import MediaRange, choose, parse_accept
 from cuegraph.engine.formats import CONVERTED, GRAPH_FORMATS, RESULT_FORMATS, convert_graph
 from cuegraph.errors import BadInput, NotAcceptable
 
@@ -21,67 +21,6 @@ __all__ = ["MediaRange", "parse_accept", "choose", "choose_format", "RESULT_OFFE
 
 #: the negotiated name of a SELECT/ASK answer sent as ``text/plain`` (TSV shown as text)
 PLAIN_TEXT = "text"
-
-
-@dataclass(frozen=True)
-class MediaRange:
-    """One entry of an Accept header."""
-
-    type: str
-    subtype: str
-    q: float
-    order: int
-
-    @property
-    def specificity(self) -> int:
-        return (self.type != "*") + (self.subtype != "*")
-
-    def matches(self, media_type: str) -> bool:
-        typ, _, sub = media_type.partition("/")
-        return self.type in ("*", typ) and self.subtype in ("*", sub)
-
-
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """Parse an Accept header; a missing or empty header accepts anything."""
-    if not header or not header.strip():
-        return [MediaRange("*", "*", 1.0, 0)]
-    ranges = []
-    for order, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        typ, _, sub = fields[0].lower().partition("/")
-        if not typ:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        ranges.append(MediaRange(typ, sub or "*", q, order))
-    return ranges
-
-
-def choose(accept: str | None, offers: list[str]) -> str | None:
-    """The offer the client prefers (highest q of its most specific matching range).
-
-    Ties keep the server's order of ``offers`` (its preference). ``None``: nothing acceptable.
-    """
-    ranges = parse_accept(accept)
-    best: tuple[float, int] | None = None
-    chosen = None
-    for index, offer in enumerate(offers):
-        matching = [r for r in ranges if r.matches(offer)]
-        if not matching:
-            continue
-        top = max(matching, key=lambda r: (r.specificity, -r.order))
-        if top.q <= 0:
-            continue
-        key = (top.q, -index)
-        if best is None or key > best:
-            best, chosen = key, offer
-    return chosen
 
 
 #: media types offered for SELECT/ASK results, in order of preference -> short format name
