@@ -3,8 +3,6 @@ recording and its composer; a detected cue is labelled as detected on the scene 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from audio_support import build_soundtrack_graph, material
 
@@ -16,14 +14,13 @@ from cuegraph.audio.service import detect_file
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest.cues import import_detected
 from cuegraph.store import open_store
-from support import BASE, free_port, wait_http
+from support import BASE
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    uvicorn = pytest.importorskip("uvicorn")
+def server(tmp_path_factory, app_server):
     root = tmp_path_factory.mktemp("page-audio")
     m = material(tmp_path_factory.getbasetemp() / "audio-material")
     store = open_store(f"oxigraph:{root / 'store'}")
@@ -34,17 +31,7 @@ def server(tmp_path_factory):
     import_detected(store, Minter(BASE), rows, inputs=[("episode1.ogg", facts["sha256"])])
     mp = pytest.MonkeyPatch()
     mp.setenv("CUEGRAPH_FINGERPRINTS", str(fps))
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    wait_http(base + "/health")
-    yield base, m
-    srv.should_exit = True
-    thread.join(timeout=10)
-    store.close()
+    yield app_server(create_app(store, close_store=True)), m  # closed when the server stops
     mp.undo()
 
 
