@@ -48,6 +48,16 @@ def client(seed_store):
 
 
 @pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's, through Playwright) for the module; tests marked
+    ``browser`` open pages in it (``tests/browser.py``: ``chromium``, ``watch``)."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
 def app_server() -> Iterator[Callable[..., str]]:
     """``app_server(app)``: serve an ASGI app on a free port of 127.0.0.1 (uvicorn in a
     thread) until the end of the module; returns its base URL."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from audio_support import build_soundtrack_graph, material
 
-from browser import chromium, watch
+from browser import watch
 from cuegraph.api import create_app
 from cuegraph.audio.index import FingerprintIndex, audio_files
 from cuegraph.audio.link import Linker
@@ -33,12 +33,6 @@ def server(tmp_path_factory, app_server):
     mp.setenv("CUEGRAPH_FINGERPRINTS", str(fps))
     yield app_server(create_app(store, close_store=True)), m  # closed when the server stops
     mp.undo()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

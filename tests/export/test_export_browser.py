@@ -7,18 +7,12 @@ import time
 
 import pytest
 
-from browser import chromium, watch
+from browser import watch
 from cuegraph.export import ExportRequest, run_export
 from cuegraph.export.fetch import fetch_graph
 from cuegraph.export.views import NODE_TYPES, build_view
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _open(browser, path):

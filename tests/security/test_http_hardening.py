@@ -168,10 +168,6 @@ def test_a_normal_client_is_not_affected(server):
 def test_page_runs_its_own_scripts_and_blocks_injected_ones(server):
     """In Chromium: the page (YASGUI included) loads with no CSP violation, and a script
     element injected into it (what a stored XSS would add) does not run."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from browser import chromium, watch
 
     with chromium() as browser:

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from browser import chromium, watch
+from browser import watch
 from cuegraph.api import create_app
 from support import BASE, make_store
 
@@ -50,12 +50,6 @@ def server(tmp_path_factory, app_server):
     path.write_text(TURTLE, encoding="utf-8")
     store.load_file(path, BASE + "graph/load/hostile")
     return app_server(create_app(store))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import chromium, watch
+from browser import watch
 from cuegraph.api import create_app
 from support import make_store
 
@@ -18,12 +18,6 @@ KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
 @pytest.fixture(scope="module")
 def server(app_server):
     return app_server(create_app(make_store()))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

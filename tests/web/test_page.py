@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from browser import chromium, watch
+from browser import watch
 from cuegraph.api import create_app
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import import_cuesheet
@@ -29,12 +29,6 @@ def server(app_server):
         <https://cuegraph.org/id/person/test-composer> cg:wikidata "Q4115189" ;
           cg:musicbrainz "9f2a1c3e-0000-4000-8000-000000000001" . } }""")  # test-only ids
     return app_server(create_app(store))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
