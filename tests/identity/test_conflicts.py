@@ -3,12 +3,9 @@ exactly."""
 
 from __future__ import annotations
 
-import pytest
-
 from cuegraph.graph.conflicts import find_conflicts
 from cuegraph.graph.write import write_run
 from cuegraph.records import Credit, Person, Song, Work
-from cuegraph.store import open_store
 from support import BASE
 
 P, W, S, G = BASE + "person/", BASE + "work/", BASE + "song/", BASE + "graph/"
@@ -17,11 +14,6 @@ ALDNOAH = Work(key="aldnoah-zero", title="Aldnoah.Zero", year=2014)
 
 def _credit(agent, target, role, url, kind="work"):
     return Credit(agent=agent, role=role, target_kind=kind, target=target, source=url)
-
-
-@pytest.fixture
-def store():
-    return open_store("memory:")
 
 
 def test_disagreement_sets_that_do_not_overlap(store, minter):

@@ -4,20 +4,12 @@ alone (no credits), and the clusters are the same as with every edge read."""
 
 from __future__ import annotations
 
-import pytest
-
 from cuegraph.graph.identity import cluster, read_nodes, resolve
 from cuegraph.graph.write import write_run
 from cuegraph.records import Album, Credit, Person, Recording, Song, Work
-from cuegraph.store import open_store
 from support import BASE
 
 S, R = BASE + "song/", BASE + "recording/"
-
-
-@pytest.fixture
-def store():
-    return open_store("memory:")
 
 
 def test_songs_of_one_title_merge_only_within_their_work(store, minter):

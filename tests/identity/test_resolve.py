@@ -25,11 +25,6 @@ def _cluster_of(res, iri: str) -> list[str]:
     return next((c for c in res.clusters if iri in c), [iri])
 
 
-@pytest.fixture
-def store():
-    return open_store("memory:")
-
-
 def _credit(agent: str, target: str, kind: str = "work", role: str = "score_composer"):
     return Credit(agent=agent, role=role, target_kind=kind, target=target,
                   source="https://example.org/" + agent)
