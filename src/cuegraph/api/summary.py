@@ -4,7 +4,11 @@ For the embedded store on disk the figures belong to a snapshot generation: they
 computed once per generation, by SPARQL aggregates run in a query worker (so the server's
 own memory does not grow with the data), and served from memory. ``/health`` never waits
 for a recount once a first one exists: it answers the last figure and a refresh runs in
-the background. Other stores (``memory:``, remote endpoints) are asked on each call.
+the background; it waits at most :data:`FIRST_COUNT_WAIT` seconds for the first one and
+answers ``"triples": null`` (``"counting": true``) meanwhile. When the distinct count needs
+more than the query memory cap (its set of triples grows with the data), it is counted
+again in constant memory (``store_triples_bounded.rq``, slower). Other stores (``memory:``,
+remote endpoints) are asked on each call.
 """
 
 from __future__ import annotations
@@ -15,13 +19,17 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from cuegraph.engine.pool import QueryOverLimit
 from cuegraph.engine.tasks import QueryTask
+from cuegraph.queries import load_query
 from cuegraph.store import DISTINCT_TRIPLES, Store, _py_value
 
 __all__ = ["Summary", "summary_for"]
 
 #: time limit of the aggregates behind /stats (they read every quad once)
 _STATS_TIMEOUT = 300.0
+#: the longest /health waits for the very first count of the data
+FIRST_COUNT_WAIT = 5.0
 
 
 class _Prefetched:
@@ -71,11 +79,17 @@ class Summary:
         from cuegraph.engine.executor import executor_for
 
         gen = await executor_for(self.app).generation()
-        rows = await self._select(DISTINCT_TRIPLES)
+        try:
+            rows = await self._select(DISTINCT_TRIPLES)
+        except QueryOverLimit as e:
+            if not (isinstance(e.detail, dict) and "memory_limit_bytes" in e.detail):
+                raise
+            rows = await self._select(load_query("store_triples_bounded"))
         return gen, int(rows[0]["n"]) if rows else 0
 
-    async def triples(self) -> int:
-        """Distinct triples (constant cost once counted for the current data)."""
+    async def triples(self) -> int | None:
+        """Distinct triples (constant cost once counted for the current data); ``None``
+        while the first count of a big store is still running."""
         if not self.cached:
             return await run_in_threadpool(self.store.triple_count)
         from cuegraph.engine.executor import executor_for
@@ -85,7 +99,12 @@ class Summary:
             if self._triples[0] != gen and (self._refresh is None or self._refresh.done()):
                 self._refresh = asyncio.ensure_future(self._recount())
             return self._triples[1]
-        await self._recount()
+        if self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.ensure_future(self._recount())
+        done, _ = await asyncio.wait({self._refresh}, timeout=FIRST_COUNT_WAIT)
+        if not done:
+            return None
+        self._refresh.result()  # a failed first count is the caller's error
         assert self._triples is not None
         return self._triples[1]
 
@@ -100,7 +119,6 @@ class Summary:
     async def stats(self) -> dict:
         """``graph_stats`` of the current data (computed once per generation)."""
         from cuegraph.api.data import graph_stats
-        from cuegraph.queries import load_query
 
         if not self.cached:
             return await run_in_threadpool(graph_stats, self.store)
