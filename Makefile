@@ -13,7 +13,7 @@ export CUEGRAPH_STORE ?= $(STORE)
 help:
 	@echo "make run    - set up, build the graph from data/, serve UI + API on http://$(HOST):$(PORT)/"
 	@echo "make test   - set up (with test extras and system packages) and run the whole suite"
-	@echo "make lint   - ruff and mypy (type check of src/cuegraph)"
+	@echo "make lint   - ruff (lint and format check) and mypy (type check of src/cuegraph)"
 	@echo "make bench  - benchmarks (ratios measured side by side)"
 
 $(BIN)/python:
@@ -62,15 +62,17 @@ run: build
 	$(BIN)/cuegraph serve --host $(HOST) --port $(PORT)
 
 test: setup-test
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: setup-test
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-# make bench [SECTION=stores|http|audio|dumps|remote] [SCALE=1000000]: SECTION=http runs only cuegraph serve
+# make bench [SECTION=stores|http|audio|dumps|remote|identity] [SCALE=1000000]: SECTION=http runs only cuegraph serve
 # vs oxigraph serve on a generated graph of SCALE triples (figures in benchmarks/results/);
 # SECTION=remote cuegraph serve on the embedded store vs on Virtuoso, same graph;
 # SECTION=audio only cue detection and clip identification on generated episodes

@@ -49,13 +49,27 @@ def _line(obj: dict) -> bytes:
 
 
 def _rel(rtype: str, artist: int) -> dict:
-    return {"type": rtype, "type-id": None, "target-type": "artist", "direction": "backward",
-            "begin": None, "end": None, "ended": False, "source-credit": "",
-            "target-credit": "", "attributes": [], "attribute-ids": {},
-            "attribute-values": {},
-            "artist": {"id": _mbid(artist, 1), "name": f"Artist {artist}",
-                       "sort-name": f"Artist {artist}", "type": "Person",
-                       "disambiguation": ""}}
+    return {
+        "type": rtype,
+        "type-id": None,
+        "target-type": "artist",
+        "direction": "backward",
+        "begin": None,
+        "end": None,
+        "ended": False,
+        "source-credit": "",
+        "target-credit": "",
+        "attributes": [],
+        "attribute-ids": {},
+        "attribute-values": {},
+        "artist": {
+            "id": _mbid(artist, 1),
+            "name": f"Artist {artist}",
+            "sort-name": f"Artist {artist}",
+            "type": "Person",
+            "disambiguation": "",
+        },
+    }
 
 
 def _tar(path: Path, entity: str, lines) -> None:
@@ -80,21 +94,48 @@ def write_musicbrainz_dump(folder: Path, works: int, artists: int = 1000) -> lis
 
     def artist_lines():
         for n in range(artists):
-            yield _line({"id": _mbid(n, 1), "name": f"Artist {n}", "sort-name": f"Artist {n}",
-                         "type": "Person", "disambiguation": "", "aliases": [],
-                         "relations": [{"type": "vgmdb", "target-type": "url",
-                                        "direction": "forward",
-                                        "url": {"id": _mbid(n, 3),
-                                                "resource": f"https://vgmdb.net/artist/{n}"}}]})
+            yield _line(
+                {
+                    "id": _mbid(n, 1),
+                    "name": f"Artist {n}",
+                    "sort-name": f"Artist {n}",
+                    "type": "Person",
+                    "disambiguation": "",
+                    "aliases": [],
+                    "relations": [
+                        {
+                            "type": "vgmdb",
+                            "target-type": "url",
+                            "direction": "forward",
+                            "url": {"id": _mbid(n, 3), "resource": f"https://vgmdb.net/artist/{n}"},
+                        }
+                    ],
+                }
+            )
 
     def work_lines():
         for n in range(works):
-            rels = [] if n % 5 == 4 else [_rel("composer", n % artists),
-                                          _rel("lyricist", (n * 7) % artists)]
-            yield _line({"id": _mbid(n, 2), "title": f"Work {n}", "type": "Song",
-                         "language": None, "languages": [], "iswcs": [], "attributes": [],
-                         "disambiguation": "", "aliases": [], "relations": rels, "tags": [],
-                         "genres": []})
+            rels = (
+                []
+                if n % 5 == 4
+                else [_rel("composer", n % artists), _rel("lyricist", (n * 7) % artists)]
+            )
+            yield _line(
+                {
+                    "id": _mbid(n, 2),
+                    "title": f"Work {n}",
+                    "type": "Song",
+                    "language": None,
+                    "languages": [],
+                    "iswcs": [],
+                    "attributes": [],
+                    "disambiguation": "",
+                    "aliases": [],
+                    "relations": rels,
+                    "tags": [],
+                    "genres": [],
+                }
+            )
 
     a, w = folder / "artist.tar.xz", folder / "work.tar.xz"
     _tar(a, "artist", artist_lines())
@@ -103,11 +144,19 @@ def write_musicbrainz_dump(folder: Path, works: int, artists: int = 1000) -> lis
 
 
 def _claim(prop: str, value: str, string: bool = False) -> dict:
-    dv = ({"value": value, "type": "string"} if string else
-          {"value": {"entity-type": "item", "numeric-id": int(value[1:]), "id": value},
-           "type": "wikibase-entityid"})
-    return {"mainsnak": {"snaktype": "value", "property": prop, "datavalue": dv},
-            "type": "statement", "rank": "normal"}
+    dv = (
+        {"value": value, "type": "string"}
+        if string
+        else {
+            "value": {"entity-type": "item", "numeric-id": int(value[1:]), "id": value},
+            "type": "wikibase-entityid",
+        }
+    )
+    return {
+        "mainsnak": {"snaktype": "value", "property": prop, "datavalue": dv},
+        "type": "statement",
+        "rank": "normal",
+    }
 
 
 def write_wikidata_dump(path: Path, works: int, people: int = 1000) -> Path:
@@ -123,9 +172,11 @@ def write_wikidata_dump(path: Path, works: int, people: int = 1000) -> Path:
             if n < works:
                 qid = f"Q{10_000_000 + n}"
                 if n % 4 < 2:
-                    claims = {"P31": [_claim("P31", "Q63952888")],
-                              "P86": [_claim("P86", f"Q{20_000_000 + n % people}")],
-                              "P8729": [_claim("P8729", str(n), string=True)]}
+                    claims = {
+                        "P31": [_claim("P31", "Q63952888")],
+                        "P86": [_claim("P86", f"Q{20_000_000 + n % people}")],
+                        "P8729": [_claim("P8729", str(n), string=True)],
+                    }
                 elif n % 4 == 2:
                     claims = {"P31": [_claim("P31", "Q11424")]}
                 else:
@@ -133,12 +184,20 @@ def write_wikidata_dump(path: Path, works: int, people: int = 1000) -> Path:
                 label = f"Work {n}"
             else:
                 qid = f"Q{20_000_000 + n - works}"
-                claims = {"P31": [_claim("P31", "Q5")],
-                          "P434": [_claim("P434", _mbid(n, 1), string=True)]}
+                claims = {
+                    "P31": [_claim("P31", "Q5")],
+                    "P434": [_claim("P434", _mbid(n, 1), string=True)],
+                }
                 label = f"Person {n - works}"
-            entity = {"type": "item", "id": qid,
-                      "labels": {"en": {"language": "en", "value": label}},
-                      "descriptions": {}, "aliases": {}, "claims": claims, "sitelinks": {}}
+            entity = {
+                "type": "item",
+                "id": qid,
+                "labels": {"en": {"language": "en", "value": label}},
+                "descriptions": {},
+                "aliases": {},
+                "claims": claims,
+                "sitelinks": {},
+            }
             f.write(b"" if first else b",\n")
             first = False
             f.write(json.dumps(entity, separators=(",", ":")).encode())
@@ -185,8 +244,13 @@ def _import(args: list[str], store: Path, rdflib: bool = False) -> tuple[float, 
     resolution the CLI runs afterwards is benchmarks/identity.py's) in a subprocess;
     ``rdflib``: through the previous triple writer."""
     env = {**os.environ, "CUEGRAPH_BENCH_RDFLIB": "1" if rdflib else ""}
-    r = subprocess.run([sys.executable, "-c", _CHILD, str(store), *args[1:]],
-                       capture_output=True, text=True, cwd=ROOT, env=env)
+    r = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(store), *args[1:]],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     line = next((x for x in r.stderr.splitlines() if x.startswith("BENCH ")), None)
     if r.returncode != 0 or line is None:
         raise RuntimeError(f"import failed: {r.stderr.strip()[-500:]}")
@@ -197,8 +261,7 @@ def _import(args: list[str], store: Path, rdflib: bool = False) -> tuple[float, 
 def report(entities: int | None = None, scale: int | None = None) -> str:
     entities = entities or int(os.environ.get("CUEGRAPH_BENCH_DUMP_ENTITIES", "5000"))
     scale = scale or int(os.environ.get("CUEGRAPH_BENCH_DUMP_SCALE", "4"))
-    out = [f"dump importers ({entities} entities per generated file; peak RSS also at "
-           f"{scale}x)"]
+    out = [f"dump importers ({entities} entities per generated file; peak RSS also at {scale}x)"]
     with tempfile.TemporaryDirectory(prefix="cuegraph-bench-dumps-") as tmp:
         tmp_path = Path(tmp)
         rows = []
@@ -207,39 +270,58 @@ def report(entities: int | None = None, scale: int | None = None) -> str:
             t = time.perf_counter()
             files = write_musicbrainz_dump(folder, size)
             gen = time.perf_counter() - t
-            secs, peak = _import(["import", "musicbrainz-dump", *map(str, files)],
-                                 tmp_path / f"store-mb-{size}")
+            secs, peak = _import(
+                ["import", "musicbrainz-dump", *map(str, files)], tmp_path / f"store-mb-{size}"
+            )
             n = size + 1000
-            rows.append(("musicbrainz-dump", size, sum(f.stat().st_size for f in files),
-                         n / secs, peak, gen))
+            rows.append(
+                (
+                    "musicbrainz-dump",
+                    size,
+                    sum(f.stat().st_size for f in files),
+                    n / secs,
+                    peak,
+                    gen,
+                )
+            )
             if size == entities:  # the same file through the previous (rdflib) writer
-                old, _peak = _import(["import", "musicbrainz-dump", *map(str, files)],
-                                     tmp_path / f"store-mb-rdflib-{size}", rdflib=True)
+                old, _peak = _import(
+                    ["import", "musicbrainz-dump", *map(str, files)],
+                    tmp_path / f"store-mb-rdflib-{size}",
+                    rdflib=True,
+                )
                 speedup = (n / secs, n / old)
             wd = write_wikidata_dump(tmp_path / f"wd-{size}.json.gz", size)
-            secs, peak = _import(["import", "wikidata-dump", str(wd)],
-                                 tmp_path / f"store-wd-{size}")
-            rows.append(("wikidata-dump", size, wd.stat().st_size, (size + 1000) / secs,
-                         peak, 0.0))
+            secs, peak = _import(
+                ["import", "wikidata-dump", str(wd)], tmp_path / f"store-wd-{size}"
+            )
+            rows.append(("wikidata-dump", size, wd.stat().st_size, (size + 1000) / secs, peak, 0.0))
             for f in [*files, wd]:
                 f.unlink()
-        out.append(f"{'importer':<18}{'entities':>10}{'file MB':>9}{'entities/s':>12}"
-                   f"{'peak RSS MB':>13}")
+        out.append(
+            f"{'importer':<18}{'entities':>10}{'file MB':>9}{'entities/s':>12}{'peak RSS MB':>13}"
+        )
         for name, size, nbytes, rate, peak, _gen in rows:
-            out.append(f"{name:<18}{size:>10}{nbytes / 1e6:>9.1f}{rate:>12,.0f}"
-                       f"{peak / 1024:>13.0f}")
-        out.append(f"musicbrainz-dump, {entities} entities: {speedup[0]:,.0f} entities/s vs "
-                   f"{speedup[1]:,.0f} through the previous rdflib writer (GraphBuilder + "
-                   f"rdflib's serialiser): {speedup[0] / speedup[1]:.2f}x")
+            out.append(
+                f"{name:<18}{size:>10}{nbytes / 1e6:>9.1f}{rate:>12,.0f}{peak / 1024:>13.0f}"
+            )
+        out.append(
+            f"musicbrainz-dump, {entities} entities: {speedup[0]:,.0f} entities/s vs "
+            f"{speedup[1]:,.0f} through the previous rdflib writer (GraphBuilder + "
+            f"rdflib's serialiser): {speedup[0] / speedup[1]:.2f}x"
+        )
         for name in ("musicbrainz-dump", "wikidata-dump"):
             small, large = [r for r in rows if r[0] == name]
-            out.append(f"{name}: peak RSS {large[4] / max(small[4], 1):.2f}x for a "
-                       f"{scale}x larger file (flat memory: close to 1)")
+            out.append(
+                f"{name}: peak RSS {large[4] / max(small[4], 1):.2f}x for a "
+                f"{scale}x larger file (flat memory: close to 1)"
+            )
     return "\n".join(out)
 
 
-def write_musicbrainz_file(path: Path, nbytes: int, artists: int = 1000,
-                           keep_every: int = 50) -> tuple[int, int]:
+def write_musicbrainz_file(
+    path: Path, nbytes: int, artists: int = 1000, keep_every: int = 50
+) -> tuple[int, int]:
     """An extracted ``mbdump/work`` file of at least ``nbytes`` bytes, written line by line
     (never held in memory): one work in ``keep_every`` credits a composer from the artist
     file (:func:`write_musicbrainz_dump`'s artists), the others credit artists nobody keeps.
@@ -249,23 +331,49 @@ def write_musicbrainz_file(path: Path, nbytes: int, artists: int = 1000,
     with open(path, "wb", buffering=1 << 20) as f:
         while f.tell() < nbytes:
             keep = n % keep_every == 0
-            rels = ([_rel("composer", n % artists), _rel("lyricist", (n * 7) % artists)]
-                    if keep else [_rel("composer", 100_000 + n % 50_000)])
-            f.write(_line({"id": _mbid(n, 2), "title": f"Work {n}", "type": "Song",
-                           "language": "jpn", "languages": ["jpn"], "iswcs": [],
-                           "attributes": [], "disambiguation": "",
-                           "aliases": [{"name": f"Work {n} alias", "sort-name": f"Work {n}",
-                                        "locale": None, "type": "Work name",
-                                        "primary": None, "begin": None, "end": None,
-                                        "ended": False, "type-id": None}],
-                           "relations": rels, "tags": [], "genres": []}))
+            rels = (
+                [_rel("composer", n % artists), _rel("lyricist", (n * 7) % artists)]
+                if keep
+                else [_rel("composer", 100_000 + n % 50_000)]
+            )
+            f.write(
+                _line(
+                    {
+                        "id": _mbid(n, 2),
+                        "title": f"Work {n}",
+                        "type": "Song",
+                        "language": "jpn",
+                        "languages": ["jpn"],
+                        "iswcs": [],
+                        "attributes": [],
+                        "disambiguation": "",
+                        "aliases": [
+                            {
+                                "name": f"Work {n} alias",
+                                "sort-name": f"Work {n}",
+                                "locale": None,
+                                "type": "Work name",
+                                "primary": None,
+                                "begin": None,
+                                "end": None,
+                                "ended": False,
+                                "type-id": None,
+                            }
+                        ],
+                        "relations": rels,
+                        "tags": [],
+                        "genres": [],
+                    }
+                )
+            )
             n += 1
             kept += keep
     return n, kept
 
 
-def write_wikidata_file(path: Path, nbytes: int, people: int = 1000,
-                        keep_every: int = 50) -> tuple[int, int]:
+def write_wikidata_file(
+    path: Path, nbytes: int, people: int = 1000, keep_every: int = 50
+) -> tuple[int, int]:
     """An uncompressed Wikidata JSON dump of at least ``nbytes`` bytes, written line by line
     (never held in memory): one item in ``keep_every`` an anime series crediting a composer
     (kept), one in five a person with a P86 statement (parsed, then skipped), the rest films
@@ -277,30 +385,49 @@ def write_wikidata_file(path: Path, nbytes: int, people: int = 1000,
         while f.tell() < nbytes:
             qid = f"Q{10_000_000 + n}"
             if n % keep_every == 0:
-                claims = {"P31": [_claim("P31", "Q63952888")],
-                          "P86": [_claim("P86", f"Q{20_000_000 + n % people}")]}
+                claims = {
+                    "P31": [_claim("P31", "Q63952888")],
+                    "P86": [_claim("P86", f"Q{20_000_000 + n % people}")],
+                }
                 kept += 1
             elif n % 5 == 1:
-                claims = {"P31": [_claim("P31", "Q5")],
-                          "P86": [_claim("P86", f"Q{30_000_000 + n}")]}
+                claims = {
+                    "P31": [_claim("P31", "Q5")],
+                    "P86": [_claim("P86", f"Q{30_000_000 + n}")],
+                }
             else:
-                claims = {"P31": [_claim("P31", "Q11424")],
-                          "P577": [_claim("P577", "+2001-01-01T00:00:00Z", string=True)]}
-            entity = {"type": "item", "id": qid,
-                      "labels": {"en": {"language": "en", "value": f"Work {n}"},
-                                 "ja": {"language": "ja", "value": f"作品{n}"}},
-                      "descriptions": {"en": {"language": "en", "value": "generated item"}},
-                      "aliases": {}, "claims": claims, "sitelinks": {}}
-            f.write(json.dumps(entity, ensure_ascii=False, separators=(",", ":")).encode()
-                    + b",\n")
+                claims = {
+                    "P31": [_claim("P31", "Q11424")],
+                    "P577": [_claim("P577", "+2001-01-01T00:00:00Z", string=True)],
+                }
+            entity = {
+                "type": "item",
+                "id": qid,
+                "labels": {
+                    "en": {"language": "en", "value": f"Work {n}"},
+                    "ja": {"language": "ja", "value": f"作品{n}"},
+                },
+                "descriptions": {"en": {"language": "en", "value": "generated item"}},
+                "aliases": {},
+                "claims": claims,
+                "sitelinks": {},
+            }
+            f.write(json.dumps(entity, ensure_ascii=False, separators=(",", ":")).encode() + b",\n")
             n += 1
         for i in range(people):
-            entity = {"type": "item", "id": f"Q{20_000_000 + i}",
-                      "labels": {"en": {"language": "en", "value": f"Person {i}"}},
-                      "descriptions": {}, "aliases": {},
-                      "claims": {"P31": [_claim("P31", "Q5")]}, "sitelinks": {}}
-            f.write(json.dumps(entity, separators=(",", ":")).encode()
-                    + (b",\n" if i < people - 1 else b"\n"))
+            entity = {
+                "type": "item",
+                "id": f"Q{20_000_000 + i}",
+                "labels": {"en": {"language": "en", "value": f"Person {i}"}},
+                "descriptions": {},
+                "aliases": {},
+                "claims": {"P31": [_claim("P31", "Q5")]},
+                "sitelinks": {},
+            }
+            f.write(
+                json.dumps(entity, separators=(",", ":")).encode()
+                + (b",\n" if i < people - 1 else b"\n")
+            )
         f.write(b"]\n")
     return n + people, kept
 
@@ -368,36 +495,65 @@ def _memory_run(which: str, tmp: Path, nbytes: int, marks: list[int]) -> list[st
         what = f"Wikidata .json file ({items:,} items, {kept:,} works kept, two passes"
     size = big.stat().st_size
     gen = time.perf_counter() - t
-    r = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(tmp / f"store-{which}"),
-                        which, ",".join(map(str, marks)), *map(str, files)],
-                       capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _MEMORY_CHILD,
+            str(tmp / f"store-{which}"),
+            which,
+            ",".join(map(str, marks)),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     for f in files:
         f.unlink()
     if r.returncode != 0:
         raise RuntimeError(f"import failed: {r.stderr.strip()[-800:]}")
-    out = [f"dump importer memory: {which}-dump on a generated {size / 1e9:.2f} GB {what}; "
-           f"generated, streamed to disk, in {gen:.0f}s)",
-           f"{'pass':>5}{'read':>9}{'RSS now MB':>12}{'peak RSS MB':>13}{'entities':>12}"
-           f"{'seconds':>9}"]
+    out = [
+        f"dump importer memory: {which}-dump on a generated {size / 1e9:.2f} GB {what}; "
+        f"generated, streamed to disk, in {gen:.0f}s)",
+        f"{'pass':>5}{'read':>9}{'RSS now MB':>12}{'peak RSS MB':>13}{'entities':>12}"
+        f"{'seconds':>9}",
+    ]
     for line in r.stderr.splitlines():
         w = line.split()
         if w and w[0] == "MARK":
-            out.append(f"{w[1]:>5}{int(w[2]) / 1e6:>7.0f}MB{float(w[3]):>12.0f}"
-                       f"{float(w[4]):>13.0f}{int(w[5]):>12,}{float(w[6]):>9.0f}")
+            out.append(
+                f"{w[1]:>5}{int(w[2]) / 1e6:>7.0f}MB{float(w[3]):>12.0f}"
+                f"{float(w[4]):>13.0f}{int(w[5]):>12,}{float(w[6]):>9.0f}"
+            )
         elif w and w[0] == "END":
-            out.append(f"{'end':>14}{float(w[1]):>12.0f}{float(w[2]):>13.0f}"
-                       f"{int(w[3]):>12,}{float(w[5]):>9.0f}   (after the atomic write; "
-                       f"{int(w[4]):,} entities kept)")
+            out.append(
+                f"{'end':>14}{float(w[1]):>12.0f}{float(w[2]):>13.0f}"
+                f"{int(w[3]):>12,}{float(w[5]):>9.0f}   (after the atomic write; "
+                f"{int(w[4]):,} entities kept)"
+            )
     return out
 
 
-def memory_report(gb: float | None = None, which: tuple[str, ...] = ("musicbrainz", "wikidata")
-                  ) -> str:
+def memory_report(
+    gb: float | None = None, which: tuple[str, ...] = ("musicbrainz", "wikidata")
+) -> str:
     """Peak and current RSS while each importer reads a generated ``gb`` GB dump file."""
     gb = gb or float(os.environ.get("CUEGRAPH_BENCH_DUMP_GB", "1"))
     nbytes = int(gb * 1e9)
-    marks = [m for m in (100_000_000, 250_000_000, 500_000_000, 750_000_000, 1_000_000_000,
-                         2_000_000_000, 4_000_000_000) if m <= nbytes]
+    marks = [
+        m
+        for m in (
+            100_000_000,
+            250_000_000,
+            500_000_000,
+            750_000_000,
+            1_000_000_000,
+            2_000_000_000,
+            4_000_000_000,
+        )
+        if m <= nbytes
+    ]
     out: list[str] = []
     with tempfile.TemporaryDirectory(prefix="cuegraph-bench-dumpmem-") as tmp:
         for name in which:

@@ -45,27 +45,98 @@ BASE = "https://cuegraph.org/id/"
 SOURCE = "https://example.org/generated"  # every generated fact cites this made-up source
 
 # (romaji, kanji) — common family and given names; combined at random
-FAMILY = [("Sato", "佐藤"), ("Suzuki", "鈴木"), ("Takahashi", "高橋"), ("Tanaka", "田中"),
-          ("Watanabe", "渡辺"), ("Ito", "伊藤"), ("Yamamoto", "山本"), ("Nakamura", "中村"),
-          ("Kobayashi", "小林"), ("Kato", "加藤"), ("Yoshida", "吉田"), ("Yamada", "山田"),
-          ("Sasaki", "佐々木"), ("Yamaguchi", "山口"), ("Matsumoto", "松本"), ("Inoue", "井上"),
-          ("Kimura", "木村"), ("Hayashi", "林"), ("Shimizu", "清水"), ("Yamazaki", "山崎"),
-          ("Mori", "森"), ("Ikeda", "池田"), ("Hashimoto", "橋本"), ("Ishikawa", "石川"),
-          ("Ogawa", "小川"), ("Okada", "岡田"), ("Hasegawa", "長谷川"), ("Fujita", "藤田"),
-          ("Kondo", "近藤"), ("Murakami", "村上"), ("Endo", "遠藤"), ("Aoki", "青木")]
-GIVEN = [("Yuki", "由記"), ("Hiroyuki", "博之"), ("Kenji", "健司"), ("Yoko", "陽子"),
-         ("Takeshi", "武"), ("Akira", "明"), ("Naoko", "直子"), ("Masaru", "勝"),
-         ("Hitomi", "瞳"), ("Shiro", "四郎"), ("Kaori", "香織"), ("Ryo", "亮"),
-         ("Satoshi", "聡"), ("Mayumi", "真由美"), ("Daisuke", "大輔"), ("Emi", "恵美"),
-         ("Tomoko", "智子"), ("Kazuya", "和也"), ("Ayumi", "歩"), ("Junichi", "純一"),
-         ("Haruka", "遥"), ("Shinji", "真司"), ("Noriko", "典子"), ("Taku", "拓"),
-         ("Megumi", "恵"), ("Koji", "浩二"), ("Sayaka", "沙耶香"), ("Toru", "徹")]
-TITLE_A = [("Crimson", "紅の"), ("Silent", "静かな"), ("Distant", "遥かな"), ("Starlit", "星降る"),
-           ("Eternal", "永遠の"), ("Broken", "壊れた"), ("Summer", "夏の"), ("Last", "最後の"),
-           ("Hidden", "隠された"), ("Blue", "青い"), ("Falling", "落ちる"), ("Secret", "秘密の")]
-TITLE_B = [("Garden", "庭"), ("Sky", "空"), ("Sword", "剣"), ("Memory", "記憶"), ("City", "街"),
-           ("Promise", "約束"), ("Song", "歌"), ("Flower", "花"), ("Sea", "海"), ("Moon", "月"),
-           ("Wind", "風"), ("Journey", "旅")]
+FAMILY = [
+    ("Sato", "佐藤"),
+    ("Suzuki", "鈴木"),
+    ("Takahashi", "高橋"),
+    ("Tanaka", "田中"),
+    ("Watanabe", "渡辺"),
+    ("Ito", "伊藤"),
+    ("Yamamoto", "山本"),
+    ("Nakamura", "中村"),
+    ("Kobayashi", "小林"),
+    ("Kato", "加藤"),
+    ("Yoshida", "吉田"),
+    ("Yamada", "山田"),
+    ("Sasaki", "佐々木"),
+    ("Yamaguchi", "山口"),
+    ("Matsumoto", "松本"),
+    ("Inoue", "井上"),
+    ("Kimura", "木村"),
+    ("Hayashi", "林"),
+    ("Shimizu", "清水"),
+    ("Yamazaki", "山崎"),
+    ("Mori", "森"),
+    ("Ikeda", "池田"),
+    ("Hashimoto", "橋本"),
+    ("Ishikawa", "石川"),
+    ("Ogawa", "小川"),
+    ("Okada", "岡田"),
+    ("Hasegawa", "長谷川"),
+    ("Fujita", "藤田"),
+    ("Kondo", "近藤"),
+    ("Murakami", "村上"),
+    ("Endo", "遠藤"),
+    ("Aoki", "青木"),
+]
+GIVEN = [
+    ("Yuki", "由記"),
+    ("Hiroyuki", "博之"),
+    ("Kenji", "健司"),
+    ("Yoko", "陽子"),
+    ("Takeshi", "武"),
+    ("Akira", "明"),
+    ("Naoko", "直子"),
+    ("Masaru", "勝"),
+    ("Hitomi", "瞳"),
+    ("Shiro", "四郎"),
+    ("Kaori", "香織"),
+    ("Ryo", "亮"),
+    ("Satoshi", "聡"),
+    ("Mayumi", "真由美"),
+    ("Daisuke", "大輔"),
+    ("Emi", "恵美"),
+    ("Tomoko", "智子"),
+    ("Kazuya", "和也"),
+    ("Ayumi", "歩"),
+    ("Junichi", "純一"),
+    ("Haruka", "遥"),
+    ("Shinji", "真司"),
+    ("Noriko", "典子"),
+    ("Taku", "拓"),
+    ("Megumi", "恵"),
+    ("Koji", "浩二"),
+    ("Sayaka", "沙耶香"),
+    ("Toru", "徹"),
+]
+TITLE_A = [
+    ("Crimson", "紅の"),
+    ("Silent", "静かな"),
+    ("Distant", "遥かな"),
+    ("Starlit", "星降る"),
+    ("Eternal", "永遠の"),
+    ("Broken", "壊れた"),
+    ("Summer", "夏の"),
+    ("Last", "最後の"),
+    ("Hidden", "隠された"),
+    ("Blue", "青い"),
+    ("Falling", "落ちる"),
+    ("Secret", "秘密の"),
+]
+TITLE_B = [
+    ("Garden", "庭"),
+    ("Sky", "空"),
+    ("Sword", "剣"),
+    ("Memory", "記憶"),
+    ("City", "街"),
+    ("Promise", "約束"),
+    ("Song", "歌"),
+    ("Flower", "花"),
+    ("Sea", "海"),
+    ("Moon", "月"),
+    ("Wind", "風"),
+    ("Journey", "旅"),
+]
 WORK_TYPES = [("series", 70), ("film", 15), ("ova", 5), ("game", 10)]
 SONG_ROLES = ("composer", "lyricist", "arranger", "singer")
 
@@ -99,9 +170,15 @@ def people_records(count: int, seed: int = 1) -> list[Person]:
     for i in range(count):  # names are unique (a number after the first 896), so identity
         fam, giv = pairs[i % len(pairs)]  # resolution links nobody by name
         n = f" {i // len(pairs) + 1}" if i >= len(pairs) else ""
-        out.append(Person(key=f"gen-{giv[0].lower()}-{fam[0].lower()}-{i}",
-                          name=f"{giv[0]} {fam[0]}{n}", native_name=fam[1] + giv[1] + n,
-                          aliases=(f"{fam[0]} {giv[0]}{n}",), source=SOURCE))
+        out.append(
+            Person(
+                key=f"gen-{giv[0].lower()}-{fam[0].lower()}-{i}",
+                name=f"{giv[0]} {fam[0]}{n}",
+                native_name=fam[1] + giv[1] + n,
+                aliases=(f"{fam[0]} {giv[0]}{n}",),
+                source=SOURCE,
+            )
+        )
     return out
 
 
@@ -115,38 +192,75 @@ def work_records(index: int, people: list[Person], seed: int = 1) -> list[Record
     """The records of generated work number ``index`` (deterministic per index and seed)."""
     rng = random.Random(seed * 1_000_003 + index)
     kind = rng.choices([t for t, _ in WORK_TYPES], [w for _, w in WORK_TYPES])[0]
-    episodes = {"series": rng.choice((12, 13, 24, 26)), "film": 1, "ova": rng.randint(2, 6),
-                "game": 0}[kind]
+    episodes = {
+        "series": rng.choice((12, 13, 24, 26)),
+        "film": 1,
+        "ova": rng.randint(2, 6),
+        "game": 0,
+    }[kind]
     wkey = f"gen-work-{index}"
     src = f"{SOURCE}/{wkey}"
     title, native = _title(rng)
-    records: list[Record] = [Work(key=wkey, title=f"{title} {index}", type=kind,
-                                  native_title=f"{native}{index}", year=rng.randint(1980, 2025),
-                                  episodes=episodes or None, source=src)]
+    records: list[Record] = [
+        Work(
+            key=wkey,
+            title=f"{title} {index}",
+            type=kind,
+            native_title=f"{native}{index}",
+            year=rng.randint(1980, 2025),
+            episodes=episodes or None,
+            source=src,
+        )
+    ]
     composers = list(dict.fromkeys(_pick(rng, people) for _ in range(rng.choice((1, 1, 1, 2)))))
     for c in composers:
-        records.append(Credit(agent=c, role="score_composer", target_kind="work", target=wkey,
-                              role_text="music", source=src))
+        records.append(
+            Credit(
+                agent=c,
+                role="score_composer",
+                target_kind="work",
+                target=wkey,
+                role_text="music",
+                source=src,
+            )
+        )
 
     def song(skey: str, roles: dict[str, str]) -> str:
         t, n = _title(rng)
-        tag = skey[len(wkey) + 1:].upper()  # unique within the work: no song merges by name
-        records.append(Song(key=skey, title=f"{t} ({tag})", native_title=f"{n}（{tag}）",
-                            work=wkey, source=src))
+        tag = skey[len(wkey) + 1 :].upper()  # unique within the work: no song merges by name
+        records.append(
+            Song(
+                key=skey, title=f"{t} ({tag})", native_title=f"{n}（{tag}）", work=wkey, source=src
+            )
+        )
         for role, agent in roles.items():
-            records.append(Credit(agent=agent, role=role, target_kind="song", target=skey,
-                                  role_text=role, source=src))
+            records.append(
+                Credit(
+                    agent=agent,
+                    role=role,
+                    target_kind="song",
+                    target=skey,
+                    role_text=role,
+                    source=src,
+                )
+            )
         return skey
 
     cours = max(1, (episodes + 11) // 12)
-    openings = [song(f"{wkey}-op-{i}", {r: _pick(rng, people) for r in SONG_ROLES})
-                for i in range(cours)]
-    endings = [song(f"{wkey}-ed-{i}", {r: _pick(rng, people) for r in SONG_ROLES})
-               for i in range(cours)]
-    inserts = [song(f"{wkey}-in-{i}", {r: _pick(rng, people) for r in SONG_ROLES})
-               for i in range(rng.randint(0, 3))]
-    score = [song(f"{wkey}-m{i:02d}", {"composer": composers[i % len(composers)]})
-             for i in range(rng.randint(15, 40))]
+    openings = [
+        song(f"{wkey}-op-{i}", {r: _pick(rng, people) for r in SONG_ROLES}) for i in range(cours)
+    ]
+    endings = [
+        song(f"{wkey}-ed-{i}", {r: _pick(rng, people) for r in SONG_ROLES}) for i in range(cours)
+    ]
+    inserts = [
+        song(f"{wkey}-in-{i}", {r: _pick(rng, people) for r in SONG_ROLES})
+        for i in range(rng.randint(0, 3))
+    ]
+    score = [
+        song(f"{wkey}-m{i:02d}", {"composer": composers[i % len(composers)]})
+        for i in range(rng.randint(15, 40))
+    ]
     length = Decimal(6000) if kind == "film" else Decimal(1440)
     for e in range(1, episodes + 1):
         records.append(Episode(work=wkey, number=e, source=src))
@@ -155,7 +269,8 @@ def work_records(index: int, people: list[Person], seed: int = 1) -> list[Record
         ed_start = length - Decimal(rng.randrange(95, 130)) + Decimal("0.25")
         cues: list[tuple[str, Decimal | None, Decimal | None, str | None, str | None]] = [
             ("opening", op_start, op_start + 89, openings[cour], None),
-            ("ending", ed_start, ed_start + 89, endings[cour], None)]
+            ("ending", ed_start, ed_start + 89, endings[cour], None),
+        ]
         t = op_start + 95
         for _ in range(rng.randint(6, 14)):
             dur = Decimal(rng.randrange(20, 150)) + Decimal("0.125")
@@ -173,8 +288,18 @@ def work_records(index: int, people: list[Person], seed: int = 1) -> list[Record
         if rng.random() < 0.05:  # "score somewhere in this episode", untimed
             cues.append(("score", None, None, rng.choice(score), None))
         for usage, start, end, s, scene in cues:
-            records.append(Cue(work=wkey, episode=e, usage=usage, start=start, end=end,
-                               song=s, scene=scene, source=src))
+            records.append(
+                Cue(
+                    work=wkey,
+                    episode=e,
+                    usage=usage,
+                    start=start,
+                    end=end,
+                    song=s,
+                    scene=scene,
+                    source=src,
+                )
+            )
     return records
 
 
@@ -204,8 +329,9 @@ def _chunks(minter: Minter, people: list[Person], seed: int) -> Iterator[list[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.generate",
-                                description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.generate", description=__doc__.split("\n")[0]
+    )
     p.add_argument("--triples", type=int, default=1_000_000, help="at least this many triples")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("-o", "--output", type=Path, required=True, help="the .nt file to write")

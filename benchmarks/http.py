@@ -91,8 +91,9 @@ def _free_port() -> int:
 def _measured_run(cmd: list[str], env: dict | None = None) -> tuple[float, float, float]:
     """Run a command; (wall seconds, peak RSS in MB of that child, its CPU seconds)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -114,8 +115,13 @@ class _Server:
 
     def start(self, timeout: float = 180) -> None:
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(self.cmd, env={**os.environ, **self.env}, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                self.cmd,
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -149,15 +155,38 @@ def _pct(values: list[float], q: float) -> float:
 class Report:
     def __init__(self, scale: int, triples: int):
         self.rows: list[dict[str, Any]] = []
-        self.meta: dict[str, Any] = {"scale": scale, "triples": triples, "cpus": os.cpu_count(),
-                     "python": platform.python_version(), "machine": platform.platform(),
-                     "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        self.meta: dict[str, Any] = {
+            "scale": scale,
+            "triples": triples,
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "machine": platform.platform(),
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
 
-    def add(self, figure: str, cuegraph: float | None, oxigraph: float | None, unit: str,
-            target: str = "", ok: bool | None = None, **extra: Any) -> None:
+    def add(
+        self,
+        figure: str,
+        cuegraph: float | None,
+        oxigraph: float | None,
+        unit: str,
+        target: str = "",
+        ok: bool | None = None,
+        **extra: Any,
+    ) -> None:
         ratio = (cuegraph / oxigraph) if cuegraph is not None and oxigraph else None
-        self.rows.append({"figure": figure, "cuegraph": cuegraph, "oxigraph": oxigraph,
-                          "unit": unit, "ratio": ratio, "target": target, "pass": ok, **extra})
+        self.rows.append(
+            {
+                "figure": figure,
+                "cuegraph": cuegraph,
+                "oxigraph": oxigraph,
+                "unit": unit,
+                "ratio": ratio,
+                "target": target,
+                "pass": ok,
+                **extra,
+            }
+        )
         print(f"  {self._line(self.rows[-1])}", flush=True)
 
     @staticmethod
@@ -169,19 +198,25 @@ class Report:
     def _line(self, r: dict) -> str:
         ratio = f"{r['ratio']:.2f}x" if r["ratio"] is not None else "-"
         verdict = {True: "PASS", False: "FAIL", None: ""}[r["pass"]]
-        return (f"{r['figure']:<44} {self._fmt(r['cuegraph'], r['unit']):>12} "
-                f"{self._fmt(r['oxigraph'], r['unit']):>12} {ratio:>8}  "
-                f"{r['target']:<24} {verdict}")
+        return (
+            f"{r['figure']:<44} {self._fmt(r['cuegraph'], r['unit']):>12} "
+            f"{self._fmt(r['oxigraph'], r['unit']):>12} {ratio:>8}  "
+            f"{r['target']:<24} {verdict}"
+        )
 
     def table(self) -> str:
-        head = (f"{'figure':<44} {'cuegraph':>12} {'oxigraph':>12} {'ratio':>8}  "
-                f"{'target':<24} verdict")
+        head = (
+            f"{'figure':<44} {'cuegraph':>12} {'oxigraph':>12} {'ratio':>8}  {'target':<24} verdict"
+        )
         return "\n".join([head, "-" * len(head), *(self._line(r) for r in self.rows)])
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"meta": self.meta, "figures": self.rows}, indent=2,
-                                   ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps({"meta": self.meta, "figures": self.rows}, indent=2, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
+        )
 
 
 def _graph_file(scale: int, seed: int = 1) -> Path:
@@ -189,8 +224,21 @@ def _graph_file(scale: int, seed: int = 1) -> Path:
     path = CACHE / f"graph-{scale}-seed{seed}.nt"
     if not path.exists():
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "benchmarks.generate", "--triples", str(scale),
-                        "--seed", str(seed), "-o", str(path)], cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.generate",
+                "--triples",
+                str(scale),
+                "--seed",
+                str(seed),
+                "-o",
+                str(path),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
         print(f"generated {path} in {time.perf_counter() - t0:.0f}s", flush=True)
     return path
 
@@ -207,30 +255,48 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-def run_http(scale: int = 1_000_000, repeats: int = 200, load_repeats: int | None = None,
-             clients: int = 16, duration: float = 5.0, limit: float = 10.0,
-             parts: set[str] | None = None, slow_repeats: int | None = None) -> int:
+def run_http(
+    scale: int = 1_000_000,
+    repeats: int = 200,
+    load_repeats: int | None = None,
+    clients: int = 16,
+    duration: float = 5.0,
+    limit: float = 10.0,
+    parts: set[str] | None = None,
+    slow_repeats: int | None = None,
+) -> int:
     started = time.monotonic()
     if parts is None:
         env = os.environ.get("CUEGRAPH_BENCH_PARTS", "").strip()
         parts = {p.strip() for p in env.split(",") if p.strip()} if env else set(PARTS)
     unknown = parts - set(PARTS)
     if unknown:
-        raise SystemExit(f"CUEGRAPH_BENCH_PARTS: unknown part(s) {', '.join(sorted(unknown))} "
-                         f"(known: {', '.join(PARTS)})")
+        raise SystemExit(
+            f"CUEGRAPH_BENCH_PARTS: unknown part(s) {', '.join(sorted(unknown))} "
+            f"(known: {', '.join(PARTS)})"
+        )
     repeats = _env_int("CUEGRAPH_BENCH_REPEATS", repeats)
-    slow = _env_int("CUEGRAPH_BENCH_SLOW_REPEATS",
-                    slow_repeats if slow_repeats is not None else max(repeats // 10, 5))
+    slow = _env_int(
+        "CUEGRAPH_BENCH_SLOW_REPEATS",
+        slow_repeats if slow_repeats is not None else max(repeats // 10, 5),
+    )
     if load_repeats is None:
         load_repeats = _env_int("CUEGRAPH_BENCH_LOAD_REPEATS", 2 if scale <= 2_000_000 else 1)
     nt = _graph_file(scale)
     triples = sum(1 for _ in open(nt, "rb"))
     report = Report(scale, triples)
-    report.meta.update(parts=[p for p in PARTS if p in parts], repeats=repeats,
-                       slow_repeats=slow, load_repeats=load_repeats,
-                       loadavg_start=[round(x, 2) for x in os.getloadavg()])
-    print(f"\nHTTP section: {triples} triples ({nt}); cuegraph vs oxigraph, "
-          f"interleaved; parts: {', '.join(report.meta['parts'])}", flush=True)
+    report.meta.update(
+        parts=[p for p in PARTS if p in parts],
+        repeats=repeats,
+        slow_repeats=slow,
+        load_repeats=load_repeats,
+        loadavg_start=[round(x, 2) for x in os.getloadavg()],
+    )
+    print(
+        f"\nHTTP section: {triples} triples ({nt}); cuegraph vs oxigraph, "
+        f"interleaved; parts: {', '.join(report.meta['parts'])}",
+        flush=True,
+    )
     tmp = Path(tempfile.mkdtemp(prefix="cuegraph-bench-http-"))
     servers: list[_Server] = []
     try:
@@ -244,48 +310,100 @@ def run_http(scale: int = 1_000_000, repeats: int = 200, load_repeats: int | Non
                     shutil.rmtree(tmp / f"{name}-{i - 1}.snapshots", ignore_errors=True)
                 where = tmp / f"{name}-{i}"
                 if name == "cuegraph":
-                    cmd = [str(BIN / "cuegraph"), "--store", f"oxigraph:{where}", "load",
-                           str(nt), "--graph", GRAPH]
+                    cmd = [
+                        str(BIN / "cuegraph"),
+                        "--store",
+                        f"oxigraph:{where}",
+                        "load",
+                        str(nt),
+                        "--graph",
+                        GRAPH,
+                    ]
                 else:
-                    cmd = [str(BIN / "oxigraph"), "load", "--location", str(where), "--file",
-                           str(nt), "--graph", GRAPH]
+                    cmd = [
+                        str(BIN / "oxigraph"),
+                        "load",
+                        "--location",
+                        str(where),
+                        "--file",
+                        str(nt),
+                        "--graph",
+                        GRAPH,
+                    ]
                 wall, rss, cpu = _measured_run(cmd)
                 loads[name].append((wall, rss, cpu))
-                print(f"  load {i + 1}/{n_loads} {name}: {wall:.1f}s wall, {cpu:.1f}s CPU, "
-                      f"{rss:.0f} MB, {_du(where):.0f} MB on disk", flush=True)
+                print(
+                    f"  load {i + 1}/{n_loads} {name}: {wall:.1f}s wall, {cpu:.1f}s CPU, "
+                    f"{rss:.0f} MB, {_du(where):.0f} MB on disk",
+                    flush=True,
+                )
         last = n_loads - 1
         if "loads" in parts:
-            cw, ow = (statistics.median(w for w, _, _ in loads[n]) for n in ("cuegraph",
-                                                                             "oxigraph"))
-            cr, orss = (statistics.median(r for _, r, _ in loads[n]) for n in ("cuegraph",
-                                                                               "oxigraph"))
-            cc, oc = (statistics.median(c for _, _, c in loads[n]) for n in ("cuegraph",
-                                                                             "oxigraph"))
-            report.add("load: wall time", cw, ow, "s", "<= 1.5x oxigraph load", cw <= 1.5 * ow,
-                       runs_cuegraph=[round(w, 1) for w, _, _ in loads["cuegraph"]],
-                       runs_oxigraph=[round(w, 1) for w, _, _ in loads["oxigraph"]])
+            cw, ow = (
+                statistics.median(w for w, _, _ in loads[n]) for n in ("cuegraph", "oxigraph")
+            )
+            cr, orss = (
+                statistics.median(r for _, r, _ in loads[n]) for n in ("cuegraph", "oxigraph")
+            )
+            cc, oc = (
+                statistics.median(c for _, _, c in loads[n]) for n in ("cuegraph", "oxigraph")
+            )
+            report.add(
+                "load: wall time",
+                cw,
+                ow,
+                "s",
+                "<= 1.5x oxigraph load",
+                cw <= 1.5 * ow,
+                runs_cuegraph=[round(w, 1) for w, _, _ in loads["cuegraph"]],
+                runs_oxigraph=[round(w, 1) for w, _, _ in loads["oxigraph"]],
+            )
             report.add("load: CPU time (user + system)", cc, oc, "s")
-            report.add("load: peak RSS", cr, orss, "MB", "<= 1.5x oxigraph load",
-                       cr <= 1.5 * orss)
-            report.add("load: size on disk", _du(tmp / f"cuegraph-{last}"),
-                       _du(tmp / f"oxigraph-{last}"), "MB")
+            report.add("load: peak RSS", cr, orss, "MB", "<= 1.5x oxigraph load", cr <= 1.5 * orss)
+            report.add(
+                "load: size on disk",
+                _du(tmp / f"cuegraph-{last}"),
+                _du(tmp / f"oxigraph-{last}"),
+                "MB",
+            )
 
         # --- servers ------------------------------------------------------------------------
         if parts - {"loads"}:
             cport, oport = _free_port(), _free_port()
-            cg = _Server("cuegraph serve", [str(BIN / "cuegraph"), "--store",
-                                            f"oxigraph:{tmp / f'cuegraph-{last}'}", "serve",
-                                            "--host", "127.0.0.1", "--port", str(cport)],
-                         f"http://127.0.0.1:{cport}",
-                         # ready when it answers a query (/health is itself a measured figure)
-                         f"http://127.0.0.1:{cport}/sparql?query=ASK%7B%7D",
-                         {"CUEGRAPH_QUERY_TIMEOUT": str(limit)}, tmp / "cuegraph.log")
-            ox = _Server("oxigraph serve", [str(BIN / "oxigraph"), "serve", "--location",
-                                            str(tmp / f"oxigraph-{last}"), "--bind",
-                                            f"127.0.0.1:{oport}", "--union-default-graph"],
-                         f"http://127.0.0.1:{oport}",
-                         f"http://127.0.0.1:{oport}/query?query=ASK%7B%7D", {},
-                         tmp / "oxigraph.log")
+            cg = _Server(
+                "cuegraph serve",
+                [
+                    str(BIN / "cuegraph"),
+                    "--store",
+                    f"oxigraph:{tmp / f'cuegraph-{last}'}",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(cport),
+                ],
+                f"http://127.0.0.1:{cport}",
+                # ready when it answers a query (/health is itself a measured figure)
+                f"http://127.0.0.1:{cport}/sparql?query=ASK%7B%7D",
+                {"CUEGRAPH_QUERY_TIMEOUT": str(limit)},
+                tmp / "cuegraph.log",
+            )
+            ox = _Server(
+                "oxigraph serve",
+                [
+                    str(BIN / "oxigraph"),
+                    "serve",
+                    "--location",
+                    str(tmp / f"oxigraph-{last}"),
+                    "--bind",
+                    f"127.0.0.1:{oport}",
+                    "--union-default-graph",
+                ],
+                f"http://127.0.0.1:{oport}",
+                f"http://127.0.0.1:{oport}/query?query=ASK%7B%7D",
+                {},
+                tmp / "oxigraph.log",
+            )
             servers = [cg, ox]
             try:
                 for s in servers:
@@ -305,11 +423,13 @@ def run_http(scale: int = 1_000_000, repeats: int = 200, load_repeats: int | Non
     tag = os.environ.get("CUEGRAPH_BENCH_TAG", "").strip()
     out = RESULTS / (f"http-{scale}-{tag}.json" if tag else f"http-{scale}.json")
     report.write(out)
-    print(f"\ncuegraph serve vs oxigraph serve, {triples} triples, {os.cpu_count()} CPUs "
-          f"(load average {report.meta['loadavg_start'][0]:.1f} at the start), Python "
-          f"{platform.python_version()}; p50/p99 over {repeats} interleaved requests "
-          f"({slow} for the scene and aggregate queries and /scene); "
-          f"{report.meta['seconds']}s in all. Written to {out.relative_to(ROOT)}.")
+    print(
+        f"\ncuegraph serve vs oxigraph serve, {triples} triples, {os.cpu_count()} CPUs "
+        f"(load average {report.meta['loadavg_start'][0]:.1f} at the start), Python "
+        f"{platform.python_version()}; p50/p99 over {repeats} interleaved requests "
+        f"({slow} for the scene and aggregate queries and /scene); "
+        f"{report.meta['seconds']}s in all. Written to {out.relative_to(ROOT)}."
+    )
     print(report.table())
     return 0
 
@@ -326,13 +446,17 @@ class _Client:
         self.host, self.port, self.timeout = u.hostname or "127.0.0.1", u.port, timeout
         self.conn: http.client.HTTPConnection | None = None
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> bytes:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> bytes:
         for attempt in (0, 1):
             reused = self.conn is not None
             if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port,
-                                                       timeout=self.timeout)
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             try:
                 self.conn.request(method, path, body=body, headers=headers or {})
                 resp = self.conn.getresponse()
@@ -361,8 +485,17 @@ _ERRORS = (OSError, http.client.HTTPException, _Failed)
 _FORM = {"Content-Type": "application/x-www-form-urlencoded", **JSON_ACCEPT}
 
 
-def _measure(report: Report, cg: _Server, ox: _Server, parts: set[str], repeats: int,
-             slow: int, clients: int, duration: float, limit: float) -> None:
+def _measure(
+    report: Report,
+    cg: _Server,
+    ox: _Server,
+    parts: set[str],
+    repeats: int,
+    slow: int,
+    clients: int,
+    duration: float,
+    limit: float,
+) -> None:
     cs, os_ = _Client(cg.url), _Client(ox.url)
 
     def sparql(client: _Client, server: _Server, query: str) -> bytes:
@@ -370,17 +503,28 @@ def _measure(report: Report, cg: _Server, ox: _Server, parts: set[str], repeats:
         return client.request("POST", path, urlencode({"query": query}).encode(), _FORM)
 
     # a work with episodes, one of its episodes and a moment inside a timed cue
-    row = json.loads(sparql(os_, ox, sparql_prefixes() + """
+    row = json.loads(
+        sparql(
+            os_,
+            ox,
+            sparql_prefixes()
+            + """
         SELECT ?w ?e ?n ?start WHERE { ?e cg:work ?w ; schema:episodeNumber ?n .
           ?c cg:episode ?e ; schema:startOffset ?start . FILTER(?n = 2) } LIMIT 1
-        """))["results"]["bindings"][0]
+        """,
+        )
+    )["results"]["bindings"][0]
     work, episode = row["w"]["value"], row["e"]["value"]
     t = float(row["start"]["value"]) + 1
     key = work.rsplit("/", 1)[1]
     point = sparql_prefixes() + f"SELECT ?c WHERE {{ <{work}> schema:musicBy ?c }}"
     scene = _query("scene", episode=f"<{episode}>", t=f"{t}")
-    queries = {"ASK {}": "ASK {}", "point lookup (work -> composer)": point,
-               "scene query": scene, "top composers (aggregate)": _query("top_composers")}
+    queries = {
+        "ASK {}": "ASK {}",
+        "point lookup (work -> composer)": point,
+        "scene query": scene,
+        "top composers (aggregate)": _query("top_composers"),
+    }
     targets = {"ASK {}": 1.5, "point lookup (work -> composer)": 1.5}
 
     def timed(fn: Any, errors: dict[str, int], who: str) -> float:
@@ -400,13 +544,19 @@ def _measure(report: Report, cg: _Server, ox: _Server, parts: set[str], repeats:
         errors = {"c": 0, "o": 0}
         for _ in range(n):
             for who, client, srv in (("c", cs, cg), ("o", os_, ox)):
-                times[who].append(timed(lambda c=client, v=srv, q=q: sparql(c, v, q), errors,
-                                        who))
+                times[who].append(timed(lambda c=client, v=srv, q=q: sparql(c, v, q), errors, who))
         c50, o50 = _pct(times["c"], 0.5), _pct(times["o"], 0.5)
         lim = targets.get(label)
-        report.add(f"/sparql {label} p50", c50, o50, "ms",
-                   f"<= {lim}x oxigraph" if lim else "", (c50 <= lim * o50) if lim else None,
-                   errors_cuegraph=errors["c"], errors_oxigraph=errors["o"])
+        report.add(
+            f"/sparql {label} p50",
+            c50,
+            o50,
+            "ms",
+            f"<= {lim}x oxigraph" if lim else "",
+            (c50 <= lim * o50) if lim else None,
+            errors_cuegraph=errors["c"],
+            errors_oxigraph=errors["o"],
+        )
         report.add(f"/sparql {label} p99", _pct(times["c"], 0.99), _pct(times["o"], 0.99), "ms")
 
     # GET /scene against the raw SPARQL on oxigraph serve
@@ -422,10 +572,22 @@ def _measure(report: Report, cg: _Server, ox: _Server, parts: set[str], repeats:
             times["c"].append(timed(get_scene, errors, "c"))
             times["o"].append(timed(lambda: sparql(os_, ox, scene), errors, "o"))
         c50, o50 = _pct(times["c"], 0.5), _pct(times["o"], 0.5)
-        report.add("GET /scene p50 (vs raw scene SPARQL)", c50, o50, "ms", "<= 2x raw SPARQL",
-                   c50 <= 2 * o50, errors_cuegraph=errors["c"], errors_oxigraph=errors["o"])
-        report.add("GET /scene p99 (vs raw scene SPARQL)", _pct(times["c"], 0.99),
-                   _pct(times["o"], 0.99), "ms")
+        report.add(
+            "GET /scene p50 (vs raw scene SPARQL)",
+            c50,
+            o50,
+            "ms",
+            "<= 2x raw SPARQL",
+            c50 <= 2 * o50,
+            errors_cuegraph=errors["c"],
+            errors_oxigraph=errors["o"],
+        )
+        report.add(
+            "GET /scene p99 (vs raw scene SPARQL)",
+            _pct(times["c"], 0.99),
+            _pct(times["o"], 0.99),
+            "ms",
+        )
 
     # throughput: 16 keep-alive clients, the point lookup
     def throughput(server: _Server) -> float:
@@ -455,8 +617,14 @@ def _measure(report: Report, cg: _Server, ox: _Server, parts: set[str], repeats:
             rates["c"].append(throughput(cg))
             rates["o"].append(throughput(ox))
         c, o = statistics.median(rates["c"]), statistics.median(rates["o"])
-        report.add(f"throughput, {clients} clients, point lookup", c, o, "req/s",
-                   ">= 0.5x oxigraph", c >= 0.5 * o)
+        report.add(
+            f"throughput, {clients} clients, point lookup",
+            c,
+            o,
+            "req/s",
+            ">= 0.5x oxigraph",
+            c >= 0.5 * o,
+        )
 
     # /health and /stats (steady state: before the runaways), interleaved
     if "health" in parts:
@@ -470,13 +638,25 @@ def _measure(report: Report, cg: _Server, ox: _Server, parts: set[str], repeats:
                 pass
         for _ in range(max(repeats // 2, 20)):
             for path, _ in checks:
-                times_h[path].append(timed(lambda p=path: cs.request(
-                    "GET", p, headers={"Accept": "application/json"}), errs, path))
+                times_h[path].append(
+                    timed(
+                        lambda p=path: cs.request("GET", p, headers={"Accept": "application/json"}),
+                        errs,
+                        path,
+                    )
+                )
         for path, target in checks:
             c50 = _pct(times_h[path], 0.5)
-            report.add(f"GET {path} p50", c50, None, "ms", f"<= {target:g} ms",
-                       c50 <= target and not errs[path],  # a fast 503 is no pass
-                       errors=errs[path], p99=round(_pct(times_h[path], 0.99), 2))
+            report.add(
+                f"GET {path} p50",
+                c50,
+                None,
+                "ms",
+                f"<= {target:g} ms",
+                c50 <= target and not errs[path],  # a fast 503 is no pass
+                errors=errs[path],
+                p99=round(_pct(times_h[path], 0.99), 2),
+            )
 
     # runaways (cuegraph only: oxigraph serve has no working limit for them)
     if "runaways" not in parts:
@@ -486,8 +666,9 @@ def _measure(report: Report, cg: _Server, ox: _Server, parts: set[str], repeats:
     def runaway() -> None:
         t0 = time.perf_counter()
         try:
-            r = requests.post(cg.url + "/sparql", data={"query": RUNAWAY}, headers=JSON_ACCEPT,
-                              timeout=limit * 6)
+            r = requests.post(
+                cg.url + "/sparql", data={"query": RUNAWAY}, headers=JSON_ACCEPT, timeout=limit * 6
+            )
             results.append((r.status_code, time.perf_counter() - t0))
         except requests.RequestException:
             results.append((0, time.perf_counter() - t0))
@@ -508,11 +689,25 @@ def _measure(report: Report, cg: _Server, ox: _Server, parts: set[str], repeats:
     for th in threads:
         th.join()
     p99 = _pct(cheap, 0.99)
-    report.add("cheap query p99 while 4 runaways run", p99, None, "ms", "<= 100 ms",
-               p99 <= 100, samples=len(cheap),
-               failed=sum(1 for v in cheap if v == float("inf")))
+    report.add(
+        "cheap query p99 while 4 runaways run",
+        p99,
+        None,
+        "ms",
+        "<= 100 ms",
+        p99 <= 100,
+        samples=len(cheap),
+        failed=sum(1 for v in cheap if v == float("inf")),
+    )
     worst = max(s for _, s in results)
     all_503 = all(code == 503 for code, _ in results)
-    report.add("runaway: slowest time to its 503", worst, None, "s",
-               f"503 within limit ({limit:g}s) + 1s", all_503 and worst <= limit + 1,
-               statuses=[c for c, _ in results], seconds=[round(s, 2) for _, s in results])
+    report.add(
+        "runaway: slowest time to its 503",
+        worst,
+        None,
+        "s",
+        f"503 within limit ({limit:g}s) + 1s",
+        all_503 and worst <= limit + 1,
+        statuses=[c for c, _ in results],
+        seconds=[round(s, 2) for _, s in results],
+    )

@@ -44,12 +44,38 @@ CG, SDO = "https://cuegraph.org/ns#", "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TARGET_SECONDS = 30.0
 
-_SYLLABLES = [("ka", "カ"), ("ki", "キ"), ("ku", "ク"), ("ke", "ケ"), ("ko", "コ"),
-              ("sa", "サ"), ("shi", "シ"), ("su", "ス"), ("se", "セ"), ("so", "ソ"),
-              ("ta", "タ"), ("chi", "チ"), ("tsu", "ツ"), ("te", "テ"), ("to", "ト"),
-              ("na", "ナ"), ("ni", "ニ"), ("no", "ノ"), ("ha", "ハ"), ("hi", "ヒ"),
-              ("mi", "ミ"), ("mu", "ム"), ("ya", "ヤ"), ("yu", "ユ"), ("yo", "ヨ"),
-              ("ra", "ラ"), ("ri", "リ"), ("ro", "ロ"), ("wa", "ワ"), ("ga", "ガ")]
+_SYLLABLES = [
+    ("ka", "カ"),
+    ("ki", "キ"),
+    ("ku", "ク"),
+    ("ke", "ケ"),
+    ("ko", "コ"),
+    ("sa", "サ"),
+    ("shi", "シ"),
+    ("su", "ス"),
+    ("se", "セ"),
+    ("so", "ソ"),
+    ("ta", "タ"),
+    ("chi", "チ"),
+    ("tsu", "ツ"),
+    ("te", "テ"),
+    ("to", "ト"),
+    ("na", "ナ"),
+    ("ni", "ニ"),
+    ("no", "ノ"),
+    ("ha", "ハ"),
+    ("hi", "ヒ"),
+    ("mi", "ミ"),
+    ("mu", "ム"),
+    ("ya", "ヤ"),
+    ("yu", "ユ"),
+    ("yo", "ヨ"),
+    ("ra", "ラ"),
+    ("ri", "リ"),
+    ("ro", "ロ"),
+    ("wa", "ワ"),
+    ("ga", "ガ"),
+]
 
 
 def _word(rng: random.Random, n: int) -> tuple[str, str]:
@@ -68,6 +94,7 @@ def write_records(path: Path, records: int, seed: int = 11) -> dict[str, int]:
     people = records // 4
     counts = {"person records": 0, "works": 0, "credits": 0}
     with open(path, "w", encoding="utf-8") as out:
+
         def quad(graph: str, s: str, p: str, o: str) -> None:
             out.write(f"<{s}> <{p}> {o} <{BASE}graph/{graph}> .\n")
 
@@ -105,24 +132,34 @@ def write_records(path: Path, records: int, seed: int = 11) -> dict[str, int]:
             family, family_kana = _word(rng, 3)
             long_given = given.replace("o", "ou", 1)
             title = f"{_word(rng, 3)[0]} {_word(rng, 2)[0]} {i}"
-            wd_work = work("wikidata/w", f"wikidata/W{i}", title,
-                           {"wikidata": f"W{i}", "anilist": str(i)})
+            wd_work = work(
+                "wikidata/w", f"wikidata/W{i}", title, {"wikidata": f"W{i}", "anilist": str(i)}
+            )
             al_work = work("anilist/w", f"anilist/{i}", title.upper(), {"anilist": str(i)})
             mbid = f"mb-{i}"
-            wd = person("wikidata/p", f"wikidata/Q{i}", [f"{given} {family}"],
-                        {"wikidata": f"Q{i}", "musicbrainz": mbid})
+            wd = person(
+                "wikidata/p",
+                f"wikidata/Q{i}",
+                [f"{given} {family}"],
+                {"wikidata": f"Q{i}", "musicbrainz": mbid},
+            )
             credit("wikidata/p", wd, wd_work)
-            person("musicbrainz/p", f"musicbrainz/{mbid}", [f"{given} {family}"],
-                   {"musicbrainz": mbid})
-            al = person("anilist/p", f"anilist/{i}", [f"{family} {long_given}",
-                                                      f"{family_kana}・{given_kana}"],
-                        {"anilist": str(i)})
+            person(
+                "musicbrainz/p", f"musicbrainz/{mbid}", [f"{given} {family}"], {"musicbrainz": mbid}
+            )
+            al = person(
+                "anilist/p",
+                f"anilist/{i}",
+                [f"{family} {long_given}", f"{family_kana}・{given_kana}"],
+                {"anilist": str(i)},
+            )
             credit("anilist/p", al, al_work)
             cs = person("cuesheet/p", f"cue-{i}", [f"{family.upper()}, {given}"], {})
             credit("cuesheet/p", cs, al_work)
             if i % 100 == 0:  # a homonym: same name, another Wikidata id, same work
-                other = person("wikidata/p", f"wikidata/Q{i}h", [f"{given} {family}"],
-                               {"wikidata": f"Q{i}h"})
+                other = person(
+                    "wikidata/p", f"wikidata/Q{i}h", [f"{given} {family}"], {"wikidata": f"Q{i}h"}
+                )
                 credit("wikidata/p", other, wd_work)
     return counts
 
@@ -131,9 +168,11 @@ def _rows_only(store) -> int:
     """Just read the rows identity resolution reads (the same three queries, the same way),
     building nothing: the floor that reading the store puts under ``resolve``."""
     n = 0
-    for name, variables in (("identity_types", ("node", "kind", "graph")),
-                            ("identity_facts", ("node", "what", "value")),
-                            ("identity_context", ("s", "p", "o"))):
+    for name, variables in (
+        ("identity_types", ("node", "kind", "graph")),
+        ("identity_facts", ("node", "what", "value")),
+        ("identity_context", ("s", "p", "o")),
+    ):
         for _row in _rows(store, name, variables):
             n += 1
     return n
@@ -162,12 +201,25 @@ def measure(records: int = 100_000) -> dict[str, float | int]:
         again, rerun, rerun_cpu = _timed(lambda: resolve(store, minter))
         store.close()
     assert again.clusters == res.clusters  # idempotent: a benchmark of a wrong answer is void
-    return {**counts, "load (untimed setup) s": load, "rows": rows, "rows s": rows_s,
-            "rows cpu": rows_cpu, "read s": read, "read cpu": read_cpu,
-            "cluster s": clustering, "cluster cpu": cluster_cpu, "resolve s": whole,
-            "resolve cpu": whole_cpu, "re-resolve s": rerun, "re-resolve cpu": rerun_cpu,
-            "clusters": len(ident.clusters), "links": len(ident.links),
-            "refusals": len(ident.refusals), "triples": res.triples}
+    return {
+        **counts,
+        "load (untimed setup) s": load,
+        "rows": rows,
+        "rows s": rows_s,
+        "rows cpu": rows_cpu,
+        "read s": read,
+        "read cpu": read_cpu,
+        "cluster s": clustering,
+        "cluster cpu": cluster_cpu,
+        "resolve s": whole,
+        "resolve cpu": whole_cpu,
+        "re-resolve s": rerun,
+        "re-resolve cpu": rerun_cpu,
+        "clusters": len(ident.clusters),
+        "links": len(ident.links),
+        "refusals": len(ident.refusals),
+        "triples": res.triples,
+    }
 
 
 def report(records: int = 100_000) -> str:
@@ -175,26 +227,35 @@ def report(records: int = 100_000) -> str:
     load_before = os.getloadavg()[0]
     m = measure(records)
     verdict = "under" if m["resolve s"] < TARGET_SECONDS else "OVER"
-    return "\n".join([
-        f"identity resolution: {m['person records']} person records, {m['works']} works, "
-        f"{m['credits']} credits (bulk load {m['load (untimed setup) s']:.1f}s, not counted); "
-        f"{os.cpu_count()} CPUs, load average {load_before:.1f} before / "
-        f"{os.getloadavg()[0]:.1f} after",
-        f"  {'':34s}{'wall s':>8s}{'CPU s':>8s}{'x rows':>8s}",
-        *(f"  {label:34s}{m[k + ' s']:8.1f}{m[k + ' cpu']:8.1f}"
-          f"{m[k + ' s'] / m['rows s']:7.1f}x"
-          for label, k in ((f"just read the {m['rows']} rows", "rows"),
-                           ("read into nodes", "read"), ("cluster (rules)", "cluster"),
-                           ("resolve (read+cluster+write)", "resolve"),
-                           ("resolve again (same data)", "re-resolve"))),
-        f"  resolve: {m['resolve s']:.1f}s, {verdict} the {TARGET_SECONDS:.0f}s target; "
-        f"{m['clusters']} clusters, {m['links']} links, {m['triples']} owl:sameAs triples, "
-        f"{m['refusals']} refusals (homonyms with different Wikidata ids kept apart)"])
+    return "\n".join(
+        [
+            f"identity resolution: {m['person records']} person records, {m['works']} works, "
+            f"{m['credits']} credits (bulk load {m['load (untimed setup) s']:.1f}s, not counted); "
+            f"{os.cpu_count()} CPUs, load average {load_before:.1f} before / "
+            f"{os.getloadavg()[0]:.1f} after",
+            f"  {'':34s}{'wall s':>8s}{'CPU s':>8s}{'x rows':>8s}",
+            *(
+                f"  {label:34s}{m[k + ' s']:8.1f}{m[k + ' cpu']:8.1f}"
+                f"{m[k + ' s'] / m['rows s']:7.1f}x"
+                for label, k in (
+                    (f"just read the {m['rows']} rows", "rows"),
+                    ("read into nodes", "read"),
+                    ("cluster (rules)", "cluster"),
+                    ("resolve (read+cluster+write)", "resolve"),
+                    ("resolve again (same data)", "re-resolve"),
+                )
+            ),
+            f"  resolve: {m['resolve s']:.1f}s, {verdict} the {TARGET_SECONDS:.0f}s target; "
+            f"{m['clusters']} clusters, {m['links']} links, {m['triples']} owl:sameAs triples, "
+            f"{m['refusals']} refusals (homonyms with different Wikidata ids kept apart)",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.identity",
-                                description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.identity", description=__doc__.split("\n")[0]
+    )
     p.add_argument("--records", type=int, default=100_000, help="person records to resolve")
     args = p.parse_args(argv)
     print(report(args.records))

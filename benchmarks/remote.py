@@ -100,8 +100,12 @@ print(f"BENCH {time.perf_counter() - t0:.3f} {peak} {r.read} {r.kept}", file=sys
 
 def _dump_import(store_url: str, files: list[Path]) -> tuple[float, float, int]:
     """(seconds, peak RSS MB, entities read) of one MusicBrainz dump import."""
-    r = subprocess.run([sys.executable, "-c", _IMPORT, store_url, *map(str, files)],
-                       capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run(
+        [sys.executable, "-c", _IMPORT, store_url, *map(str, files)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     line = next((x for x in r.stderr.splitlines() if x.startswith("BENCH ")), None)
     if r.returncode != 0 or line is None:
         raise RuntimeError(f"dump import into {store_url} failed: {r.stderr.strip()[-1500:]}")
@@ -124,11 +128,18 @@ class Report:
         self.meta = meta
         self.rows: list[dict[str, Any]] = []
 
-    def add(self, figure: str, embedded: float | None, virtuoso: float | None, unit: str,
-            **extra: Any) -> None:
+    def add(
+        self, figure: str, embedded: float | None, virtuoso: float | None, unit: str, **extra: Any
+    ) -> None:
         ratio = virtuoso / embedded if embedded and virtuoso is not None else None
-        row = {"figure": figure, "embedded": embedded, "virtuoso": virtuoso, "unit": unit,
-               "ratio": ratio, **extra}
+        row = {
+            "figure": figure,
+            "embedded": embedded,
+            "virtuoso": virtuoso,
+            "unit": unit,
+            "ratio": ratio,
+            **extra,
+        }
         self.rows.append(row)
         print(f"  {self._line(row)}", flush=True)
 
@@ -140,8 +151,10 @@ class Report:
 
     def _line(self, r: dict) -> str:
         ratio = f"{r['ratio']:.2f}x" if r["ratio"] is not None else "-"
-        return (f"{r['figure']:<40} {self._fmt(r['embedded'], r['unit']):>16} "
-                f"{self._fmt(r['virtuoso'], r['unit']):>16} {ratio:>9}")
+        return (
+            f"{r['figure']:<40} {self._fmt(r['embedded'], r['unit']):>16} "
+            f"{self._fmt(r['virtuoso'], r['unit']):>16} {ratio:>9}"
+        )
 
     def table(self) -> str:
         head = f"{'figure':<40} {'embedded':>16} {'virtuoso':>16} {'ratio':>9}"
@@ -149,43 +162,61 @@ class Report:
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"meta": self.meta, "figures": self.rows}, indent=2,
-                                   ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps({"meta": self.meta, "figures": self.rows}, indent=2, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
+        )
 
 
-def run_remote(scale: int = 1_000_000, repeats: int = 100, dump_works: int = 10_000,
-               limit: float = 30.0) -> int:
+def run_remote(
+    scale: int = 1_000_000, repeats: int = 100, dump_works: int = 10_000, limit: float = 30.0
+) -> int:
     started = time.monotonic()
     nt = _graph_file(scale)
     triples = sum(1 for _ in open(nt, "rb"))
-    report = Report({"scale": scale, "triples": triples, "cpus": os.cpu_count(),
-                     "python": platform.python_version(), "machine": platform.platform(),
-                     "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                     "virtuoso_settings": VIRTUOSO_SETTINGS, "query_timeout_s": limit})
-    print(f"\nremote section: {triples} triples ({nt.name}); cuegraph on the embedded "
-          "store vs cuegraph on Virtuoso", flush=True)
+    report = Report(
+        {
+            "scale": scale,
+            "triples": triples,
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "machine": platform.platform(),
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "virtuoso_settings": VIRTUOSO_SETTINGS,
+            "query_timeout_s": limit,
+        }
+    )
+    print(
+        f"\nremote section: {triples} triples ({nt.name}); cuegraph on the embedded "
+        "store vs cuegraph on Virtuoso",
+        flush=True,
+    )
     tmp = Path(tempfile.mkdtemp(prefix="cuegraph-bench-remote-"))
     virtuoso = BenchVirtuoso(tmp / "virtuoso")
     servers: list[_Server] = []
     try:
         t0 = time.perf_counter()
         virtuoso.start(timeout=180)
-        print(f"  started Virtuoso at {virtuoso.url} in {time.perf_counter() - t0:.1f}s",
-              flush=True)
+        print(
+            f"  started Virtuoso at {virtuoso.url} in {time.perf_counter() - t0:.1f}s", flush=True
+        )
         stores = {"embedded": f"oxigraph:{tmp / 'embedded'}", "virtuoso": virtuoso.url}
 
         # 1. cuegraph load of the generated graph
         loads = {}
         for name, url in stores.items():
-            wall, rss, _ = _measured_run([str(BIN / "cuegraph"), "--store", url, "load",
-                                          str(nt), "--graph", GRAPH])
+            wall, rss, _ = _measured_run(
+                [str(BIN / "cuegraph"), "--store", url, "load", str(nt), "--graph", GRAPH]
+            )
             loads[name] = (wall, rss, *_count(url))
-            print(f"  load {name}: {wall:.1f}s, peak RSS {rss:.0f} MB, "
-                  f"{loads[name][2]} triples", flush=True)
+            print(
+                f"  load {name}: {wall:.1f}s, peak RSS {rss:.0f} MB, {loads[name][2]} triples",
+                flush=True,
+            )
         e, v = loads["embedded"], loads["virtuoso"]
         report.add("cuegraph load: wall time", e[0], v[0], "s")
-        report.add("cuegraph load: triples per second", triples / e[0], triples / v[0],
-                   "triples/s")
+        report.add("cuegraph load: triples per second", triples / e[0], triples / v[0], "triples/s")
         report.add("cuegraph load: peak RSS (cuegraph)", e[1], v[1], "MB")
         report.add("triples in the store afterwards", e[2], v[2], "triples")
         report.add("COUNT(*) of every quad (Store.quad_count)", e[3], v[3], "s")
@@ -195,21 +226,36 @@ def run_remote(scale: int = 1_000_000, repeats: int = 100, dump_works: int = 10_
         imports = {name: _dump_import(url, files) for name, url in stores.items()}
         ei, vi = imports["embedded"], imports["virtuoso"]
         report.add(f"musicbrainz-dump import ({ei[2]} entities): wall", ei[0], vi[0], "s")
-        report.add("musicbrainz-dump import: entities per second", ei[2] / ei[0],
-                   vi[2] / vi[0], "entities/s")
+        report.add(
+            "musicbrainz-dump import: entities per second",
+            ei[2] / ei[0],
+            vi[2] / vi[0],
+            "entities/s",
+        )
         report.add("musicbrainz-dump import: peak RSS", ei[1], vi[1], "MB")
 
         # 3. cuegraph serve on each
         urls = {}
         for name, store in stores.items():
             port = _free_port()
-            srv = _Server(f"cuegraph serve ({name})",
-                          [str(BIN / "cuegraph"), "--store", store, "serve", "--host",
-                           "127.0.0.1", "--port", str(port)],
-                          f"http://127.0.0.1:{port}",
-                          # not /health: on a remote store it counts every triple per call
-                          f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                          {"CUEGRAPH_QUERY_TIMEOUT": str(limit)}, tmp / f"serve-{name}.log")
+            srv = _Server(
+                f"cuegraph serve ({name})",
+                [
+                    str(BIN / "cuegraph"),
+                    "--store",
+                    store,
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
+                f"http://127.0.0.1:{port}",
+                # not /health: on a remote store it counts every triple per call
+                f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                {"CUEGRAPH_QUERY_TIMEOUT": str(limit)},
+                tmp / f"serve-{name}.log",
+            )
             t0 = time.perf_counter()
             srv.start()
             servers.append(srv)
@@ -224,11 +270,13 @@ def run_remote(scale: int = 1_000_000, repeats: int = 100, dump_works: int = 10_
     report.meta["seconds"] = round(time.monotonic() - started)
     out = RESULTS / f"remote-{scale}.json"
     report.write(out)
-    print(f"\ncuegraph on the embedded store vs on Virtuoso (behind cuegraph serve), "
-          f"{triples} triples, {os.cpu_count()} CPUs; p50/p99 over {repeats} interleaved "
-          f"requests ({max(repeats // 10, 5)} for the scene query and /scene, "
-          f"{max(repeats // 20, 3)} for /health); "
-          f"{report.meta['seconds']}s in all. Written to {out.relative_to(ROOT)}.")
+    print(
+        f"\ncuegraph on the embedded store vs on Virtuoso (behind cuegraph serve), "
+        f"{triples} triples, {os.cpu_count()} CPUs; p50/p99 over {repeats} interleaved "
+        f"requests ({max(repeats // 10, 5)} for the scene query and /scene, "
+        f"{max(repeats // 20, 3)} for /health); "
+        f"{report.meta['seconds']}s in all. Written to {out.relative_to(ROOT)}."
+    )
     print(report.table())
     return 0
 
@@ -237,16 +285,21 @@ def _measure(report: Report, urls: dict[str, str], repeats: int) -> None:
     sessions = {name: requests.Session() for name in urls}
 
     def sparql(name: str, query: str) -> requests.Response:
-        r = sessions[name].post(urls[name] + "/sparql", data={"query": query},
-                                headers=JSON_ACCEPT, timeout=300)
+        r = sessions[name].post(
+            urls[name] + "/sparql", data={"query": query}, headers=JSON_ACCEPT, timeout=300
+        )
         r.raise_for_status()
         return r
 
     # a work with episodes, one of its episodes and a moment inside a timed cue
-    row = sparql("embedded", sparql_prefixes() + """
+    row = sparql(
+        "embedded",
+        sparql_prefixes()
+        + """
         SELECT ?w ?e ?start WHERE { ?e cg:work ?w ; schema:episodeNumber 2 .
           ?c cg:episode ?e ; schema:startOffset ?start } LIMIT 1
-        """).json()["results"]["bindings"][0]
+        """,
+    ).json()["results"]["bindings"][0]
     work, episode = row["w"]["value"], row["e"]["value"]
     t = float(row["start"]["value"]) + 1
     key = work.rsplit("/", 1)[1]
@@ -257,9 +310,9 @@ def _measure(report: Report, urls: dict[str, str], repeats: int) -> None:
         print(f"warning: the scene query's row counts differ: {answers}", file=sys.stderr)
 
     def get(name: str, path: str, **params: Any) -> None:
-        sessions[name].get(urls[name] + path, params=params,
-                           headers={"Accept": "application/json"},
-                           timeout=300).raise_for_status()
+        sessions[name].get(
+            urls[name] + path, params=params, headers={"Accept": "application/json"}, timeout=300
+        ).raise_for_status()
 
     slow = max(repeats // 10, 5)
     health = max(repeats // 20, 3)  # on a remote store each one counts every triple
@@ -282,9 +335,15 @@ def _measure(report: Report, urls: dict[str, str], repeats: int) -> None:
                     errors[name] += 1
                 times[name].append((time.perf_counter() - t0) * 1000)
         for q in (0.5, 0.99):
-            report.add(f"{label} p{round(q * 100)}", _pct(times["embedded"], q),
-                       _pct(times["virtuoso"], q), "ms", requests=count,
-                       errors_embedded=errors["embedded"], errors_virtuoso=errors["virtuoso"])
+            report.add(
+                f"{label} p{round(q * 100)}",
+                _pct(times["embedded"], q),
+                _pct(times["virtuoso"], q),
+                "ms",
+                requests=count,
+                errors_embedded=errors["embedded"],
+                errors_virtuoso=errors["virtuoso"],
+            )
 
 
 if __name__ == "__main__":  # pragma: no cover

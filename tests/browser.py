@@ -17,8 +17,15 @@ import pytest
 __all__ = ["CHROMIUM", "chromium", "watch"]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
+_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @contextmanager

@@ -71,4 +71,5 @@ def cuegraph_server(tmp_path_factory) -> Iterator[Callable[..., Served]]:
     the real ``cuegraph serve`` process until the end of the module."""
     with ExitStack() as stack:
         yield lambda env=None, name="serve": stack.enter_context(
-            served(tmp_path_factory.mktemp(name), env))
+            served(tmp_path_factory.mktemp(name), env)
+        )

@@ -18,8 +18,14 @@ from pathlib import Path
 
 import requests
 
-__all__ = ["SparqlServer", "OxigraphServer", "VirtuosoServer", "MissingServer", "free_port",
-           "clear_store"]
+__all__ = [
+    "SparqlServer",
+    "OxigraphServer",
+    "VirtuosoServer",
+    "MissingServer",
+    "free_port",
+    "clear_store",
+]
 
 
 class MissingServer(RuntimeError):
@@ -68,16 +74,22 @@ class SparqlServer:
         """Start the process and wait until the endpoint answers a query."""
         cmd = self.command()
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}: "
-                                   f"{self.log_tail()}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.proc.returncode}: {self.log_tail()}"
+                )
             try:
-                r = requests.post(self.url, data={"query": "ASK {}"}, timeout=2,
-                                  headers={"Accept": "application/sparql-results+json"})
+                r = requests.post(
+                    self.url,
+                    data={"query": "ASK {}"},
+                    timeout=2,
+                    headers={"Accept": "application/sparql-results+json"},
+                )
                 if r.status_code == 200:
                     self.ready()
                     return self
@@ -85,8 +97,9 @@ class SparqlServer:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise TimeoutError(f"{self.name} did not answer at {self.url} within {timeout}s: "
-                           f"{self.log_tail()}")
+        raise TimeoutError(
+            f"{self.name} did not answer at {self.url} within {timeout}s: {self.log_tail()}"
+        )
 
     def ready(self) -> None:
         """Called once the endpoint answers (grants, settings)."""
@@ -129,8 +142,14 @@ class OxigraphServer(SparqlServer):
 
     def command(self) -> list[str]:
         exe = _which("oxigraph", "the PyPI package oxigraph (pip install -e '.[test]')")
-        return [exe, "serve", "--location", str(self.workdir / "db"),
-                "--bind", f"127.0.0.1:{self.port}"]
+        return [
+            exe,
+            "serve",
+            "--location",
+            str(self.workdir / "db"),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+        ]
 
 
 _VIRTUOSO_INI = """\
@@ -226,16 +245,21 @@ class VirtuosoServer(SparqlServer):
         exe = _which("virtuoso-t", "Debian's virtuoso-opensource with apt-get")
         (self.workdir / "vsp").mkdir(exist_ok=True)
         ini = self.workdir / "virtuoso.ini"
-        ini.write_text(_VIRTUOSO_INI.format(d=self.workdir, sql_port=self.sql_port,
-                                            http_port=self.port))
+        ini.write_text(
+            _VIRTUOSO_INI.format(d=self.workdir, sql_port=self.sql_port, http_port=self.port)
+        )
         return [exe, "+foreground", "+configfile", str(ini)]
 
     def isql(self, sql: str) -> str:
         """Run SQL as dba through ``isql-vt``; raise on failure."""
         exe = _which("isql-vt", "Debian's virtuoso-opensource with apt-get")
-        out = subprocess.run([exe, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={sql}"],
-                             capture_output=True, text=True, timeout=60,
-                             env={**os.environ, "HOME": str(self.workdir)})
+        out = subprocess.run(
+            [exe, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={sql}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "HOME": str(self.workdir)},
+        )
         if out.returncode != 0 or "*** Error" in out.stdout + out.stderr:
             raise RuntimeError(f"isql-vt failed on {sql!r}: {out.stdout}{out.stderr}")
         return out.stdout

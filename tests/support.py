@@ -22,8 +22,19 @@ from cuegraph.graph.iris import Minter
 from cuegraph.ingest import build_from_data
 from cuegraph.store import Store, open_store
 
-__all__ = ["ROOT", "DATA", "FIXTURES", "BASE", "make_store", "free_port", "wait_http",
-           "cuegraph_cmd", "Served", "served", "serving_app"]
+__all__ = [
+    "ROOT",
+    "DATA",
+    "FIXTURES",
+    "BASE",
+    "make_store",
+    "free_port",
+    "wait_http",
+    "cuegraph_cmd",
+    "Served",
+    "served",
+    "serving_app",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -63,8 +74,14 @@ def cuegraph_cmd(*args: str, env: dict | None = None, **kw) -> subprocess.Comple
     """Run the real ``cuegraph`` console script in a subprocess."""
     exe = Path(sys.executable).with_name("cuegraph")
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env,
-                          timeout=kw.pop("timeout", 120), **kw)
+    return subprocess.run(
+        [str(exe), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=kw.pop("timeout", 120),
+        **kw,
+    )
 
 
 @dataclass
@@ -97,9 +114,12 @@ def served(workdir: Path, env: dict | None = None) -> Iterator[Served]:
     exe = Path(sys.executable).with_name("cuegraph")
     log_path = workdir / "serve.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([str(exe), "--store", store, "serve", "--port", str(port)],
-                                env={**os.environ, **(env or {})}, stdout=log,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(exe), "--store", store, "serve", "--port", str(port)],
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_http(base + "/health")
@@ -120,8 +140,7 @@ def serving_app(app: Any) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

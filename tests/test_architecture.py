@@ -24,11 +24,26 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 #: the store side: the only modules that may import pyoxigraph
 STORE_SIDE = ("cuegraph.store", "cuegraph.engine", "cuegraph.rdfload")
 #: what harvest/ may not reach: the store side and everything that writes through it
-STORE_USERS = (*STORE_SIDE, "cuegraph.ingest", "cuegraph.graph.write", "cuegraph.graph.identity",
-               "cuegraph.graph.conflicts", "cuegraph.dumps", "cuegraph.api", "cuegraph.cli")
+STORE_USERS = (
+    *STORE_SIDE,
+    "cuegraph.ingest",
+    "cuegraph.graph.write",
+    "cuegraph.graph.identity",
+    "cuegraph.graph.conflicts",
+    "cuegraph.dumps",
+    "cuegraph.api",
+    "cuegraph.cli",
+)
 #: what the store side may not reach
-ABOVE_STORE = ("cuegraph.api", "cuegraph.cli", "cuegraph.export", "cuegraph.ingest",
-               "cuegraph.harvest", "cuegraph.dumps", "cuegraph.audio")
+ABOVE_STORE = (
+    "cuegraph.api",
+    "cuegraph.cli",
+    "cuegraph.export",
+    "cuegraph.ingest",
+    "cuegraph.harvest",
+    "cuegraph.dumps",
+    "cuegraph.audio",
+)
 
 
 def _module_name(path: Path) -> str:
@@ -42,7 +57,8 @@ MODULES = {_module_name(p): p for p in sorted((SRC / "cuegraph").rglob("*.py"))}
 def _is_type_checking(node: ast.AST) -> bool:
     test = node.test if isinstance(node, ast.If) else None
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 @cache
@@ -70,8 +86,7 @@ def imports_of(module: str) -> frozenset[str]:
                 parent = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*parent, base] if base else parent)
             found.add(base)
-            found.update(f"{base}.{a.name}" for a in node.names
-                         if f"{base}.{a.name}" in MODULES)
+            found.update(f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in MODULES)
         visit(node)
 
     visit(ast.parse(path.read_text(encoding="utf-8"), str(path)))
@@ -133,12 +148,24 @@ def _pyoxigraph_names(module: str) -> set[str]:
     """The pyoxigraph names ``module`` uses (``pyoxigraph.X`` attributes, ``from pyoxigraph
     import X``)."""
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
-    aliases = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
-               for a in n.names if a.name == "pyoxigraph"}
-    names = {a.name for n in ast.walk(tree)
-             if isinstance(n, ast.ImportFrom) and n.module == "pyoxigraph" for a in n.names}
-    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
-              and isinstance(n.value, ast.Name) and n.value.id in aliases}
+    aliases = {
+        a.asname or a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Import)
+        for a in n.names
+        if a.name == "pyoxigraph"
+    }
+    names = {
+        a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module == "pyoxigraph"
+        for a in n.names
+    }
+    names |= {
+        n.attr
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in aliases
+    }
     return names
 
 
@@ -146,12 +173,13 @@ def test_only_the_store_side_imports_pyoxigraph():
     """Outside the store side, pyoxigraph may serve only as an IRI parser (RFC 3987 checks of
     input values, never a store or a query), and only where listed here."""
     iri_parser_only = {"cuegraph.harvest.csvfile"}
-    importers = sorted(m for m in MODULES
-                       if any(i.split(".")[0] in ("pyoxigraph", "oxrdflib")
-                              for i in imports_of(m)))
+    importers = sorted(
+        m
+        for m in MODULES
+        if any(i.split(".")[0] in ("pyoxigraph", "oxrdflib") for i in imports_of(m))
+    )
     assert importers  # the store does (the parse works)
-    assert [m for m in importers if not _under(m, STORE_SIDE)
-            and m not in iri_parser_only] == []
+    assert [m for m in importers if not _under(m, STORE_SIDE) and m not in iri_parser_only] == []
     for module in iri_parser_only & set(importers):
         assert _pyoxigraph_names(module) <= {"NamedNode"}, module
     assert "Store" in _pyoxigraph_names("cuegraph.store")  # the name check sees names
@@ -168,7 +196,7 @@ def _cycles(package: str) -> list[list[str]]:
         state[m] = 1
         for n in graph[m]:
             if state[n] == 1:
-                found.append([*path[path.index(n):], n])
+                found.append([*path[path.index(n) :], n])
             elif state[n] == 0:
                 visit(n, [*path, n])
         state[m] = 2
@@ -179,8 +207,10 @@ def _cycles(package: str) -> list[list[str]]:
     return found
 
 
-@pytest.mark.parametrize("package", ["cuegraph.export", "cuegraph.graph", "cuegraph.harvest",
-                                     "cuegraph.audio", "cuegraph.ingest"])
+@pytest.mark.parametrize(
+    "package",
+    ["cuegraph.export", "cuegraph.graph", "cuegraph.harvest", "cuegraph.audio", "cuegraph.ingest"],
+)
 def test_no_import_cycles(package):
     """e.g. export/formats imported html and images, which imported formats back."""
     assert _cycles(package) == []

@@ -37,8 +37,18 @@ def test_help_lists_every_command():
     res = cuegraph_cmd("--help")
     assert res.returncode == 0
     listed = res.stdout.split("Commands:", 1)[1]
-    for name in ("build", "import", "load", "query", "stats", "validate", "serve", "dump",
-                 "export", "harvest"):
+    for name in (
+        "build",
+        "import",
+        "load",
+        "query",
+        "stats",
+        "validate",
+        "serve",
+        "dump",
+        "export",
+        "harvest",
+    ):
         assert f"\n  {name} " in listed
     sub = cuegraph_cmd("import", "cuesheet", "--help")
     assert "role=name" in sub.stdout and "--skip-bad-rows" in sub.stdout
@@ -85,8 +95,14 @@ def test_query_formats(built):
     assert as_json["results"]["bindings"][0]["n"]["value"] == "Yuki Kajiura"
     table = cuegraph_cmd("--store", built, "query", q).stdout
     assert "Yuki Kajiura" in table and "1 row(s)" in table
-    ttl = cuegraph_cmd("--store", built, "query", "-f", "turtle",
-                       "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a cg:Agent ; schema:name ?n }")
+    ttl = cuegraph_cmd(
+        "--store",
+        built,
+        "query",
+        "-f",
+        "turtle",
+        "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a cg:Agent ; schema:name ?n }",
+    )
     assert "Yuki Kajiura" in ttl.stdout
 
 
@@ -108,8 +124,9 @@ def test_stats_and_validate(built):
 
 def test_import_bad_cuesheet_reports_lines_and_keeps_store(built):
     before = cuegraph_cmd("--store", built, "dump", "-f", "nquads").stdout
-    res = cuegraph_cmd("--store", built, "import", "cuesheet",
-                       str(FIXTURES / "cuesheets" / "bad.csv"))
+    res = cuegraph_cmd(
+        "--store", built, "import", "cuesheet", str(FIXTURES / "cuesheets" / "bad.csv")
+    )
     assert res.returncode == 1
     assert len(res.stderr.strip().splitlines()) == 1
     assert "line 3" in res.stderr and "nothing imported" in res.stderr
@@ -118,11 +135,12 @@ def test_import_bad_cuesheet_reports_lines_and_keeps_store(built):
 
 def test_load_and_dump_by_license(built, tmp_path):
     ttl = tmp_path / "extra.ttl"
-    ttl.write_text("<urn:x:a> <urn:x:p> \"v\" .\n")
+    ttl.write_text('<urn:x:a> <urn:x:p> "v" .\n')
     res = cuegraph_cmd("--store", built, "load", str(ttl), "--graph", "urn:x:g")
     assert res.returncode == 0, res.stderr
-    q = cuegraph_cmd("--store", built, "query", "-f", "csv",
-                     "SELECT ?o WHERE { GRAPH <urn:x:g> { ?s ?p ?o } }")
+    q = cuegraph_cmd(
+        "--store", built, "query", "-f", "csv", "SELECT ?o WHERE { GRAPH <urn:x:g> { ?s ?p ?o } }"
+    )
     assert q.stdout.splitlines()[1:] == ["v"]
     cc0 = cuegraph_cmd("--store", built, "dump", "--license", "cc0").stdout
     assert "urn:x:g" not in cc0 and "yuki-kajiura" in cc0
@@ -145,8 +163,9 @@ def test_read_only_commands_work_while_a_writer_holds_the_store(built, tmp_path)
         assert valid.returncode == 0 and "conforms" in valid.stdout
         query = cuegraph_cmd("--store", built, "query", "ASK { ?w a cg:Work }")
         assert query.returncode == 0 and query.stdout.strip() == "yes"
-        exported = cuegraph_cmd("--store", built, "export", "--composer", "yuki-kajiura",
-                                "--format", "nodelink")
+        exported = cuegraph_cmd(
+            "--store", built, "export", "--composer", "yuki-kajiura", "--format", "nodelink"
+        )
         assert exported.returncode == 0, exported.stderr
         # a writing command says plainly why it cannot, in one line
         sheet = FIXTURES / "cuesheets" / "good.csv"
@@ -162,20 +181,26 @@ def test_read_only_commands_work_while_a_writer_holds_the_store(built, tmp_path)
 def test_validate_reports_a_broken_graph_one_line_per_violation(tmp_path):
     url = f"oxigraph:{tmp_path / 'store'}"
     broken = tmp_path / "broken.ttl"
-    broken.write_text("""
+    broken.write_text(
+        """
         @prefix cg: <https://cuegraph.org/ns#> . @prefix schema: <https://schema.org/> .
         <urn:x:credit> a cg:Credit ; cg:role cg:ScoreComposer ; cg:credits <urn:x:work> ;
             <http://www.w3.org/ns/prov#wasDerivedFrom> <https://example.org/src> .
         <urn:x:work> a cg:Work ;
             <http://www.w3.org/ns/prov#wasDerivedFrom> <https://example.org/src> .
-        """, encoding="utf-8")
+        """,
+        encoding="utf-8",
+    )
     assert cuegraph_cmd("--store", url, "load", str(broken)).returncode == 0
     res = cuegraph_cmd("--store", url, "validate")
     assert res.returncode == 1 and "Traceback" not in res.stderr
     lines = res.stderr.strip().splitlines()
     # the IRIs exactly as they are (no ":x:" emoji), one line each, with the path at fault
-    assert ("violation: urn:x:credit: a credit names exactly one known agent "
-            "[https://cuegraph.org/ns#agent]") in lines
-    assert ("violation: urn:x:work: a work needs a title (schema:name) "
-            "[https://schema.org/name]") in lines
+    assert (
+        "violation: urn:x:credit: a credit names exactly one known agent "
+        "[https://cuegraph.org/ns#agent]"
+    ) in lines
+    assert (
+        "violation: urn:x:work: a work needs a title (schema:name) [https://schema.org/name]"
+    ) in lines
     assert lines[-1] == f"error: {len(lines) - 1} SHACL violation(s)"

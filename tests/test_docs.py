@@ -10,8 +10,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_setting_is_documented():
-    missing = [f"CUEGRAPH_{name.upper()}" for name in Settings.model_fields
-               if f"CUEGRAPH_{name.upper()}" not in README]
+    missing = [
+        f"CUEGRAPH_{name.upper()}"
+        for name in Settings.model_fields
+        if f"CUEGRAPH_{name.upper()}" not in README
+    ]
     assert missing == []
 
 

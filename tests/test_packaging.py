@@ -24,20 +24,55 @@ from support import DATA, ROOT, free_port, wait_http
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``bin`` directory of a fresh venv with only the cuegraph wheel installed."""
     tmp = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp / "dist"), str(ROOT)], check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     wheel = next((tmp / "dist").glob("cuegraph-*.whl"))
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     # install first, then let the venv see the test dependencies: pip must not find the
     # checkout's editable install (same name and version) and skip the wheel
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"),
-                    "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True,
-                   timeout=300, env=_env())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env=_env(),
+    )
     purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
-    site = Path(subprocess.run([str(venv / "bin" / "python"), "-c", purelib], check=True,
-                               capture_output=True, text=True, env=_env()).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-c", purelib],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=_env(),
+        ).stdout.strip()
+    )
     assert (site / "cuegraph" / "ontology" / "shapes.ttl").is_file()
     (site / "test-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
     return venv / "bin"
@@ -45,20 +80,36 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _env() -> dict[str, str]:
     """The environment without cuegraph settings or a PYTHONPATH that could reach the checkout."""
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith("CUEGRAPH_") and k != "PYTHONPATH"}
+    return {
+        k: v for k, v in os.environ.items() if not k.startswith("CUEGRAPH_") and k != "PYTHONPATH"
+    }
 
 
 def _run(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(bin_dir / "cuegraph"), *args], cwd=cwd, capture_output=True,
-                          text=True, env=_env(), timeout=300)
+    return subprocess.run(
+        [str(bin_dir / "cuegraph"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=300,
+    )
 
 
 def test_wheel_imports_from_itself(installed: Path, tmp_path: Path) -> None:
-    out = subprocess.run([str(installed / "python"), "-c",
-                          "import cuegraph, cuegraph.validate as v; print(cuegraph.__file__); "
-                          "print(v.ontology_path('shapes.ttl'))"],
-                         cwd=tmp_path, capture_output=True, text=True, check=True, env=_env())
+    out = subprocess.run(
+        [
+            str(installed / "python"),
+            "-c",
+            "import cuegraph, cuegraph.validate as v; print(cuegraph.__file__); "
+            "print(v.ontology_path('shapes.ttl'))",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_env(),
+    )
     module_file, shapes = out.stdout.split()
     assert not module_file.startswith(str(ROOT)), module_file
     assert not shapes.startswith(str(ROOT)) and Path(shapes).is_file()
@@ -71,15 +122,20 @@ def test_wheel_builds_validates_and_serves(installed: Path, tmp_path: Path) -> N
     assert check.returncode == 0, check.stdout + check.stderr
     assert (tmp_path / ".cuegraph" / "store").is_dir()
     port = free_port()
-    proc = subprocess.Popen([str(installed / "cuegraph"), "serve", "--port", str(port)],
-                            cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(installed / "cuegraph"), "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/health", timeout=60)
         page = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
         assert page.status_code == 200 and "cuegraph" in page.text
-        answer = requests.get(f"http://127.0.0.1:{port}/composers",
-                              params={"q": "Kajiura"}, timeout=10).json()
+        answer = requests.get(
+            f"http://127.0.0.1:{port}/composers", params={"q": "Kajiura"}, timeout=10
+        ).json()
         assert answer["count"] >= 1
     finally:
         proc.terminate()

@@ -17,10 +17,13 @@ LOCAL = query_names()
 def _fill(text: str) -> str:
     """Placeholders inside VALUES blocks take an IRI; elsewhere ``$x`` is a SPARQL variable."""
     text = re.sub(r"(VALUES\s+\?\w+\s*\{\s*)\$\w+", r"\1<urn:cuegraph:test>", text)
-    text = re.sub(r"(VALUES\s+\(([^)]*)\)\s*\{\s*)\$\w+",
-                  lambda m: m.group(1) + "(" + " ".join("UNDEF" for _ in m.group(2).split()) + ")",
-                  text)
+    text = re.sub(
+        r"(VALUES\s+\(([^)]*)\)\s*\{\s*)\$\w+",
+        lambda m: m.group(1) + "(" + " ".join("UNDEF" for _ in m.group(2).split()) + ")",
+        text,
+    )
     return re.sub(r"(LIMIT|OFFSET)\s+\$\w+", r"\1 10", text)
+
 
 REMOTE = remote_query_names()
 

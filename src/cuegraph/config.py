@@ -31,24 +31,39 @@ class Settings(BaseSettings):
         "endpoint (default: .../query becomes .../update, anything else is used as is).",
     )
     remote_timeout: float = Field(
-        60.0, gt=0, description="Seconds cuegraph waits for each request to a remote store "
-        "(loading millions of triples into Virtuoso takes single requests of minutes).")
+        60.0,
+        gt=0,
+        description="Seconds cuegraph waits for each request to a remote store "
+        "(loading millions of triples into Virtuoso takes single requests of minutes).",
+    )
     base_iri: str = Field(DEFAULT_BASE_IRI, description="Base IRI for the IRIs cuegraph mints.")
     host: str = Field("127.0.0.1", description="Address `cuegraph serve` listens on.")
     port: int = Field(8000, description="Port `cuegraph serve` listens on.")
     query_timeout: float = Field(10.0, description="Seconds a SPARQL query may run before 503.")
     query_workers: int | None = Field(
-        None, ge=1, description="Query worker processes for cheap queries (default: the "
-        "number of cores); long queries get extra ones.")
+        None,
+        ge=1,
+        description="Query worker processes for cheap queries (default: the "
+        "number of cores); long queries get extra ones.",
+    )
     query_memory: int = Field(
-        1 << 30, ge=0, description="Most memory one query may use, in bytes (suffixes K, M, G "
-        "accepted; 0: no cap). A query past it is stopped with 503.")
+        1 << 30,
+        ge=0,
+        description="Most memory one query may use, in bytes (suffixes K, M, G "
+        "accepted; 0: no cap). A query past it is stopped with 503.",
+    )
     query_long_after: float = Field(
-        0.25, gt=0, description="Seconds after which a running query counts as long (its "
-        "worker is reniced and replaced for cheap queries).")
+        0.25,
+        gt=0,
+        description="Seconds after which a running query counts as long (its "
+        "worker is reniced and replaced for cheap queries).",
+    )
     query_max_long: int | None = Field(
-        None, ge=1, description="Most long queries at a time (default: query_workers, at "
-        "least 4); one more gets 503 at once.")
+        None,
+        ge=1,
+        description="Most long queries at a time (default: query_workers, at "
+        "least 4); one more gets 503 at once.",
+    )
 
     @field_validator("query_memory", mode="before")
     @classmethod
@@ -57,6 +72,7 @@ class Settings(BaseSettings):
             unit = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[value.strip()[-1].upper()]
             return int(float(value.strip()[:-1]) * unit)
         return value
+
     max_rows: int = Field(10000, description="Most result rows a SPARQL SELECT returns.")
     max_query_bytes: int = Field(
         1_000_000, description="Largest SPARQL request body accepted (larger: 413)."
@@ -65,45 +81,67 @@ class Settings(BaseSettings):
         None, description="Bearer token enabling /sparql/update (updates are off without one)."
     )
     update_allow_drop_all: bool = Field(
-        False, description="Allow CLEAR/DROP ALL and NAMED through /sparql/update (refused by "
-        "default: they empty the store; take a `cuegraph backup` first).")
+        False,
+        description="Allow CLEAR/DROP ALL and NAMED through /sparql/update (refused by "
+        "default: they empty the store; take a `cuegraph backup` first).",
+    )
     update_origins: str = Field(
-        "", description="Comma-separated browser origins allowed to call /sparql/update "
-        "cross-site (CORS); none by default. /sparql and the API stay open to every origin.")
+        "",
+        description="Comma-separated browser origins allowed to call /sparql/update "
+        "cross-site (CORS); none by default. /sparql and the API stay open to every origin.",
+    )
     body_timeout: float = Field(
-        30.0, description="Seconds a client may take to send a request body (then 408).")
+        30.0, description="Seconds a client may take to send a request body (then 408)."
+    )
     header_timeout: float = Field(
-        10.0, description="Seconds a client may take to send a request's headers (then the "
-        "connection is closed).")
+        10.0,
+        description="Seconds a client may take to send a request's headers (then the "
+        "connection is closed).",
+    )
     public_url: str | None = Field(
-        None, description="The service's public base URL (https://host[:port]), used for the "
+        None,
+        description="The service's public base URL (https://host[:port]), used for the "
         "query BASE and the Service Description instead of the request's Host header "
-        "(default: http://<host>:<port> of `cuegraph serve`).")
+        "(default: http://<host>:<port> of `cuegraph serve`).",
+    )
     user_agent_contact: str = Field(
         "https://github.com/cuegraph/cuegraph",
         description="Contact (URL or e-mail) sent in the harvesters' User-Agent header.",
     )
     cache_dir: str | None = Field(
-        ".cuegraph/cache", description="Directory of the harvesters' on-disk HTTP cache "
-        "(None, in code: no cache)."
+        ".cuegraph/cache",
+        description="Directory of the harvesters' on-disk HTTP cache (None, in code: no cache).",
     )
     harvest_deadline: float | None = Field(
-        None, gt=0, description="Seconds one harvest request may take in all (redirects, "
-        "headers, body); default 120.")
+        None,
+        gt=0,
+        description="Seconds one harvest request may take in all (redirects, "
+        "headers, body); default 120.",
+    )
     harvest_max_bytes: int | None = Field(
-        None, gt=0, description="Largest response a harvester accepts, in bytes after "
-        "decompression (default: each source's own cap).")
+        None,
+        gt=0,
+        description="Largest response a harvester accepts, in bytes after "
+        "decompression (default: each source's own cap).",
+    )
     wikidata_url: str | None = Field(
-        None, description="Wikidata Query Service endpoint (default "
-        "https://query.wikidata.org/sparql).")
+        None,
+        description="Wikidata Query Service endpoint (default https://query.wikidata.org/sparql).",
+    )
     wikidata_api_url: str | None = Field(
-        None, description="Wikibase API for name search (default: Wikidata's for the public "
-        "endpoint, else /w/api.php on the endpoint's host).")
+        None,
+        description="Wikibase API for name search (default: Wikidata's for the public "
+        "endpoint, else /w/api.php on the endpoint's host).",
+    )
     musicbrainz_url: str | None = Field(
-        None, description="MusicBrainz WS/2 base URL (default https://musicbrainz.org/ws/2).")
+        None, description="MusicBrainz WS/2 base URL (default https://musicbrainz.org/ws/2)."
+    )
     anilist_url: str | None = Field(
-        None, description="AniList GraphQL endpoint (default https://graphql.anilist.co).")
+        None, description="AniList GraphQL endpoint (default https://graphql.anilist.co)."
+    )
     animethemes_url: str | None = Field(
-        None, description="AnimeThemes API base URL (default https://api.animethemes.moe).")
+        None, description="AnimeThemes API base URL (default https://api.animethemes.moe)."
+    )
     vgmdb_url: str | None = Field(
-        None, description="vgmdb.info base URL (default https://vgmdb.info).")
+        None, description="vgmdb.info base URL (default https://vgmdb.info)."
+    )

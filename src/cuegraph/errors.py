@@ -10,10 +10,26 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "CuegraphError", "BadRequest", "BadQuery", "BadInput", "CueSheetError", "NotFound",
-    "WorkNotFound", "PersonNotFound", "EpisodeNotFound", "QueryNotFound", "Unauthorized",
-    "Forbidden", "NotAcceptable", "PayloadTooLarge", "QueryTimeout", "StoreError",
-    "StoreLocked", "UpstreamError", "RowError", "Ambiguous",
+    "CuegraphError",
+    "BadRequest",
+    "BadQuery",
+    "BadInput",
+    "CueSheetError",
+    "NotFound",
+    "WorkNotFound",
+    "PersonNotFound",
+    "EpisodeNotFound",
+    "QueryNotFound",
+    "Unauthorized",
+    "Forbidden",
+    "NotAcceptable",
+    "PayloadTooLarge",
+    "QueryTimeout",
+    "StoreError",
+    "StoreLocked",
+    "UpstreamError",
+    "RowError",
+    "Ambiguous",
 ]
 
 

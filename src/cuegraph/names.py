@@ -29,8 +29,19 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["fold", "tokens", "name_keys", "title_keys", "same_name", "same_title",
-           "title_aliases", "romanise_kana", "match_score", "close_matches", "has_cjk"]
+__all__ = [
+    "fold",
+    "tokens",
+    "name_keys",
+    "title_keys",
+    "same_name",
+    "same_title",
+    "title_aliases",
+    "romanise_kana",
+    "match_score",
+    "close_matches",
+    "has_cjk",
+]
 
 # apostrophes inside names are dropped without splitting (Shin'ichi = Shinichi)
 _APOSTROPHES = str.maketrans("", "", "'’ʼ`´")
@@ -52,16 +63,16 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     # NFKD splits kana voicing marks off (が -> か + ゛); put them back
-    return " ".join(unicodedata.normalize("NFKC", _revoice(decomposed, stripped))
-                    .casefold().split())
+    return " ".join(
+        unicodedata.normalize("NFKC", _revoice(decomposed, stripped)).casefold().split()
+    )
 
 
 def _revoice(decomposed: str, stripped: str) -> str:
     """Keep the kana voicing marks (U+3099/309A) NFKD split off: they are letters there."""
     if "\u3099" not in decomposed and "\u309a" not in decomposed:
         return stripped
-    return "".join(c for c in decomposed
-                   if not unicodedata.combining(c) or c in "\u3099\u309a")
+    return "".join(c for c in decomposed if not unicodedata.combining(c) or c in "\u3099\u309a")
 
 
 def tokens(text: str | None) -> list[str]:
@@ -75,8 +86,9 @@ def tokens(text: str | None) -> list[str]:
     return [t for t in _SPLIT.split(fold(text).translate(_APOSTROPHES)) if t]
 
 
-_CJK = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
-                  "\U00020000-\U0002fa1f]")
+_CJK = re.compile(
+    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
 
 
 def has_cjk(text: str) -> bool:
@@ -103,8 +115,11 @@ def _long_vowels(word: str) -> str:
     >>> _long_vowels("shirou"), _long_vowels("oono"), _long_vowels("satoh"), _long_vowels("yuuki")
     ('shiro', 'ono', 'sato', 'yuki')
     """
-    return _LONG.sub(lambda m: m.group(0)[0], word) if "o" in word or "uu" in word \
-        or "aa" in word or "ee" in word else word
+    return (
+        _LONG.sub(lambda m: m.group(0)[0], word)
+        if "o" in word or "uu" in word or "aa" in word or "ee" in word
+        else word
+    )
 
 
 @lru_cache(maxsize=1 << 17)
@@ -216,23 +231,89 @@ def title_aliases(title: str | None, native: str | None = None) -> list[str]:
 # ---- kana romanisation (modified Hepburn, enough for names and titles) ----------------
 
 _KANA = {
-    "あ": "a", "い": "i", "う": "u", "え": "e", "お": "o",
-    "か": "ka", "き": "ki", "く": "ku", "け": "ke", "こ": "ko",
-    "さ": "sa", "し": "shi", "す": "su", "せ": "se", "そ": "so",
-    "た": "ta", "ち": "chi", "つ": "tsu", "て": "te", "と": "to",
-    "な": "na", "に": "ni", "ぬ": "nu", "ね": "ne", "の": "no",
-    "は": "ha", "ひ": "hi", "ふ": "fu", "へ": "he", "ほ": "ho",
-    "ま": "ma", "み": "mi", "む": "mu", "め": "me", "も": "mo",
-    "や": "ya", "ゆ": "yu", "よ": "yo",
-    "ら": "ra", "り": "ri", "る": "ru", "れ": "re", "ろ": "ro",
-    "わ": "wa", "ゐ": "i", "ゑ": "e", "を": "o", "ん": "n",
-    "が": "ga", "ぎ": "gi", "ぐ": "gu", "げ": "ge", "ご": "go",
-    "ざ": "za", "じ": "ji", "ず": "zu", "ぜ": "ze", "ぞ": "zo",
-    "だ": "da", "ぢ": "ji", "づ": "zu", "で": "de", "ど": "do",
-    "ば": "ba", "び": "bi", "ぶ": "bu", "べ": "be", "ぼ": "bo",
-    "ぱ": "pa", "ぴ": "pi", "ぷ": "pu", "ぺ": "pe", "ぽ": "po",
-    "ゔ": "vu", "ぁ": "a", "ぃ": "i", "ぅ": "u", "ぇ": "e", "ぉ": "o",
-    "ゃ": "ya", "ゅ": "yu", "ょ": "yo", "ゎ": "wa",
+    "あ": "a",
+    "い": "i",
+    "う": "u",
+    "え": "e",
+    "お": "o",
+    "か": "ka",
+    "き": "ki",
+    "く": "ku",
+    "け": "ke",
+    "こ": "ko",
+    "さ": "sa",
+    "し": "shi",
+    "す": "su",
+    "せ": "se",
+    "そ": "so",
+    "た": "ta",
+    "ち": "chi",
+    "つ": "tsu",
+    "て": "te",
+    "と": "to",
+    "な": "na",
+    "に": "ni",
+    "ぬ": "nu",
+    "ね": "ne",
+    "の": "no",
+    "は": "ha",
+    "ひ": "hi",
+    "ふ": "fu",
+    "へ": "he",
+    "ほ": "ho",
+    "ま": "ma",
+    "み": "mi",
+    "む": "mu",
+    "め": "me",
+    "も": "mo",
+    "や": "ya",
+    "ゆ": "yu",
+    "よ": "yo",
+    "ら": "ra",
+    "り": "ri",
+    "る": "ru",
+    "れ": "re",
+    "ろ": "ro",
+    "わ": "wa",
+    "ゐ": "i",
+    "ゑ": "e",
+    "を": "o",
+    "ん": "n",
+    "が": "ga",
+    "ぎ": "gi",
+    "ぐ": "gu",
+    "げ": "ge",
+    "ご": "go",
+    "ざ": "za",
+    "じ": "ji",
+    "ず": "zu",
+    "ぜ": "ze",
+    "ぞ": "zo",
+    "だ": "da",
+    "ぢ": "ji",
+    "づ": "zu",
+    "で": "de",
+    "ど": "do",
+    "ば": "ba",
+    "び": "bi",
+    "ぶ": "bu",
+    "べ": "be",
+    "ぼ": "bo",
+    "ぱ": "pa",
+    "ぴ": "pi",
+    "ぷ": "pu",
+    "ぺ": "pe",
+    "ぽ": "po",
+    "ゔ": "vu",
+    "ぁ": "a",
+    "ぃ": "i",
+    "ぅ": "u",
+    "ぇ": "e",
+    "ぉ": "o",
+    "ゃ": "ya",
+    "ゅ": "yu",
+    "ょ": "yo",
+    "ゎ": "wa",
 }
 _SMALL_Y = {"ゃ": "a", "ゅ": "u", "ょ": "o"}
 _SMALL_V = {"ぁ": "a", "ぃ": "i", "ぅ": "u", "ぇ": "e", "ぉ": "o"}
@@ -290,6 +371,7 @@ def romanise_kana(text: str, dash: bool = False) -> str | None:
 
 
 # ---- search ---------------------------------------------------------------------------
+
 
 def _search_words(text: str | None) -> list[str]:
     """Words for search: folded tokens, long vowels normalised, kana romanised too."""

@@ -13,8 +13,24 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
 __all__ = [
-    "CG", "MO", "PO", "TL", "RELATORS", "SDO", "PROV", "RDF", "RDFS", "OWL", "XSD", "DCTERMS",
-    "SKOS", "SH", "PREFIXES", "CG_NS", "bind_prefixes", "sparql_prefixes",
+    "CG",
+    "MO",
+    "PO",
+    "TL",
+    "RELATORS",
+    "SDO",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "OWL",
+    "XSD",
+    "DCTERMS",
+    "SKOS",
+    "SH",
+    "PREFIXES",
+    "CG_NS",
+    "bind_prefixes",
+    "sparql_prefixes",
 ]
 
 CG_NS = "https://cuegraph.org/ns#"

@@ -11,8 +11,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 __all__ = [
-    "Person", "Work", "Episode", "Song", "Recording", "Album", "Credit", "Cue", "Record",
-    "WORK_TYPES", "USAGES", "TARGET_KINDS",
+    "Person",
+    "Work",
+    "Episode",
+    "Song",
+    "Recording",
+    "Album",
+    "Credit",
+    "Cue",
+    "Record",
+    "WORK_TYPES",
+    "USAGES",
+    "TARGET_KINDS",
 ]
 
 WORK_TYPES = ("series", "film", "ova", "game")

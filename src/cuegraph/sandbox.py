@@ -89,12 +89,16 @@ def deny_network() -> bool:
             _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
         fprog = _Fprog(len(prog) // 8, ctypes.cast(filt, ctypes.c_void_p))
-        libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
-                               ctypes.c_ulong]
+        libc.prctl.argtypes = [
+            ctypes.c_int,
+            ctypes.c_ulong,
+            ctypes.c_ulong,
+            ctypes.c_ulong,
+            ctypes.c_ulong,
+        ]
         if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             return False
-        if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0,
-                      0) != 0:
+        if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
             return False
     except (OSError, AttributeError, KeyError):
         return False
@@ -120,6 +124,7 @@ def offline_executor() -> ThreadPoolExecutor:
     global _executor
     with _executor_lock:
         if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cuegraph-offline",
-                                           initializer=deny_network)
+            _executor = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="cuegraph-offline", initializer=deny_network
+            )
         return _executor

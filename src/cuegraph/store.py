@@ -58,8 +58,16 @@ from cuegraph.queries.form import query_form, tokens
 if TYPE_CHECKING:
     from cuegraph.engine.snapshots import Lease
 
-__all__ = ["Store", "OxigraphStore", "RemoteStore", "open_store", "QueryOutput",
-           "RESULT_FORMATS", "GRAPH_FORMATS", "RDF_FILE_FORMATS"]
+__all__ = [
+    "Store",
+    "OxigraphStore",
+    "RemoteStore",
+    "open_store",
+    "QueryOutput",
+    "RESULT_FORMATS",
+    "GRAPH_FORMATS",
+    "RDF_FILE_FORMATS",
+]
 
 #: the number of distinct triples in the union of all graphs (a triple kept in several
 #: graphs counts once; pyoxigraph 0.5.13 would count it once per graph, oxigraph#1919)
@@ -82,7 +90,7 @@ def _py_value(kind: str, value: str, datatype: str | None) -> Any:
     if kind == "bnode":
         return "_:" + value
     if kind in ("literal", "typed-literal") and datatype and datatype.startswith(_XSD):
-        local = datatype[len(_XSD):]
+        local = datatype[len(_XSD) :]
         try:
             if local in _NUMERIC:
                 return int(value)
@@ -131,11 +139,18 @@ class Store:
         """Run a CONSTRUCT/DESCRIBE and return an rdflib Graph."""
         raise NotImplementedError
 
-    def query_serialized(self, query: str, *, result_format: str = "json",
-                         graph_format: str = "turtle", default_graph_uris: list[str] | None = None,
-                         named_graph_uris: list[str] | None = None,
-                         max_rows: int | None = None, prefixes: dict[str, str] | None = None,
-                         base_iri: str | None = None) -> QueryOutput:
+    def query_serialized(
+        self,
+        query: str,
+        *,
+        result_format: str = "json",
+        graph_format: str = "turtle",
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+        max_rows: int | None = None,
+        prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutput:
         """Run any query and serialise the answer (the SPARQL endpoint's path).
 
         Args:
@@ -185,8 +200,7 @@ class Store:
             The number of triples written.
         """
         self._check_writable()
-        self.replace_ntriples(graph_iri, data.serialize(format="nt", encoding="utf-8"),
-                              swap_extra)
+        self.replace_ntriples(graph_iri, data.serialize(format="nt", encoding="utf-8"), swap_extra)
         return len(data)
 
     def replace_ntriples(self, graph_iri: str, payload: bytes, swap_extra: str = "") -> None:
@@ -206,8 +220,14 @@ class Store:
         self._check_writable()
         self.update(f"DROP SILENT GRAPH <{graph_iri}>")
 
-    def load_file(self, path: Path, graph_iri: str | None, fmt: str | None = None, *,
-                  allow_remote_context: bool = False) -> int:
+    def load_file(
+        self,
+        path: Path,
+        graph_iri: str | None,
+        fmt: str | None = None,
+        *,
+        allow_remote_context: bool = False,
+    ) -> int:
         """Parse an RDF file with Oxigraph's parsers and replace ``graph_iri`` (or the graphs
         it names) with it; see :mod:`cuegraph.rdfload`."""
         return _load_file(self, path, graph_iri, fmt, allow_remote_context)
@@ -235,15 +255,23 @@ class Store:
         the generation readers should open (0 for stores without snapshots)."""
         return self.generation
 
-    def query_executor(self, timeout: float, *, workers: int | None = None, memory: int = 0,
-                       long_after: float = 0.25, max_long: int | None = None) -> Any:
+    def query_executor(
+        self,
+        timeout: float,
+        *,
+        workers: int | None = None,
+        memory: int = 0,
+        long_after: float = 0.25,
+        max_long: int | None = None,
+    ) -> Any:
         """The executor that runs this store's queries under an end-to-end time limit (a
         :class:`cuegraph.engine.executor.QueryExecutor`: worker processes on snapshots for
         the embedded store on disk, threads otherwise)."""
         from cuegraph.engine.executor import QueryExecutor
 
-        return QueryExecutor(self, timeout, workers=workers, memory=memory,
-                             long_after=long_after, max_long=max_long)
+        return QueryExecutor(
+            self, timeout, workers=workers, memory=memory, long_after=long_after, max_long=max_long
+        )
 
     def close(self) -> None:
         pass
@@ -311,7 +339,8 @@ class OxigraphStore(Store):
         if self._lease is None:
             raise StoreLocked(
                 f"the store at {path} is in use by a process that publishes no snapshot to "
-                "read (an older cuegraph?); stop it or try again when it has finished")
+                "read (an older cuegraph?); stop it or try again when it has finished"
+            )
         self.generation = self._lease.generation
         return self._lease.store
 
@@ -346,13 +375,20 @@ class OxigraphStore(Store):
     def _changed(self) -> None:
         self._version += 1
 
-    def _run(self, query: str, default_graph_uris=None, named_graph_uris=None,
-             prefixes: dict[str, str] | None = None, base_iri: str | None = None):
+    def _run(
+        self,
+        query: str,
+        default_graph_uris=None,
+        named_graph_uris=None,
+        prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
+    ):
         from cuegraph.engine.oxquery import QueryFailed, execute
 
         try:
-            return execute(self._ox, query, default_graph_uris, named_graph_uris, prefixes,
-                           base_iri)
+            return execute(
+                self._ox, query, default_graph_uris, named_graph_uris, prefixes, base_iri
+            )
         except QueryFailed as e:
             raise (StoreError if e.kind == "store" else BadQuery)(e.message) from None
 
@@ -387,10 +423,18 @@ class OxigraphStore(Store):
             g.parse(data=data.decode("utf-8"), format="nt")
         return g
 
-    def query_serialized(self, query, *, result_format="json", graph_format="turtle",
-                         default_graph_uris=None, named_graph_uris=None,
-                         max_rows: int | None = None, prefixes: dict[str, str] | None = None,
-                         base_iri: str | None = None) -> QueryOutput:
+    def query_serialized(
+        self,
+        query,
+        *,
+        result_format="json",
+        graph_format="turtle",
+        default_graph_uris=None,
+        named_graph_uris=None,
+        max_rows: int | None = None,
+        prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutput:
         from cuegraph.engine.oxquery import serialize
 
         result = self._run(query, default_graph_uris, named_graph_uris, prefixes, base_iri)
@@ -454,8 +498,7 @@ class OxigraphStore(Store):
         from cuegraph import rdfload
 
         self._check_writable()
-        if (self.persistent and len(payload) > rdfload.SHADOW_BYTES
-                and rdfload.exchange_supported()):
+        if self.persistent and len(payload) > rdfload.SHADOW_BYTES and rdfload.exchange_supported():
             rdfload.replace_ntriples_shadow(self, graph_iri, payload, swap_extra)
             return
         text = payload.decode("utf-8")
@@ -528,13 +571,22 @@ class RemoteStore(Store):
     #: triples per INSERT DATA request while loading a staging graph
     insert_chunk = 5000
 
-    def __init__(self, query_url: str, update_url: str | None = None, read_only: bool = False,
-                 timeout: float = 60.0, dialect: str | None = None):
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        read_only: bool = False,
+        timeout: float = 60.0,
+        dialect: str | None = None,
+    ):
         self.url = query_url
         self.query_url = query_url
         if update_url is None:
-            update_url = (query_url[: -len("/query")] + "/update"
-                          if query_url.endswith("/query") else query_url)
+            update_url = (
+                query_url[: -len("/query")] + "/update"
+                if query_url.endswith("/query")
+                else query_url
+            )
         self.update_url = update_url
         self.read_only = read_only
         self.timeout = timeout
@@ -549,11 +601,13 @@ class RemoteStore(Store):
             return self._http.post(url, timeout=self.timeout, **kwargs)
         except requests.Timeout:
             raise QueryTimeout(
-                f"the remote store {url} did not answer within {self.timeout:g}s") from None
+                f"the remote store {url} did not answer within {self.timeout:g}s"
+            ) from None
         except requests.ConnectionError:
             raise StoreError(
                 f"cannot reach the remote store at {url} (connection failed): is the SPARQL "
-                "server running, and is the URL right?") from None
+                "server running, and is the URL right?"
+            ) from None
         except requests.RequestException as e:
             raise StoreError(f"request to the remote store {url} failed: {e}") from None
 
@@ -561,16 +615,17 @@ class RemoteStore(Store):
     def dialect(self) -> str:
         """``oxigraph``, ``virtuoso`` or ``generic``, from the server's ``Server`` header."""
         if self._dialect is None:
-            resp = self._send(self.query_url, data={"query": "ASK {}"},
-                              headers={"Accept": RESULT_FORMATS["json"]})
+            resp = self._send(
+                self.query_url, data={"query": "ASK {}"}, headers={"Accept": RESULT_FORMATS["json"]}
+            )
             _check(resp, self.query_url)
             server = resp.headers.get("Server", "").lower()
-            self._dialect = next((d for d in ("oxigraph", "virtuoso") if d in server),
-                                 "generic")
+            self._dialect = next((d for d in ("oxigraph", "virtuoso") if d in server), "generic")
         return self._dialect
 
-    def _post_query(self, query: str, accept: str, default_graph_uris=None,
-                    named_graph_uris=None) -> requests.Response:
+    def _post_query(
+        self, query: str, accept: str, default_graph_uris=None, named_graph_uris=None
+    ) -> requests.Response:
         data: list[tuple[str, str]] = [("query", query)]
         data += [("default-graph-uri", u) for u in default_graph_uris or []]
         data += [("named-graph-uri", u) for u in named_graph_uris or []]
@@ -594,8 +649,12 @@ class RemoteStore(Store):
             raise BadQuery("expected a SELECT query")
         rows = []
         for b in data["results"].get("bindings", []):
-            rows.append({k: _py_value(v.get("type", "literal"), v.get("value", ""),
-                                      v.get("datatype")) for k, v in b.items()})
+            rows.append(
+                {
+                    k: _py_value(v.get("type", "literal"), v.get("value", ""), v.get("datatype"))
+                    for k, v in b.items()
+                }
+            )
         return rows
 
     def ask(self, query: str) -> bool:
@@ -613,14 +672,24 @@ class RemoteStore(Store):
         try:
             g.parse(data=text, format="nt")
         except Exception as e:  # rdflib raises parser-specific types
-            raise StoreError(f"remote store {self.query_url} sent unreadable N-Triples: "
-                             f"{str(e).splitlines()[0] if str(e) else e!r}") from None
+            raise StoreError(
+                f"remote store {self.query_url} sent unreadable N-Triples: "
+                f"{str(e).splitlines()[0] if str(e) else e!r}"
+            ) from None
         return g
 
-    def query_serialized(self, query, *, result_format="json", graph_format="turtle",
-                         default_graph_uris=None, named_graph_uris=None,
-                         max_rows: int | None = None, prefixes: dict[str, str] | None = None,
-                         base_iri: str | None = None) -> QueryOutput:
+    def query_serialized(
+        self,
+        query,
+        *,
+        result_format="json",
+        graph_format="turtle",
+        default_graph_uris=None,
+        named_graph_uris=None,
+        max_rows: int | None = None,
+        prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutput:
         if base_iri:
             query = f"BASE <{base_iri}>\n{query}"
         if prefixes:  # declared in the text (a BASE moved first: Virtuoso needs that)
@@ -638,15 +707,17 @@ class RemoteStore(Store):
             body, truncated = self._limit(body, form, result_format, graph_format, max_rows)
         return QueryOutput(form, accept, body, truncated)
 
-    def _limit(self, body: bytes, form: str, result_format: str, graph_format: str,
-               max_rows: int) -> tuple[bytes, bool]:
+    def _limit(
+        self, body: bytes, form: str, result_format: str, graph_format: str, max_rows: int
+    ) -> tuple[bytes, bool]:
         """The first ``max_rows`` rows (triples) of an answer, rewritten in its format."""
         from cuegraph.engine.oxquery import limited
 
         try:
             if form == "graph":
-                triples = list(itertools.islice(
-                    ox.parse(body, format=OX_RDF[graph_format]), max_rows + 1))
+                triples = list(
+                    itertools.islice(ox.parse(body, format=OX_RDF[graph_format]), max_rows + 1)
+                )
                 if len(triples) <= max_rows:
                     return body, False
                 return ox.serialize(triples[:max_rows], format=OX_RDF[graph_format]) or b"", True
@@ -657,30 +728,39 @@ class RemoteStore(Store):
                 return body, False
             _, _, out, truncated = limited(results, result_format, graph_format, max_rows)
         except (SyntaxError, ValueError, OSError) as e:
-            raise StoreError(f"remote store {self.query_url} sent an unreadable answer: "
-                             f"{str(e).splitlines()[0] if str(e) else e!r}") from None
+            raise StoreError(
+                f"remote store {self.query_url} sent an unreadable answer: "
+                f"{str(e).splitlines()[0] if str(e) else e!r}"
+            ) from None
         return (out, True) if truncated else (body, False)
 
     def _system_filter(self, var: str) -> str:
         if self.dialect != "virtuoso":
             return ""
         iris = ", ".join(f"<{g}>" for g in VIRTUOSO_SYSTEM_GRAPHS)
-        return (f"FILTER(?{var} NOT IN ({iris}) && "
-                f"!STRSTARTS(STR(?{var}), \"http://www.openlinksw.com/\"))")
+        return (
+            f"FILTER(?{var} NOT IN ({iris}) && "
+            f'!STRSTARTS(STR(?{var}), "http://www.openlinksw.com/"))'
+        )
 
     def graphs(self) -> list[str]:
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f"{self._system_filter('g')} }}")
+        rows = self.select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._system_filter('g')} }}"
+        )
         return sorted(r["g"] for r in rows)
 
     def triple_count(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
-                           f"GRAPH ?g {{ ?s ?p ?o }} {self._system_filter('g')} }} }}")
+        rows = self.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+            f"GRAPH ?g {{ ?s ?p ?o }} {self._system_filter('g')} }} }}"
+        )
         return int(rows[0]["n"]) if rows else 0
 
     def quad_count(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f"{self._system_filter('g')} }}")
+        rows = self.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"{self._system_filter('g')} }}"
+        )
         return int(rows[0]["n"]) if rows else 0
 
     def _graph_size(self, graph_iri: str) -> int:
@@ -697,7 +777,8 @@ class RemoteStore(Store):
             if len(data) < expected:  # e.g. Virtuoso's ResultSetMaxRows cuts results silently
                 raise StoreError(
                     f"the remote store returned {len(data)} of the {expected} triples of {gi}: "
-                    "raise its result row limit (Virtuoso: [SPARQL] ResultSetMaxRows)")
+                    "raise its result row limit (Virtuoso: [SPARQL] ResultSetMaxRows)"
+                )
             for s, p, o in data:
                 subject, predicate, obj = _to_ox(s, p, o)
                 ds.add(ox.Quad(subject, predicate, obj, ox.NamedNode(gi)))
@@ -712,8 +793,11 @@ class RemoteStore(Store):
     # --- writing ------------------------------------------------------------------------
     def update(self, update: str) -> None:
         self._check_writable()
-        resp = self._send(self.update_url, data=update.encode("utf-8"),
-                          headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        resp = self._send(
+            self.update_url,
+            data=update.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        )
         _check(resp, self.update_url, what="update")
 
     def _load_ntriples(self, data: bytes, graph_iri: str) -> None:
@@ -734,14 +818,18 @@ class RemoteStore(Store):
         loads far faster than ``INSERT DATA``. False when the server offers us none."""
         self._check_writable()
         if self._gsp_url is None:
-            self._gsp_url = (self.query_url + "-graph-crud"
-                             if self.query_url.endswith("/sparql") else "")
+            self._gsp_url = (
+                self.query_url + "-graph-crud" if self.query_url.endswith("/sparql") else ""
+            )
         if not self._gsp_url:
             return False
         for n, chunk in enumerate(_chunks(lines, self.insert_chunk)):
-            resp = self._send(self._gsp_url, params={"graph-uri": graph_iri},
-                              data=("\n".join(chunk) + "\n").encode("utf-8"),
-                              headers={"Content-Type": "application/n-triples"})
+            resp = self._send(
+                self._gsp_url,
+                params={"graph-uri": graph_iri},
+                data=("\n".join(chunk) + "\n").encode("utf-8"),
+                headers={"Content-Type": "application/n-triples"},
+            )
             if n == 0 and resp.status_code in (401, 403, 404, 405):
                 self._gsp_url = ""  # not offered to anonymous users: use INSERT DATA
                 return False
@@ -801,8 +889,9 @@ def _check(resp: requests.Response, url: str, what: str = "query") -> None:
     if resp.status_code < 300:
         return
     text = " ".join(resp.text.split())[:500]
-    if resp.status_code == 400 or (resp.status_code == 500 and "Virtuoso" in text
-                                   and _VIRTUOSO_QUERY_ERRORS.search(text)):
+    if resp.status_code == 400 or (
+        resp.status_code == 500 and "Virtuoso" in text and _VIRTUOSO_QUERY_ERRORS.search(text)
+    ):
         raise BadQuery(f"the remote store refused the {what}: {text}")
     if resp.status_code in (503, 504) and "timeout" in text.lower():
         raise QueryTimeout(f"the remote store timed out: {text}")
@@ -830,19 +919,23 @@ def _to_ox(*terms: Any) -> list[Any]:
 
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
-def _load_file(store: Store, path: Path, graph_iri: str | None, fmt: str | None,
-               allow_remote_context: bool = False) -> int:
+def _load_file(
+    store: Store,
+    path: Path,
+    graph_iri: str | None,
+    fmt: str | None,
+    allow_remote_context: bool = False,
+) -> int:
     """Load one RDF file. Triples formats go into ``graph_iri``; N-Quads/TriG keep their graphs."""
     from cuegraph.rdfload import load_file
 
     return load_file(store, path, graph_iri, fmt, allow_remote_context=allow_remote_context)
 
 
-def open_store(url: str, *, read_only: bool = False,
-               update_url: str | None = None) -> Store:
+def open_store(url: str, *, read_only: bool = False, update_url: str | None = None) -> Store:
     """Open a store by URL (see the module docstring; the configured one is
     ``Settings().store``, which the caller reads).
 
@@ -853,13 +946,14 @@ def open_store(url: str, *, read_only: bool = False,
     if url == "memory:" or url == "memory":
         return OxigraphStore(None)
     if url.startswith("oxigraph:"):
-        path = url[len("oxigraph:"):] or ".cuegraph/store"
+        path = url[len("oxigraph:") :] or ".cuegraph/store"
         return OxigraphStore(os.path.expanduser(path), read_only=read_only)
     if url.startswith(("http://", "https://")):
         from cuegraph.config import Settings
 
-        return RemoteStore(url, update_url=update_url, read_only=read_only,
-                           timeout=Settings().remote_timeout)
+        return RemoteStore(
+            url, update_url=update_url, read_only=read_only, timeout=Settings().remote_timeout
+        )
     raise BadInput(
         f"unknown store URL {url!r}: use oxigraph:PATH, memory:, or an http(s):// SPARQL endpoint"
     )
@@ -877,13 +971,14 @@ def _cut_rows(body: bytes, fmt: str, max_rows: int) -> tuple[bytes, bool]:
         lines = body.splitlines(keepends=True)
         if len(lines) <= max_rows + 1:
             return body, False
-        return b"".join(lines[:max_rows + 1]), True
-    rows = list(itertools.islice(csv.reader(io.StringIO(body.decode("utf-8"), newline="")),
-                                 max_rows + 2))
+        return b"".join(lines[: max_rows + 1]), True
+    rows = list(
+        itertools.islice(csv.reader(io.StringIO(body.decode("utf-8"), newline="")), max_rows + 2)
+    )
     if len(rows) <= max_rows + 1:
         return body, False
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows[:max_rows + 1])
+    csv.writer(out, lineterminator="\r\n").writerows(rows[: max_rows + 1])
     return out.getvalue().encode("utf-8"), True
 
 

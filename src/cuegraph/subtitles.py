@@ -27,16 +27,25 @@ from pathlib import Path
 
 from cuegraph.errors import BadInput
 
-__all__ = ["SongLine", "DerivedCue", "read_subtitles", "derive_cues",
-           "MAX_GAP", "CAVEAT"]
+__all__ = ["SongLine", "DerivedCue", "read_subtitles", "derive_cues", "MAX_GAP", "CAVEAT"]
 
 MAX_GAP = 90.0
-CAVEAT = ("times are those of the song's lyric lines in this subtitle file's release ({name}); "
-          "an instrumental intro or outro can lie outside them, and other releases may be "
-          "shifted")
-_STYLE_WORDS = {"op": "opening", "opening": "opening", "ed": "ending", "ending": "ending",
-                "insert": "insert", "in": "insert", "song": "insert", "karaoke": "insert",
-                "kara": "insert"}
+CAVEAT = (
+    "times are those of the song's lyric lines in this subtitle file's release ({name}); "
+    "an instrumental intro or outro can lie outside them, and other releases may be "
+    "shifted"
+)
+_STYLE_WORDS = {
+    "op": "opening",
+    "opening": "opening",
+    "ed": "ending",
+    "ending": "ending",
+    "insert": "insert",
+    "in": "insert",
+    "song": "insert",
+    "karaoke": "insert",
+    "kara": "insert",
+}
 _KARAOKE = re.compile(r"\\(?:k|K|kf|ko)\d+")
 _ASS_TIME = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})(?:\.(\d{1,3}))?$")
 _SRT_TIME = re.compile(r"(\d+:\d{2}:\d{2}[,.]\d{1,3})\s*-->\s*(\d+:\d{2}:\d{2}[,.]\d{1,3})")
@@ -91,8 +100,7 @@ def _read_text(path: Path) -> str:
     raise BadInput(f"{Path(path).name} is not UTF-8 or UTF-16 text")
 
 
-def read_subtitles(path: Path, style: str | None = None,
-                   usage: str = "insert") -> list[SongLine]:
+def read_subtitles(path: Path, style: str | None = None, usage: str = "insert") -> list[SongLine]:
     """The song lines of an ASS/SSA or SRT file (see the module docstring)."""
     text = _read_text(path)
     suffix = Path(path).suffix.lower()
@@ -121,12 +129,15 @@ def _read_ass(path: Path, text: str, style: str | None, usage: str) -> list[Song
         if key.lower() != "dialogue":
             continue  # comments, pictures, sounds, commands
         if fmt is None or not {"start", "end", "style", "text"} <= set(fmt):
-            raise BadInput(f"{Path(path).name} line {n}: Dialogue before a Format line "
-                           "naming Start, End, Style and Text")
+            raise BadInput(
+                f"{Path(path).name} line {n}: Dialogue before a Format line "
+                "naming Start, End, Style and Text"
+            )
         fields = [f.strip() for f in rest.split(",", len(fmt) - 1)]
         if len(fields) != len(fmt):
-            raise BadInput(f"{Path(path).name} line {n}: {len(fields)} fields, the Format "
-                           f"has {len(fmt)}")
+            raise BadInput(
+                f"{Path(path).name} line {n}: {len(fields)} fields, the Format has {len(fmt)}"
+            )
         row = dict(zip(fmt, fields, strict=True))
         try:
             start, end = _ass_time(row["start"]), _ass_time(row["end"])
@@ -156,7 +167,7 @@ def _read_srt(text: str, usage: str) -> list[SongLine]:
             if not m:
                 continue
             start, end = (_ass_time(t.replace(",", ".")) for t in m.groups())
-            body = " ".join(lines[i + 1:])
+            body = " ".join(lines[i + 1 :])
             if body and body[0] in "♪♫" and end > start:
                 out.append(SongLine(start, end, usage, "", "♪ markers"))
             break
@@ -180,6 +191,11 @@ def derive_cues(lines: list[SongLine]) -> list[DerivedCue]:
 
 
 def _cue(g: list[SongLine]) -> DerivedCue:
-    return DerivedCue(g[0].usage, g[0].start, max(x.end for x in g), len(g),
-                      tuple(dict.fromkeys(x.style for x in g if x.style)),
-                      ", ".join(dict.fromkeys(x.how for x in g)))
+    return DerivedCue(
+        g[0].usage,
+        g[0].start,
+        max(x.end for x in g),
+        len(g),
+        tuple(dict.fromkeys(x.style for x in g if x.style)),
+        ", ".join(dict.fromkeys(x.how for x in g)),
+    )

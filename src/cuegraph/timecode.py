@@ -5,8 +5,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["parse_timecode", "format_timecode", "media_fragment", "human_time", "MAX_SECONDS",
-           "MAX_TIMECODE_CHARS"]
+__all__ = [
+    "parse_timecode",
+    "format_timecode",
+    "media_fragment",
+    "human_time",
+    "MAX_SECONDS",
+    "MAX_TIMECODE_CHARS",
+]
 
 #: the latest moment cuegraph accepts (48 hours): longer than any film, episode or game
 #: session anyone times, and small enough that no arithmetic on it overflows. The SHACL shapes
@@ -49,8 +55,10 @@ def parse_timecode(text: str) -> Decimal:
     if not raw:
         raise ValueError("empty timecode")
     if len(raw) > MAX_TIMECODE_CHARS:
-        raise ValueError(f"bad timecode {raw[:12] + '…'!r} ({len(raw)} characters; a timecode "
-                         f"has at most {MAX_TIMECODE_CHARS})")
+        raise ValueError(
+            f"bad timecode {raw[:12] + '…'!r} ({len(raw)} characters; a timecode "
+            f"has at most {MAX_TIMECODE_CHARS})"
+        )
     value = _parse(raw)
     if value > MAX_SECONDS:
         raise ValueError(f"timecode {raw!r} is past 48:00:00, the latest cuegraph accepts")
@@ -67,8 +75,7 @@ def _parse(raw: str) -> Decimal:
     if raw.startswith("-"):
         raise ValueError(f"bad timecode {raw!r} (must be a non-negative number of seconds)")
     if not _SECONDS.match(raw):
-        raise ValueError(
-            f"bad timecode {raw!r} (expected HH:MM:SS(.ms), MM:SS or plain seconds)")
+        raise ValueError(f"bad timecode {raw!r} (expected HH:MM:SS(.ms), MM:SS or plain seconds)")
     try:
         value = Decimal(raw)
     except InvalidOperation:

@@ -44,8 +44,9 @@ def validate_graph(data: Graph) -> Report:
     merged.parse(ontology_path("cuegraph.ttl"))  # role and usage individuals live here
     for triple in data:
         merged.add(triple)
-    conforms, results, text = validate(merged, shacl_graph=shapes, inference="none",
-                                       allow_warnings=False)
+    conforms, results, text = validate(
+        merged, shacl_graph=shapes, inference="none", allow_warnings=False
+    )
     violations = []
     for res in results.subjects(SH.resultSeverity, None):
         focus = results.value(res, SH.focusNode)

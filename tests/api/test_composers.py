@@ -10,35 +10,53 @@ from cuegraph.api import create_app
 P = "https://cuegraph.org/id/person/"
 
 
-
 def _ids(body: dict) -> list[str]:
     return [d["id"] for d in body["data"]]
 
 
-@pytest.mark.parametrize("q", ["kajiura yuki", "Yuki Kajiura", "梶浦", "梶浦由記", "KAJIURA",
-                               "yuki-kajiura", "Kajiura, Yuki"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "kajiura yuki",
+        "Yuki Kajiura",
+        "梶浦",
+        "梶浦由記",
+        "KAJIURA",
+        "yuki-kajiura",
+        "Kajiura, Yuki",
+    ],
+)
 def test_search_finds_kajiura(client, q):
     body = client.get("/composers", params={"q": q}).json()
     assert body["count"] == len(body["data"])
     assert _ids(body)[0] == "yuki-kajiura"
 
 
-@pytest.mark.parametrize("q", ["Sho Watanabe", "Shō Watanabe", "watanabe sho", "Shou Watanabe",
-                               "渡辺翔"])
+@pytest.mark.parametrize(
+    "q", ["Sho Watanabe", "Shō Watanabe", "watanabe sho", "Shou Watanabe", "渡辺翔"]
+)
 def test_search_ignores_macrons_and_order(client, q):
     assert _ids(client.get("/composers", params={"q": q}).json())[0] == "sho-watanabe"
 
 
 def test_search_no_match_is_an_empty_list(client):
     body = client.get("/composers", params={"q": "zzqx nobody"}).json()
-    assert body == {"data": [], "count": 0, "total": 0, "offset": 0, "limit": 100,
-                    "next": None, "q": "zzqx nobody"}
+    assert body == {
+        "data": [],
+        "count": 0,
+        "total": 0,
+        "offset": 0,
+        "limit": 100,
+        "next": None,
+        "q": "zzqx nobody",
+    }
 
 
 def test_listing_without_q_has_everyone_with_roles(client, seed_store):
     body = client.get("/composers").json()
-    agents = seed_store.select("PREFIX cg: <https://cuegraph.org/ns#> "
-                               "SELECT DISTINCT ?a WHERE { ?a a cg:Agent }")
+    agents = seed_store.select(
+        "PREFIX cg: <https://cuegraph.org/ns#> SELECT DISTINCT ?a WHERE { ?a a cg:Agent }"
+    )
     assert body["count"] == len(agents) > 10
     kajiura = next(d for d in body["data"] if d["id"] == "yuki-kajiura")
     assert kajiura["native_name"] == "梶浦由記"
@@ -66,8 +84,9 @@ def test_profile_of_kajiura(client):
     assert "yuki-kajiura" not in collaborators
     assert p["counts"]["works"] == len(p["works"]) and p["counts"]["cues"] == len(p["cues"])
     assert p["sources"] and all(s.startswith("http") for s in p["sources"])
-    assert p["links"]["graph_view"] == \
-        "/export?format=html&composer=yuki-kajiura&view=collaboration"
+    assert (
+        p["links"]["graph_view"] == "/export?format=html&composer=yuki-kajiura&view=collaboration"
+    )
 
 
 def test_profile_by_name_or_native_name(client):
@@ -148,8 +167,10 @@ def test_identifiers_and_directors(fresh_store):
       } }""")
     client = TestClient(create_app(fresh_store))
     p = client.get("/composers/yuki-kajiura").json()
-    assert p["identifiers"] == {"wikidata": ["Q1056939"],
-                                "musicbrainz": ["a9c2ccda-0b5d-4f4b-9b88-1a5b0b3a0d1e"]}
+    assert p["identifiers"] == {
+        "wikidata": ["Q1056939"],
+        "musicbrainz": ["a9c2ccda-0b5d-4f4b-9b88-1a5b0b3a0d1e"],
+    }
     assert p["same_as"] == ["https://www.wikidata.org/wiki/Q1056939"]
     collaborators = {c["id"]: c for c in p["collaborators"]}
     assert "arranger" in collaborators["test-arranger"]["roles"]
@@ -166,8 +187,7 @@ def test_profile_credits_carry_their_own_sources(client):
     madoka = next(w for w in body["works"] if w["id"] == "madoka-magica")
     urls = {s["url"] for s in madoka["sources"]}
     assert "https://simple.wikipedia.org/wiki/Puella_Magi_Madoka_Magica" in urls
-    assert not any("tvtropes" in u for w in body["works"] for s in w["sources"]
-                   for u in [s["url"]])
+    assert not any("tvtropes" in u for w in body["works"] for s in w["sources"] for u in [s["url"]])
     wiki = next(s for s in madoka["sources"] if "wikipedia" in s["url"])
     assert wiki["label"] == "Wikipedia (simple): Puella Magi Madoka Magica"
     assert wiki["license_name"] == "CC0 1.0" and wiki["graph"].endswith("/graph/table/credits")
@@ -182,9 +202,11 @@ def test_identifier_links_point_at_the_sites(fresh_store):
             cg:vgmdb "104" ; cg:anilist "95259" . } }""")
     body = TestClient(create_app(fresh_store)).get("/composers/yuki-kajiura").json()
     links = {x["scheme"]: x["url"] for x in body["identifier_links"]}
-    assert links == {"wikidata": "https://www.wikidata.org/wiki/Q4115189",
-                     "vgmdb": "https://vgmdb.net/artist/104",
-                     "anilist": "https://anilist.co/staff/95259"}
+    assert links == {
+        "wikidata": "https://www.wikidata.org/wiki/Q4115189",
+        "vgmdb": "https://vgmdb.net/artist/104",
+        "anilist": "https://anilist.co/staff/95259",
+    }
 
 
 def test_one_definition_of_collaborator_for_profile_and_export(client, seed_store):
@@ -201,8 +223,11 @@ def test_one_definition_of_collaborator_for_profile_and_export(client, seed_stor
     for person in people:
         profile = client.get(f"/composers/{person['id']}").json()
         mine = {c["iri"]: c["shared"] for c in profile["collaborators"]}
-        theirs = ({n: int(view.edges[person["iri"], n]["weight"])
-                   for n in view.neighbors(person["iri"])} if person["iri"] in view else {})
+        theirs = (
+            {n: int(view.edges[person["iri"], n]["weight"]) for n in view.neighbors(person["iri"])}
+            if person["iri"] in view
+            else {}
+        )
         assert mine == theirs, person["id"]
         assert profile["counts"]["collaborators"] == len(theirs)
         checked += bool(theirs)

@@ -62,25 +62,60 @@ def test_not_found_detail_names_what_was_missing(client):
 
 
 def test_odd_input_never_500(client):
-    for path in ("/composers?q=%00%01", "/composers?q=" + "a" * 2000, "/works?q=%E2%80%8B",
-                 "/composers/%3Cscript%3E", "/works/%22%20%7D%20DROP",
-                 "/scene?work=%22%7D&episode=1&t=1", "/scene?work=anohana&episode=5&t=1e400",
-                 "/scene?work=anohana&episode=5&t=NaN", "/scene?work=anohana&episode=5&t=inf",
-                 "/scene?work=anohana&episode=99999999999999999999&t=1"):
+    for path in (
+        "/composers?q=%00%01",
+        "/composers?q=" + "a" * 2000,
+        "/works?q=%E2%80%8B",
+        "/composers/%3Cscript%3E",
+        "/works/%22%20%7D%20DROP",
+        "/scene?work=%22%7D&episode=1&t=1",
+        "/scene?work=anohana&episode=5&t=1e400",
+        "/scene?work=anohana&episode=5&t=NaN",
+        "/scene?work=anohana&episode=5&t=inf",
+        "/scene?work=anohana&episode=99999999999999999999&t=1",
+    ):
         resp = client.get(path)
         assert resp.status_code < 500, (path, resp.text)
         if resp.status_code >= 400:
             assert_canonical_error(resp, resp.status_code)
 
 
-ODD = ["", " ", "a" * 3000, "梶浦", "😀", "%00", "'\"<>{}\\", "-1", "0", "1e309", "nan",
-       "99999999999999999999", "../..", "http://127.0.0.1:9/x", "1:2:3:4", "00:60", "٥"]
-TEMPLATES = ["/composers?q={v}", "/works?q={v}", "/composers/{v}", "/works/{v}",
-             "/scene?work={v}&episode=5&t=1", "/scene?work=anohana&episode={v}&t=1",
-             "/scene?work=anohana&episode=5&t={v}", "/scene?work=anohana&episode=5&from={v}&to=9",
-             "/scene?work=anohana&episode=5&t=1&format={v}", "/sparql?query={v}",
-             "/sparql?query=ASK%7B%7D&format={v}", "/sparql?query=ASK%7B%7D&default-graph-uri={v}",
-             "/stats?x={v}", "/static/{v}", "/{v}"]
+ODD = [
+    "",
+    " ",
+    "a" * 3000,
+    "梶浦",
+    "😀",
+    "%00",
+    "'\"<>{}\\",
+    "-1",
+    "0",
+    "1e309",
+    "nan",
+    "99999999999999999999",
+    "../..",
+    "http://127.0.0.1:9/x",
+    "1:2:3:4",
+    "00:60",
+    "٥",
+]
+TEMPLATES = [
+    "/composers?q={v}",
+    "/works?q={v}",
+    "/composers/{v}",
+    "/works/{v}",
+    "/scene?work={v}&episode=5&t=1",
+    "/scene?work=anohana&episode={v}&t=1",
+    "/scene?work=anohana&episode=5&t={v}",
+    "/scene?work=anohana&episode=5&from={v}&to=9",
+    "/scene?work=anohana&episode=5&t=1&format={v}",
+    "/sparql?query={v}",
+    "/sparql?query=ASK%7B%7D&format={v}",
+    "/sparql?query=ASK%7B%7D&default-graph-uri={v}",
+    "/stats?x={v}",
+    "/static/{v}",
+    "/{v}",
+]
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

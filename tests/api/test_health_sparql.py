@@ -15,7 +15,6 @@ SELECT ?name ?role WHERE {
 }"""
 
 
-
 def test_health_counts_triples(client, seed_store):
     body = client.get("/health").json()
     assert body == {"status": "ok", "triples": seed_store.triple_count()}
@@ -27,13 +26,15 @@ def test_sparql_get_finds_kajiura_composing_madoka(client):
     assert resp.status_code == 200
     assert resp.headers["content-type"].startswith("application/sparql-results+json")
     rows = resp.json()["results"]["bindings"]
-    assert {"Yuki Kajiura"} == {r["name"]["value"] for r in rows
-                                if r["role"]["value"].endswith("#ScoreComposer")}
+    assert {"Yuki Kajiura"} == {
+        r["name"]["value"] for r in rows if r["role"]["value"].endswith("#ScoreComposer")
+    }
 
 
 def test_sparql_post_direct_and_form(client):
-    direct = client.post("/sparql", content="ASK { ?s ?p ?o }",
-                         headers={"Content-Type": "application/sparql-query"})
+    direct = client.post(
+        "/sparql", content="ASK { ?s ?p ?o }", headers={"Content-Type": "application/sparql-query"}
+    )
     assert direct.json() == {"head": {}, "boolean": True}
     form = client.post("/sparql", data={"query": "ASK { <urn:x:none> ?p ?o }"})
     assert form.json()["boolean"] is False
@@ -57,14 +58,18 @@ def test_real_server_serves_the_built_store(tmp_path):
         url, base = server.store, server.base
         health = requests.get(base + "/health", timeout=5).json()
         assert health["status"] == "ok" and health["triples"] > 0
-        resp = requests.post(base + "/sparql", data={"query": KAJIURA_COMPOSES_MADOKA},
-                             timeout=5)
+        resp = requests.post(base + "/sparql", data={"query": KAJIURA_COMPOSES_MADOKA}, timeout=5)
         names = {b["name"]["value"] for b in resp.json()["results"]["bindings"]}
         assert "Yuki Kajiura" in names
         # a read-only command works while the server holds the store ...
-        q = cuegraph_cmd("--store", url, "query", "-f", "csv",
-                         "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o "
-                         "{ GRAPH ?g { ?s ?p ?o } } }")  # /health counts distinct triples
+        q = cuegraph_cmd(
+            "--store",
+            url,
+            "query",
+            "-f",
+            "csv",
+            "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }",
+        )  # /health counts distinct triples
         assert q.returncode == 0, q.stderr
         assert int(q.stdout.splitlines()[1]) == health["triples"]
         # ... and a writing one says plainly why it cannot

@@ -24,10 +24,14 @@ RECORDS = [
     Person(key="anilist/101", name="Zeta Slashkey", source="https://anilist.co/staff/101"),
     Work(key="anilist/21", title="Slashed Key Story", source="https://anilist.co/anime/21"),
     Person(key="vgmdb/name/ono-taro", name="Taro Onomatopoeia"),
-    Credit(agent="anilist/101", role="score_composer", target_kind="work", target="anilist/21",
-           source="https://anilist.co/anime/21"),
-    Credit(agent="vgmdb/name/ono-taro", role="composer", target_kind="work",
-           target="anilist/21"),
+    Credit(
+        agent="anilist/101",
+        role="score_composer",
+        target_kind="work",
+        target="anilist/21",
+        source="https://anilist.co/anime/21",
+    ),
+    Credit(agent="vgmdb/name/ono-taro", role="composer", target_kind="work", target="anilist/21"),
 ]
 
 
@@ -35,13 +39,15 @@ RECORDS = [
 def client():
     store = open_store("memory:")
     minter = Minter(BASE)
-    write_graph(store, minter, "test", "slash-keys", GraphBuilder(minter).add_all(RECORDS),
-                license="cc0")
+    write_graph(
+        store, minter, "test", "slash-keys", GraphBuilder(minter).add_all(RECORDS), license="cc0"
+    )
     return TestClient(create_app(store))
 
 
-@pytest.mark.parametrize("q, key", [("Zeta Slashkey", "anilist/101"),
-                                    ("Taro Onomatopoeia", "vgmdb/name/ono-taro")])
+@pytest.mark.parametrize(
+    "q, key", [("Zeta Slashkey", "anilist/101"), ("Taro Onomatopoeia", "vgmdb/name/ono-taro")]
+)
 def test_listed_id_is_the_key_and_answers(client, q, key):
     listed = client.get("/composers", params={"q": q}).json()["data"]
     assert [d["id"] for d in listed] == [key]
@@ -80,8 +86,9 @@ def test_unknown_slash_key_is_404(client):
     assert "anilist/999" in resp.json()["error"]
 
 
-@pytest.mark.parametrize("key", ["anilist/101", "yuki-kajiura", "梶浦-由記", "a b/c%d",
-                                 "vgmdb/name/x"])
+@pytest.mark.parametrize(
+    "key", ["anilist/101", "yuki-kajiura", "梶浦-由記", "a b/c%d", "vgmdb/name/x"]
+)
 @pytest.mark.parametrize("kind", ["person", "work", "song", "recording"])
 def test_ids_round_trip_with_the_minter(key, kind):
     ids, minter = Ids(BASE), Minter(BASE)
@@ -92,7 +99,11 @@ def test_ids_round_trip_with_the_minter(key, kind):
 
 def test_iris_not_minted_here_stay_iris():
     ids = Ids(BASE)
-    for iri in ["https://example.org/person/x", f"{BASE}person/", f"{BASE}person/a%2Fb",
-                f"{BASE}work/x"]:
+    for iri in [
+        "https://example.org/person/x",
+        f"{BASE}person/",
+        f"{BASE}person/a%2Fb",
+        f"{BASE}work/x",
+    ]:
         assert ids.short(iri, "person") == iri
         assert ids.full(iri, "person") == iri

@@ -14,20 +14,30 @@ def _ref(schema: dict) -> str:
     return schema.get("$ref", "").rsplit("/", 1)[-1]
 
 
-@pytest.mark.parametrize("path, model", [
-    ("/scene", "SceneAnswer"), ("/composers", "Listing"), ("/works", "Listing"),
-    ("/composers/{ref}", "ComposerProfile"), ("/works/{ref}", "WorkProfile"),
-])
+@pytest.mark.parametrize(
+    "path, model",
+    [
+        ("/scene", "SceneAnswer"),
+        ("/composers", "Listing"),
+        ("/works", "Listing"),
+        ("/composers/{ref}", "ComposerProfile"),
+        ("/works/{ref}", "WorkProfile"),
+    ],
+)
 def test_answers_are_typed(spec, path, model):
     ok = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
     assert _ref(ok["schema"]) == model
     assert spec["components"]["schemas"][model]["properties"]
 
 
-@pytest.mark.parametrize("path, codes", [
-    ("/scene", {"400", "404", "503"}), ("/composers/{ref}", {"400", "404", "503"}),
-    ("/works", {"400", "503"}),
-])
+@pytest.mark.parametrize(
+    "path, codes",
+    [
+        ("/scene", {"400", "404", "503"}),
+        ("/composers/{ref}", {"400", "404", "503"}),
+        ("/works", {"400", "503"}),
+    ],
+)
 def test_errors_are_documented_with_their_shape(spec, path, codes):
     responses = spec["paths"][path]["get"]["responses"]
     assert codes <= set(responses)

@@ -14,7 +14,6 @@ from support import DATA, FIXTURES
 SINGERS = {"Ai Kayano", "Haruka Tomatsu", "Saori Hayami"}
 
 
-
 def _names(credits: dict, role: str) -> set[str]:
     return {p["name"] for p in credits.get(role, [])}
 
@@ -49,9 +48,12 @@ def test_ending_cue_covers_the_time(client, t):
 
 
 def test_work_found_by_title_and_native_title(client):
-    for ref in ("Anohana: The Flower We Saw That Day", "ANOHANA: THE FLOWER WE SAW THAT DAY",
-                "あの日見た花の名前を僕達はまだ知らない。",
-                "https://cuegraph.org/id/work/anohana"):
+    for ref in (
+        "Anohana: The Flower We Saw That Day",
+        "ANOHANA: THE FLOWER WE SAW THAT DAY",
+        "あの日見た花の名前を僕達はまだ知らない。",
+        "https://cuegraph.org/id/work/anohana",
+    ):
         body = client.get("/scene", params={"work": ref, "episode": 5, "t": "21:30"}).json()
         assert body["work"]["id"] == "anohana", ref
         assert body["precision"] == "cue"
@@ -76,8 +78,9 @@ def test_unrecorded_stretch_is_no_data_with_work_fallback(client):
 
 
 def test_range_overlapping_a_cue_finds_it(client):
-    body = client.get("/scene", params={"work": "anohana", "episode": 5, "from": "20:00",
-                                        "to": "21:00"}).json()
+    body = client.get(
+        "/scene", params={"work": "anohana", "episode": 5, "from": "20:00", "to": "21:00"}
+    ).json()
     assert body["precision"] == "cue"
     assert [c["usage"] for c in body["levels"][0]["cues"]] == ["ending"]
     assert body["time"]["point"] is False
@@ -86,16 +89,14 @@ def test_range_overlapping_a_cue_finds_it(client):
 def _untimed_rows(sheet: str, episode: int) -> list[dict[str, str]]:
     """The seed cue sheet's untimed rows for one episode (what the answer must list)."""
     with (DATA / "cuesheets" / sheet).open(encoding="utf-8", newline="") as f:
-        return [r for r in csv.DictReader(f)
-                if r["episode"] == str(episode) and not r["start"]]
+        return [r for r in csv.DictReader(f) if r["episode"] == str(episode) and not r["start"]]
 
 
 def test_untimed_episode_cue_is_episode_precision(client):
     expected = {(r["title"], r["usage"]) for r in _untimed_rows("madoka-magica.csv", 4)}
     assert ("Magia", "ending") in expected
     for t in ("0", "10:00", "23:59"):
-        body = client.get("/scene", params={"work": "madoka-magica", "episode": 4,
-                                            "t": t}).json()
+        body = client.get("/scene", params={"work": "madoka-magica", "episode": 4, "t": t}).json()
         assert body["precision"] == "episode", t
         assert body["status"] == "music"  # the best level (episode) found a song
         assert body["at_time"] == "no_data"  # nothing is timed at that moment
@@ -126,8 +127,9 @@ def _episode_without_cues(work: str) -> int:
 
 def test_episode_without_any_data_falls_back_to_work(client):
     episode = _episode_without_cues("steins-gate-anime")
-    body = client.get("/scene", params={"work": "steins-gate-anime", "episode": episode,
-                                        "t": "5:00"}).json()
+    body = client.get(
+        "/scene", params={"work": "steins-gate-anime", "episode": episode, "t": "5:00"}
+    ).json()
     assert body["precision"] == "work"
     assert [lv["status"] for lv in body["levels"]] == ["no_data", "no_data", "music"]
 
@@ -161,24 +163,30 @@ def test_nothing_known_is_precision_none(fresh_store):
       INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/bare> {
         <https://cuegraph.org/id/work/bare> a cg:Work, cg:Film ; schema:name "Bare Film" .
       } }""")
-    body = TestClient(create_app(fresh_store)).get(
-        "/scene", params={"work": "bare", "episode": 1, "t": "8:20"}).json()
+    body = (
+        TestClient(create_app(fresh_store))
+        .get("/scene", params={"work": "bare", "episode": 1, "t": "8:20"})
+        .json()
+    )
     assert (body["precision"], body["status"], body["at_time"]) == ("none", "no_data", "no_data")
     assert [lv["status"] for lv in body["levels"]] == ["no_data"] * 3
     assert body["headline"].startswith("Nothing known — no cue recorded at 8:20")
 
 
-@pytest.mark.parametrize("params, word", [
-    ({"t": "-5"}, "t"),
-    ({"t": "abc"}, "t"),
-    ({"t": "1:75"}, "t"),
-    ({"t": "1e9"}, "t"),
-    ({"t": "1:60:00"}, "t"),
-    ({"from": "22:00", "to": "21:00"}, "after"),
-    ({"from": "21:00"}, "to"),
-    ({"t": "1", "from": "1", "to": "2"}, "not both"),
-    ({}, "missing time"),
-])
+@pytest.mark.parametrize(
+    "params, word",
+    [
+        ({"t": "-5"}, "t"),
+        ({"t": "abc"}, "t"),
+        ({"t": "1:75"}, "t"),
+        ({"t": "1e9"}, "t"),
+        ({"t": "1:60:00"}, "t"),
+        ({"from": "22:00", "to": "21:00"}, "after"),
+        ({"from": "21:00"}, "to"),
+        ({"t": "1", "from": "1", "to": "2"}, "not both"),
+        ({}, "missing time"),
+    ],
+)
 def test_bad_times_are_400(client, params, word):
     resp = client.get("/scene", params={"work": "anohana", "episode": 5, **params})
     assert resp.status_code == 400
@@ -236,8 +244,11 @@ def test_cue_with_only_a_recording_gets_its_songs_credits(fresh_store):
         <https://cuegraph.org/id/work/madoka-magica/episode/9>
             cg:work <https://cuegraph.org/id/work/madoka-magica> ; schema:episodeNumber 9 .
       } }""")
-    body = TestClient(create_app(fresh_store)).get(
-        "/scene", params={"work": "madoka-magica", "episode": 9, "t": "22:00"}).json()
+    body = (
+        TestClient(create_app(fresh_store))
+        .get("/scene", params={"work": "madoka-magica", "episode": 9, "t": "22:00"})
+        .json()
+    )
     assert body["precision"] == "cue"
     [cue] = body["levels"][0]["cues"]
     assert cue["recording"]["title"] == "Magia (TV size)"
@@ -247,12 +258,19 @@ def test_cue_with_only_a_recording_gets_its_songs_credits(fresh_store):
 
 
 def test_scene_html_twin_redirects_to_the_page(client):
-    resp = client.get("/scene", params={"work": "anohana", "episode": 5, "t": "21:30",
-                                        "format": "html"}, follow_redirects=False)
+    resp = client.get(
+        "/scene",
+        params={"work": "anohana", "episode": 5, "t": "21:30", "format": "html"},
+        follow_redirects=False,
+    )
     assert resp.status_code == 303
     assert resp.headers["location"] == "/#/scene?work=anohana&episode=5&t=21%3A30"
-    assert client.get("/scene", params={"work": "anohana", "episode": 5, "t": "21:30",
-                                        "format": "xml"}).status_code == 400
+    assert (
+        client.get(
+            "/scene", params={"work": "anohana", "episode": 5, "t": "21:30", "format": "xml"}
+        ).status_code
+        == 400
+    )
 
 
 def test_a_film_is_its_own_episode_one(client):
@@ -267,8 +285,9 @@ def test_headline_and_status_agree_at_every_level(client):
     """A Steins;Gate episode with no cue, at 20:00: the best level is the work's score, and
     the headline, status and precision all say so, in one voice."""
     episode = _episode_without_cues("steins-gate-anime")
-    body = client.get("/scene", params={"work": "steins-gate-anime", "episode": episode,
-                                        "t": "20:00"}).json()
+    body = client.get(
+        "/scene", params={"work": "steins-gate-anime", "episode": episode, "t": "20:00"}
+    ).json()
     assert body["headline"] == "Score by Takeshi Abo — work level; no cue recorded at 20:00"
     best = next(lv for lv in body["levels"] if lv["precision"] == body["precision"])
     assert (best["status"], body["status"]) == ("music", "music")
@@ -286,8 +305,9 @@ def test_work_without_score_lists_its_songs(client):
     with (DATA / "credits.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["work"] == "hell-girl-yoi-no-togi"]
     assert not any(r["role"] == "score_composer" for r in rows)
-    body = client.get("/scene", params={"work": "hell-girl-yoi-no-togi", "episode": 1,
-                                        "t": "5:00"}).json()
+    body = client.get(
+        "/scene", params={"work": "hell-girl-yoi-no-togi", "episode": 1, "t": "5:00"}
+    ).json()
     assert body["precision"] == "work" and body["status"] == "music"
     work = body["levels"][-1]
     assert {s["title"] for s in work["songs"]} == {r["song"] for r in rows}

@@ -46,7 +46,7 @@ def test_sparqlwrapper_select_xml_via_post(endpoint):
 
 def test_sparqlwrapper_ask(endpoint):
     sw = SPARQLWrapper(endpoint)
-    sw.setQuery(f"ASK {{ ?p <{SCHEMA}name> \"Hiromi Mizutani\" }}")
+    sw.setQuery(f'ASK {{ ?p <{SCHEMA}name> "Hiromi Mizutani" }}')
     sw.setReturnFormat(JSON)
     assert sw.query().convert()["boolean"] is True
 
@@ -65,8 +65,11 @@ CONSTRUCT {{ ?p schema:name ?name }} WHERE {{ ?p a schema:Person ; schema:name ?
 
 def test_rdflib_sparqlstore(endpoint):
     store = SPARQLStore(query_endpoint=endpoint)
-    rows = list(store.query(MADOKA_COMPOSERS, initNs={}, initBindings={}, queryGraph="__UNION__",
-                            DEBUG=False))
+    rows = list(
+        store.query(
+            MADOKA_COMPOSERS, initNs={}, initBindings={}, queryGraph="__UNION__", DEBUG=False
+        )
+    )
     assert [str(r[0]) for r in rows] == ["Yuki Kajiura"]
     graph = Graph(store=store)
     people = {str(n) for n in graph.objects(None, URIRef(SCHEMA + "name"))}

@@ -19,7 +19,6 @@ EXPECT = {
 }
 
 
-
 def test_gallery_lists_fifteen_or_more_examples(client):
     body = client.get("/sparql-examples.json").json()
     assert body["count"] == len(body["data"]) >= 15
@@ -32,8 +31,11 @@ def test_gallery_lists_fifteen_or_more_examples(client):
 
 @pytest.mark.parametrize("example", examples(), ids=lambda e: e["id"])
 def test_every_example_runs(client, example):
-    resp = client.post("/sparql", data={"query": example["query"]},
-                       headers={"Accept": "application/sparql-results+json"})
+    resp = client.post(
+        "/sparql",
+        data={"query": example["query"]},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert resp.status_code == 200, resp.text
     rows = resp.json()["results"]["bindings"]
     if example["id"] in EXPECT:
@@ -58,8 +60,9 @@ def _editor_menu() -> tuple[list[str], list[str]]:
 
     import cuegraph.api
 
-    bundle = (Path(cuegraph.api.__file__).parent / "static" / "vendor" / "yasgui"
-              / "yasgui.min.js").read_text(encoding="utf-8")
+    bundle = (
+        Path(cuegraph.api.__file__).parent / "static" / "vendor" / "yasgui" / "yasgui.min.js"
+    ).read_text(encoding="utf-8")
     menus = {}
     for name in ("AcceptOptionsMap", "AcceptHeaderGraphMap"):
         block = re.search(name + r"=\[(.*?)\]", bundle).group(1)
@@ -77,8 +80,7 @@ def test_the_editor_menu_was_read():
 
 @pytest.mark.parametrize("media", SELECT_MENU)
 def test_every_select_format_of_the_editor_answers(client, media):
-    resp = client.post("/sparql", data={"query": examples()[0]["query"]},
-                       headers={"Accept": media})
+    resp = client.post("/sparql", data={"query": examples()[0]["query"]}, headers={"Accept": media})
     assert resp.status_code == 200, resp.text
     assert resp.headers["content-type"].split(";")[0] == media
     assert "Yuki Kajiura" in resp.text
@@ -98,7 +100,6 @@ def test_every_construct_format_of_the_editor_answers(client, media):
         body = json.loads(resp.text)
         [(subject, props)] = body.items()
         assert subject == "https://cuegraph.org/id/person/yuki-kajiura"
-        assert props["https://schema.org/name"] == [{"type": "literal",
-                                                     "value": "Yuki Kajiura"}]
+        assert props["https://schema.org/name"] == [{"type": "literal", "value": "Yuki Kajiura"}]
     if media == "text/csv":
         assert resp.text.splitlines()[0] == "subject,predicate,object"

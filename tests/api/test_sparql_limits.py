@@ -25,8 +25,10 @@ MAX_ROWS = 5
 TOKEN = "limits-token"
 # COUNT over a six-fold cross product of every triple: ~1567^6 combinations, and the
 # aggregate must see them all before it can answer anything
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-           "?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }")
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+    "?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"
+)
 
 
 def _children(pid: int) -> set[int]:
@@ -63,8 +65,13 @@ def _busy(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def server(cuegraph_server):
     """``cuegraph serve`` on a freshly built on-disk store, with tight limits."""
-    s = cuegraph_server({"CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
-                         "CUEGRAPH_MAX_ROWS": str(MAX_ROWS), "CUEGRAPH_UPDATE_TOKEN": TOKEN})
+    s = cuegraph_server(
+        {
+            "CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
+            "CUEGRAPH_MAX_ROWS": str(MAX_ROWS),
+            "CUEGRAPH_UPDATE_TOKEN": TOKEN,
+        }
+    )
     return s.base, s.proc
 
 
@@ -88,8 +95,9 @@ def test_runaway_query_is_stopped_and_server_stays_responsive(server):
         health = requests.get(base + "/health", timeout=5)
         assert health.status_code == 200 and health.json()["triples"] > 1000
         assert time.monotonic() - start < 1.5
-        quick = requests.get(base + "/sparql", timeout=5,
-                             params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+        quick = requests.get(
+            base + "/sparql", timeout=5, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}
+        )
         assert quick.status_code == 200
         assert int(quick.json()["results"]["bindings"][0]["n"]["value"]) > 1000
         time.sleep(0.2)
@@ -111,8 +119,11 @@ def test_killed_worker_process_is_gone(server):
     assert requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=30).ok
     idle = _descendants(proc.pid)
     holder: dict = {}
-    thread = threading.Thread(target=lambda: holder.update(
-        resp=requests.get(base + "/sparql", params={"query": RUNAWAY}, timeout=60)))
+    thread = threading.Thread(
+        target=lambda: holder.update(
+            resp=requests.get(base + "/sparql", params={"query": RUNAWAY}, timeout=60)
+        )
+    )
     thread.start()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -137,12 +148,18 @@ def test_rows_are_truncated_with_a_header(server):
     assert resp.headers["X-Cuegraph-Truncated"] == "true"
     assert resp.headers["X-Cuegraph-Max-Rows"] == str(MAX_ROWS)
     assert len(resp.json()["results"]["bindings"]) == MAX_ROWS
-    graph = requests.get(base + "/sparql", timeout=30, params={
-        "query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"})
+    graph = requests.get(
+        base + "/sparql",
+        timeout=30,
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"},
+    )
     assert graph.headers["X-Cuegraph-Truncated"] == "true"
     assert len(graph.text.strip().splitlines()) == MAX_ROWS
-    small = requests.get(base + "/sparql", timeout=30, params={
-        "query": "SELECT * { ?s ?p ?o } LIMIT 3", "format": "csv"})
+    small = requests.get(
+        base + "/sparql",
+        timeout=30,
+        params={"query": "SELECT * { ?s ?p ?o } LIMIT 3", "format": "csv"},
+    )
     assert "X-Cuegraph-Truncated" not in small.headers
     assert len(small.text.strip().splitlines()) == 4  # header + 3 rows
 
@@ -151,14 +168,20 @@ def test_update_is_visible_to_query_workers(server):
     base, _ = server
     ask = {"query": "ASK { GRAPH <urn:x:limits> { <urn:x:a> <urn:x:b> 'c' } }"}
     assert requests.get(base + "/sparql", params=ask, timeout=30).json()["boolean"] is False
-    resp = requests.post(base + "/sparql/update", timeout=30,
-                         data={"update": "INSERT DATA { GRAPH <urn:x:limits> "
-                                         "{ <urn:x:a> <urn:x:b> 'c' } }"},
-                         headers={"Authorization": f"Bearer {TOKEN}"})
+    resp = requests.post(
+        base + "/sparql/update",
+        timeout=30,
+        data={"update": "INSERT DATA { GRAPH <urn:x:limits> { <urn:x:a> <urn:x:b> 'c' } }"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
     assert resp.status_code == 204
     assert requests.get(base + "/sparql", params=ask, timeout=30).json()["boolean"] is True
-    requests.post(base + "/sparql/update", data={"update": "DROP GRAPH <urn:x:limits>"},
-                  headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    requests.post(
+        base + "/sparql/update",
+        data={"update": "DROP GRAPH <urn:x:limits>"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +191,10 @@ def small_client(seed_store):
 
 def test_huge_query_body_is_413(small_client):
     query = "SELECT * { ?s ?p ?o } # " + "x" * 5000
-    for kwargs in ({"data": {"query": query}},
-                   {"content": query, "headers": {"content-type": "application/sparql-query"}}):
+    for kwargs in (
+        {"data": {"query": query}},
+        {"content": query, "headers": {"content-type": "application/sparql-query"}},
+    ):
         resp = small_client.post("/sparql", **kwargs)
         assert resp.status_code == 413
         body = resp.json()
@@ -183,8 +208,13 @@ def test_memory_store_time_limit_answers_503(seed_store):
     thread runs on to the end, so this query is slow, ~2 s, but finite)."""
     client = TestClient(create_app(seed_store, Settings(store="memory:", query_timeout=0.3)))
     start = time.monotonic()
-    resp = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . "
-                                                  "?d ?e ?f FILTER(STR(?c) != STR(?f)) }"})
+    resp = client.get(
+        "/sparql",
+        params={
+            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . "
+            "?d ?e ?f FILTER(STR(?c) != STR(?f)) }"
+        },
+    )
     assert resp.status_code == 503
     assert "0.3 s limit" in resp.json()["error"]
     assert time.monotonic() - start < 1.5
@@ -192,17 +222,21 @@ def test_memory_store_time_limit_answers_503(seed_store):
 
 def test_from_never_fetches_remote_data(small_client, httpserver):
     httpserver.expect_request("/data.ttl").respond_with_data(
-        "<urn:x:remote> <urn:x:p> <urn:x:o> .", content_type="text/turtle")
+        "<urn:x:remote> <urn:x:p> <urn:x:o> .", content_type="text/turtle"
+    )
     remote = httpserver.url_for("/data.ttl")
-    for query in (f"ASK FROM <{remote}> {{ ?s ?p ?o }}",
-                  f"ASK FROM NAMED <{remote}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-                  f"SELECT * FROM <{remote}> {{ <urn:x:remote> ?p ?o }}"):
+    for query in (
+        f"ASK FROM <{remote}> {{ ?s ?p ?o }}",
+        f"ASK FROM NAMED <{remote}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{remote}> {{ <urn:x:remote> ?p ?o }}",
+    ):
         resp = small_client.get("/sparql", params={"query": query})
         assert resp.status_code == 200, resp.text
         data = resp.json()
         assert data.get("boolean") is False or data.get("results", {}).get("bindings") == []
-    refused = small_client.get("/sparql", params={
-        "query": f"SELECT * {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"})
+    refused = small_client.get(
+        "/sparql", params={"query": f"SELECT * {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"}
+    )
     assert refused.status_code == 400
     assert httpserver.log == []  # nothing ever asked the "remote" server
 
@@ -212,9 +246,13 @@ def test_export_query_never_fetches(small_client, httpserver):
     would otherwise send the request)."""
     httpserver.expect_request("/sparql").respond_with_data("", status=500)
     remote = httpserver.url_for("/sparql")
-    resp = small_client.get("/export", params={
-        "format": "cytoscape",
-        "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"})
+    resp = small_client.get(
+        "/export",
+        params={
+            "format": "cytoscape",
+            "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}",
+        },
+    )
     assert resp.status_code == 400 and "SERVICE" in resp.json()["error"]
     assert httpserver.log == []
 
@@ -228,12 +266,23 @@ def test_deeply_nested_sparql_is_400_not_a_crash(seed_store, levels):
     group = "{" * levels + "}" * levels
     requests_ = [
         client.get("/sparql", params={"query": f"SELECT * {{ {group} }}"}),
-        client.post("/sparql", content=f"ASK {{ ?s ?p {'(' * levels}{')' * levels} }}",
-                    headers={"content-type": "application/sparql-query"}),
-        client.post("/sparql/update", data={"update": f"DELETE WHERE {{ {group} }}"},
-                    headers={"Authorization": f"Bearer {TOKEN}"}),
-        client.get("/export", params={"format": "cytoscape",
-                                      "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {group} }}"}),
+        client.post(
+            "/sparql",
+            content=f"ASK {{ ?s ?p {'(' * levels}{')' * levels} }}",
+            headers={"content-type": "application/sparql-query"},
+        ),
+        client.post(
+            "/sparql/update",
+            data={"update": f"DELETE WHERE {{ {group} }}"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        ),
+        client.get(
+            "/export",
+            params={
+                "format": "cytoscape",
+                "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {group} }}",
+            },
+        ),
     ]
     for resp in requests_:
         assert resp.status_code == 400, resp.text
@@ -245,20 +294,31 @@ def test_deeply_nested_sparql_is_400_not_a_crash(seed_store, levels):
 def test_runaway_export_construct_is_stopped(server):
     """/export?query= runs the user's CONSTRUCT under the same time limit as /sparql."""
     base, _ = server
-    runaway = ("CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
-               "FILTER(STR(?a) = CONCAT(STR(?d), STR(?g), STR(?j))) }")
+    runaway = (
+        "CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
+        "FILTER(STR(?a) = CONCAT(STR(?d), STR(?g), STR(?j))) }"
+    )
     start = time.monotonic()
-    resp = requests.get(base + "/export", params={"format": "cytoscape", "query": runaway},
-                        timeout=60)
+    resp = requests.get(
+        base + "/export", params={"format": "cytoscape", "query": runaway}, timeout=60
+    )
     elapsed = time.monotonic() - start
     assert resp.status_code == 503, resp.text
     assert "limit" in resp.json()["error"]
     assert elapsed < TIMEOUT + 10
     # a quick CONSTRUCT still exports, and a syntax error names the user's own line
-    ok = requests.get(base + "/export", timeout=30, params={
-        "format": "cytoscape",
-        "query": "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a cg:Agent ; schema:name ?n }"})
+    ok = requests.get(
+        base + "/export",
+        timeout=30,
+        params={
+            "format": "cytoscape",
+            "query": "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a cg:Agent ; schema:name ?n }",
+        },
+    )
     assert ok.status_code == 200 and ok.json()["elements"]
-    bad = requests.get(base + "/export", timeout=30,
-                       params={"format": "dot", "query": "CONSTRUCT { ?s ?p ?o }\nWHERE {"})
+    bad = requests.get(
+        base + "/export",
+        timeout=30,
+        params={"format": "dot", "query": "CONSTRUCT { ?s ?p ?o }\nWHERE {"},
+    )
     assert bad.status_code == 400 and "line 2" in bad.json()["error"]

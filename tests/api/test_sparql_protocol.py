@@ -53,9 +53,11 @@ def client(store):
 
 # --- W3C protocol cases: queries ----------------------------------------------------------
 
+
 def test_query_post_form(client):
-    resp = client.post(f"/sparql?default-graph-uri={q(D0)}", content="query=ASK%20%7B%7D",
-                       headers=FORM)
+    resp = client.post(
+        f"/sparql?default-graph-uri={q(D0)}", content="query=ASK%20%7B%7D", headers=FORM
+    )
     assert response_boolean(resp) is True
 
 
@@ -73,8 +75,9 @@ ASK_BOTH_NAMED = f"ASK {{ GRAPH ?g1 {{ <{D1}> a ?type }} GRAPH ?g2 {{ <{D2}> a ?
 
 
 def test_query_dataset_default_graphs_get(client):
-    resp = client.get(f"/sparql?query={q(ASK_BOTH_DEFAULT)}&default-graph-uri={q(D1)}"
-                      f"&default-graph-uri={q(D2)}")
+    resp = client.get(
+        f"/sparql?query={q(ASK_BOTH_DEFAULT)}&default-graph-uri={q(D1)}&default-graph-uri={q(D2)}"
+    )
     assert response_boolean(resp) is True
     # control: with only data1 as default graph, data2's triple is not visible
     only1 = client.get(f"/sparql?query={q(ASK_BOTH_DEFAULT)}&default-graph-uri={q(D1)}")
@@ -82,26 +85,33 @@ def test_query_dataset_default_graphs_get(client):
 
 
 def test_query_dataset_default_graphs_post(client):
-    resp = client.post(f"/sparql?default-graph-uri={q(D1)}&default-graph-uri={q(D2)}",
-                       content=ASK_BOTH_DEFAULT, headers=DIRECT)
+    resp = client.post(
+        f"/sparql?default-graph-uri={q(D1)}&default-graph-uri={q(D2)}",
+        content=ASK_BOTH_DEFAULT,
+        headers=DIRECT,
+    )
     assert response_boolean(resp) is True
-    only3 = client.post(f"/sparql?default-graph-uri={q(D3)}", content=ASK_BOTH_DEFAULT,
-                        headers=DIRECT)
+    only3 = client.post(
+        f"/sparql?default-graph-uri={q(D3)}", content=ASK_BOTH_DEFAULT, headers=DIRECT
+    )
     assert response_boolean(only3) is False
 
 
 def test_query_dataset_named_graphs_post(client):
-    resp = client.post(f"/sparql?named-graph-uri={q(D1)}&named-graph-uri={q(D2)}",
-                       content=ASK_BOTH_NAMED, headers=DIRECT)
+    resp = client.post(
+        f"/sparql?named-graph-uri={q(D1)}&named-graph-uri={q(D2)}",
+        content=ASK_BOTH_NAMED,
+        headers=DIRECT,
+    )
     assert response_boolean(resp) is True
-    only1 = client.post(f"/sparql?named-graph-uri={q(D1)}", content=ASK_BOTH_NAMED,
-                        headers=DIRECT)
+    only1 = client.post(f"/sparql?named-graph-uri={q(D1)}", content=ASK_BOTH_NAMED, headers=DIRECT)
     assert response_boolean(only1) is False
 
 
 def test_query_dataset_named_graphs_get(client):
-    resp = client.get(f"/sparql?query={q(ASK_BOTH_NAMED)}&named-graph-uri={q(D1)}"
-                      f"&named-graph-uri={q(D2)}")
+    resp = client.get(
+        f"/sparql?query={q(ASK_BOTH_NAMED)}&named-graph-uri={q(D1)}&named-graph-uri={q(D2)}"
+    )
     assert response_boolean(resp) is True
     only2 = client.get(f"/sparql?query={q(ASK_BOTH_NAMED)}&named-graph-uri={q(D2)}")
     assert response_boolean(only2) is False
@@ -122,8 +132,9 @@ def test_query_dataset_full(client):
     assert response_boolean(client.post(url, content=ASK_FULL, headers=DIRECT)) is False
 
 
-ASK_MULTIPLE = (f"ASK FROM <{D3}> {{ GRAPH ?g1 {{ <{D1}> a ?type }} "
-                f"GRAPH ?g2 {{ <{D2}> a ?type }} }}")
+ASK_MULTIPLE = (
+    f"ASK FROM <{D3}> {{ GRAPH ?g1 {{ <{D1}> a ?type }} GRAPH ?g2 {{ <{D2}> a ?type }} }}"
+)
 
 
 def test_query_multiple_dataset(client):
@@ -136,13 +147,13 @@ def test_query_multiple_dataset(client):
     url = f"/sparql?named-graph-uri={q(D1)}&named-graph-uri={q(D2)}"
     assert response_boolean(client.post(url, content=ASK_MULTIPLE, headers=DIRECT)) is True
     # control: the query's own dataset (FROM data3, no named graphs) gives false
-    assert response_boolean(client.post("/sparql", content=ASK_MULTIPLE,
-                                        headers=DIRECT)) is False
+    assert response_boolean(client.post("/sparql", content=ASK_MULTIPLE, headers=DIRECT)) is False
 
 
 def test_query_content_type_select(client):
-    resp = client.post(f"/sparql?default-graph-uri={q(D0)}", content="SELECT (1 AS ?value) {}",
-                       headers=DIRECT)
+    resp = client.post(
+        f"/sparql?default-graph-uri={q(D0)}", content="SELECT (1 AS ?value) {}", headers=DIRECT
+    )
     assert assert_tabular(resp) == "application/sparql-results+json"
     assert resp.json()["results"]["bindings"][0]["value"]["value"] == "1"
 
@@ -153,18 +164,24 @@ def test_query_content_type_ask(client):
 
 
 def test_query_content_type_describe(client):
-    resp = client.post(f"/sparql?default-graph-uri={q(D0)}",
-                       content="DESCRIBE <http://example.org/>", headers=DIRECT)
+    resp = client.post(
+        f"/sparql?default-graph-uri={q(D0)}",
+        content="DESCRIBE <http://example.org/>",
+        headers=DIRECT,
+    )
     assert len(assert_rdf(resp)) == 0
 
 
 def test_query_content_type_construct(client):
-    resp = client.post(f"/sparql?default-graph-uri={q(D0)}",
-                       content="CONSTRUCT { <s> <p> 1 } WHERE {}", headers=DIRECT)
+    resp = client.post(
+        f"/sparql?default-graph-uri={q(D0)}",
+        content="CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers=DIRECT,
+    )
     g = assert_rdf(resp)
     assert len(g) == 1
     # relative IRIs resolve against the endpoint (the service's base IRI)
-    (s, p, o), = g
+    ((s, p, o),) = g
     assert str(s).endswith("/s") and str(s).startswith("http")
 
 
@@ -200,8 +217,11 @@ def test_bad_query_missing_direct_type(client):
 
 def test_bad_query_non_utf8(client):
     body = "ASK {}".encode("utf-16")  # with a BOM, as the case says
-    resp = client.post("/sparql", content=body,
-                       headers={"content-type": "application/sparql-query; charset=UTF-16"})
+    resp = client.post(
+        "/sparql",
+        content=body,
+        headers={"content-type": "application/sparql-query; charset=UTF-16"},
+    )
     assert resp.status_code == 400
     assert "UTF-8" in assert_4xx_json(resp)["error"]
     # the same bytes without a charset parameter are refused too (not valid UTF-8)
@@ -226,6 +246,7 @@ def test_bad_update_get(client):
 
 # --- more protocol behaviour --------------------------------------------------------------
 
+
 def test_no_query_and_both_query_and_update_are_refused(client):
     both = client.post("/sparql", data={"query": "ASK {}", "update": "CLEAR ALL"})
     assert both.status_code == 400 and "/sparql/update" in both.json()["error"]
@@ -248,26 +269,35 @@ def test_from_selects_local_graphs(client):
     assert response_boolean(ask) is True
     other = client.get("/sparql", params={"query": f"ASK FROM <{D1}> {{ <{D2}> a ?t }}"})
     assert response_boolean(other) is False
-    named = client.get("/sparql", params={
-        "query": f"PREFIX k: <{KASEI}> SELECT ?g FROM NAMED k:data2.rdf "
-                 "{ GRAPH ?g { ?s ?p ?o } }"})
+    named = client.get(
+        "/sparql",
+        params={
+            "query": f"PREFIX k: <{KASEI}> SELECT ?g FROM NAMED k:data2.rdf "
+            "{ GRAPH ?g { ?s ?p ?o } }"
+        },
+    )
     assert {b["g"]["value"] for b in named.json()["results"]["bindings"]} == {D2}
 
 
 SELECT_TITLES = "SELECT ?doc ?title { ?doc <http://purl.org/dc/terms/title> ?title } ORDER BY ?doc"
 
 
-@pytest.mark.parametrize(("accept", "media"), [
-    (None, "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("text/csv;q=0.4, application/sparql-results+xml;q=0.9, application/json;q=0.5",
-     "application/sparql-results+xml"),
-    ("text/*;q=0.8, text/csv;q=0.1", "text/tab-separated-values"),
-    ("application/json", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        (None, "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        (
+            "text/csv;q=0.4, application/sparql-results+xml;q=0.9, application/json;q=0.5",
+            "application/sparql-results+xml",
+        ),
+        ("text/*;q=0.8, text/csv;q=0.1", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+    ],
+)
 def test_select_negotiation(client, accept, media):
     headers = {"Accept": accept} if accept else {}
     resp = client.get("/sparql", params={"query": SELECT_TITLES}, headers=headers)
@@ -277,13 +307,16 @@ def test_select_negotiation(client, accept, media):
     assert "accept" in resp.headers["vary"].lower()
 
 
-@pytest.mark.parametrize(("fmt", "media", "rdflib_format"), [
-    (None, "text/turtle", "turtle"),
-    ("ntriples", "application/n-triples", "nt"),
-    ("jsonld", "application/ld+json", "json-ld"),
-    ("rdfxml", "application/rdf+xml", "xml"),
-    ("turtle", "text/turtle", "turtle"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "media", "rdflib_format"),
+    [
+        (None, "text/turtle", "turtle"),
+        ("ntriples", "application/n-triples", "nt"),
+        ("jsonld", "application/ld+json", "json-ld"),
+        ("rdfxml", "application/rdf+xml", "xml"),
+        ("turtle", "text/turtle", "turtle"),
+    ],
+)
 def test_construct_formats(client, fmt, media, rdflib_format):
     params = {"query": f"CONSTRUCT {{ ?d a <{FOAF_DOCUMENT}> }} WHERE {{ ?d a ?t }}"}
     if fmt:
@@ -296,40 +329,57 @@ def test_construct_formats(client, fmt, media, rdflib_format):
 
 
 def test_construct_negotiated_by_accept(client):
-    resp = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-                      headers={"Accept": "application/rdf+xml;q=0.5, application/n-triples"})
+    resp = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/rdf+xml;q=0.5, application/n-triples"},
+    )
     assert resp.headers["content-type"].split(";")[0] == "application/n-triples"
     assert len(Graph().parse(data=resp.text, format="nt")) == 6
 
 
 def test_format_parameter_overrides_accept(client):
-    resp = client.get("/sparql", params={"query": SELECT_TITLES, "format": "csv"},
-                      headers={"Accept": "application/sparql-results+xml"})
+    resp = client.get(
+        "/sparql",
+        params={"query": SELECT_TITLES, "format": "csv"},
+        headers={"Accept": "application/sparql-results+xml"},
+    )
     assert resp.headers["content-type"].startswith("text/csv")
     assert resp.text.splitlines()[0] == "doc,title"
     # a format of the other query form (SPARQLWrapper's format=turtle on a SELECT) falls back
     # to Accept, then to the default, as oxigraph serve does; only an unknown name is a 400
-    other = client.get("/sparql", params={"query": SELECT_TITLES, "format": "turtle"},
-                       headers={"Accept": "text/csv"})
+    other = client.get(
+        "/sparql",
+        params={"query": SELECT_TITLES, "format": "turtle"},
+        headers={"Accept": "text/csv"},
+    )
     assert other.status_code == 200 and other.headers["content-type"].startswith("text/csv")
-    default = client.get("/sparql", params={"query": SELECT_TITLES, "format": "turtle"},
-                         headers={"Accept": "text/turtle"})
+    default = client.get(
+        "/sparql",
+        params={"query": SELECT_TITLES, "format": "turtle"},
+        headers={"Accept": "text/turtle"},
+    )
     assert default.headers["content-type"].startswith("application/sparql-results+json")
-    construct = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }",
-                                              "format": "srx"},
-                           headers={"Accept": "application/n-triples"})
+    construct = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "srx"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert construct.headers["content-type"].startswith("application/n-triples")
     bad = client.get("/sparql", params={"query": SELECT_TITLES, "format": "foo"})
     assert bad.status_code == 400 and "unknown format='foo'" in bad.json()["error"]
     assert "turtle" in bad.json()["detail"]["formats"]
 
 
-@pytest.mark.parametrize(("how", "media", "parse_as"), [
-    ({"format": "trig"}, "application/trig", "trig"),
-    ({"format": "nquads"}, "application/n-quads", "nquads"),
-    ({"accept": "application/trig"}, "application/trig", "trig"),
-    ({"accept": "application/n-quads"}, "application/n-quads", "nquads"),
-])
+@pytest.mark.parametrize(
+    ("how", "media", "parse_as"),
+    [
+        ({"format": "trig"}, "application/trig", "trig"),
+        ({"format": "nquads"}, "application/n-quads", "nquads"),
+        ({"accept": "application/trig"}, "application/trig", "trig"),
+        ({"accept": "application/n-quads"}, "application/n-quads", "nquads"),
+    ],
+)
 def test_construct_answers_trig_and_nquads(client, how, media, parse_as):
     from rdflib import Dataset
 
@@ -343,13 +393,15 @@ def test_construct_answers_trig_and_nquads(client, how, media, parse_as):
     assert {str(q[0]) for q in ds.quads()} == {D1, D2, D3}
 
 
-@pytest.mark.parametrize("how", [{"accept": "text/plain"}, {"format": "text/plain"},
-                                 {"format": "txt"}])
+@pytest.mark.parametrize(
+    "how", [{"accept": "text/plain"}, {"format": "text/plain"}, {"format": "txt"}]
+)
 def test_select_answers_text_plain(client, how):
-    resp = client.get("/sparql", params={"query": SELECT_TITLES,
-                                         **({"format": how["format"]} if "format" in how
-                                            else {})},
-                      headers={"Accept": how.get("accept", "*/*")})
+    resp = client.get(
+        "/sparql",
+        params={"query": SELECT_TITLES, **({"format": how["format"]} if "format" in how else {})},
+        headers={"Accept": how.get("accept", "*/*")},
+    )
     assert resp.status_code == 200
     assert resp.headers["content-type"].startswith("text/plain")
     lines = resp.text.splitlines()
@@ -357,15 +409,18 @@ def test_select_answers_text_plain(client, how):
 
 
 def test_unsupported_accept_is_406(client):
-    resp = client.get("/sparql", params={"query": SELECT_TITLES},
-                      headers={"Accept": "image/png"})
+    resp = client.get("/sparql", params={"query": SELECT_TITLES}, headers={"Accept": "image/png"})
     assert resp.status_code == 406
     assert "application/sparql-results+json" in assert_4xx_json(resp)["detail"]["available"]
-    construct = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-                           headers={"Accept": "image/png"})
+    construct = client.get(
+        "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "image/png"}
+    )
     assert construct.status_code == 406
-    zero = client.get("/sparql", params={"query": "ASK {}"},
-                      headers={"Accept": "application/sparql-results+json;q=0"})
+    zero = client.get(
+        "/sparql",
+        params={"query": "ASK {}"},
+        headers={"Accept": "application/sparql-results+json;q=0"},
+    )
     assert zero.status_code == 406
 
 
@@ -392,19 +447,28 @@ def test_service_description_formats_and_html(client):
     jsonld = client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert jsonld.headers["content-type"].startswith("application/ld+json")
     assert len(Graph().parse(data=jsonld.text, format="json-ld")) > 10
-    browser = client.get("/sparql", follow_redirects=False, headers={
-        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    browser = client.get(
+        "/sparql",
+        follow_redirects=False,
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
     assert browser.status_code == 303 and browser.headers["location"] == "/"
     assert client.get("/sparql", headers={"Accept": "image/png"}).status_code == 406
 
 
 def test_cors_headers(client):
-    resp = client.get("/sparql", params={"query": "ASK {}"},
-                      headers={"Origin": "https://example.org"})
+    resp = client.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
+    )
     assert resp.headers["access-control-allow-origin"] == "*"
-    pre = client.options("/sparql", headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    pre = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert pre.status_code == 200
     assert pre.headers["access-control-allow-origin"] == "*"
     assert "POST" in pre.headers["access-control-allow-methods"]
@@ -413,41 +477,51 @@ def test_cors_headers(client):
 
 # --- bad input: clear 4xx JSON, never 500 -------------------------------------------------
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "select * { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * { ?s ?p ?o OPTIONAL { SERVICE SILENT ?endpoint { ?s ?p ?x } } }",
-    "SELECT * {\n  # comment\n  SERVICE<http://127.0.0.1:9/>{?s ?p ?o}}",
-    "SELECT * { ?s ?p ?o FILTER(?o<3) SERVICE <http://127.0.0.1:9/> { ?s ?p ?x } }",
-    'SELECT * { ?s ?p "a\\"SERVICE" . SERVICE <http://127.0.0.1:9/> { ?s ?p ?x } }',
-    "SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
-    "SELECT * { \\U00000053ervice <http://127.0.0.1:9/> { ?s ?p ?o } }",
-])
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "select * { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p ?o OPTIONAL { SERVICE SILENT ?endpoint { ?s ?p ?x } } }",
+        "SELECT * {\n  # comment\n  SERVICE<http://127.0.0.1:9/>{?s ?p ?o}}",
+        "SELECT * { ?s ?p ?o FILTER(?o<3) SERVICE <http://127.0.0.1:9/> { ?s ?p ?x } }",
+        'SELECT * { ?s ?p "a\\"SERVICE" . SERVICE <http://127.0.0.1:9/> { ?s ?p ?x } }',
+        "SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * { \\U00000053ervice <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    ],
+)
 def test_service_is_refused(client, query):
     resp = client.post("/sparql", data={"query": query})
     assert resp.status_code == 400
     assert "SERVICE" in assert_4xx_json(resp)["error"]
 
 
-@pytest.mark.parametrize("query", [
-    'SELECT ?x { BIND("SERVICE <http://127.0.0.1:9/>" AS ?x) }',
-    "SELECT ?x { BIND('''multi\nSERVICE <http://127.0.0.1:9/> { }''' AS ?x) }",
-    "# SERVICE <http://127.0.0.1:9/> in a comment\nSELECT ?service { BIND(1 AS ?service) }",
-    "PREFIX service: <http://example.org/service#> SELECT * { service:x service:SERVICE ?o }",
-    "SELECT * { <http://example.org/SERVICE> ?p ?o }",
-    'SELECT * { ?s ?p "say \\"SERVICE <http://127.0.0.1:9/> {}\\" aloud" }',
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?x { BIND("SERVICE <http://127.0.0.1:9/>" AS ?x) }',
+        "SELECT ?x { BIND('''multi\nSERVICE <http://127.0.0.1:9/> { }''' AS ?x) }",
+        "# SERVICE <http://127.0.0.1:9/> in a comment\nSELECT ?service { BIND(1 AS ?service) }",
+        "PREFIX service: <http://example.org/service#> SELECT * { service:x service:SERVICE ?o }",
+        "SELECT * { <http://example.org/SERVICE> ?p ?o }",
+        'SELECT * { ?s ?p "say \\"SERVICE <http://127.0.0.1:9/> {}\\" aloud" }',
+    ],
+)
 def test_service_word_outside_the_keyword_is_fine(client, query):
     resp = client.get("/sparql", params={"query": query})
     assert resp.status_code == 200, resp.text
 
 
-@pytest.mark.parametrize(("query", "fragment"), [
-    ("SELEKT * WHERE { ?s ?p ?o }", "syntax error"),
-    ("SELECT * WHERE { ?s ?p }", "syntax error"),
-    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "syntax error"),
-    ("SELECT * FROM undeclared:g { ?s ?p ?o }", "undeclared prefix"),
-])
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ("SELEKT * WHERE { ?s ?p ?o }", "syntax error"),
+        ("SELECT * WHERE { ?s ?p }", "syntax error"),
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "syntax error"),
+        ("SELECT * FROM undeclared:g { ?s ?p ?o }", "undeclared prefix"),
+    ],
+)
 def test_malformed_queries_are_400(client, query, fragment):
     resp = client.get("/sparql", params={"query": query})
     assert resp.status_code == 400
@@ -467,7 +541,10 @@ def test_results_are_valid_json(client):
     data = json.loads(resp.content)
     assert data["head"]["vars"] == ["doc", "title"]
     assert [b["title"]["value"] for b in data["results"]["bindings"]] == [
-        "data 1", "data 2", "data 3"]
+        "data 1",
+        "data 2",
+        "data 3",
+    ]
     assert "x-cuegraph-truncated" not in resp.headers
 
 
@@ -487,6 +564,7 @@ def test_every_w3c_protocol_case_has_a_test():
     import test_update
 
     here = globals()
-    missing = [c for c in CASES
-               if f"test_{c}" not in here and not hasattr(test_update, f"test_{c}")]
+    missing = [
+        c for c in CASES if f"test_{c}" not in here and not hasattr(test_update, f"test_{c}")
+    ]
     assert len(CASES) == 34 and missing == []

@@ -10,8 +10,10 @@ from cuegraph.api import create_app
 def test_stats_on_seed(seed_store):
     s = TestClient(create_app(seed_store)).get("/stats").json()
     assert s["triples"] == seed_store.triple_count()
-    works = seed_store.select("PREFIX cg: <https://cuegraph.org/ns#> "
-                              "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?w a cg:Work }")
+    works = seed_store.select(
+        "PREFIX cg: <https://cuegraph.org/ns#> "
+        "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?w a cg:Work }"
+    )
     assert s["types"]["Work"] == works[0]["n"]
     assert s["types"]["Agent"] > 10 and s["types"]["Credit"] > 0
     roles = {r["role"]: r for r in s["roles"]}
@@ -44,8 +46,7 @@ def test_stats_counts_a_new_source(fresh_store, minter):
 
 def test_summary_endpoints_are_documented(seed_store):
     paths = TestClient(create_app(seed_store)).get("/openapi.json").json()["paths"]
-    for path in ("/scene", "/composers", "/composers/{ref}", "/works",
-                 "/works/{ref}", "/stats"):
+    for path in ("/scene", "/composers", "/composers/{ref}", "/works", "/works/{ref}", "/stats"):
         op = paths[path]["get"]
         assert op.get("description") or op.get("summary"), path
         assert "200" in op["responses"] and "schema" in str(op["responses"]["200"]), path

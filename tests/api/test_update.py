@@ -40,9 +40,17 @@ def store():
 @pytest.fixture
 def client(store):
     # the W3C cases start with CLEAR ALL / DROP ALL, which cuegraph refuses by default
-    return TestClient(create_app(store, Settings(store="memory:", update_token=TOKEN,
-                                                 max_query_bytes=10_000,
-                                                 update_allow_drop_all=True)))
+    return TestClient(
+        create_app(
+            store,
+            Settings(
+                store="memory:",
+                update_token=TOKEN,
+                max_query_bytes=10_000,
+                update_allow_drop_all=True,
+            ),
+        )
+    )
 
 
 def ask(client, query: str) -> bool:
@@ -50,6 +58,7 @@ def ask(client, query: str) -> bool:
 
 
 # --- token guard ----------------------------------------------------------------------------
+
 
 def test_updates_are_off_without_a_configured_token(store):
     off = TestClient(create_app(store, Settings(store="memory:")))
@@ -60,8 +69,9 @@ def test_updates_are_off_without_a_configured_token(store):
 
 
 def test_update_without_token_is_401(client, store):
-    resp = client.post("/sparql/update", content="CLEAR ALL",
-                       headers={"content-type": "application/sparql-update"})
+    resp = client.post(
+        "/sparql/update", content="CLEAR ALL", headers={"content-type": "application/sparql-update"}
+    )
     assert resp.status_code == 401
     assert "Bearer" in assert_4xx_json(resp)["error"]
     assert store.triple_count() == 1
@@ -69,27 +79,38 @@ def test_update_without_token_is_401(client, store):
 
 @pytest.mark.parametrize("header", ["Bearer wrong", "Basic czNjcmV0LXRva2Vu", f"{TOKEN}"])
 def test_update_with_wrong_token_is_403(client, store, header):
-    resp = client.post("/sparql/update", content="CLEAR ALL", headers={
-        "content-type": "application/sparql-update", "authorization": header})
+    resp = client.post(
+        "/sparql/update",
+        content="CLEAR ALL",
+        headers={"content-type": "application/sparql-update", "authorization": header},
+    )
     assert resp.status_code == 403
     assert "wrong update token" in assert_4xx_json(resp)["error"]
     assert store.triple_count() == 1
 
 
 def test_update_with_token_is_204_and_visible(client, store):
-    resp = client.post("/sparql/update", headers=UPDATE,
-                       content="INSERT DATA { GRAPH <urn:x:new> { <urn:x:a> <urn:x:b> 1 } }")
+    resp = client.post(
+        "/sparql/update",
+        headers=UPDATE,
+        content="INSERT DATA { GRAPH <urn:x:new> { <urn:x:a> <urn:x:b> 1 } }",
+    )
     assert resp.status_code == 204 and resp.content == b""
     assert ask(client, "ASK { GRAPH <urn:x:new> { <urn:x:a> <urn:x:b> 1 } }") is True
     assert store.triple_count() == 2
 
 
-@pytest.mark.parametrize(("update", "word"), [
-    ("LOAD <http://127.0.0.1:9/data.ttl>", "LOAD"),
-    ("load silent <http://127.0.0.1:9/data.ttl> into graph <urn:x:g>", "LOAD"),
-    ("INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-     "SERVICE"),
-])
+@pytest.mark.parametrize(
+    ("update", "word"),
+    [
+        ("LOAD <http://127.0.0.1:9/data.ttl>", "LOAD"),
+        ("load silent <http://127.0.0.1:9/data.ttl> into graph <urn:x:g>", "LOAD"),
+        (
+            "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+            "SERVICE",
+        ),
+    ],
+)
 def test_remote_fetching_updates_are_refused(client, store, update, word):
     resp = client.post("/sparql/update", content=update, headers=UPDATE)
     assert resp.status_code == 400
@@ -113,6 +134,7 @@ def test_query_sent_to_update_endpoint_is_400(client):
 
 # --- W3C protocol cases: updates ------------------------------------------------------------
 
+
 def test_update_post_form(client, store):
     resp = client.post("/sparql/update", content="update=CLEAR+ALL", headers=FORM)
     assert resp.status_code == 204
@@ -129,8 +151,9 @@ def test_update_clear_of_an_absent_graph_is_400(client):
     resp = client.post("/sparql/update", content="CLEAR GRAPH <urn:x:absent>", headers=UPDATE)
     assert resp.status_code == 400
     assert "does not exist" in assert_4xx_json(resp)["error"]
-    silent = client.post("/sparql/update", content="CLEAR SILENT GRAPH <urn:x:absent>",
-                         headers=UPDATE)
+    silent = client.post(
+        "/sparql/update", content="CLEAR SILENT GRAPH <urn:x:absent>", headers=UPDATE
+    )
     assert silent.status_code == 204
 
 
@@ -140,15 +163,21 @@ def test_update_base_uri(client):
     case before."""
     create = "CREATE SILENT GRAPH <http://example.org/protocol-base-test/>"
     assert client.post("/sparql/update", content=create, headers=UPDATE).status_code == 204
-    update = ("CLEAR GRAPH <http://example.org/protocol-base-test/> ;\n"
-              "INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
-              "{ <http://example.org/s> <http://example.org/p> <test> } }")
+    update = (
+        "CLEAR GRAPH <http://example.org/protocol-base-test/> ;\n"
+        "INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
+        "{ <http://example.org/s> <http://example.org/p> <test> } }"
+    )
     assert client.post("/sparql/update", content=update, headers=UPDATE).status_code == 204
-    resp = client.post("/sparql", headers=DIRECT, content="""SELECT ?o WHERE {
+    resp = client.post(
+        "/sparql",
+        headers=DIRECT,
+        content="""SELECT ?o WHERE {
     GRAPH <http://example.org/protocol-base-test/> {
         <http://example.org/s> <http://example.org/p> ?o
     }
-}""")
+}""",
+    )
     assert_tabular(resp)
     rows = resp.json()["results"]["bindings"]
     assert len(rows) == 1
@@ -166,7 +195,9 @@ INSERT_THREE = f"""INSERT DATA {{
 
 
 def test_update_dataset_default_graph(client):
-    update = PREFIXES + f"""CLEAR ALL ;
+    update = (
+        PREFIXES
+        + f"""CLEAR ALL ;
 INSERT DATA {{
     GRAPH <{D1}> {{
         <{D1}> a foaf:Document
@@ -180,6 +211,7 @@ INSERT {{
 WHERE {{
     ?s a foaf:Document
 }}"""
+    )
     check = f"""ASK {{
     GRAPH <http://example.org/protocol-update-dataset-test/> {{
         <{D1}> a <http://purl.org/dc/terms/BibliographicResource>
@@ -188,8 +220,7 @@ WHERE {{
     # control: without using-graph-uri the WHERE sees the (empty) real default graph
     assert client.post("/sparql/update", content=update, headers=UPDATE).status_code == 204
     assert ask(client, check) is False
-    resp = client.post(f"/sparql/update?using-graph-uri={q(D1)}", content=update,
-                       headers=UPDATE)
+    resp = client.post(f"/sparql/update?using-graph-uri={q(D1)}", content=update, headers=UPDATE)
     assert resp.status_code == 204
     assert ask(client, check) is True
 
@@ -211,7 +242,11 @@ def _graphs_check(graph: str) -> str:
 
 def test_update_dataset_default_graphs(client):
     graph = "http://example.org/protocol-update-dataset-graphs-test/"
-    update = PREFIXES + "DROP ALL ;\n" + INSERT_THREE + f"""INSERT {{
+    update = (
+        PREFIXES
+        + "DROP ALL ;\n"
+        + INSERT_THREE
+        + f"""INSERT {{
     GRAPH <{graph}> {{
         ?s a dc:BibliographicResource
     }}
@@ -219,15 +254,23 @@ def test_update_dataset_default_graphs(client):
 WHERE {{
     ?s a foaf:Document
 }}"""
-    resp = client.post(f"/sparql/update?using-graph-uri={q(D1)}&using-graph-uri={q(D2)}",
-                       content=update, headers=UPDATE)
+    )
+    resp = client.post(
+        f"/sparql/update?using-graph-uri={q(D1)}&using-graph-uri={q(D2)}",
+        content=update,
+        headers=UPDATE,
+    )
     assert resp.status_code == 204
     assert ask(client, _graphs_check(graph)) is True
 
 
 def test_update_dataset_named_graphs(client):
     graph = "http://example.org/protocol-update-dataset-named-graphs-test/"
-    update = PREFIXES + "DROP ALL ;\n" + INSERT_THREE + f"""INSERT {{
+    update = (
+        PREFIXES
+        + "DROP ALL ;\n"
+        + INSERT_THREE
+        + f"""INSERT {{
     GRAPH <{graph}> {{
         ?s a dc:BibliographicResource
     }}
@@ -237,15 +280,23 @@ WHERE {{
         ?s a foaf:Document
     }}
 }}"""
-    resp = client.post(f"/sparql/update?using-named-graph-uri={q(D1)}"
-                       f"&using-named-graph-uri={q(D2)}", content=update, headers=UPDATE)
+    )
+    resp = client.post(
+        f"/sparql/update?using-named-graph-uri={q(D1)}&using-named-graph-uri={q(D2)}",
+        content=update,
+        headers=UPDATE,
+    )
     assert resp.status_code == 204
     assert ask(client, _graphs_check(graph)) is True
 
 
 def test_update_dataset_full(client):
     graph = "http://example.org/protocol-update-dataset-full-test/"
-    update = PREFIXES + "DROP ALL ;\n" + INSERT_THREE + f"""INSERT {{
+    update = (
+        PREFIXES
+        + "DROP ALL ;\n"
+        + INSERT_THREE
+        + f"""INSERT {{
     GRAPH <{graph}> {{
         ?s <http://example.org/in> ?in
     }}
@@ -261,10 +312,17 @@ WHERE {{
         BIND("default" AS ?in)
     }}
 }}"""
-    resp = client.post(f"/sparql/update?using-graph-uri={q(D1)}&using-named-graph-uri={q(D2)}",
-                       content=update, headers=UPDATE)
+    )
+    resp = client.post(
+        f"/sparql/update?using-graph-uri={q(D1)}&using-named-graph-uri={q(D2)}",
+        content=update,
+        headers=UPDATE,
+    )
     assert resp.status_code == 204
-    assert ask(client, f"""ASK {{
+    assert (
+        ask(
+            client,
+            f"""ASK {{
     GRAPH <{graph}> {{
         <{D1}> <http://example.org/in> "default" .
         <{D2}> <http://example.org/in> <{D2}> .
@@ -274,20 +332,25 @@ WHERE {{
             <{D3}> ?p ?o
         }}
     }}
-}}""") is True
+}}""",
+        )
+        is True
+    )
 
 
 def test_bad_multiple_updates(client, store):
-    resp = client.post("/sparql/update", content="update=CLEAR%20NAMED&update=CLEAR%20DEFAULT",
-                       headers=FORM)
+    resp = client.post(
+        "/sparql/update", content="update=CLEAR%20NAMED&update=CLEAR%20DEFAULT", headers=FORM
+    )
     assert resp.status_code == 400
     assert "2 update parameters" in assert_4xx_json(resp)["error"]
     assert store.triple_count() == 1
 
 
 def test_bad_update_wrong_media_type(client, store):
-    resp = client.post("/sparql/update", content="CLEAR NAMED",
-                       headers={"content-type": "text/plain", **AUTH})
+    resp = client.post(
+        "/sparql/update", content="CLEAR NAMED", headers={"content-type": "text/plain", **AUTH}
+    )
     assert resp.status_code == 415
     assert_4xx_json(resp)
     assert store.triple_count() == 1
@@ -301,8 +364,11 @@ def test_bad_update_missing_form_type(client, store):
 
 
 def test_bad_update_non_utf8(client, store):
-    resp = client.post("/sparql/update", content="CLEAR NAMED".encode("utf-16"), headers={
-        "content-type": "application/sparql-update; charset=UTF-16", **AUTH})
+    resp = client.post(
+        "/sparql/update",
+        content="CLEAR NAMED".encode("utf-16"),
+        headers={"content-type": "application/sparql-update; charset=UTF-16", **AUTH},
+    )
     assert resp.status_code == 400
     assert "UTF-8" in assert_4xx_json(resp)["error"]
     assert store.triple_count() == 1
@@ -323,8 +389,11 @@ INSERT { ?person foaf:givenName 'William' }
 WHERE {
     ?person foaf:givenName 'Bill'
 }"""
-    resp = client.post("/sparql/update?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",
-                       content=update, headers=UPDATE)
+    resp = client.post(
+        "/sparql/update?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",
+        content=update,
+        headers=UPDATE,
+    )
     assert resp.status_code == 400
     assert "WITH" in assert_4xx_json(resp)["error"]
     assert store.triple_count() == 1

@@ -7,10 +7,15 @@ from urllib.parse import unquote
 import pytest
 
 
-@pytest.mark.parametrize("q, expected", [("madoka", "madoka-magica"),
-                                         ("まどか", "madoka-magica"),
-                                         ("magica madoka", "madoka-magica"),
-                                         ("anohana", "anohana")])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("madoka", "madoka-magica"),
+        ("まどか", "madoka-magica"),
+        ("magica madoka", "madoka-magica"),
+        ("anohana", "anohana"),
+    ],
+)
 def test_search_works(client, q, expected):
     body = client.get("/works", params={"q": q}).json()
     assert body["count"] >= 1 and body["data"][0]["id"] == expected
@@ -18,8 +23,9 @@ def test_search_works(client, q, expected):
 
 def test_listing_without_q_has_every_work(client, seed_store):
     body = client.get("/works").json()
-    works = seed_store.select("PREFIX cg: <https://cuegraph.org/ns#> "
-                              "SELECT DISTINCT ?w WHERE { ?w a cg:Work }")
+    works = seed_store.select(
+        "PREFIX cg: <https://cuegraph.org/ns#> SELECT DISTINCT ?w WHERE { ?w a cg:Work }"
+    )
     assert body["count"] == len(works) == len(body["data"])
 
 
@@ -78,6 +84,5 @@ def test_work_credits_cite_sources_and_subtitle_files(client):
 def test_an_ambiguous_title_is_300_with_candidates(client):
     resp = client.get("/works/Steins;Gate", params={"format": "json"})
     assert resp.status_code == 300
-    assert {c["id"] for c in resp.json()["candidates"]} == {"steins-gate-anime",
-                                                           "steins-gate-game"}
+    assert {c["id"] for c in resp.json()["candidates"]} == {"steins-gate-anime", "steins-gate-game"}
     assert client.get("/works/steins-gate-game").json()["type"] == "game"

@@ -48,14 +48,18 @@ def test_detection_finds_planted_excerpts(setup):
         truth = [p for p in planted if p.indexed]
         # every planted excerpt is found, with the right recording, once
         for p in truth:
-            hits = [f for f in found if f[0] == _recording_of(p.file)
-                    and f[1] < p.end and f[2] > p.start]
+            hits = [
+                f
+                for f in found
+                if f[0] == _recording_of(p.file) and f[1] < p.end and f[2] > p.start
+            ]
             assert len(hits) == 1, (n, p, found)
             errors += [abs(hits[0][1] - p.start), abs(hits[0][2] - p.end)]
         # and nothing else: no distractor (not indexed) and no invented cue
         for rec, start, end in found:
-            assert any(_recording_of(p.file) == rec and start < p.end and end > p.start
-                       for p in truth), (n, rec, start, end, planted)
+            assert any(
+                _recording_of(p.file) == rec and start < p.end and end > p.start for p in truth
+            ), (n, rec, start, end, planted)
     assert statistics.median(errors) <= 1.0, errors
     assert max(errors) <= 3.0, errors
 
@@ -65,8 +69,13 @@ def test_distractor_alone_is_no_cue(setup, tmp_path):
     from cuegraph.audio.synth import WESNOTH_MUSIC, Planted, make_episode
 
     m, _, fps = setup
-    ep = make_episode(tmp_path / "d.ogg", [Planted("loyalists.ogg", 2.0, 40.0, 10.0, False)],
-                      45.0, WESNOTH_MUSIC, seed=7)
+    ep = make_episode(
+        tmp_path / "d.ogg",
+        [Planted("loyalists.ogg", 2.0, 40.0, 10.0, False)],
+        45.0,
+        WESNOTH_MUSIC,
+        seed=7,
+    )
     ref = Reference(FingerprintIndex(fps).load())
     assert detect(fingerprint_file(ep.path).values, ref) == []
 
@@ -75,8 +84,18 @@ def test_cli_detect_writes_csv_then_import_labels_scene(setup, tmp_path):
     m, store_url, fps = setup
     env = {"CUEGRAPH_STORE": store_url, "CUEGRAPH_FINGERPRINTS": str(fps)}
     out = tmp_path / "ep1.csv"
-    res = cuegraph_cmd("cues", "detect", str(m.episodes[1]), "--work", "battle-for-wesnoth",
-                       "--episode", "1", "-o", str(out), env=env)
+    res = cuegraph_cmd(
+        "cues",
+        "detect",
+        str(m.episodes[1]),
+        "--work",
+        "battle-for-wesnoth",
+        "--episode",
+        "1",
+        "-o",
+        str(out),
+        env=env,
+    )
     assert res.returncode == 0, res.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("work,episode,start,end,title,usage,credits,source")
@@ -94,7 +113,8 @@ def test_cli_detect_writes_csv_then_import_labels_scene(setup, tmp_path):
     with open_store(store_url, read_only=True) as store:
         answer = scene_lookup(store, BASE, "battle-for-wesnoth", 1, t="0:12")
         n_detected = store.select(
-            "SELECT (COUNT(?c) AS ?n) { ?c <https://cuegraph.org/ns#detected> true }")
+            "SELECT (COUNT(?c) AS ?n) { ?c <https://cuegraph.org/ns#detected> true }"
+        )
     assert answer["status"] == "music" and answer["precision"] == "cue"
     (cue,) = answer["levels"][0]["cues"]
     assert cue["detected"] is True and 0 < cue["confidence"] <= 1
@@ -107,8 +127,19 @@ def test_cli_detect_writes_csv_then_import_labels_scene(setup, tmp_path):
 def test_detect_import_records_provenance_not_audio(setup, tmp_path):
     m, store_url, fps = setup
     env = {"CUEGRAPH_STORE": store_url, "CUEGRAPH_FINGERPRINTS": str(fps)}
-    res = cuegraph_cmd("cues", "detect", str(m.episodes[2]), "--work", "The Battle for Wesnoth",
-                       "--episode", "2", "--import", "-o", str(tmp_path / "e2.csv"), env=env)
+    res = cuegraph_cmd(
+        "cues",
+        "detect",
+        str(m.episodes[2]),
+        "--work",
+        "The Battle for Wesnoth",
+        "--episode",
+        "2",
+        "--import",
+        "-o",
+        str(tmp_path / "e2.csv"),
+        env=env,
+    )
     assert res.returncode == 0, res.stderr
     from cuegraph.audio.index import sha256_file
 
@@ -119,12 +150,16 @@ def test_detect_import_records_provenance_not_audio(setup, tmp_path):
             "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX cg: <https://cuegraph.org/ns#>\n"
             f"SELECT ?name ?sha ?params WHERE {{ GRAPH <{g}> {{ ?a a cg:CueDetection ; "
             "cg:detectionParameters ?params ; prov:used ?e . ?e <https://schema.org/name> ?name "
-            ". OPTIONAL { ?e cg:sha256 ?sha } } }")
+            ". OPTIONAL { ?e cg:sha256 ?sha } } }"
+        )
         used = store.select(
             "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
-            f"SELECT ?u WHERE {{ GRAPH ?p {{ <{g}#run> prov:used ?u }} }}")
-        big = store.select(f"SELECT ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
-                           "FILTER(isLiteral(?o) && STRLEN(STR(?o)) > 2000) }")
+            f"SELECT ?u WHERE {{ GRAPH ?p {{ <{g}#run> prov:used ?u }} }}"
+        )
+        big = store.select(
+            f"SELECT ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
+            "FILTER(isLiteral(?o) && STRLEN(STR(?o)) > 2000) }"
+        )
         answer = scene_lookup(store, BASE, "battle-for-wesnoth", 2, t="60")
         report = validate_store(store)
     assert report.conforms, report.violations  # source, song: like any curated cue
@@ -141,11 +176,20 @@ def test_bad_detect_input_is_one_error_line(setup, tmp_path):
     env = {"CUEGRAPH_STORE": store_url, "CUEGRAPH_FINGERPRINTS": str(fps)}
     junk = tmp_path / "junk.ogg"
     junk.write_text("not audio at all")
-    res = cuegraph_cmd("cues", "detect", str(junk), "--work", "battle-for-wesnoth",
-                       "--episode", "1", env=env)
+    res = cuegraph_cmd(
+        "cues", "detect", str(junk), "--work", "battle-for-wesnoth", "--episode", "1", env=env
+    )
     assert res.returncode == 1
     assert res.stderr.strip().startswith("error: junk.ogg is not decodable audio")
     empty_index = {**env, "CUEGRAPH_FINGERPRINTS": str(tmp_path / "none")}
-    res = cuegraph_cmd("cues", "detect", str(m.episodes[1]), "--work", "battle-for-wesnoth",
-                       "--episode", "1", env=empty_index)
+    res = cuegraph_cmd(
+        "cues",
+        "detect",
+        str(m.episodes[1]),
+        "--work",
+        "battle-for-wesnoth",
+        "--episode",
+        "1",
+        env=empty_index,
+    )
     assert res.returncode == 1 and "tracks index" in res.stderr

@@ -46,8 +46,12 @@ def client(setup):
 def test_cli_identifies_noisy_clip_and_names_composer(setup):
     m, store_url, fps = setup
     clip, _ = m.clips["knolls-10s-5db"]
-    res = cuegraph_cmd("identify", str(clip), "--json",
-                       env={"CUEGRAPH_STORE": store_url, "CUEGRAPH_FINGERPRINTS": str(fps)})
+    res = cuegraph_cmd(
+        "identify",
+        str(clip),
+        "--json",
+        env={"CUEGRAPH_STORE": store_url, "CUEGRAPH_FINGERPRINTS": str(fps)},
+    )
     assert res.returncode == 0, res.stderr
     answer = json.loads(res.stdout)
     best = answer["matches"][0]
@@ -55,10 +59,12 @@ def test_cli_identifies_noisy_clip_and_names_composer(setup):
     assert [p["name"] for p in best["credits"]["composer"]] == ["Timothy Pinkham"]
     # the composer credit cites the OGG file it was read from
     assert best["credits"]["composer"][0]["sources"] == [
-        "file:///usr/share/games/wesnoth/1.16/data/core/music/knolls.ogg"]
+        "file:///usr/share/games/wesnoth/1.16/data/core/music/knolls.ogg"
+    ]
     assert abs(best["at_seconds"] - 150) < 3
-    text = cuegraph_cmd("identify", str(clip),
-                        env={"CUEGRAPH_STORE": store_url, "CUEGRAPH_FINGERPRINTS": str(fps)})
+    text = cuegraph_cmd(
+        "identify", str(clip), env={"CUEGRAPH_STORE": store_url, "CUEGRAPH_FINGERPRINTS": str(fps)}
+    )
     assert "The Knolls of Doldesh" in text.stdout and "composer: Timothy Pinkham" in text.stdout
 
 
@@ -69,8 +75,9 @@ def test_noisy_10s_clip_is_identified_by_landmarks(setup):
 
     m, store_url, fps = setup
     entries = json.loads((fps / "index.json").read_text())["files"].values()
-    assert all(e["landmarks"].endswith(".lm.npz") and (fps / e["landmarks"]).exists()
-               for e in entries)
+    assert all(
+        e["landmarks"].endswith(".lm.npz") and (fps / e["landmarks"]).exists() for e in entries
+    )
     clip, _ = m.clips["knolls-10s-5db"]
     ref = load_reference(fps)
     assert len(ref.landmarks) == len(ref) == len(entries)
@@ -95,7 +102,8 @@ def test_without_landmarks_identify_falls_back_to_chromaprint(setup, tmp_path):
 
     with open_store(store_url, read_only=True) as store:
         report = FingerprintIndex(tmp_path / "fps").update(
-            audio_files(m.tracks), Linker(store), landmarker=no_sox)
+            audio_files(m.tracks), Linker(store), landmarker=no_sox
+        )
         assert len(report.no_landmarks) == len(report.indexed) == 6
         assert report.no_landmarks[0][1].startswith("sox is not installed")
         clip, _ = m.clips["knolls-10s-5db"]
@@ -129,12 +137,19 @@ def _temp_entries() -> set[str]:
     return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("cuegraph-identify-")}
 
 
-@pytest.mark.parametrize("name,data,status,words", [
-    ("empty.ogg", b"", 415, "empty"),
-    ("text.ogg", b"this is not audio, only text pretending to be an OGG file" * 20, 415,
-     "not decodable audio"),
-    ("png.wav", b"\x89PNG\r\n\x1a\n" + bytes(2000), 415, "not decodable audio"),
-])
+@pytest.mark.parametrize(
+    "name,data,status,words",
+    [
+        ("empty.ogg", b"", 415, "empty"),
+        (
+            "text.ogg",
+            b"this is not audio, only text pretending to be an OGG file" * 20,
+            415,
+            "not decodable audio",
+        ),
+        ("png.wav", b"\x89PNG\r\n\x1a\n" + bytes(2000), 415, "not decodable audio"),
+    ],
+)
 def test_bad_uploads_are_4xx_and_nothing_is_stored(client, setup, name, data, status, words):
     _, _, fps = setup
     before_index = (fps / "index.json").read_bytes()
@@ -148,8 +163,9 @@ def test_bad_uploads_are_4xx_and_nothing_is_stored(client, setup, name, data, st
 
 def test_too_long_clip_is_400(client, setup):
     m, _, _ = setup
-    r = client.post("/identify", files={"clip": ("ep.ogg", m.episodes[1].read_bytes(),
-                                                 "audio/ogg")})
+    r = client.post(
+        "/identify", files={"clip": ("ep.ogg", m.episodes[1].read_bytes(), "audio/ogg")}
+    )
     assert r.status_code == 400, r.text
     assert "at most 30 s" in r.json()["error"]
 

@@ -49,9 +49,20 @@ def library(tmp_path):
     store_url = f"oxigraph:{tmp_path / 'store'}"
     with open_store(store_url) as store:
         build_soundtrack_graph(store, Minter(BASE))
-        write_run(store, Minter(BASE), "test", "mbid",
-                  [Recording(key="picard-tagged", title="A recording known by its MBID",
-                             ids=(("musicbrainz", MBID),))], license="cc0")
+        write_run(
+            store,
+            Minter(BASE),
+            "test",
+            "mbid",
+            [
+                Recording(
+                    key="picard-tagged",
+                    title="A recording known by its MBID",
+                    ids=(("musicbrainz", MBID),),
+                )
+            ],
+            license="cc0",
+        )
     return music, store_url, tmp_path / "fps"
 
 
@@ -84,25 +95,33 @@ def test_reindex_skips_unchanged_files(library):
 
     with open_store(store_url, read_only=True) as store:
         linker = Linker(store)
-        FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting,
-                                    landmarker=landmarks)
-        assert sorted(calls) == ["knolls.ogg", "landmarks knolls.ogg", "landmarks wanderer.ogg",
-                                 "wanderer.ogg"]
+        FingerprintIndex(fps).update(
+            audio_files(music), linker, fingerprinter=counting, landmarker=landmarks
+        )
+        assert sorted(calls) == [
+            "knolls.ogg",
+            "landmarks knolls.ogg",
+            "landmarks wanderer.ogg",
+            "wanderer.ogg",
+        ]
         calls.clear()
-        again = FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting,
-                                    landmarker=landmarks)
+        again = FingerprintIndex(fps).update(
+            audio_files(music), linker, fingerprinter=counting, landmarker=landmarks
+        )
         assert calls == [] and len(again.skipped) == 2
         # touched but same content: the hash says unchanged, still no fingerprinting
         (music / "knolls.ogg").touch()
-        FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting,
-                                    landmarker=landmarks)
+        FingerprintIndex(fps).update(
+            audio_files(music), linker, fingerprinter=counting, landmarker=landmarks
+        )
         assert calls == []
         # new content under the same name is fingerprinted again
         shutil.copy(WESNOTH_MUSIC / "knolls.ogg", music / "knolls.ogg")
         with open(music / "knolls.ogg", "ab") as fh:
             fh.write(b"\0")
-        FingerprintIndex(fps).update(audio_files(music), linker, fingerprinter=counting,
-                                    landmarker=landmarks)
+        FingerprintIndex(fps).update(
+            audio_files(music), linker, fingerprinter=counting, landmarker=landmarks
+        )
         assert calls == ["knolls.ogg", "landmarks knolls.ogg"]
 
 
@@ -115,13 +134,15 @@ def test_cli_index_with_mapping(library, tmp_path):
     assert res.returncode == 0, res.stderr
     assert "unlinked sad.ogg" in res.stderr
     assert "2 indexed, 0 unchanged (skipped), 1 unlinked" in res.stdout
-    res = cuegraph_cmd("tracks", "index", str(music), "--index", str(fps), "--mapping",
-                       str(mapping), env=env)
+    res = cuegraph_cmd(
+        "tracks", "index", str(music), "--index", str(fps), "--mapping", str(mapping), env=env
+    )
     assert res.returncode == 0, res.stderr
     assert "indexed sad.ogg -> " + f"{BASE}recording/battle-for-wesnoth-sad (mapping)" in res.stdout
     assert "1 indexed, 2 unchanged (skipped), 0 unlinked" in res.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("file,recording\nsad.ogg,not-an-iri\n")
-    res = cuegraph_cmd("tracks", "index", str(music), "--index", str(fps), "--mapping",
-                       str(bad), env=env)
+    res = cuegraph_cmd(
+        "tracks", "index", str(music), "--index", str(fps), "--mapping", str(bad), env=env
+    )
     assert res.returncode == 1 and res.stderr.startswith("error: mapping")

@@ -12,10 +12,15 @@ def test_missing_fpcalc_is_named_with_install_hint(tmp_path):
     clip = tmp_path / "clip.ogg"
     clip.write_bytes(b"OggS")
     # a PATH with python's own folder but not /usr/bin, where fpcalc lives
-    env = {"PATH": os.path.dirname(os.path.realpath(sys.executable)),
-           "CUEGRAPH_STORE": "memory:", "CUEGRAPH_FINGERPRINTS": str(tmp_path / "fps")}
+    env = {
+        "PATH": os.path.dirname(os.path.realpath(sys.executable)),
+        "CUEGRAPH_STORE": "memory:",
+        "CUEGRAPH_FINGERPRINTS": str(tmp_path / "fps"),
+    }
     res = cuegraph_cmd("identify", str(clip), env=env)
     assert res.returncode == 1
-    assert res.stderr.strip() == ("error: fpcalc is not installed: install Chromaprint's "
-                                  "fpcalc: apt-get install libchromaprint-tools "
-                                  "(macOS: brew install chromaprint)")
+    assert res.stderr.strip() == (
+        "error: fpcalc is not installed: install Chromaprint's "
+        "fpcalc: apt-get install libchromaprint-tools "
+        "(macOS: brew install chromaprint)"
+    )

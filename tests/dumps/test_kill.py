@@ -25,8 +25,9 @@ def _env(store: Path) -> dict:
 
 def _graphs_without_provenance(store: Path) -> list[str]:
     """Every quad but the provenance graph's (its times differ run to run), sorted."""
-    out = subprocess.run([CLI, "dump", "-f", "nquads"], env=_env(store), capture_output=True,
-                         check=True).stdout.decode()
+    out = subprocess.run(
+        [CLI, "dump", "-f", "nquads"], env=_env(store), capture_output=True, check=True
+    ).stdout.decode()
     return sorted(x for x in out.splitlines() if x.strip() and f"<{PROVENANCE}>" not in x)
 
 
@@ -45,8 +46,12 @@ def test_killed_import_then_rerun_equals_one_clean_run(tmp_path, which):
     killed, clean = tmp_path / "killed" / "store", tmp_path / "clean" / "store"
     killed.parent.mkdir()
     clean.parent.mkdir()
-    proc = subprocess.Popen([CLI, "import", *args], env=_env(killed),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [CLI, "import", *args],
+        env=_env(killed),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 300
     spool: list[Path] = []
     while time.monotonic() < deadline and proc.poll() is None:

@@ -78,38 +78,93 @@ TRICKY = 'quote " backslash \\ newline \n return \r tab \t bell \x07 del \x7f �
 def _records():
     m = "musicbrainz/00000000-0000-4000-8000-000000000001"
     return [
-        Person(key=m, name="Yuki Kajiura", native_name="梶浦由記", kind="person",
-               aliases=("Kajiura Yuki", TRICKY), ids=(("musicbrainz", m[12:]),
-                                                      ("vgmdb", "114"), ("wikidata", "Q1"),
-                                                      ("unknown-scheme", "x")),
-               source="https://example.org/a https://example.org/b"),
+        Person(
+            key=m,
+            name="Yuki Kajiura",
+            native_name="梶浦由記",
+            kind="person",
+            aliases=("Kajiura Yuki", TRICKY),
+            ids=(
+                ("musicbrainz", m[12:]),
+                ("vgmdb", "114"),
+                ("wikidata", "Q1"),
+                ("unknown-scheme", "x"),
+            ),
+            source="https://example.org/a https://example.org/b",
+        ),
         Person(key="group/kalafina", name="Kalafina", kind="group"),
-        Work(key="madoka", title="Madoka", type="series", native_title="魔法少女まどか☆マギカ",
-             year=2011, episodes=12, ids=(("wikidata", "Q2"), ("anilist", "9756")),
-             source="https://example.org/w", aliases=("PMMM",)),
+        Work(
+            key="madoka",
+            title="Madoka",
+            type="series",
+            native_title="魔法少女まどか☆マギカ",
+            year=2011,
+            episodes=12,
+            ids=(("wikidata", "Q2"), ("anilist", "9756")),
+            source="https://example.org/w",
+            aliases=("PMMM",),
+        ),
         Work(key="film/ 空", title=TRICKY, type="film"),
         Work(key="g", title="Game", type="game", year=None),
         Work(key="o", title="OVA", type="ova"),
-        Song(key="song/1", title="Sis puella magica!", native_title="ソング", work="madoka",
-             ids=(("musicbrainz", "abc"),), source="https://example.org/s"),
-        Recording(key="rec/1", title="Rec", song="song/1", length_seconds=Decimal("187.5"),
-                  ids=(("musicbrainz", "r1"),), source="https://example.org/r"),
+        Song(
+            key="song/1",
+            title="Sis puella magica!",
+            native_title="ソング",
+            work="madoka",
+            ids=(("musicbrainz", "abc"),),
+            source="https://example.org/s",
+        ),
+        Recording(
+            key="rec/1",
+            title="Rec",
+            song="song/1",
+            length_seconds=Decimal("187.5"),
+            ids=(("musicbrainz", "r1"),),
+            source="https://example.org/r",
+        ),
         Recording(key="rec/2", title="Rec 2", length_seconds=Decimal("200")),
-        Album(key="alb", title="OST", native_title="サントラ", year=2011, work="madoka",
-              tracks=("rec/1", "rec/2"), ids=(("vgmdb", "1"), ("musicbrainz", "rg")),
-              source="https://example.org/al"),
-        Credit(agent=m, role="score_composer", target_kind="work", target="madoka",
-               role_text="composer", note=TRICKY, source="https://example.org/c"),
+        Album(
+            key="alb",
+            title="OST",
+            native_title="サントラ",
+            year=2011,
+            work="madoka",
+            tracks=("rec/1", "rec/2"),
+            ids=(("vgmdb", "1"), ("musicbrainz", "rg")),
+            source="https://example.org/al",
+        ),
+        Credit(
+            agent=m,
+            role="score_composer",
+            target_kind="work",
+            target="madoka",
+            role_text="composer",
+            note=TRICKY,
+            source="https://example.org/c",
+        ),
         Credit(agent=m, role="lyricist", target_kind="song", target="song/1"),
-        Credit(agent="group/kalafina", role="singer", target_kind="recording",
-               target="rec/1", role_text="vocal"),
+        Credit(
+            agent="group/kalafina",
+            role="singer",
+            target_kind="recording",
+            target="rec/1",
+            role_text="vocal",
+        ),
         Credit(agent=m, role="contributor", target_kind="album", target="alb"),
         # not written directly: through GraphBuilder with a sink
         Episode(work="madoka", number=3, title="ep 3", source="https://example.org/e"),
-        Cue(work="madoka", episode=3, usage="score", start=Decimal("10.5"),
-            end=Decimal("70"), song="song/1", scene="Mami's last fight",
+        Cue(
+            work="madoka",
+            episode=3,
+            usage="score",
+            start=Decimal("10.5"),
+            end=Decimal("70"),
+            song="song/1",
+            scene="Mami's last fight",
             source="https://example.org/cue",
-            credits=(Credit(agent=m, role="composer", target_kind="song", target="song/1"),)),
+            credits=(Credit(agent=m, role="composer", target_kind="song", target="song/1"),),
+        ),
     ]
 
 
@@ -132,7 +187,9 @@ def test_escaping_follows_the_n_triples_grammar():
     assert literal('a"b\\c\nd\re') == '"a\\"b\\\\c\\nd\\re"'
     assert literal("bell\x07") == '"bell\\u0007"'
     assert literal("梶浦", lang="ja") == '"梶浦"@ja'
-    assert literal("2011", datatype="http://www.w3.org/2001/XMLSchema#gYear") == \
-        '"2011"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    assert (
+        literal("2011", datatype="http://www.w3.org/2001/XMLSchema#gYear")
+        == '"2011"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    )
     assert iri("https://example.org/a b<c>") == "<https://example.org/a\\u0020b\\u003Cc\\u003E>"
     assert iri("https://example.org/%E7") == "<https://example.org/%E7>"

@@ -29,8 +29,14 @@ def test_bounded_count_equals_the_distinct_count_with_triples_in_several_graphs(
     for s, p, o in triples:
         # each triple in one to four graphs, in any order of graph names
         for g in rng.sample(graphs, rng.randint(1, 4)):
-            store.add(ox.Quad(ox.NamedNode(f"{EX}s{s}"), ox.NamedNode(f"{EX}p{p}"),
-                              ox.Literal(str(o)) if o % 2 else ox.NamedNode(f"{EX}o{o}"), g))
+            store.add(
+                ox.Quad(
+                    ox.NamedNode(f"{EX}s{s}"),
+                    ox.NamedNode(f"{EX}p{p}"),
+                    ox.Literal(str(o)) if o % 2 else ox.NamedNode(f"{EX}o{o}"),
+                    g,
+                )
+            )
     assert len(store) > len(triples)  # duplicates across graphs exist
     assert _count(store, "store_triples_bounded") == len(triples)
     assert _count(store, "store_triples") == len(triples)

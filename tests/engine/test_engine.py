@@ -19,23 +19,34 @@ from support import cuegraph_cmd, served
 
 TIMEOUT = 5.0
 TOKEN = "engine-token"
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-           "?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }")
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+    "?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"
+)
 # 30 nested doublings of a 10-character string: 10 GiB if nothing stops it
-HUNGRY = ("SELECT (STRLEN(?s30) AS ?n) WHERE { BIND(\"xxxxxxxxxx\" AS ?s0) "
-          + " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(30)) + " }")
+HUNGRY = (
+    'SELECT (STRLEN(?s30) AS ?n) WHERE { BIND("xxxxxxxxxx" AS ?s0) '
+    + " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(30))
+    + " }"
+)
 PAIR = "SELECT ?v ?w WHERE { <urn:x:c> <urn:x:v> ?v ; <urn:x:w> ?w }"
 
 
 def _set(n: int) -> str:
     """One update that moves the pair (v, w) to (n, n) in one transaction."""
-    return ("DELETE WHERE { GRAPH <urn:x:pair> { <urn:x:c> ?p ?o } } ; "
-            f"INSERT DATA {{ GRAPH <urn:x:pair> {{ <urn:x:c> <urn:x:v> {n} ; <urn:x:w> {n} }} }}")
+    return (
+        "DELETE WHERE { GRAPH <urn:x:pair> { <urn:x:c> ?p ?o } } ; "
+        f"INSERT DATA {{ GRAPH <urn:x:pair> {{ <urn:x:c> <urn:x:v> {n} ; <urn:x:w> {n} }} }}"
+    )
 
 
 def _update(base: str, text: str) -> requests.Response:
-    return requests.post(base + "/sparql/update", data={"update": text}, timeout=60,
-                         headers={"Authorization": f"Bearer {TOKEN}"})
+    return requests.post(
+        base + "/sparql/update",
+        data={"update": text},
+        timeout=60,
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
 
 
 def _query(base: str, text: str, timeout: float = 60) -> requests.Response:
@@ -44,9 +55,15 @@ def _query(base: str, text: str, timeout: float = 60) -> requests.Response:
 
 @pytest.fixture(scope="module")
 def server(cuegraph_server):
-    return cuegraph_server({"CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "CUEGRAPH_UPDATE_TOKEN": TOKEN,
-                            "CUEGRAPH_QUERY_WORKERS": "2", "CUEGRAPH_QUERY_MAX_LONG": "4",
-                            "CUEGRAPH_QUERY_MEMORY": "200M"})
+    return cuegraph_server(
+        {
+            "CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
+            "CUEGRAPH_UPDATE_TOKEN": TOKEN,
+            "CUEGRAPH_QUERY_WORKERS": "2",
+            "CUEGRAPH_QUERY_MAX_LONG": "4",
+            "CUEGRAPH_QUERY_MEMORY": "200M",
+        }
+    )
 
 
 def test_a_query_sees_an_update_committed_before_it(server):
@@ -96,8 +113,13 @@ def test_stats_and_health_change_after_an_import(server):
     before = requests.get(base + "/stats", timeout=60).json()
     health = requests.get(base + "/health", timeout=5).json()["triples"]
     assert before["triples"] == health
-    assert _update(base, "INSERT DATA { GRAPH <urn:x:new> { <urn:x:work> a "
-                   "<https://cuegraph.org/ns#Work> } }").status_code == 204
+    assert (
+        _update(
+            base,
+            "INSERT DATA { GRAPH <urn:x:new> { <urn:x:work> a <https://cuegraph.org/ns#Work> } }",
+        ).status_code
+        == 204
+    )
     after = requests.get(base + "/stats", timeout=60).json()
     assert after["types"]["Work"] == before["types"]["Work"] + 1
     assert after["triples"] == before["triples"] + 1
@@ -109,8 +131,10 @@ def test_health_counts_each_triple_once(server):
     base = server.base
     before = requests.get(base + "/stats", timeout=60).json()["triples"]
     for g in ("urn:x:dup1", "urn:x:dup2"):
-        assert _update(base, f"INSERT DATA {{ GRAPH <{g}> {{ <urn:x:s> <urn:x:p> 1 }} }}"
-                       ).status_code == 204
+        assert (
+            _update(base, f"INSERT DATA {{ GRAPH <{g}> {{ <urn:x:s> <urn:x:p> 1 }} }}").status_code
+            == 204
+        )
     assert requests.get(base + "/stats", timeout=60).json()["triples"] == before + 1
 
 
@@ -129,8 +153,9 @@ def test_cheap_queries_are_answered_while_four_runaways_run(server):
     base = server.base
     started = time.monotonic()
     with ThreadPoolExecutor(4) as pool:
-        runaways = [pool.submit(lambda: (_query(base, RUNAWAY), time.monotonic()))
-                    for _ in range(4)]
+        runaways = [
+            pool.submit(lambda: (_query(base, RUNAWAY), time.monotonic())) for _ in range(4)
+        ]
         time.sleep(0.8)
         cheap = []
         for _ in range(5):
@@ -151,8 +176,11 @@ def test_cheap_queries_are_answered_while_four_runaways_run(server):
 def test_the_limit_includes_waiting_for_a_worker(tmp_path):
     """One worker, and runaways never count as long: the second runaway waits for the
     first, and still gets its 503 at its own limit, not after both."""
-    env = {"CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "CUEGRAPH_QUERY_WORKERS": "1",
-           "CUEGRAPH_QUERY_LONG_AFTER": "1000"}
+    env = {
+        "CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
+        "CUEGRAPH_QUERY_WORKERS": "1",
+        "CUEGRAPH_QUERY_LONG_AFTER": "1000",
+    }
     with served(tmp_path, env) as s:
         first = threading.Thread(target=lambda: _query(s.base, RUNAWAY))
         first.start()
@@ -197,14 +225,21 @@ def test_read_only_commands_beside_a_writing_server_read_committed_states(server
     assert failures == []
 
 
-@pytest.mark.xfail(strict=True, reason="pyoxigraph 0.5.13 counts a triple once per named "
-                   "graph holding it in the union default graph (oxigraph#1919); when an "
-                   "upgrade fixes it, this passes: drop the workarounds and this mark")
+@pytest.mark.xfail(
+    strict=True,
+    reason="pyoxigraph 0.5.13 counts a triple once per named "
+    "graph holding it in the union default graph (oxigraph#1919); when an "
+    "upgrade fixes it, this passes: drop the workarounds and this mark",
+)
 def test_upstream_union_default_graph_counts_a_triple_once():
     store = ox.Store()
     for g in ("urn:x:g1", "urn:x:g2"):
-        store.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"),
-                          ox.Literal("o"), ox.NamedNode(g)))
-    rows = list(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
-                            use_default_graph_as_union=True))
+        store.add(
+            ox.Quad(
+                ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("o"), ox.NamedNode(g)
+            )
+        )
+    rows = list(
+        store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)
+    )
     assert rows[0]["n"].value == "1"

@@ -17,41 +17,47 @@ TOKEN = "inline-token"
 JSON = {"Accept": "application/sparql-results+json"}
 
 
-@pytest.mark.parametrize("query", [
-    "ASK {}",
-    "ask where { }",
-    "ASK { ?s a <urn:x:C> }",
-    "PREFIX ex: <urn:x:> SELECT ?o WHERE { ex:c ex:v ?o . }",
-    "BASE <http://h/sparql>\nSELECT * { <a> <b> ?o } LIMIT 5",
-    "SELECT ?s ?o { ?s <urn:p> ?o } # a comment after the query",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ASK {}",
+        "ask where { }",
+        "ASK { ?s a <urn:x:C> }",
+        "PREFIX ex: <urn:x:> SELECT ?o WHERE { ex:c ex:v ?o . }",
+        "BASE <http://h/sparql>\nSELECT * { <a> <b> ?o } LIMIT 5",
+        "SELECT ?s ?o { ?s <urn:p> ?o } # a comment after the query",
+    ],
+)
 def test_bounded_queries_are_recognised(query):
     assert inline_shape(query) is not None
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT ?s { ?s ?p ?s }",  # repeated variable: the engine filters a scan
-    "SELECT ?s { ?s ?p ?o . ?o ?q ?r }",  # a join
-    "SELECT ?s { ?s ?p ?o ; ?q ?r }",
-    "SELECT ?s { ?s ?p ?o , ?r }",
-    "SELECT DISTINCT ?s { ?s ?p ?o }",
-    "SELECT ?s { ?s ?p ?o } ORDER BY ?s",
-    "SELECT ?s { ?s ?p ?o } OFFSET 1000000",
-    "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
-    "SELECT ?s { ?s ?p ?o FILTER(true) }",
-    "SELECT ?s { GRAPH ?g { ?s ?p ?o } }",
-    "SELECT ?s FROM <urn:g> { ?s ?p ?o }",
-    "SELECT ?s { ?s <urn:a>/<urn:b> ?o }",
-    "SELECT ?s { ?s <urn:a>* ?o }",
-    'SELECT ?s { ?s ?p "x" }',  # literals (and their escapes) are left to workers
-    "SELECT ?s { ?s <urn:\\u0041> ?o }",  # any backslash
-    "SELECT ?s { ?s ?p ?o } VALUES ?s { <urn:a> }",
-    "SELECT ?s { ?s ?p ?o SERVICE <http://127.0.0.1:1/> { ?a ?b ?c } }",
-    "ASK { ?s ?p ?o } LIMIT 1",
-    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-    "DESCRIBE <urn:a>",
-    "SELECT ?s { ?s ?p ?o }} { ?a ?b ?c }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?s { ?s ?p ?s }",  # repeated variable: the engine filters a scan
+        "SELECT ?s { ?s ?p ?o . ?o ?q ?r }",  # a join
+        "SELECT ?s { ?s ?p ?o ; ?q ?r }",
+        "SELECT ?s { ?s ?p ?o , ?r }",
+        "SELECT DISTINCT ?s { ?s ?p ?o }",
+        "SELECT ?s { ?s ?p ?o } ORDER BY ?s",
+        "SELECT ?s { ?s ?p ?o } OFFSET 1000000",
+        "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+        "SELECT ?s { ?s ?p ?o FILTER(true) }",
+        "SELECT ?s { GRAPH ?g { ?s ?p ?o } }",
+        "SELECT ?s FROM <urn:g> { ?s ?p ?o }",
+        "SELECT ?s { ?s <urn:a>/<urn:b> ?o }",
+        "SELECT ?s { ?s <urn:a>* ?o }",
+        'SELECT ?s { ?s ?p "x" }',  # literals (and their escapes) are left to workers
+        "SELECT ?s { ?s <urn:\\u0041> ?o }",  # any backslash
+        "SELECT ?s { ?s ?p ?o } VALUES ?s { <urn:a> }",
+        "SELECT ?s { ?s ?p ?o SERVICE <http://127.0.0.1:1/> { ?a ?b ?c } }",
+        "ASK { ?s ?p ?o } LIMIT 1",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "DESCRIBE <urn:a>",
+        "SELECT ?s { ?s ?p ?o }} { ?a ?b ?c }",
+    ],
+)
 def test_everything_else_goes_to_a_worker(query):
     assert inline_shape(query) is None
 
@@ -66,8 +72,9 @@ def client(tmp_path):
 
 
 def _update(client: TestClient, text: str) -> None:
-    resp = client.post("/sparql/update", data={"update": text},
-                       headers={"Authorization": f"Bearer {TOKEN}"})
+    resp = client.post(
+        "/sparql/update", data={"update": text}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert resp.status_code == 204, resp.text
 
 
@@ -78,8 +85,10 @@ def _values(client: TestClient, query: str) -> list[str]:
 
 
 def _set(n: int) -> str:
-    return ("DELETE WHERE { GRAPH <urn:x:g> { <urn:x:c> <urn:x:v> ?o } } ; "
-            f"INSERT DATA {{ GRAPH <urn:x:g> {{ <urn:x:c> <urn:x:v> {n} }} }}")
+    return (
+        "DELETE WHERE { GRAPH <urn:x:g> { <urn:x:c> <urn:x:v> ?o } } ; "
+        f"INSERT DATA {{ GRAPH <urn:x:g> {{ <urn:x:c> <urn:x:v> {n} }} }}"
+    )
 
 
 def _inline(client: TestClient) -> int:
@@ -96,8 +105,12 @@ def test_inline_answers_see_each_committed_update(client):
 
 
 def test_inline_and_worker_answers_are_the_same(client):
-    _update(client, "INSERT DATA { GRAPH <urn:x:g> { "
-            + " ".join(f"<urn:x:c> <urn:x:p> {i} ." for i in range(5)) + " } }")
+    _update(
+        client,
+        "INSERT DATA { GRAPH <urn:x:g> { "
+        + " ".join(f"<urn:x:c> <urn:x:p> {i} ." for i in range(5))
+        + " } }",
+    )
     inline = "SELECT ?o WHERE { <urn:x:c> <urn:x:p> ?o }"
     worker = "SELECT ?o WHERE { <urn:x:c> <urn:x:p> ?o FILTER(true) }"
     for _ in range(5):
@@ -115,8 +128,12 @@ def test_inline_and_worker_answers_are_the_same(client):
 
 def test_more_rows_than_inline_go_to_a_worker_and_are_all_answered(client):
     n = INLINE_ROWS * 3
-    _update(client, "INSERT DATA { GRAPH <urn:x:g> { "
-            + " ".join(f"<urn:x:c> <urn:x:many> {i} ." for i in range(n)) + " } }")
+    _update(
+        client,
+        "INSERT DATA { GRAPH <urn:x:g> { "
+        + " ".join(f"<urn:x:c> <urn:x:many> {i} ." for i in range(n))
+        + " } }",
+    )
     query = "SELECT ?o WHERE { <urn:x:c> <urn:x:many> ?o }"
     for _ in range(3):
         before = _inline(client)
@@ -146,6 +163,7 @@ def test_inline_readers_never_see_a_partial_update(client):
         stop.set()
         for t in threads:
             t.join(30)
-    assert seen and all(len(v) == 1 and 0 <= int(v[0]) < 40 for v in seen), \
-        [v for v in seen if len(v) != 1][:5]
+    assert seen and all(len(v) == 1 and 0 <= int(v[0]) < 40 for v in seen), [
+        v for v in seen if len(v) != 1
+    ][:5]
     assert _inline(client) > 0

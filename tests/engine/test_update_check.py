@@ -12,8 +12,13 @@ from cuegraph.engine.tasks import QueryTask
 from cuegraph.errors import BadQuery
 from cuegraph.store import OxigraphStore
 
-DEEP = ("INSERT { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } } WHERE { FILTER("
-        + "(" * 50000 + "1" + ")" * 50000 + ") }")
+DEEP = (
+    "INSERT { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } } WHERE { FILTER("
+    + "(" * 50000
+    + "1"
+    + ")" * 50000
+    + ") }"
+)
 
 
 def test_a_parser_crashing_update_is_400_and_the_pool_answers_on(tmp_path):
@@ -23,7 +28,8 @@ def test_a_parser_crashing_update_is_400_and_the_pool_answers_on(tmp_path):
     async def scenario() -> tuple[str, bytes]:
         await executor.start()
         await executor.check_update(
-            "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")  # fine: no error
+            "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }"
+        )  # fine: no error
         with pytest.raises(BadQuery) as bad:
             await executor.check_update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> ")
         assert "syntax error" in bad.value.message

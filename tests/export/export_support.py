@@ -19,8 +19,17 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 
-__all__ = ["BASE", "KAJIURA", "KALAFINA", "MADOKA", "MAGIA", "check_graphml", "check_gexf",
-           "read_graphml_by_iri", "svg_text"]
+__all__ = [
+    "BASE",
+    "KAJIURA",
+    "KALAFINA",
+    "MADOKA",
+    "MAGIA",
+    "check_graphml",
+    "check_gexf",
+    "read_graphml_by_iri",
+    "svg_text",
+]
 
 BASE = "https://cuegraph.org/id/"
 KAJIURA = BASE + "person/yuki-kajiura"
@@ -67,10 +76,11 @@ def check_graphml(body: bytes) -> ET.Element:
     assert GRAPHML_NS in root.get(f"{{{XSI_NS}}}schemaLocation", "")
     for el in root.iter():
         assert el.tag.startswith(g), f"element outside the GraphML namespace: {el.tag}"
-    children = [c.tag[len(g):] for c in root]
+    children = [c.tag[len(g) :] for c in root]
     # graphml.type content: desc?, key*, (graph | data)*
-    assert re.fullmatch(r"(desc,)?(key,)*((graph|data),)*", "".join(f"{c}," for c in children)), \
+    assert re.fullmatch(r"(desc,)?(key,)*((graph|data),)*", "".join(f"{c}," for c in children)), (
         children
+    )
     keys: dict[str, tuple[str, str]] = {}
     names: set[tuple[str, str]] = set()
     for key in root.findall(f"{g}key"):
@@ -106,7 +116,7 @@ def check_graphml(body: bytes) -> ET.Element:
     if graph.get("id") is not None:
         assert _NMTOKEN.match(graph.get("id"))
     check_data(graph, "graph")
-    kinds = [c.tag[len(g):] for c in graph]
+    kinds = [c.tag[len(g) :] for c in graph]
     assert set(kinds) <= {"desc", "data", "node", "edge"}, set(kinds)
     nodes = set()
     for node in graph.findall(f"{g}node"):
@@ -149,14 +159,22 @@ def check_gexf(body: bytes) -> ET.Element:
             assert aid and aid not in declared[cls], f"duplicate {cls} attribute id {aid!r}"
             assert title and title not in titles, f"duplicate {cls} attribute {title!r}"
             titles.add(title)
-            assert kind in ("integer", "long", "double", "float", "boolean", "string",
-                            "liststring", "anyURI"), kind
+            assert kind in (
+                "integer",
+                "long",
+                "double",
+                "float",
+                "boolean",
+                "string",
+                "liststring",
+                "anyURI",
+            ), kind
             declared[cls][aid] = kind
 
     def check_values(el: ET.Element, cls: str) -> None:
         holder = el.find(f"{x}attvalues")
         seen = set()
-        for value in ([] if holder is None else holder.findall(f"{x}attvalue")):
+        for value in [] if holder is None else holder.findall(f"{x}attvalue"):
             ref = value.get("for")
             assert ref in declared[cls], f"attvalue for {ref!r}: no such {cls} attribute"
             assert ref not in seen

@@ -15,21 +15,24 @@ from cuegraph.export import ExportRequest, run_export
 
 def _neighbourhood_json(seed_store, minter) -> dict:
     """Kajiura's depth-2 neighbourhood as the library computes it (nodes, edges, labels)."""
-    result = run_export(seed_store, minter, ExportRequest(format="cytoscape",
-                                                          composer="yuki-kajiura", depth=2))
+    result = run_export(
+        seed_store, minter, ExportRequest(format="cytoscape", composer="yuki-kajiura", depth=2)
+    )
     return json.loads(result.body)["elements"]
 
 
 def test_svg_of_a_composer_neighbourhood(client, seed_store, minter):
-    resp = client.get("/export", params={"format": "svg", "composer": "yuki-kajiura",
-                                         "depth": 2})
+    resp = client.get("/export", params={"format": "svg", "composer": "yuki-kajiura", "depth": 2})
     assert resp.status_code == 200, resp.text
     assert resp.headers["content-type"].startswith("image/svg+xml")
     elements = _neighbourhood_json(seed_store, minter)
     assert int(resp.headers["x-cuegraph-nodes"]) == len(elements["nodes"]) > 3
     root = ET.fromstring(resp.content)
-    drawn = {g.findtext("{http://www.w3.org/2000/svg}title") for g in root.iter()
-             if "node" in (g.get("class") or "").split()}
+    drawn = {
+        g.findtext("{http://www.w3.org/2000/svg}title")
+        for g in root.iter()
+        if "node" in (g.get("class") or "").split()
+    }
     # every node of the neighbourhood is drawn (plus the legend), each with its label
     assert len(drawn) == len(elements["nodes"]) + 1
     text = svg_text(resp.content)
@@ -45,8 +48,9 @@ def test_svg_of_a_composer_neighbourhood(client, seed_store, minter):
 
 
 def test_png_of_a_composer_neighbourhood(client):
-    resp = client.get("/export", params={"composer": "yuki-kajiura", "depth": 2},
-                      headers={"Accept": "image/png"})
+    resp = client.get(
+        "/export", params={"composer": "yuki-kajiura", "depth": 2}, headers={"Accept": "image/png"}
+    )
     assert resp.status_code == 200, resp.text
     assert resp.headers["content-type"] == "image/png"
     assert resp.content.startswith(b"\x89PNG\r\n\x1a\n") and len(resp.content) > 10_000
@@ -62,8 +66,7 @@ def test_format_name_and_accept_header_agree(client):
     params = {"work": "madoka-magica", "depth": 1}
     by_name = client.get("/export", params={**params, "format": "graphml"})
     by_media = client.get("/export", params={**params, "format": "application/graphml+xml"})
-    by_accept = client.get("/export", params=params,
-                           headers={"Accept": "application/graphml+xml"})
+    by_accept = client.get("/export", params=params, headers={"Accept": "application/graphml+xml"})
     for resp in (by_name, by_media, by_accept):
         assert resp.status_code == 200, resp.text
         assert resp.headers["content-type"].startswith("application/graphml+xml")
@@ -76,33 +79,40 @@ def test_html_page_and_views(client):
     assert resp.status_code == 200
     assert resp.headers["content-type"].startswith("text/html")
     assert "window.cy = cy" in resp.text
-    collab = client.get("/export", params={"format": "cytoscape", "view": "collaboration",
-                                           "composer": KAJIURA, "depth": 1}).json()
+    collab = client.get(
+        "/export",
+        params={"format": "cytoscape", "view": "collaboration", "composer": KAJIURA, "depth": 1},
+    ).json()
     ids = {n["data"]["id"] for n in collab["elements"]["nodes"]}
     assert KAJIURA in ids and len(ids) > 1
 
 
 def test_construct_query_parameter(client):
-    query = ("CONSTRUCT { ?s cg:work ?w . ?s a cg:Song . ?w a cg:Work } "
-             "WHERE { ?s a cg:Song ; cg:work ?w }")
+    query = (
+        "CONSTRUCT { ?s cg:work ?w . ?s a cg:Song . ?w a cg:Work } "
+        "WHERE { ?s a cg:Song ; cg:work ?w }"
+    )
     resp = client.get("/export", params={"format": "nodelink", "query": query})
     assert resp.status_code == 200, resp.text
     doc = resp.json()
     assert doc["links"] and all(link["label"] == "song of" for link in doc["links"])
 
 
-@pytest.mark.parametrize("params, status, message", [
-    ({"format": "xlsx"}, 400, "unknown format 'xlsx'"),
-    ({"composer": "Nobody Here"}, 404, "no person matches 'Nobody Here'"),
-    ({"work": "nothing-like-this"}, 404, "no work matches"),
-    ({"composer": "yuki-kajiura", "depth": -1}, 400, "depth must be between 0 and 5"),
-    ({"composer": "yuki-kajiura", "depth": 6}, 400, "depth must be between 0 and 5"),
-    ({"composer": "yuki-kajiura", "depth": "two"}, 400, "bad parameter"),
-    ({"view": "circles"}, 400, "unknown view"),
-    ({"query": "SELECT * WHERE { ?s ?p ?o }"}, 400, "must be a CONSTRUCT query"),
-    ({"query": "CONSTRUCT { ?s ?p ?o } WHERE {"}, 400, "SPARQL syntax error"),
-    ({"format": "html", "max_nodes": 0}, 400, "max_nodes must be"),
-])
+@pytest.mark.parametrize(
+    "params, status, message",
+    [
+        ({"format": "xlsx"}, 400, "unknown format 'xlsx'"),
+        ({"composer": "Nobody Here"}, 404, "no person matches 'Nobody Here'"),
+        ({"work": "nothing-like-this"}, 404, "no work matches"),
+        ({"composer": "yuki-kajiura", "depth": -1}, 400, "depth must be between 0 and 5"),
+        ({"composer": "yuki-kajiura", "depth": 6}, 400, "depth must be between 0 and 5"),
+        ({"composer": "yuki-kajiura", "depth": "two"}, 400, "bad parameter"),
+        ({"view": "circles"}, 400, "unknown view"),
+        ({"query": "SELECT * WHERE { ?s ?p ?o }"}, 400, "must be a CONSTRUCT query"),
+        ({"query": "CONSTRUCT { ?s ?p ?o } WHERE {"}, 400, "SPARQL syntax error"),
+        ({"format": "html", "max_nodes": 0}, 400, "max_nodes must be"),
+    ],
+)
 def test_bad_input_is_a_json_4xx(client, params, status, message):
     resp = client.get("/export", params=params)
     assert resp.status_code == status, resp.text

@@ -45,17 +45,19 @@ def test_whole_credit_graph_renders_offline(browser, seed_store, minter, tmp_pat
         assert page.evaluate("window.cy.nodes().length") == len(expected)
         assert page.evaluate("window.cy.edges().length") == expected.number_of_edges()
         kajiura = "https://cuegraph.org/id/person/yuki-kajiura"
-        assert page.evaluate(f"window.cy.getElementById('{kajiura}').data('label')") == \
-            "Yuki Kajiura (梶浦由記)"
+        assert (
+            page.evaluate(f"window.cy.getElementById('{kajiura}').data('label')")
+            == "Yuki Kajiura (梶浦由記)"
+        )
         # size by degree: the best-connected node is drawn largest
-        sizes = page.evaluate(
-            "window.cy.nodes().map(n => [n.degree(), n.data('size')])")
+        sizes = page.evaluate("window.cy.nodes().map(n => [n.degree(), n.data('size')])")
         assert max(sizes)[1] == max(s for _, s in sizes)
         # colour by type: every node is drawn in its type's colour
         drawn = page.evaluate(
-            "window.cy.nodes().map(n => [n.data('type'), n.style('background-color')])")
+            "window.cy.nodes().map(n => [n.data('type'), n.style('background-color')])"
+        )
         for kind, colour in drawn:
-            rgb = tuple(int(NODE_TYPES[kind][0][i:i + 2], 16) for i in (1, 3, 5))
+            rgb = tuple(int(NODE_TYPES[kind][0][i : i + 2], 16) for i in (1, 3, 5))
             assert colour.replace(" ", "") == "rgb({},{},{})".format(*rgb), (kind, colour)
         assert len({c for _, c in drawn}) == len({k for k, _ in drawn}) > 3
         w, h = page.viewport_size["width"], page.viewport_size["height"]
@@ -69,11 +71,14 @@ def test_whole_credit_graph_renders_offline(browser, seed_store, minter, tmp_pat
         page.mouse.move(w / 2 + 200, h / 2 + 150)
         page.evaluate(f"window.cy.center(window.cy.getElementById('{kajiura}')) && null")
         page.mouse.move(w / 2, h / 2, steps=4)
-        _eventually(page, "document.getElementById('details').innerText"
-                          ".includes('Yuki Kajiura (梶浦由記)')")
+        _eventually(
+            page, "document.getElementById('details').innerText.includes('Yuki Kajiura (梶浦由記)')"
+        )
         # dragging the background pans (the graph made small in the middle, out of the way)
-        page.evaluate("window.cy.zoom({level: window.cy.minZoom(), renderedPosition: "
-                      f"{{x: {w / 2}, y: {h / 2}}}}}) && null")
+        page.evaluate(
+            "window.cy.zoom({level: window.cy.minZoom(), renderedPosition: "
+            f"{{x: {w / 2}, y: {h / 2}}}}}) && null"
+        )
         before = page.evaluate("window.cy.pan()")
         page.mouse.move(w / 2 + 200, h / 2 + 150)
         page.mouse.down()

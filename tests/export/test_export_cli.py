@@ -29,8 +29,9 @@ def test_composer_gexf_while_store_is_held_for_writing(built, tmp_path):
     out = tmp_path / "kajiura.gexf"
     writer = open_store(f"oxigraph:{built}")  # like `cuegraph serve`, holding the store
     try:
-        res = _export(built, "--composer", "Yuki Kajiura", "--depth", "2", "--format", "gexf",
-                      "-o", str(out))
+        res = _export(
+            built, "--composer", "Yuki Kajiura", "--depth", "2", "--format", "gexf", "-o", str(out)
+        )
     finally:
         writer.close()
     assert res.returncode == 0, res.stderr
@@ -43,8 +44,7 @@ def test_composer_gexf_while_store_is_held_for_writing(built, tmp_path):
 
 def test_work_html_is_self_contained(built, tmp_path):
     out = tmp_path / "madoka.html"
-    res = _export(built, "--work", "Puella Magi Madoka Magica", "--format", "html", "-o",
-                  str(out))
+    res = _export(built, "--work", "Puella Magi Madoka Magica", "--format", "html", "-o", str(out))
     assert res.returncode == 0, res.stderr
     page = out.read_text(encoding="utf-8")
     assert "The Cytoscape Consortium" in page  # the library's licence header, inlined
@@ -68,8 +68,9 @@ def test_sparql_construct_to_cytoscape_on_stdout(built, tmp_path):
         "# people credited on Madoka, and how\n"
         "CONSTRUCT { ?c cg:agent ?p ; cg:role ?r ; cg:credits ?w . ?p a cg:Agent ; "
         "schema:name ?n . ?w a cg:Work ; schema:name ?t }\n"
-        "WHERE { ?w schema:name \"Puella Magi Madoka Magica\" ; schema:name ?t . "
-        "?c cg:credits ?w ; cg:agent ?p ; cg:role ?r . ?p schema:name ?n }\n")
+        'WHERE { ?w schema:name "Puella Magi Madoka Magica" ; schema:name ?t . '
+        "?c cg:credits ?w ; cg:agent ?p ; cg:role ?r . ?p schema:name ?n }\n"
+    )
     res = _export(built, "--sparql", str(query), "--format", "cytoscape")
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
@@ -85,20 +86,23 @@ def test_svg_on_stdout(built):
     assert root.tag.endswith("svg")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--format", "xlsx"], "error: unknown format 'xlsx'"),
-    (["--composer", "Nobody Here"], "error: no person matches 'Nobody Here'"),
-    (["--work", "No Such Work"], "error: no work matches 'No Such Work'"),
-    (["--composer", "yuki-kajiura", "--depth", "-1"], "error: depth must be between 0 and 5"),
-    (["--composer", "yuki-kajiura", "--depth", "9"], "error: depth must be between 0 and 5"),
-    (["--view", "circles"], "error: unknown view 'circles'"),
-    (["--sparql", "SELECT * WHERE { ?s ?p ?o }"], "error: an export query must be a CONSTRUCT"),
-    (["--sparql", "/no/such/file.rq"], "error: no such query file"),
-    (["--sparql", "DESCRIBE <urn:x:a>"], "error: an export query must be a CONSTRUCT"),
-    (["--sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p"], "error: SPARQL syntax error"),
-    (["--format", "dot", "-o", "/"], "error: cannot write /"),
-    (["-o", "/no/such/dir/out.gexf"], "error: no such directory: /no/such/dir"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "xlsx"], "error: unknown format 'xlsx'"),
+        (["--composer", "Nobody Here"], "error: no person matches 'Nobody Here'"),
+        (["--work", "No Such Work"], "error: no work matches 'No Such Work'"),
+        (["--composer", "yuki-kajiura", "--depth", "-1"], "error: depth must be between 0 and 5"),
+        (["--composer", "yuki-kajiura", "--depth", "9"], "error: depth must be between 0 and 5"),
+        (["--view", "circles"], "error: unknown view 'circles'"),
+        (["--sparql", "SELECT * WHERE { ?s ?p ?o }"], "error: an export query must be a CONSTRUCT"),
+        (["--sparql", "/no/such/file.rq"], "error: no such query file"),
+        (["--sparql", "DESCRIBE <urn:x:a>"], "error: an export query must be a CONSTRUCT"),
+        (["--sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p"], "error: SPARQL syntax error"),
+        (["--format", "dot", "-o", "/"], "error: cannot write /"),
+        (["-o", "/no/such/dir/out.gexf"], "error: no such directory: /no/such/dir"),
+    ],
+)
 def test_bad_input_is_one_line(built, args, message):
     res = _export(built, *args)
     assert res.returncode != 0

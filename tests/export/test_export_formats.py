@@ -56,7 +56,8 @@ def test_credit_nodes_collapse_into_role_labelled_edges(views, seed_store):
     # every credit node of the store became (part of) a person -> thing edge
     rows = seed_store.select(
         sparql_prefixes() + "SELECT ?a ?t (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cg:Credit ; "
-        "cg:agent ?a ; cg:credits ?t } GROUP BY ?a ?t")
+        "cg:agent ?a ; cg:credits ?t } GROUP BY ?a ?t"
+    )
     assert rows
     for row in rows:
         assert g.has_edge(row["a"], row["t"]), row
@@ -72,7 +73,8 @@ def test_credit_nodes_collapse_into_role_labelled_edges(views, seed_store):
     # cues: to their song (usage) and their work (episode)
     cues = [n for n, d in g.nodes(data=True) if d["type"] == "cue"]
     n_cues = seed_store.select(
-        sparql_prefixes() + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cg:Cue }")[0]["n"]
+        sparql_prefixes() + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cg:Cue }"
+    )[0]["n"]
     assert len(cues) == n_cues > 0
     for cue in cues:
         assert any(g.edges[cue, w]["kind"] == "cue_work" for w in g.successors(cue))
@@ -106,8 +108,7 @@ def test_bipartite_and_collaboration_match_the_store(views, seed_store):
 
     rows = seed_store.select(sparql_prefixes() + _CREDITED_WORKS)
     assert rows
-    composing = {str(ROLES[r]) for r in ("score_composer", "composer", "arranger",
-                                         "orchestrator")}
+    composing = {str(ROLES[r]) for r in ("score_composer", "composer", "arranger", "orchestrator")}
     composed: dict[tuple[str, str], set] = {}
     people_of: dict[str, set] = {}
     for row in rows:
@@ -133,8 +134,9 @@ def test_bipartite_and_collaboration_match_the_store(views, seed_store):
     edge = collab.edges[KAJIURA, KALAFINA]
     assert edge["weight"] == len(edge["works"].split("; ")) >= 1
     assert "Puella Magi Madoka Magica" in edge["works"]
-    assert edge["label"] == f"{int(edge['weight'])} shared work" + \
-        ("s" if edge["weight"] > 1 else "")
+    assert edge["label"] == f"{int(edge['weight'])} shared work" + (
+        "s" if edge["weight"] > 1 else ""
+    )
 
 
 def test_neighbourhood_depths(views):
@@ -180,8 +182,9 @@ def test_graphml_gexf_are_valid_and_round_trip(views, view, fmt):
 def test_graphml_declares_types_and_gexf_is_static(views):
     root = check_graphml(write_graphml(views["credits"]))
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
-    types = {(k.get("for"), k.get("attr.name")): k.get("attr.type")
-             for k in root.findall("g:key", ns)}
+    types = {
+        (k.get("for"), k.get("attr.name")): k.get("attr.type") for k in root.findall("g:key", ns)
+    }
     assert types["node", "label"] == types["edge", "label"] == "string"
     assert types["edge", "weight"] == "double"
     assert types["node", "episode"] in ("int", "long")
@@ -196,13 +199,25 @@ def test_stray_python_values_never_reach_a_file():
     from rdflib import Literal, URIRef
 
     g = nx.DiGraph(view="stray")
-    g.add_node(URIRef("urn:x:a"), label=Literal("A\x01"), type="person", gone=None,
-               roles=["composer", "lyricist"], tags={"b", "a"}, iri=URIRef("urn:x:a"))
+    g.add_node(
+        URIRef("urn:x:a"),
+        label=Literal("A\x01"),
+        type="person",
+        gone=None,
+        roles=["composer", "lyricist"],
+        tags={"b", "a"},
+        iri=URIRef("urn:x:a"),
+    )
     g.add_node("urn:x:b", label="B", type="work", iri="urn:x:b")
     g.add_edge(URIRef("urn:x:a"), "urn:x:b", label=Literal("composer"), weight=1.0)
     back = read_graphml_by_iri(write_graphml(g))
-    assert dict(back.nodes["urn:x:a"]) == {"label": "A", "type": "person", "iri": "urn:x:a",
-                                           "roles": "composer; lyricist", "tags": "a; b"}
+    assert dict(back.nodes["urn:x:a"]) == {
+        "label": "A",
+        "type": "person",
+        "iri": "urn:x:a",
+        "roles": "composer; lyricist",
+        "tags": "a; b",
+    }
     check_gexf(write_gexf(g))
     for writer in (write_cytoscape, write_nodelink):
         text = writer(g).decode()
@@ -244,8 +259,12 @@ def test_cytoscape_json_loads_in_cytoscape_js(views, view):
 
     library = resources.files("cuegraph.export") / "vendor" / "cytoscape" / "cytoscape.min.js"
     g = views[view]
-    done = subprocess.run(["node", "-e", _CYTOSCAPE_LOAD, str(library), KAJIURA],
-                          input=write_cytoscape(g), capture_output=True, timeout=60)
+    done = subprocess.run(
+        ["node", "-e", _CYTOSCAPE_LOAD, str(library), KAJIURA],
+        input=write_cytoscape(g),
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr.decode()
     got = json.loads(done.stdout)
     assert got["nodes"] == sorted(g.nodes)
@@ -313,9 +332,11 @@ def test_run_export_checks(seed_store, minter):
 
 
 def test_construct_slice(seed_store, minter):
-    query = ("CONSTRUCT { ?c cg:agent ?p ; cg:role ?r ; cg:credits ?w . ?p a cg:Agent ; "
-             "schema:name ?n } WHERE { ?c cg:agent ?p ; cg:role ?r ; cg:credits ?w . "
-             "?w a cg:Work . ?p schema:name ?n }")
+    query = (
+        "CONSTRUCT { ?c cg:agent ?p ; cg:role ?r ; cg:credits ?w . ?p a cg:Agent ; "
+        "schema:name ?n } WHERE { ?c cg:agent ?p ; cg:role ?r ; cg:credits ?w . "
+        "?w a cg:Work . ?p schema:name ?n }"
+    )
     result = run_export(seed_store, minter, ExportRequest(format="cytoscape", sparql=query))
     doc = json.loads(result.body)
     labels = {e["data"]["label"] for e in doc["elements"]["edges"]}
@@ -325,12 +346,16 @@ def test_construct_slice(seed_store, minter):
 
 def test_construct_outside_the_model_warns_and_rdf_view_draws_it(seed_store, minter):
     query = "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a cg:Agent ; schema:name ?n }"
-    n_agents = len(seed_store.select(
-        sparql_prefixes() + "SELECT DISTINCT ?p WHERE { ?p a cg:Agent ; schema:name ?n }"))
+    n_agents = len(
+        seed_store.select(
+            sparql_prefixes() + "SELECT DISTINCT ?p WHERE { ?p a cg:Agent ; schema:name ?n }"
+        )
+    )
     plain = run_export(seed_store, minter, ExportRequest(format="graphml", sparql=query))
     assert plain.nodes == 0 and "try --view rdf" in plain.warnings[0]
-    generic = run_export(seed_store, minter,
-                         ExportRequest(format="graphml", sparql=query, view="rdf"))
+    generic = run_export(
+        seed_store, minter, ExportRequest(format="graphml", sparql=query, view="rdf")
+    )
     assert generic.nodes == n_agents > 0 and generic.warnings == []
     g = read_graphml_by_iri(generic.body)
     assert g.nodes[KAJIURA]["label"] == "Yuki Kajiura"
@@ -347,12 +372,14 @@ def test_sparql_grown_neighbourhood_equals_the_cut_of_the_whole_graph(seed_store
     for seed in sorted(full):
         for depth in range(4):
             expected = neighbourhood(full, [seed], depth)
-            got = neighbourhood(credits_view(fetch_neighbourhood(seed_store, [seed], depth)),
-                                [seed], depth)
+            got = neighbourhood(
+                credits_view(fetch_neighbourhood(seed_store, [seed], depth)), [seed], depth
+            )
             assert set(got) == set(expected), (seed, depth)
             assert set(got.edges) == set(expected.edges), (seed, depth)
             assert dict(got.nodes(data=True)) == dict(expected.nodes(data=True))
-            assert {e: got.edges[e] for e in got.edges} == \
-                {e: expected.edges[e] for e in expected.edges}
+            assert {e: got.edges[e] for e in got.edges} == {
+                e: expected.edges[e] for e in expected.edges
+            }
             compared += 1
     assert compared == 4 * len(full) > 0

@@ -16,9 +16,9 @@ import pytest
 
 pytestmark = pytest.mark.slow  # exports generated graphs of tens of thousands of nodes
 
-MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space for the export process
+MEMORY_LIMIT = 3 * 1024**3  # bytes of address space for the export process
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import json, resource, sys, time
     resource.setrlimit(resource.RLIMIT_AS, (%(limit)d, %(limit)d))
     from cuegraph.export import ExportRequest, run_export
@@ -72,14 +72,15 @@ SCRIPT = textwrap.dedent('''
         "seconds": time.monotonic() - start,
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }))
-''')
+""")
 
 
 def test_fifty_thousand_nodes_within_memory(tmp_path):
     script = tmp_path / "large_export.py"
     script.write_text(SCRIPT % {"limit": MEMORY_LIMIT}, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["graphml_nodes"] == out["result_nodes"] == 50_000
@@ -88,7 +89,7 @@ def test_fifty_thousand_nodes_within_memory(tmp_path):
     assert out["html_meta"] == 1
     assert out["html_warnings"] and "50000 nodes" in out["html_warnings"][0]
     assert out["html_bytes"] < 5_000_000
-    assert out["max_rss_mb"] * 1024 ** 2 < MEMORY_LIMIT
+    assert out["max_rss_mb"] * 1024**2 < MEMORY_LIMIT
     # a neighbourhood is grown with a few SPARQL queries, not read from the whole graph
     assert out["near_nodes"] == out["expected_near"] == 25
     assert out["near_seconds"] < 10

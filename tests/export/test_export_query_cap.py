@@ -27,8 +27,7 @@ def _client(seed_store, max_rows: int) -> TestClient:
 
 def test_query_export_stops_at_max_rows_with_the_sparql_headers(seed_store):
     client = _client(seed_store, 7)
-    resp = client.get("/export", params={"query": LINKS, "view": "rdf",
-                                         "format": "cytoscape"})
+    resp = client.get("/export", params={"query": LINKS, "view": "rdf", "format": "cytoscape"})
     assert resp.status_code == 200, resp.text
     assert resp.headers["X-Cuegraph-Truncated"] == "true"
     assert resp.headers["X-Cuegraph-Max-Rows"] == "7"
@@ -37,16 +36,19 @@ def test_query_export_stops_at_max_rows_with_the_sparql_headers(seed_store):
     # the rdf view draws one edge per triple between two IRIs: at most the 7 kept
     assert 0 < len(edges) <= 7 and int(resp.headers["X-Cuegraph-Edges"]) == len(edges)
     # the same query on /sparql is cut the same way
-    sparql = client.get("/sparql", params={"query": LINKS},
-                        headers={"Accept": "application/n-triples"})
+    sparql = client.get(
+        "/sparql", params={"query": LINKS}, headers={"Accept": "application/n-triples"}
+    )
     assert sparql.headers["X-Cuegraph-Truncated"] == "true"
     assert len(sparql.text.strip().splitlines()) == 7
 
 
 def test_query_export_under_the_cap_is_not_marked(seed_store):
     client = _client(seed_store, 10_000)
-    query = ("CONSTRUCT { ?s <https://schema.org/name> ?n } WHERE { "
-             "?s a <https://cuegraph.org/ns#Agent> ; <https://schema.org/name> ?n }")
+    query = (
+        "CONSTRUCT { ?s <https://schema.org/name> ?n } WHERE { "
+        "?s a <https://cuegraph.org/ns#Agent> ; <https://schema.org/name> ?n }"
+    )
     resp = client.get("/export", params={"query": query, "view": "rdf", "format": "graphml"})
     assert resp.status_code == 200, resp.text
     assert "X-Cuegraph-Truncated" not in resp.headers
@@ -60,13 +62,14 @@ def _big_store(tmp_path: Path, people: int) -> str:
     with nt.open("w", encoding="utf-8") as f:
         for i in range(people):
             p, w = f"<{b}person/p{i}>", f"<{b}work/w{i % 997}>"
-            f.write(f'{p} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{cg}Agent> .\n'
-                    f'{p} <{s}name> "Person {i}" .\n{p} <{cg}nativeName> "人物{i}"@ja .\n'
-                    f'{p} <{s}knows> <{b}person/p{(i * 7 + 1) % people}> .\n'
-                    f'{p} <{s}member> {w} .\n{w} <{s}name> "Work {i % 997}" .\n')
+            f.write(
+                f"{p} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{cg}Agent> .\n"
+                f'{p} <{s}name> "Person {i}" .\n{p} <{cg}nativeName> "人物{i}"@ja .\n'
+                f"{p} <{s}knows> <{b}person/p{(i * 7 + 1) % people}> .\n"
+                f'{p} <{s}member> {w} .\n{w} <{s}name> "Work {i % 997}" .\n'
+            )
     store = f"oxigraph:{tmp_path / 'store'}"
-    done = cuegraph_cmd("--store", store, "load", str(nt), "--graph", b + "graph/big",
-                        timeout=600)
+    done = cuegraph_cmd("--store", store, "load", str(nt), "--graph", b + "graph/big", timeout=600)
     assert done.returncode == 0, done.stderr
     return store
 
@@ -77,8 +80,12 @@ def test_health_answers_while_a_big_query_export_is_built(tmp_path):
     exe = Path(sys.executable).with_name("cuegraph")
     env = {**os.environ, "CUEGRAPH_MAX_ROWS": "60000", "CUEGRAPH_QUERY_TIMEOUT": "300"}
     log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen([str(exe), "--store", store, "serve", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(exe), "--store", store, "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_http(base + "/health", timeout=300)  # a busy machine starts slowly
@@ -93,8 +100,11 @@ def test_health_answers_while_a_big_query_export_is_built(tmp_path):
 
         def export() -> None:
             t = time.monotonic()
-            result["resp"] = requests.get(base + "/export", params={
-                "query": EVERYTHING, "view": "rdf", "format": "graphml"}, timeout=600)
+            result["resp"] = requests.get(
+                base + "/export",
+                params={"query": EVERYTHING, "view": "rdf", "format": "graphml"},
+                timeout=600,
+            )
             result["seconds"] = time.monotonic() - t
 
         worker = threading.Thread(target=export)
@@ -117,9 +127,11 @@ def test_health_answers_while_a_big_query_export_is_built(tmp_path):
         typical = sorted(during)[len(during) // 2]
         assert typical < 3 * idle + 0.05, (idle, typical)
         assert max(during) < result["seconds"] / 10, (idle, max(during), result["seconds"])
-        print(f"export {result['seconds']:.2f}s; /health idle {idle * 1000:.0f} ms, during "
-              f"export median {typical * 1000:.0f} ms, max {max(during) * 1000:.0f} ms "
-              f"over {len(during)} requests")
+        print(
+            f"export {result['seconds']:.2f}s; /health idle {idle * 1000:.0f} ms, during "
+            f"export median {typical * 1000:.0f} ms, max {max(during) * 1000:.0f} ms "
+            f"over {len(during)} requests"
+        )
     finally:
         proc.terminate()
         try:

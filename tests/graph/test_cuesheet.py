@@ -10,8 +10,7 @@ from cuegraph.validate import validate_store
 from support import FIXTURES
 
 
-def test_malformed_cuesheet_is_rejected_with_line_numbers_and_store_unchanged(fresh_store,
-                                                                              minter):
+def test_malformed_cuesheet_is_rejected_with_line_numbers_and_store_unchanged(fresh_store, minter):
     before = fresh_store.dump("nquads")
     with pytest.raises(CueSheetError) as info:
         import_cuesheet(fresh_store, minter, FIXTURES / "cuesheets" / "bad.csv")
@@ -26,8 +25,9 @@ def test_malformed_cuesheet_is_rejected_with_line_numbers_and_store_unchanged(fr
 
 
 def test_skip_bad_rows_imports_the_good_ones(fresh_store, minter):
-    summary, bad = import_cuesheet(fresh_store, minter, FIXTURES / "cuesheets" / "bad.csv",
-                                   skip_bad_rows=True)
+    summary, bad = import_cuesheet(
+        fresh_store, minter, FIXTURES / "cuesheets" / "bad.csv", skip_bad_rows=True
+    )
     assert [b.line for b in bad] == [3, 4, 5, 6]
     titles = fresh_store.select(
         "PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>\n"

@@ -70,7 +70,13 @@ def test_store_persists_across_processes(tmp_path):
     built = cuegraph_cmd("--store", url, "build", str(DATA))
     assert built.returncode == 0, built.stderr
     # a new process sees the data
-    out = cuegraph_cmd("--store", url, "query", "--format", "csv",
-                       f"SELECT ?n WHERE {{ <{KAJIURA}> schema:name ?n }}")
+    out = cuegraph_cmd(
+        "--store",
+        url,
+        "query",
+        "--format",
+        "csv",
+        f"SELECT ?n WHERE {{ <{KAJIURA}> schema:name ?n }}",
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[1:] == ["Yuki Kajiura"]

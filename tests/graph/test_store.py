@@ -57,14 +57,17 @@ def test_run_summary_counts_changed_triples_not_just_the_net(minter):
     from cuegraph.records import Person
 
     store = open_store("memory:")
-    first = write_run(store, minter, "test", "k", [Person("a", "Alpha", source="https://e.org/1")],
-                      license="cc0")
+    first = write_run(
+        store, minter, "test", "k", [Person("a", "Alpha", source="https://e.org/1")], license="cc0"
+    )
     assert first.removed == 0 and first.added == first.triples
     # same number of triples, one name changed: +1/-1 (a net count would say +0/-0)
-    second = write_run(store, minter, "test", "k", [Person("a", "Alfa", source="https://e.org/1")],
-                       license="cc0")
+    second = write_run(
+        store, minter, "test", "k", [Person("a", "Alfa", source="https://e.org/1")], license="cc0"
+    )
     assert second.triples == first.triples
     assert (second.added, second.removed) == (2, 2)  # schema:name and rdfs:label
-    third = write_run(store, minter, "test", "k", [Person("a", "Alfa", source="https://e.org/1")],
-                      license="cc0")
+    third = write_run(
+        store, minter, "test", "k", [Person("a", "Alfa", source="https://e.org/1")], license="cc0"
+    )
     assert (third.added, third.removed) == (0, 0)

@@ -32,11 +32,34 @@ from cuegraph.namespaces import sparql_prefixes
 from cuegraph.roles import ROLES
 from support import FIXTURES, free_port
 
-__all__ = ["WD", "MB", "KAJIURA_QID", "KAJIURA_MBID", "load", "pages", "wdqs_handler",
-           "mb_handler", "anilist_handler", "animethemes_handler", "vgmdb_handler",
-           "FakeTime", "client", "credits", "Faults", "start_server", "stand_in", "serve",
-           "point_sources_at", "source_url", "default_handlers", "fixtures_for", "ROUTES",
-           "HARVESTS", "R", "harvest_settings"]
+__all__ = [
+    "WD",
+    "MB",
+    "KAJIURA_QID",
+    "KAJIURA_MBID",
+    "load",
+    "pages",
+    "wdqs_handler",
+    "mb_handler",
+    "anilist_handler",
+    "animethemes_handler",
+    "vgmdb_handler",
+    "FakeTime",
+    "client",
+    "credits",
+    "Faults",
+    "start_server",
+    "stand_in",
+    "serve",
+    "point_sources_at",
+    "source_url",
+    "default_handlers",
+    "fixtures_for",
+    "ROUTES",
+    "HARVESTS",
+    "R",
+    "harvest_settings",
+]
 
 WD = FIXTURES / "wikidata"
 MB = FIXTURES / "musicbrainz"
@@ -70,10 +93,10 @@ def pages(directory: Path, stem: str, count: int) -> list[dict]:
     return [load(directory / f"{stem}-page{i}.json") for i in range(1, count + 1)]
 
 
-def _json(data, content_type: str = "application/json; charset=utf-8",
-          status: int = 200) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False), status=status,
-                    content_type=content_type)
+def _json(
+    data, content_type: str = "application/json; charset=utf-8", status: int = 200
+) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), status=status, content_type=content_type)
 
 
 def not_found(request: Request) -> Response:
@@ -83,14 +106,14 @@ def not_found(request: Request) -> Response:
 
 # -- the five sources ---------------------------------------------------------------------
 
+
 def _fold(text: str) -> str:
     """Case and accents folded, as the Wikibase search compares (its own folding)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def wbsearch_answer(search: str, language: str, index: Path = WD / "search-index.json"
-                    ) -> dict:
+def wbsearch_answer(search: str, language: str, index: Path = WD / "search-index.json") -> dict:
     """What ``wbsearchentities`` answers for ``search``: the indexed items with a label or an
     alias (any language) that starts with it, ignoring case and accents, in the API's shape
     (``search`` hits with ``id``, ``label``, ``description``, ``match``, ``aliases``)."""
@@ -98,30 +121,42 @@ def wbsearch_answer(search: str, language: str, index: Path = WD / "search-index
     hits = []
     for item in load(index)["items"]:
         names = [("label", lang, text) for lang, text in item["label"].items()]
-        names += [("alias", lang, text) for lang, texts in item["aliases"].items()
-                  for text in texts]
-        matched = next(((kind, lang, text) for kind, lang, text in names
-                        if _fold(text).startswith(want)), None)
+        names += [
+            ("alias", lang, text) for lang, texts in item["aliases"].items() for text in texts
+        ]
+        matched = next(
+            ((kind, lang, text) for kind, lang, text in names if _fold(text).startswith(want)), None
+        )
         if not want or matched is None:
             continue
         kind, lang, text = matched
-        label = item["label"].get(language) or item["label"].get("mul") or \
-            next(iter(item["label"].values()))
+        label = (
+            item["label"].get(language)
+            or item["label"].get("mul")
+            or next(iter(item["label"].values()))
+        )
         qid = item["id"]
-        hit = {"id": qid, "title": qid, "pageid": int(qid[1:]) + 1000000,
-               "concepturi": f"http://www.wikidata.org/entity/{qid}",
-               "repository": "wikidata", "url": f"//www.wikidata.org/wiki/{qid}",
-               "display": {"label": {"value": label, "language": language}},
-               "label": label, "description": item["description"],
-               "match": {"type": kind, "language": lang, "text": text}}
+        hit = {
+            "id": qid,
+            "title": qid,
+            "pageid": int(qid[1:]) + 1000000,
+            "concepturi": f"http://www.wikidata.org/entity/{qid}",
+            "repository": "wikidata",
+            "url": f"//www.wikidata.org/wiki/{qid}",
+            "display": {"label": {"value": label, "language": language}},
+            "label": label,
+            "description": item["description"],
+            "match": {"type": kind, "language": lang, "text": text},
+        }
         if kind == "alias":
             hit["aliases"] = [text]
         hits.append(hit)
     return {"searchinfo": {"search": search}, "search": hits, "success": 1}
 
 
-def wdqs_handler(credits: Path = WD / "credits-kajiura.json",
-                 find: Path = WD / "find-person-kajiura.json"):
+def wdqs_handler(
+    credits: Path = WD / "credits-kajiura.json", find: Path = WD / "find-person-kajiura.json"
+):
     """A WDQS stand-in (with the Wikibase search API at ``/w/api.php`` beside it): answers
     ``wbsearchentities``, the find-person query (the fixture's people among the query's
     candidates) and pages the credits result with the query's own LIMIT/OFFSET (as the real
@@ -134,21 +169,27 @@ def wdqs_handler(credits: Path = WD / "credits-kajiura.json",
         if request.path == "/w/api.php":
             if request.args.get("action") != "wbsearchentities":
                 return _json({"error": {"code": "badvalue"}})
-            return _json(wbsearch_answer(request.args.get("search", ""),
-                                         request.args.get("language", "en")))
+            return _json(
+                wbsearch_answer(request.args.get("search", ""), request.args.get("language", "en"))
+            )
         if "SELECT DISTINCT ?person" in query:
             found = load(find)
-            asked = set(re.findall(r"wd:(Q\d+)", query.split("VALUES ?person", 1)[-1]
-                                   .split("}", 1)[0])) if "VALUES ?person" in query else set()
+            asked = (
+                set(re.findall(r"wd:(Q\d+)", query.split("VALUES ?person", 1)[-1].split("}", 1)[0]))
+                if "VALUES ?person" in query
+                else set()
+            )
             found["results"]["bindings"] = [
-                b for b in found["results"]["bindings"]
-                if b["person"]["value"].rsplit("/", 1)[-1] in asked]
+                b
+                for b in found["results"]["bindings"]
+                if b["person"]["value"].rsplit("/", 1)[-1] in asked
+            ]
             return _json(found, SPARQL_JSON)
         data = load(credits)
         m = re.search(r"LIMIT\s+(\d+)\s+OFFSET\s+(\d+)", query)
         if m:
             limit, offset = int(m.group(1)), int(m.group(2))
-            data["results"]["bindings"] = data["results"]["bindings"][offset:offset + limit]
+            data["results"]["bindings"] = data["results"]["bindings"][offset : offset + limit]
         return _json(data, SPARQL_JSON)
 
     return handle
@@ -180,15 +221,21 @@ def mb_handler():
             files = sorted(MB.glob(f"{path}-browse*.json"))
             items = [i for f in files for i in load(f)[f"{path}s"]]
             # the fixture pages are what MusicBrainz sends for limit=2; other limits re-slice
-            return _json({f"{path}-count": len(items), f"{path}-offset": offset,
-                          f"{path}s": items[offset:offset + limit]})
+            return _json(
+                {
+                    f"{path}-count": len(items),
+                    f"{path}-offset": offset,
+                    f"{path}s": items[offset : offset + limit],
+                }
+            )
         return not_found(request)
 
     return handle
 
 
-def anilist_handler(staff: list[dict] | None = None, media: list[dict] | None = None,
-                    seen: list[dict] | None = None):
+def anilist_handler(
+    staff: list[dict] | None = None, media: list[dict] | None = None, seen: list[dict] | None = None
+):
     """An AniList GraphQL stand-in: a ``Staff`` query gets ``staff[page - 1]``, a ``Media``
     query ``media[page - 1]`` (Hiromi Mizutani's and Anohana's fixture pages by default);
     the variables of every request are appended to ``seen``."""
@@ -240,6 +287,7 @@ def vgmdb_handler(album: dict | None = None, artist: dict | None = None):
 
 # -- clock, client, queries ----------------------------------------------------------------
 
+
 class FakeTime:
     """A clock and sleep for RateLimiter: sleeping advances the clock; sleeps are recorded."""
 
@@ -262,20 +310,25 @@ class FakeTime:
 def client(ft: FakeTime | None = None, **kw) -> HttpClient:
     """A test client: test contact, no cache, rate limited on a fake clock."""
     ft = ft or FakeTime()
-    return HttpClient(contact=kw.pop("contact", "tests@cuegraph.invalid"),
-                      limiter=ft.limiter(), **kw)
+    return HttpClient(
+        contact=kw.pop("contact", "tests@cuegraph.invalid"), limiter=ft.limiter(), **kw
+    )
 
 
 def credits(store) -> set[tuple[str, str, str, str]]:
     """Every credit as (agent name, role IRI, credited thing's name, role text)."""
-    rows = store.select(sparql_prefixes() + """
+    rows = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?who ?role ?what ?text WHERE {
           ?c a cg:Credit ; cg:agent/schema:name ?who ; cg:role ?role ;
-             cg:credits/schema:name ?what ; cg:roleText ?text }""")
+             cg:credits/schema:name ?what ; cg:roleText ?text }"""
+    )
     return {(r["who"], r["role"], r["what"], r["text"]) for r in rows}
 
 
 # -- faults --------------------------------------------------------------------------------
+
 
 class Faults:
     """Wraps a handler; while ``mode`` is set, requests matching ``when`` get that fault.
@@ -289,8 +342,13 @@ class Faults:
     so tests can measure the spacing the client kept.
     """
 
-    def __init__(self, handler, when: Callable[[Request], bool] = lambda request: True,
-                 retry_after: str = "7", ft: FakeTime | None = None):
+    def __init__(
+        self,
+        handler,
+        when: Callable[[Request], bool] = lambda request: True,
+        retry_after: str = "7",
+        ft: FakeTime | None = None,
+    ):
         self.handler, self.when, self.retry_after, self.ft = handler, when, retry_after, ft
         self.mode: str | None = None
         self.faults_sent = 0
@@ -306,28 +364,37 @@ class Faults:
         self.faults_sent += 1
         if mode in ("429", "503"):
             self.mode = None  # the next attempt succeeds
-            return Response("Too many requests, slow down", status=int(mode),
-                            headers={"Retry-After": self.retry_after})
+            return Response(
+                "Too many requests, slow down",
+                status=int(mode),
+                headers={"Retry-After": self.retry_after},
+            )
         if mode == "500":
             return _json({"error": "database is on fire"}, status=500)
         if mode == "malformed":
-            return Response('{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": ',
-                            status=200, content_type="application/json")
+            return Response(
+                '{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": ',
+                status=200,
+                content_type="application/json",
+            )
         if mode == "html":
-            return Response("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>",
-                            status=200, content_type="text/html")
+            return Response(
+                "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>",
+                status=200,
+                content_type="text/html",
+            )
         if mode == "shape":
             return _json({"unexpected": ["answer"]})
         if mode == "truncated":
             body = self.handler(request).get_data()
-            resp = Response(body[: len(body) // 2], status=200,
-                            content_type="application/json")
+            resp = Response(body[: len(body) // 2], status=200, content_type="application/json")
             resp.headers["Content-Length"] = str(len(body))
             return resp
         raise ValueError(mode)
 
 
 # -- the server ----------------------------------------------------------------------------
+
 
 def start_server():
     """A pytest-httpserver on 127.0.0.1, on a free port."""
@@ -354,8 +421,9 @@ def serve(server, **handlers) -> None:
     everything else gets a 404."""
     for source, handler in handlers.items():
         prefix = ROUTES[source][0]
-        server.expect_request(re.compile(rf"^{re.escape(prefix)}(/.*)?$")) \
-            .respond_with_handler(handler)
+        server.expect_request(re.compile(rf"^{re.escape(prefix)}(/.*)?$")).respond_with_handler(
+            handler
+        )
         if source == "wikidata":  # the search API, on the endpoint's host as Wikidata's is
             server.expect_request("/w/api.php").respond_with_handler(handler)
     server.expect_request(re.compile(".*")).respond_with_handler(not_found)
@@ -363,9 +431,13 @@ def serve(server, **handlers) -> None:
 
 def default_handlers() -> dict:
     """A stand-in per source, serving the default fixtures."""
-    return {"wikidata": wdqs_handler(), "musicbrainz": mb_handler(),
-            "anilist": anilist_handler(), "animethemes": animethemes_handler(),
-            "vgmdb": vgmdb_handler()}
+    return {
+        "wikidata": wdqs_handler(),
+        "musicbrainz": mb_handler(),
+        "anilist": anilist_handler(),
+        "animethemes": animethemes_handler(),
+        "vgmdb": vgmdb_handler(),
+    }
 
 
 #: one typical harvest per source: (entry option, value), all served by the stand-ins
@@ -383,8 +455,9 @@ def harvest_settings(cache_dir=None, contact: str = "tests@cuegraph.invalid", **
     URLs there), a test contact and ``cache_dir`` (``None``: no cache)."""
     from cuegraph.config import Settings
 
-    return Settings(user_agent_contact=contact,
-                    cache_dir=str(cache_dir) if cache_dir else None, **fields)
+    return Settings(
+        user_agent_contact=contact, cache_dir=str(cache_dir) if cache_dir else None, **fields
+    )
 
 
 def fixtures_for(source: str):

@@ -65,19 +65,33 @@ def test_staff_harvest_follows_pages_and_writes_music_credits(server, api):
         (m, R["composer"], "Jigoku Shoujo: Yoi no Togi ending", "Theme Song Composition (ED)"),
         (m, R["arranger"], "Jigoku Shoujo: Yoi no Togi ending", "Theme Song Arrangement (ED)"),
     }
-    person = store.select(sparql_prefixes() + """
+    person = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?native ?id ?same ?src WHERE {
           ?p schema:name "Hiromi Mizutani" ; cg:nativeName ?native ; cg:anilist ?id ;
-             schema:sameAs ?same ; prov:wasDerivedFrom ?src }""")
-    assert person == [{"native": "水谷広実", "id": "9100001",
-                       "same": "https://anilist.co/staff/9100001",
-                       "src": "https://anilist.co/staff/9100001"}]
-    work = store.select(sparql_prefixes() + """
+             schema:sameAs ?same ; prov:wasDerivedFrom ?src }"""
+    )
+    assert person == [
+        {
+            "native": "水谷広実",
+            "id": "9100001",
+            "same": "https://anilist.co/staff/9100001",
+            "src": "https://anilist.co/staff/9100001",
+        }
+    ]
+    work = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?year ?eps WHERE { ?w schema:name "Non Non Biyori" ; a cg:Series ;
-          schema:datePublished ?year ; schema:numberOfEpisodes ?eps }""")
+          schema:datePublished ?year ; schema:numberOfEpisodes ?eps }"""
+    )
     assert [(str(r["year"]), int(r["eps"])) for r in work] == [("2013", 12)]
-    licence = store.select(sparql_prefixes() + f"""
-        SELECT ?l WHERE {{ <{summary.graph}> dcterms:license ?l }}""")
+    licence = store.select(
+        sparql_prefixes()
+        + f"""
+        SELECT ?l WHERE {{ <{summary.graph}> dcterms:license ?l }}"""
+    )
     assert [r["l"] for r in licence] == ["https://anilist.co/terms"]
     assert validate_store(store).conforms
 
@@ -107,8 +121,11 @@ def test_media_harvest_keeps_music_staff_and_strips_qualifiers(server, api):
     # the director is not a music credit and is not harvested at all
     assert not store.ask(sparql_prefixes() + 'ASK { ?p schema:name "Tatsuyuki Nagai" }')
     # score composer shortcut on the work
-    assert store.ask(sparql_prefixes() + f"""
-        ASK {{ ?w schema:name "{work}" ; schema:musicBy/schema:name "REMEDIOS" }}""")
+    assert store.ask(
+        sparql_prefixes()
+        + f"""
+        ASK {{ ?w schema:name "{work}" ; schema:musicBy/schema:name "REMEDIOS" }}"""
+    )
 
 
 def test_pages_are_capped(server, api):
@@ -127,8 +144,12 @@ def test_unknown_music_role_is_kept_as_contributor_with_its_text(server, api):
     serve_pages(server, [], staff=edited)
     store = open_store("memory:")
     write_harvest(store, Minter(BASE), anilist.harvest_staff(client(), api, "Hiromi Mizutani"))
-    assert ("Hiromi Mizutani", R["contributor"], "Jigoku Shoujo: Yoi no Togi ending",
-            "Theme Song Guitar (ED)") in credits(store)
+    assert (
+        "Hiromi Mizutani",
+        R["contributor"],
+        "Jigoku Shoujo: Yoi no Togi ending",
+        "Theme Song Guitar (ED)",
+    ) in credits(store)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "ab", "*", "Mizu*", "%", "Hiromi?"])
@@ -156,7 +177,8 @@ def test_native_and_reordered_names_are_accepted_but_a_different_person_is_not(s
 
 def test_not_found_is_a_clear_error(server, api):
     server.expect_request("/anilist", method="POST").respond_with_data(
-        (AL / "not-found.json").read_bytes(), status=404, content_type="application/json")
+        (AL / "not-found.json").read_bytes(), status=404, content_type="application/json"
+    )
     with pytest.raises(PersonNotFound, match="not found"):
         anilist.harvest_staff(client(), api, "Nobody Atall")
 
@@ -164,10 +186,13 @@ def test_not_found_is_a_clear_error(server, api):
 BAD_BODIES = {
     "html": (b"<!DOCTYPE html><html><body>Bad gateway</body></html>", "text/html"),
     "truncated": (json.dumps(STAFF_PAGES[0]).encode()[:300], "application/json"),
-    "wrong shape": (b'{"data": {"Staff": {"id": 1, "name": {"full": "Hiromi Mizutani"}, '
-                    b'"staffMedia": {"edges": "none"}}}}', "application/json"),
+    "wrong shape": (
+        b'{"data": {"Staff": {"id": 1, "name": {"full": "Hiromi Mizutani"}, '
+        b'"staffMedia": {"edges": "none"}}}}',
+        "application/json",
+    ),
     "graphql error": ((AL / "too-many-requests.json").read_bytes(), "application/json"),
-    "not an object": (b'[1, 2, 3]', "application/json"),
+    "not an object": (b"[1, 2, 3]", "application/json"),
 }
 
 
@@ -206,15 +231,18 @@ def test_requests_are_spaced_by_min_interval(server, api):
     assert ft.sleeps == [pytest.approx(2.0), pytest.approx(2.0)]
 
 
-@pytest.mark.parametrize("text, role, qualifier", [
-    ("Theme Song Performance (OP)", "performer", "OP"),
-    ("Theme Song Composition (ED1)", "composer", "ED1"),
-    ("Theme Song Arrangement (OP2, ED2)", "arranger", "OP2, ED2"),
-    ("Theme Song Performance (English; OP2)", "performer", "English; OP2"),
-    ("Insert Song Lyrics (ep 5) (TV)", "lyricist", "ep 5; TV"),
-    ("Music", "score_composer", None),
-    ("Series Composition", "contributor", None),
-])
+@pytest.mark.parametrize(
+    "text, role, qualifier",
+    [
+        ("Theme Song Performance (OP)", "performer", "OP"),
+        ("Theme Song Composition (ED1)", "composer", "ED1"),
+        ("Theme Song Arrangement (OP2, ED2)", "arranger", "OP2, ED2"),
+        ("Theme Song Performance (English; OP2)", "performer", "English; OP2"),
+        ("Insert Song Lyrics (ep 5) (TV)", "lyricist", "ep 5; TV"),
+        ("Music", "score_composer", None),
+        ("Series Composition", "contributor", None),
+    ],
+)
 def test_role_strings(text, role, qualifier):
     assert anilist.role_of(text) == (role, qualifier)
     assert anilist.is_music_role(text) == (text != "Series Composition")
@@ -223,77 +251,128 @@ def test_role_strings(text, role, qualifier):
 def _aldnoah_page(edges: list[tuple[str, int, str]]) -> dict:
     """One AniList Media page (the real response's shape) for Aldnoah.Zero with these
     (role, staff id, full name) edges."""
-    return {"data": {"Media": {
-        "id": 20632, "type": "ANIME", "format": "TV", "episodes": 12,
-        "siteUrl": "https://anilist.co/anime/20632",
-        "title": {"romaji": "ALDNOAH.ZERO", "english": "Aldnoah.Zero",
-                  "native": "アルドノア・ゼロ"},
-        "startDate": {"year": 2014},
-        "staff": {"pageInfo": {"currentPage": 1, "hasNextPage": False}, "edges": [
-            {"role": role, "node": {"id": sid, "name": {"full": name, "native": None,
-                                                        "alternative": []},
-                                    "siteUrl": f"https://anilist.co/staff/{sid}"}}
-            for role, sid, name in edges]}}}}
+    return {
+        "data": {
+            "Media": {
+                "id": 20632,
+                "type": "ANIME",
+                "format": "TV",
+                "episodes": 12,
+                "siteUrl": "https://anilist.co/anime/20632",
+                "title": {
+                    "romaji": "ALDNOAH.ZERO",
+                    "english": "Aldnoah.Zero",
+                    "native": "アルドノア・ゼロ",
+                },
+                "startDate": {"year": 2014},
+                "staff": {
+                    "pageInfo": {"currentPage": 1, "hasNextPage": False},
+                    "edges": [
+                        {
+                            "role": role,
+                            "node": {
+                                "id": sid,
+                                "name": {"full": name, "native": None, "alternative": []},
+                                "siteUrl": f"https://anilist.co/staff/{sid}",
+                            },
+                        }
+                        for role, sid, name in edges
+                    ],
+                },
+            }
+        }
+    }
 
 
 def test_theme_song_composition_is_a_song_credit_never_a_score_credit(server, api):
     # Aldnoah.Zero: Sawano scored it; Kajiura wrote its first opening ("heavenly blue")
-    serve(server, anilist=anilist_handler(media=[_aldnoah_page([
-        ("Music", 95, "Hiroyuki Sawano"),
-        ("Theme Song Composition (OP)", 101, "Yuki Kajiura"),
-        ("Theme Song Arrangement (OP2, ED2)", 95, "Hiroyuki Sawano"),
-        ("Theme Song Performance (English; OP2)", 102, "Aimer"),
-        ("Theme Song Lyrics", 103, "cAnON."),
-        ("Insert Song Performance (ep 5)", 104, "mizuki"),
-        ("Animation (ED1)", 105, "Animator"),
-        ("Key Animation (OP)", 106, "Key Animator"),
-    ])]))
+    serve(
+        server,
+        anilist=anilist_handler(
+            media=[
+                _aldnoah_page(
+                    [
+                        ("Music", 95, "Hiroyuki Sawano"),
+                        ("Theme Song Composition (OP)", 101, "Yuki Kajiura"),
+                        ("Theme Song Arrangement (OP2, ED2)", 95, "Hiroyuki Sawano"),
+                        ("Theme Song Performance (English; OP2)", 102, "Aimer"),
+                        ("Theme Song Lyrics", 103, "cAnON."),
+                        ("Insert Song Performance (ep 5)", 104, "mizuki"),
+                        ("Animation (ED1)", 105, "Animator"),
+                        ("Key Animation (OP)", 106, "Key Animator"),
+                    ]
+                )
+            ]
+        ),
+    )
     store = open_store("memory:")
     write_harvest(store, Minter(BASE), anilist.harvest_media(client(), api, 20632))
     assert credits(store) == {
         ("Hiroyuki Sawano", R["score_composer"], "ALDNOAH.ZERO", "Music"),
         ("Yuki Kajiura", R["composer"], "ALDNOAH.ZERO opening", "Theme Song Composition (OP)"),
-        ("Hiroyuki Sawano", R["arranger"], "ALDNOAH.ZERO opening 2",
-         "Theme Song Arrangement (OP2, ED2)"),
-        ("Hiroyuki Sawano", R["arranger"], "ALDNOAH.ZERO ending 2",
-         "Theme Song Arrangement (OP2, ED2)"),
-        ("Aimer", R["performer"], "ALDNOAH.ZERO opening 2",
-         "Theme Song Performance (English; OP2)"),
+        (
+            "Hiroyuki Sawano",
+            R["arranger"],
+            "ALDNOAH.ZERO opening 2",
+            "Theme Song Arrangement (OP2, ED2)",
+        ),
+        (
+            "Hiroyuki Sawano",
+            R["arranger"],
+            "ALDNOAH.ZERO ending 2",
+            "Theme Song Arrangement (OP2, ED2)",
+        ),
+        (
+            "Aimer",
+            R["performer"],
+            "ALDNOAH.ZERO opening 2",
+            "Theme Song Performance (English; OP2)",
+        ),
         ("cAnON.", R["lyricist"], "ALDNOAH.ZERO theme song", "Theme Song Lyrics"),
-        ("mizuki", R["performer"], "ALDNOAH.ZERO insert song",
-         "Insert Song Performance (ep 5)"),
+        ("mizuki", R["performer"], "ALDNOAH.ZERO insert song", "Insert Song Performance (ep 5)"),
     }
     # the work's score composer is Sawano alone; Kajiura's credit is on a song of the work
-    rows = store.select(sparql_prefixes() + """
-        SELECT ?who WHERE { ?w cg:anilist "20632" ; schema:musicBy/schema:name ?who }""")
+    rows = store.select(
+        sparql_prefixes()
+        + """
+        SELECT ?who WHERE { ?w cg:anilist "20632" ; schema:musicBy/schema:name ?who }"""
+    )
     assert [r["who"] for r in rows] == ["Hiroyuki Sawano"]
-    song = store.select(sparql_prefixes() + """
+    song = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?song ?work WHERE { ?song a cg:Song ; schema:composer/schema:name "Yuki Kajiura" ;
-                                         cg:work ?work }""")
-    assert song == [{"song": BASE + "song/anilist/20632/op",
-                     "work": BASE + "work/anilist/20632"}]
+                                         cg:work ?work }"""
+    )
+    assert song == [{"song": BASE + "song/anilist/20632/op", "work": BASE + "work/anilist/20632"}]
     # the English title is kept as another title of the work
-    assert store.ask(sparql_prefixes() + """
+    assert store.ask(
+        sparql_prefixes()
+        + """
         ASK { ?w cg:anilist "20632" ; schema:name "ALDNOAH.ZERO" ;
-                 schema:alternateName "Aldnoah.Zero" ; cg:nativeTitle "アルドノア・ゼロ"@ja }""")
+                 schema:alternateName "Aldnoah.Zero" ; cg:nativeTitle "アルドノア・ゼロ"@ja }"""
+    )
     # animators whose roles carry OP/ED qualifiers are not music staff
     assert not store.ask(sparql_prefixes() + 'ASK { ?p schema:name "Animator" }')
     assert not store.ask(sparql_prefixes() + 'ASK { ?p schema:name "Key Animator" }')
     assert validate_store(store).conforms
 
 
-@pytest.mark.parametrize("text, slots", [
-    ("Theme Song Composition (OP)", [("op", None)]),
-    ("Theme Song Composition (ED1)", [("ed", 1)]),
-    ("Theme Song Arrangement (OP2, ED2)", [("op", 2), ("ed", 2)]),
-    ("Theme Song Performance (English; OP2)", [("op", 2)]),
-    ("Theme Song Lyrics (OP 3)", [("op", 3)]),
-    ("Theme Song Lyrics", [("theme", None)]),
-    ("Insert Song Composition (eps 3, 7)", [("insert", None)]),
-    ("Music", None),
-    ("Music Production", None),
-    ("Animation (ED1)", None),
-    ("Storyboard (OP, ED)", None),
-])
+@pytest.mark.parametrize(
+    "text, slots",
+    [
+        ("Theme Song Composition (OP)", [("op", None)]),
+        ("Theme Song Composition (ED1)", [("ed", 1)]),
+        ("Theme Song Arrangement (OP2, ED2)", [("op", 2), ("ed", 2)]),
+        ("Theme Song Performance (English; OP2)", [("op", 2)]),
+        ("Theme Song Lyrics (OP 3)", [("op", 3)]),
+        ("Theme Song Lyrics", [("theme", None)]),
+        ("Insert Song Composition (eps 3, 7)", [("insert", None)]),
+        ("Music", None),
+        ("Music Production", None),
+        ("Animation (ED1)", None),
+        ("Storyboard (OP, ED)", None),
+    ],
+)
 def test_song_slots(text, slots):
     assert anilist.song_slots(text) == slots

@@ -56,10 +56,12 @@ def test_search_follows_pages_and_keeps_only_matching_anime(server, api):
     assert summary.graph == BASE + "graph/animethemes/anime-anohana"
     assert [s["page[number]"] for s in seen] == ["1", "2"]
     assert all(s["q"] == "anohana" for s in seen)
-    assert seen[0]["include"] == ("animesynonyms,animethemes.animethemeentries,"
-                                  "animethemes.song.artists,"
-                                  "animethemes.song.performances.artist,"
-                                  "animethemes.song.performances.member")
+    assert seen[0]["include"] == (
+        "animesynonyms,animethemes.animethemeentries,"
+        "animethemes.song.artists,"
+        "animethemes.song.performances.artist,"
+        "animethemes.song.performances.member"
+    )
     works = store.select(sparql_prefixes() + "SELECT ?t WHERE { ?w a cg:Work ; schema:name ?t }")
     # matched through the "AnoHana" synonyms; the fuzzy hit "Ano Natsu de Matteru" is dropped
     assert sorted(r["t"] for r in works) == [TV, MOVIE]
@@ -71,11 +73,14 @@ def test_search_follows_pages_and_keeps_only_matching_anime(server, api):
 def test_performers_are_credited_on_songs_with_their_character(server, api):
     serve_pages(server, PAGES, [])
     _, store, _ = harvest_into_store(client(), api)
-    rows = store.select(sparql_prefixes() + """
+    rows = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?who ?song ?note ?text WHERE {
           ?c a cg:Credit ; cg:role relators:prf ; cg:agent/schema:name ?who ;
              cg:credits ?s ; cg:roleText ?text . ?s a cg:Song ; schema:name ?song .
-          OPTIONAL { ?c cg:note ?note } }""")
+          OPTIONAL { ?c cg:note ?note } }"""
+    )
     got = {(r["who"], r["song"], r.get("note"), r["text"]) for r in rows}
     assert got == {
         ("Galileo Galilei", "Aoi Shiori", None, "performer"),
@@ -91,11 +96,14 @@ def test_performers_are_credited_on_songs_with_their_character(server, api):
 def test_episode_ranges_become_untimed_cues_with_usage(server, api):
     serve_pages(server, PAGES, [])
     _, store, _ = harvest_into_store(client(), api)
-    rows = store.select(sparql_prefixes() + """
+    rows = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?work ?n ?usage ?song ?start WHERE {
           ?c a cg:MusicCue ; cg:usage ?usage ; cg:song/schema:name ?song ;
              cg:episode ?e . ?e schema:episodeNumber ?n ; cg:work/schema:name ?work .
-          OPTIONAL { ?c schema:startOffset ?start } }""")
+          OPTIONAL { ?c schema:startOffset ?start } }"""
+    )
     assert all(r.get("start") is None for r in rows)
     cues = {(r["work"], int(r["n"]), r["usage"].rsplit("#", 1)[1], r["song"]) for r in rows}
     expected = {(TV, n, "Opening", "Aoi Shiori") for n in range(1, 11)}
@@ -105,8 +113,11 @@ def test_episode_ranges_become_untimed_cues_with_usage(server, api):
     expected |= {(MOVIE, 1, "Ending", SECRET_BASE)}
     assert cues == expected
     # the same AnimeThemes song is one song node, used by both works
-    songs = store.select(sparql_prefixes() + f"""
-        SELECT ?s WHERE {{ ?s a cg:Song ; schema:name "{SECRET_BASE}" }}""")
+    songs = store.select(
+        sparql_prefixes()
+        + f"""
+        SELECT ?s WHERE {{ ?s a cg:Song ; schema:name "{SECRET_BASE}" }}"""
+    )
     assert len(songs) == 1
 
 
@@ -117,17 +128,32 @@ def test_insert_themes_and_listed_episodes(server, api):
     theme["animethemeentries"][0]["episodes"] = "1-3, 5"
     serve_pages(server, pages, [])
     _, store, _ = harvest_into_store(client(), api)
-    rows = store.select(sparql_prefixes() + """
+    rows = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?n WHERE { ?c cg:usage cg:Insert ; cg:song/schema:name "Aoi Shiori" ;
-                          cg:episode/schema:episodeNumber ?n }""")
+                          cg:episode/schema:episodeNumber ?n }"""
+    )
     assert sorted(int(r["n"]) for r in rows) == [1, 2, 3, 5]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("1-10", list(range(1, 11))), ("11", [11]), ("1-3, 5", [1, 2, 3, 5]),
-    ("2\u20134", [2, 3, 4]), ("1-3, 2-4", [1, 2, 3, 4]), ("", []), (None, []),
-    ("Movie", []), ("5-3", []), ("0", []), ("1-999999", []), ("12, x, 13", [12, 13]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1-10", list(range(1, 11))),
+        ("11", [11]),
+        ("1-3, 5", [1, 2, 3, 5]),
+        ("2\u20134", [2, 3, 4]),
+        ("1-3, 2-4", [1, 2, 3, 4]),
+        ("", []),
+        (None, []),
+        ("Movie", []),
+        ("5-3", []),
+        ("0", []),
+        ("1-999999", []),
+        ("12, x, 13", [12, 13]),
+    ],
+)
 def test_parse_episodes(text, expected):
     assert animethemes.parse_episodes(text) == expected
 
@@ -156,14 +182,19 @@ def test_empty_name_is_refused_before_any_request(server, api):
 
 
 BAD_BODIES = {
-    "html": (b"<html><head><title>502</title></head><body>Bad Gateway</body></html>",
-             "text/html"),
+    "html": (b"<html><head><title>502</title></head><body>Bad Gateway</body></html>", "text/html"),
     "truncated": (json.dumps(PAGES[0]).encode()[:500], "application/json"),
     "no anime list": (b'{"message": "Server Error"}', "application/json"),
-    "wrong shape": (json.dumps({"anime": [{"id": "x", "name": "AnoHana"}],
-                                "links": {"next": None}}).encode(), "application/json"),
-    "bad themes": (json.dumps({"anime": [{"id": 1, "name": "AnoHana", "animethemes": "OP"}],
-                               "links": {"next": None}}).encode(), "application/json"),
+    "wrong shape": (
+        json.dumps({"anime": [{"id": "x", "name": "AnoHana"}], "links": {"next": None}}).encode(),
+        "application/json",
+    ),
+    "bad themes": (
+        json.dumps(
+            {"anime": [{"id": 1, "name": "AnoHana", "animethemes": "OP"}], "links": {"next": None}}
+        ).encode(),
+        "application/json",
+    ),
 }
 
 
@@ -193,10 +224,13 @@ def test_performances_credit_groups_and_their_members(server, api):
     group's members: the group is a group, each member is credited too."""
     serve_pages(server, [load(AT / "search-madoka-performances.json")], [])
     harvest, store, _ = harvest_into_store(client(), api, "madoka")
-    rows = store.select(sparql_prefixes() + """
+    rows = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?who ?song ?note WHERE {
           ?c a cg:Credit ; cg:role relators:prf ; cg:agent/schema:name ?who ;
-             cg:credits/schema:name ?song . OPTIONAL { ?c cg:note ?note } }""")
+             cg:credits/schema:name ?song . OPTIONAL { ?c cg:note ?note } }"""
+    )
     assert {(r["who"], r["song"], r.get("note")) for r in rows} == {
         ("ClariS", "Connect", None),
         ("Kalafina", "Magia", None),
@@ -207,9 +241,12 @@ def test_performances_credit_groups_and_their_members(server, api):
     people = {p.name: p for p in harvest.records if type(p).__name__ == "Person"}
     assert len(people) == 5 == len({p.key for p in people.values()})
     assert people["Kalafina"].kind == "group" and people["Wakana"].kind == "person"
-    cues = store.select(sparql_prefixes() + """
+    cues = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?n WHERE { ?c a cg:MusicCue ; cg:song/schema:name "Magia" ;
-                          cg:episode/schema:episodeNumber ?n }""")
+                          cg:episode/schema:episodeNumber ?n }"""
+    )
     assert sorted(int(r["n"]) for r in cues) == [3, 4, 5, 6, 7, 8]
     assert validate_store(store).conforms
 

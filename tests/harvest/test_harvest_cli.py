@@ -48,14 +48,20 @@ def _dump(store_url: str) -> bytes:
 @slow
 def test_wikidata_command_then_failure_keeps_the_graph(env):
     variables, server, wd, store_url = env
-    r = cuegraph_cmd("harvest", "wikidata", "--composer", "Yuki Kajiura",
-                     "--contact", "cli-test@cuegraph.invalid", env=variables)
+    r = cuegraph_cmd(
+        "harvest",
+        "wikidata",
+        "--composer",
+        "Yuki Kajiura",
+        "--contact",
+        "cli-test@cuegraph.invalid",
+        env=variables,
+    )
     assert r.returncode == 0, r.stderr
     assert "wikidata: 15 records" in r.stdout
     # the name search (wbsearchentities), the people among its hits, one page of credits
     assert f"{B}graph/wikidata/person-Q900001" in r.stdout and "3 requests" in r.stdout
-    assert all("(cli-test@cuegraph.invalid)" in req.headers["User-Agent"]
-               for req, _ in server.log)
+    assert all("(cli-test@cuegraph.invalid)" in req.headers["User-Agent"] for req, _ in server.log)
     before = _dump(store_url)
     assert f"<{B}graph/wikidata/person-Q900001>".encode() in before
 
@@ -88,15 +94,19 @@ def test_musicbrainz_command(env):
 @slow
 def test_all_runs_every_source_then_resolves(env):
     variables, server, _wd, store_url = env
-    r = cuegraph_cmd("harvest", "all", "--composer", "Yuki Kajiura", "--max-anime", "1",
-                     env=variables)
+    r = cuegraph_cmd(
+        "harvest", "all", "--composer", "Yuki Kajiura", "--max-anime", "1", env=variables
+    )
     # the stand-in serves only Wikidata and MusicBrainz: the other sources fail with a 404
     assert r.returncode == 1
     assert "wikidata: 15 records" in r.stdout and "musicbrainz: 23 records" in r.stdout
     assert "identity: 3 clusters, 6 owl:sameAs triples" in r.stdout
     errors = r.stderr.strip().splitlines()
     assert {e.split(" harvest failed")[0] for e in errors} == {
-        "error: anilist", "error: vgmdb", "error: animethemes"}
+        "error: anilist",
+        "error: vgmdb",
+        "error: animethemes",
+    }
     assert "Traceback" not in r.stderr
     paths = [req.path for req, _ in server.log]
     assert "/vgmdb/artist/90010" in paths  # the VGMdb id came from Wikidata's P3435
@@ -111,15 +121,20 @@ def test_all_runs_every_source_then_resolves(env):
 @slow
 def test_each_graph_records_its_licence_and_dump_keeps_only_cc0(env):
     variables, _server, _wd, store_url = env
-    for args in (("musicbrainz", "--artist", "Yuki Kajiura"), ("vgmdb", "--album", "9400001"),
-                 ("anilist", "--staff", "Hiromi Mizutani"), ("animethemes", "--anime",
-                                                              "anohana")):
+    for args in (
+        ("musicbrainz", "--artist", "Yuki Kajiura"),
+        ("vgmdb", "--album", "9400001"),
+        ("anilist", "--staff", "Hiromi Mizutani"),
+        ("animethemes", "--anime", "anohana"),
+    ):
         r = cuegraph_cmd("harvest", *args, env=variables)
         assert r.returncode == 0, r.stderr
-    graphs = {"musicbrainz": f"{B}graph/musicbrainz/artist-{KAJIURA_MBID}",
-              "vgmdb": f"{B}graph/vgmdb/album-9400001",
-              "anilist": f"{B}graph/anilist/staff-hiromi-mizutani",
-              "animethemes": f"{B}graph/animethemes/anime-anohana"}
+    graphs = {
+        "musicbrainz": f"{B}graph/musicbrainz/artist-{KAJIURA_MBID}",
+        "vgmdb": f"{B}graph/vgmdb/album-9400001",
+        "anilist": f"{B}graph/anilist/staff-hiromi-mizutani",
+        "animethemes": f"{B}graph/animethemes/anime-anohana",
+    }
     with open_store(store_url, read_only=True) as store:
         licences = {r["graph"]: r["license"] for r in store.select(load_query("sources"))}
     assert licences == {
@@ -137,15 +152,22 @@ def test_each_graph_records_its_licence_and_dump_keeps_only_cc0(env):
     assert {line.rsplit(" ", 2)[-2] for line in lines} == {f"<{graphs['musicbrainz']}>", prov}
     assert f"{B}person/musicbrainz/{KAJIURA_MBID}" in cc0.stdout
     # the provenance comes along, but only about the graph kept
-    about = {line.split(" ", 1)[0].strip("<>").split("#")[0] for line in lines
-             if line.endswith(f"{prov} .")}
+    about = {
+        line.split(" ", 1)[0].strip("<>").split("#")[0]
+        for line in lines
+        if line.endswith(f"{prov} .")
+    }
     assert about == {graphs["musicbrainz"]}
-    assert (f"<{graphs['musicbrainz']}> <http://purl.org/dc/terms/license> "
-            f"<http://creativecommons.org/publicdomain/zero/1.0/> {prov} .") in lines
+    assert (
+        f"<{graphs['musicbrainz']}> <http://purl.org/dc/terms/license> "
+        f"<http://creativecommons.org/publicdomain/zero/1.0/> {prov} ."
+    ) in lines
     # another licence by its IRI; an unknown short name is an error, not an empty dump
     anilist = cuegraph_cmd("dump", "--license", "https://anilist.co/terms", env=variables)
     assert {line.rsplit(" ", 2)[-2] for line in anilist.stdout.splitlines()} == {
-        f"<{graphs['anilist']}>", prov}
+        f"<{graphs['anilist']}>",
+        prov,
+    }
     typo = cuegraph_cmd("dump", "--license", "cc-0", env=variables)
     assert typo.returncode == 1 and typo.stdout == ""
     assert typo.stderr.startswith("error: unknown licence 'cc-0'; choose from cc0,")
@@ -156,8 +178,9 @@ def test_bad_options_are_one_line(env):
     variables, _server, _wd, _store = env
     r = cuegraph_cmd("harvest", "wikidata", env=variables)
     assert r.returncode == 1
-    assert r.stderr.strip() == ("error: give exactly one of --composer or --person or --work "
-                                "or --all")
+    assert r.stderr.strip() == (
+        "error: give exactly one of --composer or --person or --work or --all"
+    )
     r = cuegraph_cmd("harvest", "wikidata", "--person", "Kajiura", env=variables)
     assert r.returncode == 1 and "not a Wikidata item id" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
@@ -166,10 +189,15 @@ def test_bad_options_are_one_line(env):
 def test_unknown_source_or_entry_is_one_clear_error():
     with pytest.raises(BadInput) as err:
         get_source("nosuchsource")
-    assert err.value.message == ("no harvest source named 'nosuchsource' (one of wikidata, "
-                                 "musicbrainz, anilist, vgmdb, animethemes)")
-    with pytest.raises(BadInput, match=r"vgmdb has no harvest by 'label' \(one of album, "
-                                       r"artist\)"):
+    assert err.value.message == (
+        "no harvest source named 'nosuchsource' (one of wikidata, "
+        "musicbrainz, anilist, vgmdb, animethemes)"
+    )
+    with pytest.raises(
+        BadInput,
+        match=r"vgmdb has no harvest by 'label' \(one of album, "
+        r"artist\)",
+    ):
         SOURCES["vgmdb"].entry("label")
 
 
@@ -184,8 +212,9 @@ def test_every_registered_source_has_a_command_with_its_entries():
     assert set(SOURCES) <= set(group.commands)
     for name, source in SOURCES.items():
         command = group.commands[name]
-        options = {p.name.rstrip("_"): p for p in command.params
-                   if p.name not in ("refresh", "contact")}
+        options = {
+            p.name.rstrip("_"): p for p in command.params if p.name not in ("refresh", "contact")
+        }
         assert set(options) == {e.option for e in source.entries}, name
         for entry in source.entries:
             assert options[entry.option].help == entry.help
@@ -202,16 +231,24 @@ def test_a_refusal_by_the_source_keeps_its_class_and_status(env, minter):
     from cuegraph.ingest.harvests import run_harvest
 
     variables, _server, _wd, _store = env
-    settings = harvest_settings(wikidata_url=variables["CUEGRAPH_WIKIDATA_URL"],
-                                vgmdb_url=variables["CUEGRAPH_VGMDB_URL"])
+    settings = harvest_settings(
+        wikidata_url=variables["CUEGRAPH_WIKIDATA_URL"], vgmdb_url=variables["CUEGRAPH_VGMDB_URL"]
+    )
     store = open_store("memory:")
     with pytest.raises(BadInput) as err:
         run_harvest(store, minter, "wikidata", "person", "Kajiura", settings=settings)
     assert err.value.status == 400 and not isinstance(err.value, UpstreamError)
     assert err.value.message.startswith("not a Wikidata item id: 'KAJIURA'")
     with pytest.raises(NotFound) as missing:  # the stand-in answers 404 for this artist
-        run_harvest(store, minter, "vgmdb", "artist", 9499999, settings=settings,
-                    limiter=FakeTime().limiter())
+        run_harvest(
+            store,
+            minter,
+            "vgmdb",
+            "artist",
+            9499999,
+            settings=settings,
+            limiter=FakeTime().limiter(),
+        )
     assert missing.value.status == 404 and missing.value.message == "vgmdb: no artist 9499999"
     assert store.triple_count() == 0
     r = cuegraph_cmd("harvest", "vgmdb", "--artist", "9499999", env=variables)
@@ -229,9 +266,12 @@ def test_progress_bar_counts_requests_planned_and_waits():
 
     out = io.StringIO()
     limiter = RateLimiter()
-    progress = Progress(TextColumn("{task.description} {task.completed}/{task.total} "
-                                   "waited {task.fields[waited]:.1f}s"),
-                        console=Console(file=out, force_terminal=True, width=120))
+    progress = Progress(
+        TextColumn(
+            "{task.description} {task.completed}/{task.total} waited {task.fields[waited]:.1f}s"
+        ),
+        console=Console(file=out, force_terminal=True, width=120),
+    )
     with progress:
         bar = _Bar(progress, limiter)
         hooks = bar.hooks()

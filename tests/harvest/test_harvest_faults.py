@@ -45,8 +45,16 @@ def _setup(server, source: str, ft: FakeTime) -> Faults:
 
 def _run(store, minter, source: str, ft: FakeTime):
     option, value = HARVESTS[source]
-    return run_harvest(store, minter, source, option, value, settings=harvest_settings(),
-                       limiter=ft.limiter(), client_options={"timeout": 10})
+    return run_harvest(
+        store,
+        minter,
+        source,
+        option,
+        value,
+        settings=harvest_settings(),
+        limiter=ft.limiter(),
+        client_options={"timeout": 10},
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -71,15 +79,17 @@ def test_rate_limit_answers_are_retried_after_retry_after(server, minter, source
 
 
 @pytest.mark.parametrize("source", SOURCES)
-@pytest.mark.parametrize("mode, message", [
-    ("500", "HTTP 500: database is on fire$"),
-    ("malformed", "malformed or truncated JSON"),
-    ("html", "HTML page"),
-    ("truncated", "truncated body|IncompleteRead"),
-    ("shape", "shape|not SPARQL SELECT results|without a data object|not a MusicBrainz"),
-])
-def test_failures_leave_the_previous_graph_byte_for_byte(server, minter, source, mode,
-                                                         message):
+@pytest.mark.parametrize(
+    "mode, message",
+    [
+        ("500", "HTTP 500: database is on fire$"),
+        ("malformed", "malformed or truncated JSON"),
+        ("html", "HTML page"),
+        ("truncated", "truncated body|IncompleteRead"),
+        ("shape", "shape|not SPARQL SELECT results|without a data object|not a MusicBrainz"),
+    ],
+)
+def test_failures_leave_the_previous_graph_byte_for_byte(server, minter, source, mode, message):
     ft = FakeTime()
     faults = _setup(server, source, ft)
     store = open_store("memory:")

@@ -53,17 +53,26 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file under ``directory`` with its bytes (the cache, compared byte for byte)."""
     if not directory.exists():
         return {}
-    return {str(p.relative_to(directory)): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
-def harvest(store, minter, source: str, cache: Path | None, refresh: bool = False,
-            **options):
+def harvest(store, minter, source: str, cache: Path | None, refresh: bool = False, **options):
     option, value = HARVESTS[source]
-    return run_harvest(store, minter, source, option, value,
-                       settings=harvest_settings(cache), refresh=refresh,
-                       limiter=FakeTime().limiter(),
-                       client_options={"timeout": 10, "retries": 2, **options})
+    return run_harvest(
+        store,
+        minter,
+        source,
+        option,
+        value,
+        settings=harvest_settings(cache),
+        refresh=refresh,
+        limiter=FakeTime().limiter(),
+        client_options={"timeout": 10, "retries": 2, **options},
+    )
 
 
 @pytest.fixture
@@ -95,6 +104,7 @@ def endless(chunk: bytes = b"x" * 65536):
 
 
 # -- size cap ------------------------------------------------------------------------------
+
 
 def test_endless_body_stops_at_the_cap(server, before, minter):
     store, cache, saved = before
@@ -142,8 +152,12 @@ def test_each_source_has_its_own_finite_cap(monkeypatch):
 def _rss_run(variables: dict, *args: str) -> tuple[int, str]:
     """Run the cuegraph CLI in a child; its exit code's stderr and its peak RSS (KiB)."""
     exe = Path(sys.executable).with_name("cuegraph")
-    proc = subprocess.Popen([str(exe), *args], env={**os.environ, **variables},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(exe), *args],
+        env={**os.environ, **variables},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     err = []
     reader = threading.Thread(target=lambda: err.append(proc.stderr.read()))
     reader.start()
@@ -167,18 +181,24 @@ def test_hostile_body_keeps_the_harvest_small_in_memory(tmp_path, source):
                 return normal(request)
             if source == "wikidata":
                 return Response(endless()(), content_type="application/sparql-results+json")
-            return Response(BOMB, content_type="application/json",
-                            headers={"Content-Encoding": "gzip"})
+            return Response(
+                BOMB, content_type="application/json", headers={"Content-Encoding": "gzip"}
+            )
 
         serve(server, **{source: handler})
         store = f"oxigraph:{tmp_path / 'store'}"
         prefix, variable = ROUTES[source]
-        variables = {variable: server.url_for(prefix),
-                     "CUEGRAPH_STORE": store, "CUEGRAPH_CACHE_DIR": str(tmp_path / "cache"),
-                     "CUEGRAPH_HARVEST_MAX_BYTES": str(16 * MiB)}
-        args = (("harvest", "wikidata", "--person", "Q900001", "--refresh")
-                if source == "wikidata" else
-                ("harvest", "musicbrainz", "--artist", KAJIURA_MBID, "--refresh"))
+        variables = {
+            variable: server.url_for(prefix),
+            "CUEGRAPH_STORE": store,
+            "CUEGRAPH_CACHE_DIR": str(tmp_path / "cache"),
+            "CUEGRAPH_HARVEST_MAX_BYTES": str(16 * MiB),
+        }
+        args = (
+            ("harvest", "wikidata", "--person", "Q900001", "--refresh")
+            if source == "wikidata"
+            else ("harvest", "musicbrainz", "--artist", KAJIURA_MBID, "--refresh")
+        )
         normal_rss, (code, err) = _rss_run(variables, *args)
         assert code == 0, err
         with open_store(store, read_only=True) as s:
@@ -190,8 +210,9 @@ def test_hostile_body_keeps_the_harvest_small_in_memory(tmp_path, source):
         assert "larger than the 16 MiB cap" in err
         # a 16 MiB cap: the peak grows by about the cap, not by what the source sends
         # (an endless body, or 256 MiB inflated from a 250 KiB bomb)
-        print(f"{source}: peak RSS normal {normal_rss // 1024} MiB, "
-              f"hostile {hostile_rss // 1024} MiB")
+        print(
+            f"{source}: peak RSS normal {normal_rss // 1024} MiB, hostile {hostile_rss // 1024} MiB"
+        )
         assert hostile_rss - normal_rss < 3 * 16 * 1024, (normal_rss, hostile_rss)
         with open_store(store, read_only=True) as s:
             assert s.dump("nquads") == saved
@@ -202,6 +223,7 @@ def test_hostile_body_keeps_the_harvest_small_in_memory(tmp_path, source):
 
 
 # -- gzip ----------------------------------------------------------------------------------
+
 
 def _bomb(inflated: int = 256 * MiB) -> bytes:
     """``inflated`` bytes of a JSON-looking text, gzip-compressed (about 250 KiB)."""
@@ -221,8 +243,7 @@ def test_gzip_bomb_is_capped_on_inflated_bytes_and_never_cached(server, before, 
     assert len(BOMB) < MiB  # small on the wire
 
     def handler(request: Request) -> Response:
-        return Response(BOMB, content_type="application/json",
-                        headers={"Content-Encoding": "gzip"})
+        return Response(BOMB, content_type="application/json", headers={"Content-Encoding": "gzip"})
 
     serve(server, musicbrainz=handler)
     with pytest.raises(UpstreamError) as err:
@@ -255,6 +276,7 @@ def test_gzip_answers_are_inflated_and_give_the_same_graph(server, minter, tmp_p
 
 
 # -- total deadline ------------------------------------------------------------------------
+
 
 def drip(every: float, count: int = 10_000):
     def body():
@@ -318,12 +340,19 @@ def test_store_is_not_locked_while_a_source_is_fetched(tmp_path):
         serve(server, musicbrainz=slow)
         store = f"oxigraph:{tmp_path / 'store'}"
         open_store(store).close()
-        variables = {"CUEGRAPH_MUSICBRAINZ_URL": server.url_for("/ws/2"),
-                     "CUEGRAPH_STORE": store, "CUEGRAPH_CACHE_DIR": str(tmp_path / "cache")}
+        variables = {
+            "CUEGRAPH_MUSICBRAINZ_URL": server.url_for("/ws/2"),
+            "CUEGRAPH_STORE": store,
+            "CUEGRAPH_CACHE_DIR": str(tmp_path / "cache"),
+        }
         exe = Path(sys.executable).with_name("cuegraph")
-        proc = subprocess.Popen([str(exe), "harvest", "musicbrainz", "--artist", "Yuki Kajiura"],
-                                env={**os.environ, **variables}, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [str(exe), "harvest", "musicbrainz", "--artist", "Yuki Kajiura"],
+            env={**os.environ, **variables},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert got.wait(60), "the harvest never reached the source"
         with open_store(store) as other:  # a second writer, while the harvest fetches
             other.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")
@@ -338,6 +367,7 @@ def test_store_is_not_locked_while_a_source_is_fetched(tmp_path):
 
 
 # -- redirects -----------------------------------------------------------------------------
+
 
 class Listener:
     """A TCP port that records whether anything connected (an 'FTP server')."""
@@ -384,8 +414,9 @@ def test_redirect_to_ftp_is_refused_without_connecting(server, before, minter, s
     assert unchanged(store, cache, saved)
 
 
-@pytest.mark.parametrize("target", ["file:///etc/passwd", "gopher://127.0.0.1/x",
-                                    "data:application/json,{}"])
+@pytest.mark.parametrize(
+    "target", ["file:///etc/passwd", "gopher://127.0.0.1/x", "data:application/json,{}"]
+)
 def test_redirect_to_another_scheme_is_refused(server, before, minter, target):
     store, cache, saved = before
     serve(server, wikidata=redirecting(target, 301))
@@ -402,8 +433,10 @@ def test_redirect_to_another_host_is_refused(server, before, minter):
         serve(server, wikidata=redirecting(f"http://localhost:{other.port}/sparql?x=1"))
         with pytest.raises(UpstreamError) as err:
             harvest(store, minter, "wikidata", cache, refresh=True)
-        assert f"refused a redirect to another host (http://localhost:{other.port}/sparql?…)" \
+        assert (
+            f"refused a redirect to another host (http://localhost:{other.port}/sparql?…)"
             in err.value.message
+        )
         assert "followed only within 127.0.0.1" in err.value.message
         assert len(other.log) == 0
     finally:
@@ -423,14 +456,15 @@ def test_redirect_within_the_host_is_followed_and_listed_hosts_too(server):
 
     serve(server, musicbrainz=moved)
     client = HttpClient(limiter=FakeTime().limiter())
-    resp = client.get(server.url_for("/ws/2/old/artist/" + KAJIURA_MBID),
-                      params={"fmt": "json"})
+    resp = client.get(server.url_for("/ws/2/old/artist/" + KAJIURA_MBID), params={"fmt": "json"})
     assert resp.data["id"] == KAJIURA_MBID and client.requests_made == 2
     # another host only when the source lists it
     server.clear()
     serve(server, musicbrainz=plain)
-    away = redirecting(server.url_for("/ws/2/artist/" + KAJIURA_MBID).replace(
-        "127.0.0.1", "localhost") + "?fmt=json")
+    away = redirecting(
+        server.url_for("/ws/2/artist/" + KAJIURA_MBID).replace("127.0.0.1", "localhost")
+        + "?fmt=json"
+    )
     hop = start_server()
     try:
         hop.expect_request("/start").respond_with_handler(away)
@@ -459,14 +493,18 @@ def test_wikidata_redirect_is_refused_through_sparqlwrapper_requests(server):
     try:
         serve(server, wikidata=redirecting(f"ftp://127.0.0.1:{ftp.port}/"))
         with pytest.raises(UpstreamError, match="only http and https"):
-            wikidata.sparql_select(HttpClient(limiter=FakeTime().limiter()),
-                                   server.url_for("/sparql"), "SELECT * { ?s ?p ?o }")
+            wikidata.sparql_select(
+                HttpClient(limiter=FakeTime().limiter()),
+                server.url_for("/sparql"),
+                "SELECT * { ?s ?p ?o }",
+            )
         assert ftp.connections() == 0
     finally:
         ftp.close()
 
 
 # -- cache only what parsed (issue #11) ---------------------------------------------------
+
 
 @pytest.mark.parametrize("source", sorted(ROUTES))
 @pytest.mark.parametrize("mode", ["html", "malformed", "shape"])
@@ -502,26 +540,48 @@ def test_a_cache_entry_that_no_longer_parses_is_fetched_again(server, tmp_path):
 
 # -- error lines (issue #11) ---------------------------------------------------------------
 
+
 def test_wikidata_error_line_does_not_embed_the_query(server, minter):
-    serve(server, wikidata=lambda request: Response('{"error": "database is on fire"}',
-                                                    status=500,
-                                                    content_type="application/json"))
+    serve(
+        server,
+        wikidata=lambda request: Response(
+            '{"error": "database is on fire"}', status=500, content_type="application/json"
+        ),
+    )
     with pytest.raises(UpstreamError) as err:  # by QID: the first request is the query
-        run_harvest(open_store("memory:"), minter, "wikidata", "person", "Q900001",
-                    settings=harvest_settings(),
-                    limiter=FakeTime().limiter(), client_options={"retries": 1})
+        run_harvest(
+            open_store("memory:"),
+            minter,
+            "wikidata",
+            "person",
+            "Q900001",
+            settings=harvest_settings(),
+            limiter=FakeTime().limiter(),
+            client_options={"retries": 1},
+        )
     message = err.value.message
     assert "database is on fire" in message and "/sparql?…" in message
     assert "SELECT" not in message and "%20" not in message and len(message) < 300
 
 
 def test_a_refused_ten_minute_retry_after_says_so(server, minter):
-    serve(server, musicbrainz=lambda request: Response(
-        "slow down", status=503, headers={"Retry-After": "600"}))
+    serve(
+        server,
+        musicbrainz=lambda request: Response(
+            "slow down", status=503, headers={"Retry-After": "600"}
+        ),
+    )
     ft = FakeTime()
     with pytest.raises(UpstreamError) as err:
-        run_harvest(open_store("memory:"), minter, "musicbrainz", "artist",
-                    KAJIURA_MBID, settings=harvest_settings(), limiter=ft.limiter())
+        run_harvest(
+            open_store("memory:"),
+            minter,
+            "musicbrainz",
+            "artist",
+            KAJIURA_MBID,
+            settings=harvest_settings(),
+            limiter=ft.limiter(),
+        )
     message = err.value.message
     assert "asked us to wait 10 minutes (Retry-After: 600)" in message
     assert "refused" in message and "we wait at most 5 minutes" in message
@@ -545,8 +605,9 @@ def test_a_compressed_stream_that_never_ends_is_capped_on_the_wire(server):
             while True:
                 yield member * 1000
 
-        return Response(body(), content_type="application/json",
-                        headers={"Content-Encoding": "gzip"})
+        return Response(
+            body(), content_type="application/json", headers={"Content-Encoding": "gzip"}
+        )
 
     server.expect_request("/g").respond_with_handler(handler)
     client = HttpClient(limiter=FakeTime().limiter(), max_bytes=1 * MiB, retries=0)

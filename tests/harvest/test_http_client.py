@@ -18,8 +18,9 @@ def test_retry_after_seconds_and_http_date():
     assert _retry_after("120", time.monotonic) == 120.0
     when = email.utils.formatdate(time.time() + 90, usegmt=True)
     assert 85 <= _retry_after(when, time.monotonic) <= 91
-    assert _retry_after("soon", time.monotonic) is None and _retry_after(None, time.monotonic) \
-        is None
+    assert (
+        _retry_after("soon", time.monotonic) is None and _retry_after(None, time.monotonic) is None
+    )
 
 
 def test_429_with_http_date_retry_after_is_waited(server):

@@ -22,8 +22,9 @@ K = f"musicbrainz/{KAJIURA_MBID}"
 
 def _harvest(server, artist="Yuki Kajiura", client=None):
     serve(server, musicbrainz=mb_handler())
-    return musicbrainz.harvest_artist(client or _client(), server.url_for("/ws/2"), artist,
-                                      page_size=2)
+    return musicbrainz.harvest_artist(
+        client or _client(), server.url_for("/ws/2"), artist, page_size=2
+    )
 
 
 def test_kajiura_by_name_credits_and_roles(server):
@@ -33,14 +34,25 @@ def test_kajiura_by_name_credits_and_roles(server):
     me = people[K]
     assert me.name == "Yuki Kajiura" and me.native_name == "梶浦由記"
     assert me.aliases == ("Kajiura Yuki",)
-    assert dict(me.ids) == {"musicbrainz": KAJIURA_MBID, "wikidata": "Q900001",
-                            "vgmdb": "90010"}  # from the url relationships
+    assert dict(me.ids) == {
+        "musicbrainz": KAJIURA_MBID,
+        "wikidata": "Q900001",
+        "vgmdb": "90010",
+    }  # from the url relationships
     assert people[f"musicbrainz/{MBP}0a002"].kind == "group"  # Kalafina
     songs = {s.key: s.title for s in h.records if isinstance(s, Song)}
-    assert sorted(songs.values()) == ["ARIA", "Credens justitiam", "Magia", "Sis puella magica!",
-                                      "oblivious"]
-    credits = {(c.agent, c.role, c.target_kind, songs.get(c.target, c.target), c.role_text)
-               for c in h.records if isinstance(c, Credit)}
+    assert sorted(songs.values()) == [
+        "ARIA",
+        "Credens justitiam",
+        "Magia",
+        "Sis puella magica!",
+        "oblivious",
+    ]
+    credits = {
+        (c.agent, c.role, c.target_kind, songs.get(c.target, c.target), c.role_text)
+        for c in h.records
+        if isinstance(c, Credit)
+    }
     magia_rec, sis_rec = f"musicbrainz/{MBP}0c001", f"musicbrainz/{MBP}0c002"
     album = f"musicbrainz/{MBP}f0001"
     assert credits == {
@@ -71,11 +83,16 @@ def test_kajiura_by_name_credits_and_roles(server):
 def test_browses_every_page(server):
     client = _client()
     _harvest(server, client=client)
-    work_pages = [parse_qs(urlsplit(req.url).query) for req, _ in server.log
-                  if urlsplit(req.url).path == "/ws/2/work"]
+    work_pages = [
+        parse_qs(urlsplit(req.url).query)
+        for req, _ in server.log
+        if urlsplit(req.url).path == "/ws/2/work"
+    ]
     assert [(q["offset"], q["limit"], q["inc"]) for q in work_pages] == [
-        (["0"], ["2"], ["artist-rels"]), (["2"], ["2"], ["artist-rels"]),
-        (["4"], ["2"], ["artist-rels"])]
+        (["0"], ["2"], ["artist-rels"]),
+        (["2"], ["2"], ["artist-rels"]),
+        (["4"], ["2"], ["artist-rels"]),
+    ]
     # search, lookup, 3 work pages, 1 recording page, 1 release-group page
     assert client.requests_made == 7 == len(server.log)
     assert client.planned == 7
@@ -101,8 +118,9 @@ def test_unknown_artist_and_unknown_mbid(server):
     with pytest.raises(BadInput, match="no artist named 'FictionJunctio'"):
         _harvest(server, artist="FictionJunctio")
     with pytest.raises(UpstreamError, match="HTTP 404: Not Found"):
-        musicbrainz.harvest_artist(_client(), server.url_for("/ws/2"),
-                                   "ffffffff-0000-4000-8000-000000000000")
+        musicbrainz.harvest_artist(
+            _client(), server.url_for("/ws/2"), "ffffffff-0000-4000-8000-000000000000"
+        )
 
 
 def test_written_graph(server, minter):
@@ -112,15 +130,19 @@ def test_written_graph(server, minter):
     summary = write_harvest(store, minter, h, client)
     assert summary.records == len(h.records)
     base = "https://cuegraph.org/id/"
-    assert store.ask(sparql_prefixes() + f"""ASK {{
+    assert store.ask(
+        sparql_prefixes()
+        + f"""ASK {{
         ?song schema:name "Magia" ; schema:composer <{base}person/{K}> ;
               schema:lyricist <{base}person/{K}> .
         ?c cg:role cg:Contributor ; cg:roleText "writer" ; prov:wasDerivedFrom ?url .
         <{summary.graph}> dcterms:license <http://creativecommons.org/publicdomain/zero/1.0/>
-    }}""")
+    }}"""
+    )
 
 
 # -- choosing the artist by name, never by the search score (issue #11) --------------------
+
 
 def _search_answer(server, fixture: str):
     plain = mb_handler()
@@ -128,6 +150,7 @@ def _search_answer(server, fixture: str):
     def handle(request):
         if request.path == "/ws/2/artist" and "query" in request.args:
             from werkzeug import Response
+
             return Response((MB / fixture).read_bytes(), content_type="application/json")
         return plain(request)
 
@@ -152,16 +175,21 @@ def test_a_score_100_top_hit_with_another_name_is_not_taken(server):
 def test_the_artist_is_found_by_name_below_a_top_hit(server):
     _search_answer(server, "artist-search-kajiura-second.json")
     for asked in ("kajiura yuki", "Yuki Kajiura", "梶浦由記", "ＹＵＫＩ　ＫＡＪＩＵＲＡ"):
-        assert musicbrainz.find_artist(_client(), server.url_for("/ws/2"), asked) \
-            == KAJIURA_MBID, asked
+        assert musicbrainz.find_artist(_client(), server.url_for("/ws/2"), asked) == KAJIURA_MBID, (
+            asked
+        )
 
 
 def test_two_artists_with_the_same_name_are_listed_not_guessed(server, tmp_path):
     import json
 
     data = json.loads((MB / "artist-search-kajiura.json").read_text())
-    twin = dict(data["artists"][0], id="0000c0de-0000-4000-8000-00000000b002",
-                disambiguation="another person", score=90)
+    twin = dict(
+        data["artists"][0],
+        id="0000c0de-0000-4000-8000-00000000b002",
+        disambiguation="another person",
+        score=90,
+    )
     twin["aliases"] = []
     data["artists"].append(twin)
     (tmp_path / "twins.json").write_text(json.dumps(data))
@@ -170,6 +198,7 @@ def test_two_artists_with_the_same_name_are_listed_not_guessed(server, tmp_path)
     def handle(request):
         if request.path == "/ws/2/artist" and "query" in request.args:
             from werkzeug import Response
+
             return Response(json.dumps(data), content_type="application/json")
         return plain(request)
 

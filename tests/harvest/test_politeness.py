@@ -68,9 +68,16 @@ def test_rerun_with_cache_makes_zero_requests_and_same_graph(server, minter, tmp
     cache = tmp_path / "cache"
 
     def run(store, refresh=False):
-        return run_harvest(store, minter, source, option, value,
-                           settings=harvest_settings(cache), refresh=refresh,
-                           limiter=FakeTime().limiter())
+        return run_harvest(
+            store,
+            minter,
+            source,
+            option,
+            value,
+            settings=harvest_settings(cache),
+            refresh=refresh,
+            limiter=FakeTime().limiter(),
+        )
 
     store1, store2 = open_store("memory:"), open_store("memory:")
     first = run(store1)
@@ -92,8 +99,13 @@ def test_rerun_with_cache_makes_zero_requests_and_same_graph(server, minter, tmp
 
 
 #: each source's published limit as seconds between requests (cited beside MIN_INTERVAL)
-PUBLISHED = {"musicbrainz": 1.0, "wikidata": 1.0, "anilist": 2.0, "animethemes": 60 / 90,
-             "vgmdb": 1.0}
+PUBLISHED = {
+    "musicbrainz": 1.0,
+    "wikidata": 1.0,
+    "anilist": 2.0,
+    "animethemes": 60 / 90,
+    "vgmdb": 1.0,
+}
 
 
 @pytest.mark.parametrize("source", sorted(HARVESTS))
@@ -103,8 +115,15 @@ def test_a_whole_run_keeps_the_source_published_spacing(server, minter, source):
     recorder = handlers[source] = Faults(handlers[source], ft=ft)
     serve(server, **handlers)
     option, value = HARVESTS[source]
-    out = run_harvest(open_store("memory:"), minter, source, option, value,
-                      settings=harvest_settings(), limiter=ft.limiter())
+    out = run_harvest(
+        open_store("memory:"),
+        minter,
+        source,
+        option,
+        value,
+        settings=harvest_settings(),
+        limiter=ft.limiter(),
+    )
     assert SOURCES[source].min_interval == pytest.approx(PUBLISHED[source])
     times = [t for t, _ in recorder.arrivals]
     assert len(times) == out.requests == len(server.log)

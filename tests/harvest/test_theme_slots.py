@@ -42,10 +42,18 @@ def _harvest(server, minter, themes: list[dict] | None = None):
     serve(server, anilist=anilist_handler(), animethemes=animethemes_handler(themes))
     store = open_store("memory:")
     settings = harvest_settings()
-    run_harvest(store, minter, "anilist", "media", 9200101, settings=settings,
-                limiter=FakeTime().limiter())
-    run_harvest(store, minter, "animethemes", "anime", "anohana", settings=settings,
-                limiter=FakeTime().limiter())
+    run_harvest(
+        store, minter, "anilist", "media", 9200101, settings=settings, limiter=FakeTime().limiter()
+    )
+    run_harvest(
+        store,
+        minter,
+        "animethemes",
+        "anime",
+        "anohana",
+        settings=settings,
+        limiter=FakeTime().limiter(),
+    )
     return store
 
 
@@ -68,11 +76,13 @@ def test_untitled_anilist_songs_join_the_titled_songs_of_their_slot(server, mint
     assert _cluster(res, AL_WORK) == [AL_WORK, AT_WORK]  # the works join first (names, year)
     assert _cluster(res, AL_OP) == [AT_OP, AL_OP]
     assert _cluster(res, AL_ED) == [AT_ED, AL_ED]
-    slot_links = sorted((lk.a, lk.b, lk.value, lk.context) for lk in res.links
-                        if lk.rule == "slot")
+    slot_links = sorted((lk.a, lk.b, lk.value, lk.context) for lk in res.links if lk.rule == "slot")
     assert slot_links == [(AT_OP, AL_OP, "op", AL_WORK), (AT_ED, AL_ED, "ed", AL_WORK)]
-    rows = store.select(sparql_prefixes() + f"""SELECT ?b WHERE {{
-        GRAPH <{res.graph}> {{ <{AT_OP}> owl:sameAs ?b }} }}""")
+    rows = store.select(
+        sparql_prefixes()
+        + f"""SELECT ?b WHERE {{
+        GRAPH <{res.graph}> {{ <{AT_OP}> owl:sameAs ?b }} }}"""
+    )
     assert [r["b"] for r in rows] == [AL_OP]
     # the evidence, as `cuegraph explain` prints it
     out = explain(store, minter, AL_OP)
@@ -81,7 +91,8 @@ def test_untitled_anilist_songs_join_the_titled_songs_of_their_slot(server, mint
     assert link["slot"] == "op" and link["context"] == AL_WORK
     assert link["why"] == (
         f"both the op song of {AL_WORK}; the untitled 'Ano Hi Mita Hana no Namae wo "
-        "Bokutachi wa Mada Shiranai. opening' is 'Aoi Shiori'")
+        "Bokutachi wa Mada Shiranai. opening' is 'Aoi Shiori'"
+    )
     # resolving again changes nothing
     before = store.dump("nquads", graphs=[res.graph])
     again = resolve(store, minter)
@@ -113,8 +124,9 @@ def test_two_titled_songs_claiming_one_slot_join_neither(server, minter):
     assert _cluster(res, AL_ED) == [AT_ED, AL_ED]  # the ending is still unambiguous
     (refusal,) = [r for r in res.refusals if r.a == AL_OP]
     assert refusal.evidence == f"the op song of {AL_WORK}"
-    assert refusal.reason == ("titled songs of 2 clusters fill that slot (Another Song; "
-                              "Aoi Shiori)")
+    assert refusal.reason == (
+        "titled songs of 2 clusters fill that slot (Another Song; Aoi Shiori)"
+    )
 
 
 def test_without_the_work_in_common_the_slot_says_nothing(server, minter):

@@ -50,25 +50,41 @@ def test_album_credits_tracks_and_provenance(server, api):
         ("Yuki Kajiura", R["composer"], OST, "Composer"),
         ("Yuki Kajiura", R["arranger"], OST, "Arranger"),
     }
-    album = store.select(sparql_prefixes() + f"""
+    album = store.select(
+        sparql_prefixes()
+        + f"""
         SELECT ?native ?year ?same ?src WHERE {{ ?a a cg:Album ; schema:name "{OST}" ;
           cg:nativeTitle ?native ; schema:datePublished ?year ; schema:sameAs ?same ;
-          prov:wasDerivedFrom ?src }}""")
+          prov:wasDerivedFrom ?src }}"""
+    )
     assert [(r["native"], str(r["year"]), r["same"], r["src"]) for r in album] == [
-        ("魔法少女まどか☆マギカ オリジナルサウンドトラック I", "2011",
-         "https://vgmdb.net/album/9400001", "https://vgmdb.net/album/9400001")]
-    tracks = store.select(sparql_prefixes() + f"""
-        SELECT ?t WHERE {{ ?a schema:name "{OST}" ; schema:track/schema:name ?t }}""")
-    assert sorted(r["t"] for r in tracks) == ["Credens justitiam", "Decretum",
-                                              "Sis puella magica!"]
+        (
+            "魔法少女まどか☆マギカ オリジナルサウンドトラック I",
+            "2011",
+            "https://vgmdb.net/album/9400001",
+            "https://vgmdb.net/album/9400001",
+        )
+    ]
+    tracks = store.select(
+        sparql_prefixes()
+        + f"""
+        SELECT ?t WHERE {{ ?a schema:name "{OST}" ; schema:track/schema:name ?t }}"""
+    )
+    assert sorted(r["t"] for r in tracks) == ["Credens justitiam", "Decretum", "Sis puella magica!"]
     recs = [r for r in harvest.records if isinstance(r, Recording)]
     assert [(r.key, r.length_seconds) for r in recs][2] == ("vgmdb/9400001/1-3", Decimal(190))
-    person = store.select(sparql_prefixes() + """
+    person = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?native ?id WHERE { ?p schema:name "Yuki Kajiura" ; cg:nativeName ?native ;
-                                      cg:vgmdb ?id }""")
+                                      cg:vgmdb ?id }"""
+    )
     assert person == [{"native": "梶浦由記", "id": "9400101"}]
-    used = store.select(sparql_prefixes() + f"""
-        SELECT ?u WHERE {{ <{summary.graph}> prov:wasGeneratedBy/prov:used ?u }}""")
+    used = store.select(
+        sparql_prefixes()
+        + f"""
+        SELECT ?u WHERE {{ <{summary.graph}> prov:wasGeneratedBy/prov:used ?u }}"""
+    )
     assert [r["u"] for r in used] == [api + "/album/9400001?format=json"]
     assert validate_store(store).conforms
 
@@ -102,12 +118,18 @@ def test_artist_discography_roles_including_unknown_ones(server, api):
         (k, R["composer"], OST, "Composer"),
         (k, R["arranger"], OST, "Arranger"),
     }
-    note = store.select(sparql_prefixes() + """
-        SELECT ?n WHERE { ?c cg:roleText "Theremin (as FictionJunction)" ; cg:note ?n }""")
+    note = store.select(
+        sparql_prefixes()
+        + """
+        SELECT ?n WHERE { ?c cg:roleText "Theremin (as FictionJunction)" ; cg:note ?n }"""
+    )
     assert [r["n"] for r in note] == ["as FictionJunction"]
-    person = store.select(sparql_prefixes() + """
+    person = store.select(
+        sparql_prefixes()
+        + """
         SELECT ?native ?alias ?kind WHERE { ?p cg:vgmdb "9400101" ; cg:nativeName ?native ;
-          schema:alternateName ?alias ; cg:kind ?kind }""")
+          schema:alternateName ?alias ; cg:kind ?kind }"""
+    )
     # the credited-as name ("as FictionJunction") is one of the artist's names too
     assert sorted(r["alias"] for r in person) == ["FictionJunction", "かじうら ゆき"]
     assert {(r["native"], r["kind"]) for r in person} == {("梶浦由記", "person")}
@@ -131,7 +153,8 @@ def test_not_found_is_decided_by_the_status_code_not_the_message(server, api):
     """A 403 whose body says "HTTP 404" is still the source refusing, not a missing album
     (the old check searched the message for "HTTP 404")."""
     server.expect_request("/vgmdb/album/9499998").respond_with_data(
-        "HTTP 404 page moved", status=403)
+        "HTTP 404 page moved", status=403
+    )
     with pytest.raises(UpstreamError, match="HTTP 403: HTTP 404 page moved") as err:
         vgmdb.harvest_album(client(), api, 9499998)
     assert not isinstance(err.value, NotFound) and err.value.http_status == 403
@@ -141,10 +164,14 @@ BAD_BODIES = {
     "html": (b"<html><body><h1>vgmdb.info is down</h1></body></html>", "text/html"),
     "truncated": (json.dumps(ALBUM).encode()[:400], "application/json"),
     "not an album": (b'{"error": "nope"}', "application/json"),
-    "bad credits": (json.dumps({**ALBUM, "composers": "Yuki Kajiura"}).encode(),
-                    "application/json"),
-    "bad tracks": (json.dumps({**ALBUM, "discs": [{"tracks": ["x"]}]}).encode(),
-                   "application/json"),
+    "bad credits": (
+        json.dumps({**ALBUM, "composers": "Yuki Kajiura"}).encode(),
+        "application/json",
+    ),
+    "bad tracks": (
+        json.dumps({**ALBUM, "discs": [{"tracks": ["x"]}]}).encode(),
+        "application/json",
+    ),
     "a list": (b"[]", "application/json"),
 }
 
@@ -179,13 +206,17 @@ def test_requests_are_spaced_one_per_second(server, api):
 
 # -- role wordings and names (issue #11) ----------------------------------------------------
 
+
 def test_composer_role_wordings_and_credited_as_names(server, api):
     """VGMdb writes "Composer (also as X)", "Composer (as X)", "Composer*" and "Original
     Composer"; all are composer credits (they fell to contributor), the X a credited-as
     name of the artist."""
     artist = copy.deepcopy(ARTIST)
-    artist["discography"][0]["roles"] = ["Composer (also as FictionJunction YUKI KAJIURA)",
-                                         "Arranger*", "Lyricist (as Kajiura Yuki)"]
+    artist["discography"][0]["roles"] = [
+        "Composer (also as FictionJunction YUKI KAJIURA)",
+        "Arranger*",
+        "Lyricist (as Kajiura Yuki)",
+    ]
     artist["discography"][1]["roles"] = ["Original Composer", "Composer*"]
     serve(server, vgmdb=vgmdb_handler(artist=artist))
     harvest = vgmdb.harvest_artist(client(), api, 9400101)
@@ -200,10 +231,12 @@ def test_composer_role_wordings_and_credited_as_names(server, api):
         (k, R["composer"], OST, "Composer*"),
     }
     notes = store.select(sparql_prefixes() + "SELECT ?n WHERE { ?c cg:note ?n }")
-    assert sorted(r["n"] for r in notes) == ["as FictionJunction YUKI KAJIURA",
-                                             "as Kajiura Yuki"]
-    aliases = store.select(sparql_prefixes() + """
-        SELECT ?a WHERE { ?p cg:vgmdb "9400101" ; schema:alternateName ?a }""")
+    assert sorted(r["n"] for r in notes) == ["as FictionJunction YUKI KAJIURA", "as Kajiura Yuki"]
+    aliases = store.select(
+        sparql_prefixes()
+        + """
+        SELECT ?a WHERE { ?p cg:vgmdb "9400101" ; schema:alternateName ?a }"""
+    )
     # the credited-as name is kept; "Kajiura Yuki" is her own name in another order
     assert sorted(r["a"] for r in aliases) == ["FictionJunction YUKI KAJIURA", "かじうら ゆき"]
 
@@ -225,8 +258,11 @@ def test_native_names_with_and_without_a_space_are_one_name(server, api):
     assert unlinked.name in ("梶浦 由記", "梶浦由記")
     store = open_store("memory:")
     write_harvest(store, Minter(BASE), harvest)
-    natives = store.select(sparql_prefixes() + """
-        SELECT ?n WHERE { ?p cg:vgmdb "9400101" ; cg:nativeName ?n }""")
+    natives = store.select(
+        sparql_prefixes()
+        + """
+        SELECT ?n WHERE { ?p cg:vgmdb "9400101" ; cg:nativeName ?n }"""
+    )
     assert natives == [{"n": "梶浦由記"}]
 
 
@@ -239,6 +275,9 @@ def test_names_in_en_ja_and_ja_latn(server, api):
     (alb,) = [r for r in harvest.records if type(r).__name__ == "Album"]
     assert alb.title == "Mahou Shoujo Madoka Magica Original Soundtrack I"  # ja-latn
     assert alb.native_title == "魔法少女まどか☆マギカ オリジナルサウンドトラック I"
-    unlinked = [r for r in harvest.records if type(r).__name__ == "Person"
-                and r.key.startswith("vgmdb/name/")]
+    unlinked = [
+        r
+        for r in harvest.records
+        if type(r).__name__ == "Person" and r.key.startswith("vgmdb/name/")
+    ]
     assert [(p.name, p.native_name) for p in unlinked] == [("Kajiura Yuki", "梶浦由記")]

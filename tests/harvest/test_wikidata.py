@@ -18,8 +18,11 @@ from cuegraph.store import open_store
 
 
 def _credits(records):
-    return {(c.agent, c.role, c.target_kind, c.target, c.role_text)
-            for c in records if isinstance(c, Credit)}
+    return {
+        (c.agent, c.role, c.target_kind, c.target, c.role_text)
+        for c in records
+        if isinstance(c, Credit)
+    }
 
 
 def test_kajiura_credits_roles_and_ids(server):
@@ -29,16 +32,23 @@ def test_kajiura_credits_roles_and_ids(server):
     people = {p.key: p for p in h.records if isinstance(p, Person)}
     kajiura = people["wikidata/Q900001"]
     assert kajiura.name == "Yuki Kajiura" and kajiura.native_name == "梶浦由記"
-    assert dict(kajiura.ids) == {"wikidata": "Q900001", "musicbrainz":
-                                 "0000c0de-0000-4000-8000-00000000a001", "vgmdb": "90010",
-                                 "anidb": "90011", "anilist": "90012", "mal": "90013"}
+    assert dict(kajiura.ids) == {
+        "wikidata": "Q900001",
+        "musicbrainz": "0000c0de-0000-4000-8000-00000000a001",
+        "vgmdb": "90010",
+        "anidb": "90011",
+        "anilist": "90012",
+        "mal": "90013",
+    }
     assert people["wikidata/Q900002"].kind == "group"
     works = {w.key: w for w in h.records if isinstance(w, Work)}
     assert works["wikidata/Q900101"].type == "series"
     assert dict(works["wikidata/Q900101"].ids)["anilist"] == "90001"
     assert works["wikidata/Q900103"].type == "film" and works["wikidata/Q900103"].year == 2007
-    assert {s.key for s in h.records if isinstance(s, Song)} == {"wikidata/Q900102",
-                                                                 "wikidata/Q900104"}
+    assert {s.key for s in h.records if isinstance(s, Song)} == {
+        "wikidata/Q900102",
+        "wikidata/Q900104",
+    }
     album = next(a for a in h.records if isinstance(a, Album))
     assert dict(album.ids)["musicbrainz"] == "0000c0de-0000-4000-8000-0000000f0001"
     k = "wikidata/Q900001"
@@ -52,8 +62,9 @@ def test_kajiura_credits_roles_and_ids(server):
         (k, "lyricist", "song", "wikidata/Q900104", "P676"),
         (k, "performer", "album", "wikidata/Q900105", "P175"),
     }
-    assert all(r.source.startswith("https://www.wikidata.org/wiki/Special:EntityData/Q")
-               for r in h.records)
+    assert all(
+        r.source.startswith("https://www.wikidata.org/wiki/Special:EntityData/Q") for r in h.records
+    )
 
 
 def test_pages_with_limit_offset(server):
@@ -94,11 +105,17 @@ def test_written_graph_has_credits_and_cc0_licence(server, minter):
     store = open_store("memory:")
     summary = write_harvest(store, minter, h, client)
     assert summary.graph == "https://cuegraph.org/id/graph/wikidata/person-Q900001"
-    assert store.ask(sparql_prefixes() + """ASK { <https://cuegraph.org/id/work/wikidata/Q900101>
-        schema:musicBy <https://cuegraph.org/id/person/wikidata/Q900001> }""")
-    assert store.ask(sparql_prefixes() + f"""ASK {{ <{summary.graph}> dcterms:license
+    assert store.ask(
+        sparql_prefixes()
+        + """ASK { <https://cuegraph.org/id/work/wikidata/Q900101>
+        schema:musicBy <https://cuegraph.org/id/person/wikidata/Q900001> }"""
+    )
+    assert store.ask(
+        sparql_prefixes()
+        + f"""ASK {{ <{summary.graph}> dcterms:license
         <http://creativecommons.org/publicdomain/zero/1.0/> ; prov:wasGeneratedBy ?run .
-        ?run prov:used ?u FILTER(STRSTARTS(STR(?u), "{server.url_for('/sparql')}")) }}""")
+        ?run prov:used ?u FILTER(STRSTARTS(STR(?u), "{server.url_for("/sparql")}")) }}"""
+    )
 
 
 def test_bad_input(server, tmp_path):
@@ -123,8 +140,10 @@ def test_work_harvest_asks_for_the_work(server):
 
 # -- finding people by name (issue #11) -----------------------------------------------------
 
-@pytest.mark.parametrize("asked", ["yuki kajiura", "YUKI KAJIURA", "Kajiura Yuki",
-                                   "Yūki Kajiura", "梶浦由記"])
+
+@pytest.mark.parametrize(
+    "asked", ["yuki kajiura", "YUKI KAJIURA", "Kajiura Yuki", "Yūki Kajiura", "梶浦由記"]
+)
 def test_composer_is_found_through_the_search_api(server, asked):
     """wbsearchentities ignores case and accents and knows aliases in every language; the
     exact-label SPARQL look-up found none of these but the English label."""
@@ -132,13 +151,19 @@ def test_composer_is_found_through_the_search_api(server, asked):
     client = _client()
     h = wikidata.harvest_composer(client, server.url_for("/sparql"), asked)
     assert h.key == "person-Q900001"
-    search = [parse_qs(urlsplit(r.url).query) for r, _ in server.log
-              if urlsplit(r.url).path == "/w/api.php"]
+    search = [
+        parse_qs(urlsplit(r.url).query)
+        for r, _ in server.log
+        if urlsplit(r.url).path == "/w/api.php"
+    ]
     assert len(search) == 1 and search[0]["action"] == ["wbsearchentities"]
     assert search[0]["language"] == (["ja"] if asked == "梶浦由記" else ["en"])
     # a hit whose label merely starts with the name (a list article) is not a candidate
-    find = [parse_qs(urlsplit(r.url).query)["query"][0] for r, _ in server.log
-            if "SELECT DISTINCT ?person" in parse_qs(urlsplit(r.url).query).get("query", [""])[0]]
+    find = [
+        parse_qs(urlsplit(r.url).query)["query"][0]
+        for r, _ in server.log
+        if "SELECT DISTINCT ?person" in parse_qs(urlsplit(r.url).query).get("query", [""])[0]
+    ]
     assert "VALUES ?person { wd:Q900001 }" in find[0]
 
 
@@ -175,5 +200,7 @@ def test_search_api_url_is_beside_a_non_default_endpoint(monkeypatch):
     source = wikidata.SOURCE
     keywords = source.keywords(source.entry("composer"), Settings())
     assert keywords == {"api": "http://mirror.invalid/w/api.php"}
-    assert wikidata.api_url("http://127.0.0.1:9/sparql", **keywords) == \
-        "http://mirror.invalid/w/api.php"
+    assert (
+        wikidata.api_url("http://127.0.0.1:9/sparql", **keywords)
+        == "http://mirror.invalid/w/api.php"
+    )

@@ -21,18 +21,24 @@ def test_all_pages_the_class_query_and_keeps_works_only(server):
     h = wikidata.harvest_all(client, server.url_for("/sparql"), page_size=3)
     queries = [parse_qs(urlsplit(req.url).query)["query"][0] for req, _ in server.log]
     assert [re.search(r"LIMIT (\d+) OFFSET (\d+)", q).groups() for q in queries] == [
-        ("3", "0"), ("3", "3"), ("3", "6")]  # the stand-in's 8 rows: 3 + 3 + 2
+        ("3", "0"),
+        ("3", "3"),
+        ("3", "6"),
+    ]  # the stand-in's 8 rows: 3 + 3 + 2
     for q in queries:  # the classes the dump importer keeps, and only the credit properties
         assert "wd:Q63952888" in q and "wd:Q7889" in q and "wd:Q220898" in q
         assert "wdt:P86 wdt:P676 wdt:P175 }" in q and "$" not in q
     assert (h.source, h.key, h.license) == ("wikidata", "all", "cc0")
     # the stand-in answers every query with the same rows, songs and an album included;
     # only works, their credits and the people those credits name are kept
-    assert {w.key for w in h.records if isinstance(w, Work)} == {"wikidata/Q900101",
-                                                                 "wikidata/Q900103"}
+    assert {w.key for w in h.records if isinstance(w, Work)} == {
+        "wikidata/Q900101",
+        "wikidata/Q900103",
+    }
     assert {(c.agent, c.role, c.target) for c in h.records if isinstance(c, Credit)} == {
         ("wikidata/Q900001", "score_composer", "wikidata/Q900101"),
-        ("wikidata/Q900001", "score_composer", "wikidata/Q900103")}
+        ("wikidata/Q900001", "score_composer", "wikidata/Q900103"),
+    }
     assert {p.key for p in h.records if isinstance(p, Person)} == {"wikidata/Q900001"}
     assert client.requests_made == 3
 

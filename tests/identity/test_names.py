@@ -23,32 +23,38 @@ KAJIURA = BASE + "person/yuki-kajiura"
 MADOKA = BASE + "work/madoka-magica"
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Yuki Kajiura", "Kajiura Yuki"),            # family/given order
-    ("Yuki Kajiura", "KAJIURA, Yuki"),           # case and punctuation
-    ("Ｙｕｋｉ　Ｋａｊｉｕｒａ", "Yuki Kajiura"),   # full width
-    ("Shirō Sagisu", "Shirou Sagisu"),           # macron / ou
-    ("Shirō Sagisu", "Sagisu Shiro"),            # macron / plain, reversed
-    ("Shirô Sagisu", "Shiroo Sagisu"),           # circumflex / oo
-    ("Katsuo Ōno", "Katsuo Ohno"),               # oh
-    ("Yuuki Hayashi", "Yūki Hayashi"),           # uu / ū
-    ("Shin'ichirō Watanabe", "Shinichiro Watanabe"),   # apostrophe
-    ("Shin-ichiro Watanabe", "Shinichiro Watanabe"),   # hyphen
-    ("植松 伸夫", "植松伸夫"),                      # native spacing
-    ("ゆき かじうら", "ユキ カジウラ"),                # hiragana / katakana
-    ("カジウラ・ユキ", "Yuki Kajiura"),             # kana and its romanisation
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Yuki Kajiura", "Kajiura Yuki"),  # family/given order
+        ("Yuki Kajiura", "KAJIURA, Yuki"),  # case and punctuation
+        ("Ｙｕｋｉ　Ｋａｊｉｕｒａ", "Yuki Kajiura"),  # full width
+        ("Shirō Sagisu", "Shirou Sagisu"),  # macron / ou
+        ("Shirō Sagisu", "Sagisu Shiro"),  # macron / plain, reversed
+        ("Shirô Sagisu", "Shiroo Sagisu"),  # circumflex / oo
+        ("Katsuo Ōno", "Katsuo Ohno"),  # oh
+        ("Yuuki Hayashi", "Yūki Hayashi"),  # uu / ū
+        ("Shin'ichirō Watanabe", "Shinichiro Watanabe"),  # apostrophe
+        ("Shin-ichiro Watanabe", "Shinichiro Watanabe"),  # hyphen
+        ("植松 伸夫", "植松伸夫"),  # native spacing
+        ("ゆき かじうら", "ユキ カジウラ"),  # hiragana / katakana
+        ("カジウラ・ユキ", "Yuki Kajiura"),  # kana and its romanisation
+    ],
+)
 def test_same_person_name(a, b):
     assert same_name(a, b)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Yuki Kajiura", "Yuki Kajimura"),
-    ("Yuki Kajiura", "Yuki"),
-    ("梶浦由記", "Yuki Kajiura"),                  # kanji are never romanised by guess
-    ("Hiroyuki Sawano", "Hiroyuki Sawada"),
-    ("Kalafina", "Yuki Kajiura"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Yuki Kajiura", "Yuki Kajimura"),
+        ("Yuki Kajiura", "Yuki"),
+        ("梶浦由記", "Yuki Kajiura"),  # kanji are never romanised by guess
+        ("Hiroyuki Sawano", "Hiroyuki Sawada"),
+        ("Kalafina", "Yuki Kajiura"),
+    ],
+)
 def test_different_names(a, b):
     assert not same_name(a, b)
 
@@ -56,14 +62,17 @@ def test_different_names(a, b):
 def test_titles_keys_and_aliases():
     assert same_title("Aldnoah.Zero", "ALDNOAH ZERO")
     assert same_title("Steins;Gate", "Steins Gate")
-    assert same_title("あの日見た花の名前を僕達はまだ知らない。",
-                      "あの日見た花の名前を僕達はまだ知らない")
+    assert same_title(
+        "あの日見た花の名前を僕達はまだ知らない。", "あの日見た花の名前を僕達はまだ知らない"
+    )
     assert same_title("アルドノア・ゼロ", "アルドノア ゼロ")
     assert not same_title("Steins;Gate", "Steins;Gate 0")
     # word order matters for titles, not for names
     assert not title_keys("Gate Steins") & title_keys("Steins Gate")
     assert title_aliases("Puella Magi Madoka Magica", "魔法少女まどか☆マギカ") == [
-        "魔法少女まどかマギカ", "PMMM"]
+        "魔法少女まどかマギカ",
+        "PMMM",
+    ]
     assert title_aliases("Anohana: The Flower We Saw That Day") == ["Anohana"]
 
 
@@ -115,15 +124,29 @@ def test_work_aliases_are_found_everywhere(minter):
 
     store = open_store("memory:")
     # AniList's shape: romaji title, English title as an alias, native title
-    write_run(store, minter, "anilist", "w", [Work(
-        key="anilist/9989", title="Ano Hi Mita Hana no Namae wo Bokutachi wa Mada Shiranai.",
-        native_title="あの日見た花の名前を僕達はまだ知らない。",
-        aliases=("Anohana: The Flower We Saw That Day",), ids=(("anilist", "9989"),))],
-        license="cc0")
+    write_run(
+        store,
+        minter,
+        "anilist",
+        "w",
+        [
+            Work(
+                key="anilist/9989",
+                title="Ano Hi Mita Hana no Namae wo Bokutachi wa Mada Shiranai.",
+                native_title="あの日見た花の名前を僕達はまだ知らない。",
+                aliases=("Anohana: The Flower We Saw That Day",),
+                ids=(("anilist", "9989"),),
+            )
+        ],
+        license="cc0",
+    )
     iri = BASE + "work/anilist/9989"
-    for text in ("Anohana: The Flower We Saw That Day", "ANOHANA THE FLOWER WE SAW THAT DAY",
-                 "あの日見た花の名前を僕達はまだ知らない", "ano hi mita hana no namae wo "
-                 "bokutachi wa mada shiranai"):
+    for text in (
+        "Anohana: The Flower We Saw That Day",
+        "ANOHANA THE FLOWER WE SAW THAT DAY",
+        "あの日見た花の名前を僕達はまだ知らない",
+        "ano hi mita hana no namae wo bokutachi wa mada shiranai",
+    ):
         assert name_resolver(store, minter, "work")(text) == "anilist/9989", text
         assert find_seed(store, minter, "work", text) == iri, text
     hits = search_works(store, BASE, "anohana")["data"]

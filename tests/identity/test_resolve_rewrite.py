@@ -26,10 +26,24 @@ def _links(store) -> int:
 def test_an_unchanged_resolution_keeps_the_graph_and_a_changed_one_rewrites_it(minter):
     store = open_store("memory:")
     for source, name in (("a", "Shirō Sagisu"), ("b", "Sagisu Shirou")):
-        write_run(store, minter, source, "k", [
-            Work(key="eva", title="Evangelion"), Person(key=f"{source}/s", name=name),
-            Credit(agent=f"{source}/s", role="score_composer", target_kind="work",
-                   target="eva", source="https://example.org/" + source)], license="cc0")
+        write_run(
+            store,
+            minter,
+            source,
+            "k",
+            [
+                Work(key="eva", title="Evangelion"),
+                Person(key=f"{source}/s", name=name),
+                Credit(
+                    agent=f"{source}/s",
+                    role="score_composer",
+                    target_kind="work",
+                    target="eva",
+                    source="https://example.org/" + source,
+                ),
+            ],
+            license="cc0",
+        )
     first = resolve(store, minter)
     assert (first.previous_triples, first.triples) == (0, 2)
     digest = _digest(store)
@@ -43,10 +57,24 @@ def test_an_unchanged_resolution_keeps_the_graph_and_a_changed_one_rewrites_it(m
     assert (once_more.previous_triples, once_more.triples) == (2, 2) and _links(store) == 2
     assert _digest(store) == digest
     # new links: a third record joins, the graph and its digest change
-    write_run(store, minter, "c", "k", [
-        Work(key="eva", title="Evangelion"), Person(key="c/s", name="SAGISU Shiro"),
-        Credit(agent="c/s", role="score_composer", target_kind="work", target="eva",
-               source="https://example.org/c")], license="cc0")
+    write_run(
+        store,
+        minter,
+        "c",
+        "k",
+        [
+            Work(key="eva", title="Evangelion"),
+            Person(key="c/s", name="SAGISU Shiro"),
+            Credit(
+                agent="c/s",
+                role="score_composer",
+                target_kind="work",
+                target="eva",
+                source="https://example.org/c",
+            ),
+        ],
+        license="cc0",
+    )
     changed = resolve(store, minter)
     assert (changed.previous_triples, changed.triples) == (2, 4) and _links(store) == 4
     assert _digest(store) != digest and len(_digest(store)) == 1

@@ -45,8 +45,12 @@ def test_generated_graph_validates_and_answers_scene_and_composer_queries(tmp_pa
     store.load_file(nt, BASE + "graph/bench/generated")
     report = validate_store(store)
     assert report.conforms, report.violations[:5]
-    names = {r["n"] for r in store.select(
-        "PREFIX cg: <https://cuegraph.org/ns#> SELECT ?n { ?p a cg:Agent ; cg:nativeName ?n }")}
+    names = {
+        r["n"]
+        for r in store.select(
+            "PREFIX cg: <https://cuegraph.org/ns#> SELECT ?n { ?p a cg:Agent ; cg:nativeName ?n }"
+        )
+    }
     assert names and all(any("\u4e00" <= ch <= "\u9fff" for ch in n) for n in names)
     row = store.select("""
         PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>

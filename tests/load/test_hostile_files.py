@@ -55,17 +55,35 @@ def _docs(canary: Canary, tmp_path) -> dict[str, tuple[dict, str]]:
     secret = tmp_path / "secret-context.jsonld"
     secret.write_text(json.dumps({"@context": {"name": "urn:x:leaked"}}))
     return {
-        "remote": ({"@context": f"{canary.url}/ctx.jsonld", "@id": "urn:x:a", "name": "x"},
-                   f"{canary.url}/ctx.jsonld"),
-        "import": ({"@context": {"@import": f"{canary.url}/imp.jsonld"}, "@id": "urn:x:a",
-                    "name": "x"}, f"{canary.url}/imp.jsonld"),
-        "list": ({"@context": [{"ex": "urn:x:"}, f"{canary.url}/list.jsonld"],
-                  "@id": "urn:x:a", "name": "x"}, f"{canary.url}/list.jsonld"),
-        "scoped": ({"@context": {"ex": "urn:x:", "ex:q": {"@context": f"{canary.url}/s.jsonld"}},
-                    "@id": "urn:x:a", "ex:q": {"name": "x"}}, f"{canary.url}/s.jsonld"),
+        "remote": (
+            {"@context": f"{canary.url}/ctx.jsonld", "@id": "urn:x:a", "name": "x"},
+            f"{canary.url}/ctx.jsonld",
+        ),
+        "import": (
+            {"@context": {"@import": f"{canary.url}/imp.jsonld"}, "@id": "urn:x:a", "name": "x"},
+            f"{canary.url}/imp.jsonld",
+        ),
+        "list": (
+            {
+                "@context": [{"ex": "urn:x:"}, f"{canary.url}/list.jsonld"],
+                "@id": "urn:x:a",
+                "name": "x",
+            },
+            f"{canary.url}/list.jsonld",
+        ),
+        "scoped": (
+            {
+                "@context": {"ex": "urn:x:", "ex:q": {"@context": f"{canary.url}/s.jsonld"}},
+                "@id": "urn:x:a",
+                "ex:q": {"name": "x"},
+            },
+            f"{canary.url}/s.jsonld",
+        ),
         "file": ({"@context": secret.as_uri(), "@id": "urn:x:a", "name": "x"}, secret.as_uri()),
-        "relative": ({"@context": "secret-context.jsonld", "@id": "urn:x:a", "name": "x"},
-                     "secret-context.jsonld"),
+        "relative": (
+            {"@context": "secret-context.jsonld", "@id": "urn:x:a", "name": "x"},
+            "secret-context.jsonld",
+        ),
     }
 
 
@@ -87,8 +105,9 @@ def test_jsonld_contexts_are_never_fetched(tmp_path, canary):
 def test_allow_remote_context_fetches_it(tmp_path, canary):
     store = f"oxigraph:{tmp_path / 's'}"
     f = tmp_path / "remote.jsonld"
-    f.write_text(json.dumps({"@context": f"{canary.url}/ctx.jsonld", "@id": "urn:x:a",
-                             "name": "x"}))
+    f.write_text(
+        json.dumps({"@context": f"{canary.url}/ctx.jsonld", "@id": "urn:x:a", "name": "x"})
+    )
     res = cuegraph_cmd("--store", store, "load", str(f), "--graph", G, "--allow-remote-context")
     assert res.returncode == 0, res.stderr
     assert canary.requests == ["/ctx.jsonld"]
@@ -98,9 +117,15 @@ def test_allow_remote_context_fetches_it(tmp_path, canary):
 
 def test_a_self_contained_jsonld_file_loads(tmp_path, canary):
     f = tmp_path / "ok.jsonld"
-    f.write_text(json.dumps({"@context": {"name": "https://schema.org/name",
-                                          "@base": canary.url + "/"},
-                             "@id": "a", "name": "x"}))
+    f.write_text(
+        json.dumps(
+            {
+                "@context": {"name": "https://schema.org/name", "@base": canary.url + "/"},
+                "@id": "a",
+                "name": "x",
+            }
+        )
+    )
     store = f"oxigraph:{tmp_path / 's'}"
     res = cuegraph_cmd("--store", store, "load", str(f), "--graph", G)
     assert res.returncode == 0, res.stderr
@@ -110,11 +135,14 @@ def test_a_self_contained_jsonld_file_loads(tmp_path, canary):
 
 def _laughs(levels: int) -> str:
     ents = ['<!ENTITY l0 "lollollollol">'] + [
-        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, levels + 1)]
-    return ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(ents) + "\n]>\n"
-            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-            'xmlns:ex="urn:x:"><rdf:Description rdf:about="urn:x:a">'
-            f"<ex:p>&l{levels};</ex:p></rdf:Description></rdf:RDF>\n")
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, levels + 1)
+    ]
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(ents) + "\n]>\n"
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:ex="urn:x:"><rdf:Description rdf:about="urn:x:a">'
+        f"<ex:p>&l{levels};</ex:p></rdf:Description></rdf:RDF>\n"
+    )
 
 
 def test_billion_laughs_is_refused_fast(tmp_path):
@@ -145,20 +173,24 @@ def test_billion_laughs_is_refused_fast(tmp_path):
 def test_rdfxml_with_small_entities_loads_and_external_ones_are_refused(tmp_path):
     store = f"oxigraph:{tmp_path / 's'}"
     ok = tmp_path / "ok.rdf"
-    ok.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY xsd '
-                  '"http://www.w3.org/2001/XMLSchema#"> ]>\n<rdf:RDF xmlns:rdf="http://www.w3.org/'
-                  '1999/02/22-rdf-syntax-ns#" xmlns:ex="urn:x:"><rdf:Description rdf:about='
-                  '"urn:x:a"><ex:n rdf:datatype="&xsd;integer">3</ex:n></rdf:Description>'
-                  "</rdf:RDF>\n")
+    ok.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY xsd '
+        '"http://www.w3.org/2001/XMLSchema#"> ]>\n<rdf:RDF xmlns:rdf="http://www.w3.org/'
+        '1999/02/22-rdf-syntax-ns#" xmlns:ex="urn:x:"><rdf:Description rdf:about='
+        '"urn:x:a"><ex:n rdf:datatype="&xsd;integer">3</ex:n></rdf:Description>'
+        "</rdf:RDF>\n"
+    )
     res = cuegraph_cmd("--store", store, "load", str(ok), "--graph", G)
     assert res.returncode == 0, res.stderr
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
     xxe = tmp_path / "xxe.rdf"
-    xxe.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY s SYSTEM '
-                   f'"{secret.as_uri()}"> ]>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
-                   '22-rdf-syntax-ns#" xmlns:ex="urn:x:"><rdf:Description rdf:about="urn:x:a">'
-                   "<ex:p>&s;</ex:p></rdf:Description></rdf:RDF>\n")
+    xxe.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY s SYSTEM '
+        f'"{secret.as_uri()}"> ]>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+        '22-rdf-syntax-ns#" xmlns:ex="urn:x:"><rdf:Description rdf:about="urn:x:a">'
+        "<ex:p>&s;</ex:p></rdf:Description></rdf:RDF>\n"
+    )
     res = cuegraph_cmd("--store", store, "load", str(xxe), "--graph", G)
     assert res.returncode == 1 and "refused the external entity 's'" in res.stderr
     dump = cuegraph_cmd("--store", store, "dump", "-f", "nquads").stdout

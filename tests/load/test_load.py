@@ -20,16 +20,19 @@ G = "urn:x:g"
 FILES = {
     "a.ttl": '@prefix ex: <urn:x:> . ex:a ex:p "one" , "二"@ja ; ex:n 3 .\n',
     "a.nt": '<urn:x:a> <urn:x:p> "one" .\n<urn:x:a> <urn:x:p> "二"@ja .\n'
-            '<urn:x:a> <urn:x:n> "3"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+    '<urn:x:a> <urn:x:n> "3"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
     "a.rdf": '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
-             'syntax-ns#" xmlns:ex="urn:x:"><rdf:Description rdf:about="urn:x:a"><ex:p>one'
-             '</ex:p><ex:p xml:lang="ja">二</ex:p><ex:n rdf:datatype="http://www.w3.org/2001/'
-             'XMLSchema#integer">3</ex:n></rdf:Description></rdf:RDF>\n',
+    'syntax-ns#" xmlns:ex="urn:x:"><rdf:Description rdf:about="urn:x:a"><ex:p>one'
+    '</ex:p><ex:p xml:lang="ja">二</ex:p><ex:n rdf:datatype="http://www.w3.org/2001/'
+    'XMLSchema#integer">3</ex:n></rdf:Description></rdf:RDF>\n',
     "a.jsonld": '{"@context": {"ex": "urn:x:"}, "@id": "urn:x:a", "ex:p": ["one", '
-                '{"@value": "二", "@language": "ja"}], "ex:n": 3}\n',
+    '{"@value": "二", "@language": "ja"}], "ex:n": 3}\n',
 }
-EXPECTED = {'<urn:x:a> <urn:x:p> "one" <urn:x:g> .', '<urn:x:a> <urn:x:p> "二"@ja <urn:x:g> .',
-            '<urn:x:a> <urn:x:n> "3"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:x:g> .'}
+EXPECTED = {
+    '<urn:x:a> <urn:x:p> "one" <urn:x:g> .',
+    '<urn:x:a> <urn:x:p> "二"@ja <urn:x:g> .',
+    '<urn:x:a> <urn:x:n> "3"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:x:g> .',
+}
 
 
 def _quads(store) -> set[str]:
@@ -50,16 +53,20 @@ def test_every_format_loads_the_same_triples(tmp_path, name, where):
 def test_dataset_formats_keep_their_graphs_and_replace_them(tmp_path):
     store = open_store(f"oxigraph:{tmp_path / 's'}")
     nq = tmp_path / "d.nq"
-    nq.write_text('<urn:x:a> <urn:x:p> "1" <urn:x:g1> .\n<urn:x:b> <urn:x:p> "2" <urn:x:g2> .\n'
-                  '<urn:x:c> <urn:x:p> "3" .\n')
+    nq.write_text(
+        '<urn:x:a> <urn:x:p> "1" <urn:x:g1> .\n<urn:x:b> <urn:x:p> "2" <urn:x:g2> .\n'
+        '<urn:x:c> <urn:x:p> "3" .\n'
+    )
     assert store.load_file(nq, "urn:x:d") == 3
     assert store.graphs() == ["urn:x:d", "urn:x:g1", "urn:x:g2"]
     trig = tmp_path / "d.trig"
     trig.write_text('<urn:x:g1> { <urn:x:a> <urn:x:p> "new" }\n')
     store.load_file(trig, None)
-    assert _quads(store) == {'<urn:x:a> <urn:x:p> "new" <urn:x:g1> .',
-                             '<urn:x:b> <urn:x:p> "2" <urn:x:g2> .',
-                             '<urn:x:c> <urn:x:p> "3" <urn:x:d> .'}
+    assert _quads(store) == {
+        '<urn:x:a> <urn:x:p> "new" <urn:x:g1> .',
+        '<urn:x:b> <urn:x:p> "2" <urn:x:g2> .',
+        '<urn:x:c> <urn:x:p> "3" <urn:x:d> .',
+    }
     store.close()
 
 
@@ -72,7 +79,7 @@ def test_a_bad_file_is_refused_and_the_store_is_unchanged(tmp_path, where):
     before = _quads(store)
     cases = {
         "cut.nt": '<urn:x:a> <urn:x:p> "new" .\n<urn:x:b> <urn:x:p> "cut',
-        "badiri.nt": '<urn:x:a> <urn:x:p> <http://exa mple.org/x> .\n',  # strict: not lenient
+        "badiri.nt": "<urn:x:a> <urn:x:p> <http://exa mple.org/x> .\n",  # strict: not lenient
         "badlit.ttl": '<urn:x:a> <urn:x:p> "x"^^<urn:x:t> ; <urn:x:q> "1"@-bad- .\n',
     }
     for name, text in cases.items():
@@ -113,8 +120,11 @@ def test_kill_9_mid_load_leaves_the_previous_graph(tmp_path):
     before = cuegraph_cmd("--store", url, "dump", "-f", "nquads").stdout
     big = _big_file(tmp_path / "big.nt", 400_000, "new")
     exe = Path(sys.executable).with_name("cuegraph")
-    proc = subprocess.Popen([str(exe), "--store", url, "load", str(big), "--graph", G],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(exe), "--store", url, "load", str(big), "--graph", G],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:  # until loading has started
         if any(".shadow-" in p.name for p in tmp_path.iterdir()):
@@ -146,8 +156,7 @@ def test_a_failure_late_in_a_big_file_writes_nothing(tmp_path):
     store.close()
 
 
-def test_replace_graph_of_a_large_graph_is_atomic_through_the_shadow_store(tmp_path,
-                                                                           monkeypatch):
+def test_replace_graph_of_a_large_graph_is_atomic_through_the_shadow_store(tmp_path, monkeypatch):
     """The writer path (build, import, harvest) above the shadow threshold: a failing
     swap update (the provenance part) leaves everything as it was."""
     from rdflib import Graph, Literal, URIRef
@@ -158,21 +167,28 @@ def test_replace_graph_of_a_large_graph_is_atomic_through_the_shadow_store(tmp_p
     monkeypatch.setattr(rdfload, "SHADOW_BYTES", 10_000)
     used: list[str] = []
     real = rdfload.replace_ntriples_shadow
-    monkeypatch.setattr(rdfload, "replace_ntriples_shadow",
-                        lambda store, g, *a: (used.append(g), real(store, g, *a)))
+    monkeypatch.setattr(
+        rdfload,
+        "replace_ntriples_shadow",
+        lambda store, g, *a: (used.append(g), real(store, g, *a)),
+    )
     store = open_store(f"oxigraph:{tmp_path / 's'}")
     data = Graph()
     for i in range(3000):
         data.add((URIRef(f"urn:x:s{i}"), URIRef("urn:x:p"), Literal(f"value {i}")))
-    store.replace_graph(G, data, swap_extra="INSERT DATA { GRAPH <urn:x:prov> { "
-                                            "<urn:x:g> <urn:x:p> 1 } }")
+    store.replace_graph(
+        G, data, swap_extra="INSERT DATA { GRAPH <urn:x:prov> { <urn:x:g> <urn:x:p> 1 } }"
+    )
     assert used == [G]
     assert len(store.dump("nquads", [G]).splitlines()) == 3000
     assert store.graphs() == [G, "urn:x:prov"]
     before = store.dump("nquads")
     with pytest.raises(BadQuery):
-        store.replace_graph(G, Graph().parse(data='<urn:x:a> <urn:x:p> "1" .', format="nt")
-                            + data, swap_extra="THIS IS NOT SPARQL")
+        store.replace_graph(
+            G,
+            Graph().parse(data='<urn:x:a> <urn:x:p> "1" .', format="nt") + data,
+            swap_extra="THIS IS NOT SPARQL",
+        )
     assert used == [G, G]
     assert store.dump("nquads") == before
     store.close()

@@ -19,13 +19,21 @@ LIMIT_MB = 1500
 
 def test_loading_2m_triples_stays_under_1_5_gb(tmp_path):
     nt = tmp_path / "graph.nt"
-    gen = subprocess.run([sys.executable, "-m", "benchmarks.generate", "--triples",
-                          str(TRIPLES), "-o", str(nt)], cwd=ROOT, capture_output=True,
-                         text=True, timeout=1800)
+    gen = subprocess.run(
+        [sys.executable, "-m", "benchmarks.generate", "--triples", str(TRIPLES), "-o", str(nt)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert gen.returncode == 0, gen.stderr
     exe = Path(sys.executable).with_name("cuegraph")
-    res = subprocess.run([str(exe), "--store", f"oxigraph:{tmp_path / 's'}", "load", str(nt),
-                          "--graph", "urn:x:g"], capture_output=True, text=True, timeout=3600)
+    res = subprocess.run(
+        [str(exe), "--store", f"oxigraph:{tmp_path / 's'}", "load", str(nt), "--graph", "urn:x:g"],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert res.returncode == 0, res.stderr
     assert "loaded 2" in res.stdout  # "loaded 2000xxx triples"

@@ -42,9 +42,11 @@ class Canary:
                 data = b""
             self.hits.append(data or b"<connected>")
             try:  # an answer a SPARQL client would take, so a fetch would "succeed"
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json"
-                             b"\r\nContent-Length: 48\r\nConnection: close\r\n\r\n"
-                             b'{"head":{"vars":[]},"results":{"bindings":[{}]}}')
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json"
+                    b"\r\nContent-Length: 48\r\nConnection: close\r\n\r\n"
+                    b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
+                )
             except OSError:
                 pass
             conn.close()

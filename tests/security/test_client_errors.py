@@ -25,15 +25,19 @@ def server(cuegraph_server):
 def test_unsupported_custom_function_is_400(server, seed_store, query):
     worker = requests.get(server.base + "/sparql", params={"query": query}, timeout=30)
     thread = TestClient(create_app(seed_store, Settings(store="memory:"))).get(
-        "/sparql", params={"query": query})
+        "/sparql", params={"query": query}
+    )
     for resp in (worker, thread):
         assert resp.status_code == 400, resp.text
         assert "is not supported" in resp.json()["error"]
 
 
 def test_unsupported_custom_function_in_an_update_is_400(server):
-    resp = requests.post(server.base + "/sparql/update", timeout=30, headers={
-        "Authorization": "Bearer t", "Content-Type": "application/sparql-update"},
+    resp = requests.post(
+        server.base + "/sparql/update",
+        timeout=30,
+        headers={"Authorization": "Bearer t", "Content-Type": "application/sparql-update"},
         data=b"INSERT { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> ?x } } "
-             b"WHERE { BIND(<http://example.org/fn>(1) AS ?x) }")
+        b"WHERE { BIND(<http://example.org/fn>(1) AS ?x) }",
+    )
     assert resp.status_code == 400 and "is not supported" in resp.json()["error"]

@@ -44,34 +44,42 @@ SHAPES = ["nested_filter", "unions", "optionals", "filters", "ors", "plus", "pat
 
 @pytest.fixture(scope="module")
 def server(cuegraph_server):
-    return cuegraph_server({"CUEGRAPH_UPDATE_TOKEN": TOKEN,
-                            "CUEGRAPH_MAX_QUERY_BYTES": "2000000"})
+    return cuegraph_server({"CUEGRAPH_UPDATE_TOKEN": TOKEN, "CUEGRAPH_MAX_QUERY_BYTES": "2000000"})
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_deep_query_and_update_are_400_and_the_server_lives(server, shape):
     where = _where(shape)
-    query = requests.post(server.base + "/sparql", data=f"ASK {{ {where} }}".encode(),
-                          headers={"Content-Type": "application/sparql-query"}, timeout=60)
+    query = requests.post(
+        server.base + "/sparql",
+        data=f"ASK {{ {where} }}".encode(),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=60,
+    )
     update = requests.post(
-        server.base + "/sparql/update", timeout=60,
+        server.base + "/sparql/update",
+        timeout=60,
         data=f"DELETE {{ GRAPH <urn:x:g> {{ ?s ?p ?o }} }} WHERE {{ {where} }}".encode(),
-        headers={"Content-Type": "application/sparql-update", **AUTH})
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
     for resp in (query, update):
         assert resp.status_code == 400, resp.text[:300]
         assert "nests" in resp.json()["error"] or "steps" in resp.json()["error"]
     assert server.proc.poll() is None, "the server process died"
     assert requests.get(server.base + "/health", timeout=30).ok
-    ask = requests.get(server.base + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
-                       timeout=30)
+    ask = requests.get(server.base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     assert ask.status_code == 200 and ask.json()["boolean"] is True
 
 
 def test_export_query_is_bounded_too(seed_store):
     client = TestClient(create_app(seed_store, Settings(store="memory:")))
-    resp = client.get("/export", params={
-        "format": "cytoscape",
-        "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o {_where('plus')} }}"})
+    resp = client.get(
+        "/export",
+        params={
+            "format": "cytoscape",
+            "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o {_where('plus')} }}",
+        },
+    )
     assert resp.status_code == 400 and "nests" in resp.json()["error"]
 
 
@@ -83,8 +91,11 @@ def test_long_but_reasonable_chains_still_run(seed_store):
         "?s " + "/".join(["<urn:x:p>"] * 20) + " ?o",
         "?s ?p ?o " + " ".join(["OPTIONAL { ?s <urn:x:q> ?o }"] * 200),
     ]:
-        resp = client.post("/sparql", content=f"ASK {{ {where} }}",
-                           headers={"Content-Type": "application/sparql-query"})
+        resp = client.post(
+            "/sparql",
+            content=f"ASK {{ {where} }}",
+            headers={"Content-Type": "application/sparql-query"},
+        )
         assert resp.status_code == 200, resp.text[:300]
 
 

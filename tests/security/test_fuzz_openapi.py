@@ -28,7 +28,6 @@ def _sparql_text(ctx, value) -> bytes:
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_operation_answers_500(case):
     case.call_and_validate(checks=[not_a_server_error])

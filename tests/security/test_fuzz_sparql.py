@@ -31,8 +31,9 @@ def _check(resp, case) -> None:
 
 
 def test_generated_sparql_in_process(seed_store, canary):
-    client = TestClient(create_app(seed_store, Settings(
-        store="memory:", update_token=TOKEN, query_timeout=2)))
+    client = TestClient(
+        create_app(seed_store, Settings(store="memory:", update_token=TOKEN, query_timeout=2))
+    )
     gen = SparqlGen(20261130, canary.url)
     deadline, count = time.monotonic() + 20, 0
     while count < 300 and time.monotonic() < deadline:
@@ -50,17 +51,23 @@ def test_generated_sparql_in_process(seed_store, canary):
 def test_generated_sparql_against_the_real_server(tmp_path, canary):
     """Through uvicorn, the query worker processes and the update thread."""
     gen = SparqlGen(7, canary.url)
-    with served(tmp_path, env={"CUEGRAPH_UPDATE_TOKEN": TOKEN,
-                               "CUEGRAPH_QUERY_TIMEOUT": "2"}) as server:
+    with served(
+        tmp_path, env={"CUEGRAPH_UPDATE_TOKEN": TOKEN, "CUEGRAPH_QUERY_TIMEOUT": "2"}
+    ) as server:
         deadline, count = time.monotonic() + 20, 0
         while count < 80 and time.monotonic() < deadline:
             case = gen.update() if count % 4 == 3 else gen.query()
             if case.update:
-                resp = requests.post(server.base + "/sparql/update", data=case.text.encode(),
-                                     headers=UPDATE, timeout=60)
+                resp = requests.post(
+                    server.base + "/sparql/update",
+                    data=case.text.encode(),
+                    headers=UPDATE,
+                    timeout=60,
+                )
             else:
-                resp = requests.post(server.base + "/sparql", data=case.text.encode(),
-                                     headers=QUERY, timeout=60)
+                resp = requests.post(
+                    server.base + "/sparql", data=case.text.encode(), headers=QUERY, timeout=60
+                )
             _check(resp, case)
             count += 1
         assert server.proc.poll() is None, "the server died"

@@ -22,16 +22,19 @@ def client(seed_store):
     return TestClient(create_app(seed_store, Settings(store="memory:", update_token=TOKEN)))
 
 
-@pytest.mark.parametrize(("path", "csp"), [
-    ("/", PAGE_CSP),
-    ("/static/app.js", DATA_CSP),
-    ("/static/vendor/yasgui/yasgui.min.css", DATA_CSP),
-    ("/composers?q=kajiura", DATA_CSP),
-    ("/sparql?query=ASK%20%7B%7D", DATA_CSP),
-    ("/export?format=svg&composer=yuki-kajiura&depth=1", DATA_CSP),
-    ("/export?format=html&composer=yuki-kajiura&depth=1", EXPORT_CSP),
-    ("/no/such/page", DATA_CSP),
-])
+@pytest.mark.parametrize(
+    ("path", "csp"),
+    [
+        ("/", PAGE_CSP),
+        ("/static/app.js", DATA_CSP),
+        ("/static/vendor/yasgui/yasgui.min.css", DATA_CSP),
+        ("/composers?q=kajiura", DATA_CSP),
+        ("/sparql?query=ASK%20%7B%7D", DATA_CSP),
+        ("/export?format=svg&composer=yuki-kajiura&depth=1", DATA_CSP),
+        ("/export?format=html&composer=yuki-kajiura&depth=1", EXPORT_CSP),
+        ("/no/such/page", DATA_CSP),
+    ],
+)
 def test_every_response_has_the_security_headers(client, path, csp):
     resp = client.get(path, headers={"Accept": "application/json"})
     assert resp.headers["x-content-type-options"] == "nosniff"
@@ -49,38 +52,66 @@ def test_docs_allow_only_their_own_inline_script(client):
 
 
 def test_update_preflight_from_another_origin_is_refused(client):
-    pre = client.options("/sparql/update", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization, content-type"})
+    pre = client.options(
+        "/sparql/update",
+        headers={
+            "Origin": "https://evil.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
     assert "access-control-allow-origin" not in pre.headers
     assert "authorization" not in pre.headers.get("access-control-allow-headers", "").lower()
-    post = client.post("/sparql/update", content="CLEAR GRAPH <urn:x:none>", headers={
-        "Origin": "https://evil.example", "Content-Type": "application/sparql-update",
-        "Authorization": f"Bearer {TOKEN}"})
+    post = client.post(
+        "/sparql/update",
+        content="CLEAR GRAPH <urn:x:none>",
+        headers={
+            "Origin": "https://evil.example",
+            "Content-Type": "application/sparql-update",
+            "Authorization": f"Bearer {TOKEN}",
+        },
+    )
     assert "access-control-allow-origin" not in post.headers
 
 
 def test_update_cors_for_a_configured_origin(seed_store):
-    allowed = TestClient(create_app(seed_store, Settings(
-        store="memory:", update_token=TOKEN, update_origins="https://admin.example")))
-    pre = allowed.options("/sparql/update", headers={
-        "Origin": "https://admin.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization"})
+    allowed = TestClient(
+        create_app(
+            seed_store,
+            Settings(store="memory:", update_token=TOKEN, update_origins="https://admin.example"),
+        )
+    )
+    pre = allowed.options(
+        "/sparql/update",
+        headers={
+            "Origin": "https://admin.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
     assert pre.status_code == 200
     assert pre.headers["access-control-allow-origin"] == "https://admin.example"
-    other = allowed.options("/sparql/update", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    other = allowed.options(
+        "/sparql/update",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
     assert "access-control-allow-origin" not in other.headers
 
 
 def test_query_endpoint_stays_open_to_every_origin(client):
-    pre = client.options("/sparql", headers={
-        "Origin": "https://anywhere.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    pre = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://anywhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert pre.status_code == 200
     assert pre.headers["access-control-allow-origin"] == "*"
-    got = client.get("/sparql", params={"query": "ASK {}"},
-                     headers={"Origin": "https://anywhere.example"})
+    got = client.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://anywhere.example"}
+    )
     assert got.headers["access-control-allow-origin"] == "*"
 
 
@@ -89,17 +120,23 @@ def test_host_header_is_not_reflected(client, seed_store):
     sd = Graph().parse(data=client.get("/sparql", headers=evil).text, format="turtle")
     endpoints = {str(o) for o in sd.objects(None, URIRef(SD + "endpoint"))}
     assert endpoints == {"http://127.0.0.1:8000/sparql", "http://127.0.0.1:8000/sparql/update"}
-    row = client.get("/sparql", headers={**evil, "Accept": "application/sparql-results+json"},
-                     params={"query": "SELECT (<rel> AS ?x) {}"}).json()
+    row = client.get(
+        "/sparql",
+        headers={**evil, "Accept": "application/sparql-results+json"},
+        params={"query": "SELECT (<rel> AS ?x) {}"},
+    ).json()
     assert row["results"]["bindings"][0]["x"]["value"] == "http://127.0.0.1:8000/rel"
-    public = TestClient(create_app(seed_store, Settings(
-        store="memory:", public_url="https://cuegraph.example/")))
+    public = TestClient(
+        create_app(seed_store, Settings(store="memory:", public_url="https://cuegraph.example/"))
+    )
     sd = Graph().parse(data=public.get("/sparql", headers=evil).text, format="turtle")
     assert {str(o) for o in sd.objects(None, URIRef(SD + "endpoint"))} == {
-        "https://cuegraph.example/sparql"}
+        "https://cuegraph.example/sparql"
+    }
 
 
 # --- slow clients, against the real server ------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def server(cuegraph_server):
@@ -132,8 +169,7 @@ def _drip(sock: socket.socket, data: bytes, seconds: float) -> tuple[float, byte
 
 def test_headers_sent_byte_by_byte_are_cut_off(server):
     with socket.create_connection(("127.0.0.1", _port(server))) as sock:
-        took, got = _drip(sock, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200,
-                          20)
+        took, got = _drip(sock, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200, 20)
     assert got != b"<still open>" and took < 6
 
 
@@ -147,8 +183,10 @@ def test_a_silent_connection_is_closed(server):
 
 def test_body_sent_byte_by_byte_gets_408(server):
     with socket.create_connection(("127.0.0.1", _port(server))) as sock:
-        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
-                     b"\r\nContent-Length: 200\r\n\r\n")
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
+            b"\r\nContent-Length: 200\r\n\r\n"
+        )
         took, got = _drip(sock, b"A" * 200, 20)
     assert got.startswith(b"HTTP/1.1 408"), got[:100]
     assert took < 6
@@ -157,12 +195,17 @@ def test_body_sent_byte_by_byte_gets_408(server):
 def test_a_normal_client_is_not_affected(server):
     import requests
 
-    resp = requests.post(server.base + "/sparql", data=b"ASK {}", timeout=30,
-                         headers={"Content-Type": "application/sparql-query"})
+    resp = requests.post(
+        server.base + "/sparql",
+        data=b"ASK {}",
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert resp.status_code == 200 and resp.json()["boolean"] is True
 
 
 # --- the policy in a real browser -------------------------------------------------------------
+
 
 @pytest.mark.browser
 def test_page_runs_its_own_scripts_and_blocks_injected_ones(server):
@@ -188,6 +231,7 @@ def test_page_runs_its_own_scripts_and_blocks_injected_ones(server):
 
 # --- the header deadline in each of uvicorn's HTTP parsers ------------------------------------
 
+
 @pytest.fixture(scope="module", params=["h11", "httptools"])
 def bare_server(request):
     """uvicorn with ``header_deadline_protocol(1.5, impl)`` in a thread, on a tiny ASGI app."""
@@ -200,16 +244,23 @@ def bare_server(request):
     async def app(scope, receive, send):
         if scope["type"] != "http":
             return
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-length", b"2")]})
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]}
+        )
         await send({"type": "http.response.body", "body": b"ok"})
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            loop="asyncio", lifespan="off",
-                            http=header_deadline_protocol(1.5, request.param))
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        loop="asyncio",
+        lifespan="off",
+        http=header_deadline_protocol(1.5, request.param),
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -218,7 +269,8 @@ def bare_server(request):
         time.sleep(0.05)
     assert srv.started
     assert config.http.__mro__[1].__module__.endswith(
-        "h11_impl" if request.param == "h11" else "httptools_impl")
+        "h11_impl" if request.param == "h11" else "httptools_impl"
+    )
     yield port
     srv.should_exit = True
     thread.join(10)

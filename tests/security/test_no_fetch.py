@@ -32,12 +32,12 @@ def query_variants(url: str) -> dict[str, str]:
     return {
         # ex:a\# is one prefixed name; the old tokenizer read '#' as a comment start
         "escaped_local_name": f"PREFIX ex: <http://example.org/>\n"
-                              f"SELECT * {{ ?s ?p ex:a\\# . SERVICE <{url}> {{ ?x ?y ?z }} }}",
+        f"SELECT * {{ ?s ?p ex:a\\# . SERVICE <{url}> {{ ?x ?y ?z }} }}",
         "codepoint_escape": f"SELECT * {{ \\u0053ERVICE <{url}> {{ ?x ?y ?z }} }}",
         # the engine reads \u0022 inside a string as a quote character, not its end: a gate
         # unescaping first would see a comment (#) swallow the SERVICE
         "escaped_quote_in_string": f'SELECT * {{ ?s ?p "\\u0022 }} #" . '
-                                   f"SERVICE <{url}> {{ ?x ?y ?z }} }}",
+        f"SERVICE <{url}> {{ ?x ?y ?z }} }}",
         "long_escape": f"SELECT * {{ \\U00000053\\U00000045RVICE <{url}> {{ ?x ?y ?z }} }}",
         "lower_case": f"select * {{ service <{url}> {{ ?x ?y ?z }} }}",
         "comment_between": f"SELECT * {{ SERVICE # <urn:x>\n <{url}> {{ ?x ?y ?z }} }}",
@@ -46,17 +46,18 @@ def query_variants(url: str) -> dict[str, str]:
         "variable_endpoint": f"SELECT * {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?x ?y ?z }} }}",
         "inside_exists": f"ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?x ?y ?z }} }} }}",
         "in_subquery": f"SELECT * {{ {{ SELECT * {{ SERVICE <{url}> {{ ?x ?y ?z }} }} }} }}",
-        "long_query": "SELECT * { " + "?a <urn:x:p> ?b . " * 400
-                      + f"SERVICE <{url}> {{ ?x ?y ?z }} }}",
+        "long_query": "SELECT * { "
+        + "?a <urn:x:p> ?b . " * 400
+        + f"SERVICE <{url}> {{ ?x ?y ?z }} }}",
     }
 
 
 def construct_variants(url: str) -> dict[str, str]:
     return {
         "escaped_local_name": f"PREFIX ex: <http://example.org/>\nCONSTRUCT {{ ?x ?y ?z }} "
-                              f"WHERE {{ ?s ?p ex:a\\# . SERVICE <{url}> {{ ?x ?y ?z }} }}",
+        f"WHERE {{ ?s ?p ex:a\\# . SERVICE <{url}> {{ ?x ?y ?z }} }}",
         "codepoint_escape": f"CONSTRUCT {{ ?x ?y ?z }} WHERE {{ \\u0053ERVICE <{url}> "
-                            "{ ?x ?y ?z } }",
+        "{ ?x ?y ?z } }",
     }
 
 
@@ -65,15 +66,21 @@ def update_variants(url: str) -> dict[str, tuple[str, str]]:
     return {
         "load_after_escaped_name": (
             f"PREFIX ex: <http://example.org/>\nDELETE DATA {{ GRAPH <urn:g> {{ ex:a ex:b "
-            f"ex:c\\# }} }} ; LOAD <{url}> INTO GRAPH <urn:x:loaded>", "LOAD"),
+            f"ex:c\\# }} }} ; LOAD <{url}> INTO GRAPH <urn:x:loaded>",
+            "LOAD",
+        ),
         "load_escaped": (f"\\u004cOAD <{url}> INTO GRAPH <urn:x:loaded>", "LOAD"),
         "load_after_escaped_quote": (
             f'DELETE DATA {{ GRAPH <urn:g> {{ <urn:a> <urn:b> "\\u0022 }} }} #" }} }} ; '
-            f"LOAD <{url}> INTO GRAPH <urn:x:loaded>", "LOAD"),
+            f"LOAD <{url}> INTO GRAPH <urn:x:loaded>",
+            "LOAD",
+        ),
         "load_silent": (f"load silent <{url}> into graph <urn:x:loaded>", "LOAD"),
         "service_in_where": (
             f"PREFIX ex: <http://example.org/>\nINSERT {{ GRAPH <urn:x:g> {{ ?x ?y ?z }} }} "
-            f"WHERE {{ ?s ?p ex:a\\# . SERVICE <{url}> {{ ?x ?y ?z }} }}", "SERVICE"),
+            f"WHERE {{ ?s ?p ex:a\\# . SERVICE <{url}> {{ ?x ?y ?z }} }}",
+            "SERVICE",
+        ),
     }
 
 
@@ -91,8 +98,12 @@ def _assert_refused(resp, word: str) -> None:
 def test_sparql_never_fetches(server, canary, name):
     query = query_variants(canary.url)[name]
     get = requests.get(server.base + "/sparql", params={"query": query}, timeout=30)
-    post = requests.post(server.base + "/sparql", data=query.encode(), timeout=30,
-                         headers={"Content-Type": "application/sparql-query"})
+    post = requests.post(
+        server.base + "/sparql",
+        data=query.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     for resp in (get, post):
         _assert_refused(resp, "SERVICE")
     assert canary.hits == []
@@ -101,8 +112,9 @@ def test_sparql_never_fetches(server, canary, name):
 @pytest.mark.parametrize("name", list(construct_variants("http://x/")))
 def test_export_query_never_fetches(server, canary, name):
     query = construct_variants(canary.url)[name]
-    resp = requests.get(server.base + "/export", params={"format": "cytoscape", "query": query},
-                        timeout=30)
+    resp = requests.get(
+        server.base + "/export", params={"format": "cytoscape", "query": query}, timeout=30
+    )
     _assert_refused(resp, "SERVICE")
     assert canary.hits == []
 
@@ -110,12 +122,19 @@ def test_export_query_never_fetches(server, canary, name):
 @pytest.mark.parametrize("name", list(update_variants("http://x/")))
 def test_update_never_fetches(server, canary, name):
     update, word = update_variants(canary.url)[name]
-    resp = requests.post(server.base + "/sparql/update", data=update.encode(), timeout=30,
-                         headers={"Content-Type": "application/sparql-update", **AUTH})
+    resp = requests.post(
+        server.base + "/sparql/update",
+        data=update.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
     _assert_refused(resp, word)
     assert canary.hits == []
-    graphs = requests.get(server.base + "/sparql", timeout=30, params={
-        "query": "ASK { GRAPH <urn:x:loaded> { ?s ?p ?o } }"}).json()
+    graphs = requests.get(
+        server.base + "/sparql",
+        timeout=30,
+        params={"query": "ASK { GRAPH <urn:x:loaded> { ?s ?p ?o } }"},
+    ).json()
     assert graphs["boolean"] is False
 
 
@@ -125,8 +144,14 @@ def test_in_process_app_never_fetches(seed_store, canary):
     for query in query_variants(canary.url).values():
         _assert_refused(client.get("/sparql", params={"query": query}), "SERVICE")
     for update, word in update_variants(canary.url).values():
-        _assert_refused(client.post("/sparql/update", content=update, headers={
-            "Content-Type": "application/sparql-update", **AUTH}), word)
+        _assert_refused(
+            client.post(
+                "/sparql/update",
+                content=update,
+                headers={"Content-Type": "application/sparql-update", **AUTH},
+            ),
+            word,
+        )
     assert canary.hits == []
 
 
@@ -174,8 +199,12 @@ def test_the_engine_cannot_fetch_where_cuegraph_runs_it(canary):
     thread and a sandboxed worker process get EPERM for the socket; nothing is sent."""
     import json
 
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(_UNDER_THE_PARSE),
-                           canary.url], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_UNDER_THE_PARSE), canary.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     for what, result in out.items():
@@ -195,8 +224,9 @@ def test_the_canary_hears_an_unsandboxed_engine(canary):
 
 
 def _descendants(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
-                         text=True).stdout.split()
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout.split()
     found: list[int] = []
     for child in map(int, out):
         found += [child, *_descendants(child)]
@@ -218,14 +248,16 @@ def test_query_workers_and_the_update_thread_run_under_the_filter(server):
     import os
 
     assert requests.get(server.base + "/sparql", params={"query": "ASK {}"}, timeout=30).ok
-    resp = requests.post(server.base + "/sparql/update", timeout=30, data=(
-        b"INSERT DATA { GRAPH <urn:x:sandbox> { <urn:x:a> <urn:x:b> 1 } }"),
-        headers={"Content-Type": "application/sparql-update", **AUTH})
+    resp = requests.post(
+        server.base + "/sparql/update",
+        timeout=30,
+        data=(b"INSERT DATA { GRAPH <urn:x:sandbox> { <urn:x:a> <urn:x:b> 1 } }"),
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
     assert resp.status_code == 204
     pid = server.proc.pid
     modes = {p: _seccomp(f"/proc/{p}/status") for p in _descendants(pid)}
     assert 2 in modes.values(), modes  # the query workers
-    threads = {t: _seccomp(f"/proc/{pid}/task/{t}/status") for t in os.listdir(
-        f"/proc/{pid}/task")}
+    threads = {t: _seccomp(f"/proc/{pid}/task/{t}/status") for t in os.listdir(f"/proc/{pid}/task")}
     assert threads[str(pid)] == 0  # the server's main thread keeps its network (it listens)
     assert list(threads.values()).count(2) == 1, threads  # the update thread

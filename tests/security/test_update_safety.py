@@ -24,20 +24,22 @@ def store():
 
 
 def _client(store, **settings) -> TestClient:
-    return TestClient(create_app(store, Settings(store="memory:", update_token=TOKEN,
-                                                 **settings)))
+    return TestClient(create_app(store, Settings(store="memory:", update_token=TOKEN, **settings)))
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { <urn:x:a> <urn:x:b> 'lost in dumps' }",
-    "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } <urn:x:a> <urn:x:b> 2 }",
-    "INSERT { ?s <urn:x:copy> ?o } WHERE { ?s <urn:x:p> ?o }",
-    "DELETE { GRAPH <urn:x:g> { ?s ?p ?o } } INSERT { ?s ?p ?o } WHERE { GRAPH <urn:x:g> "
-    "{ ?s ?p ?o } }",
-    "ADD GRAPH <urn:x:g> TO DEFAULT",
-    "COPY <urn:x:g> TO DEFAULT",
-    "PREFIX x: <urn:x:>\nINSERT DATA { GRAPH x:g { x:a x:b 1 } } ;\nINSERT DATA { x:a x:b 3 }",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:x:a> <urn:x:b> 'lost in dumps' }",
+        "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } <urn:x:a> <urn:x:b> 2 }",
+        "INSERT { ?s <urn:x:copy> ?o } WHERE { ?s <urn:x:p> ?o }",
+        "DELETE { GRAPH <urn:x:g> { ?s ?p ?o } } INSERT { ?s ?p ?o } WHERE { GRAPH <urn:x:g> "
+        "{ ?s ?p ?o } }",
+        "ADD GRAPH <urn:x:g> TO DEFAULT",
+        "COPY <urn:x:g> TO DEFAULT",
+        "PREFIX x: <urn:x:>\nINSERT DATA { GRAPH x:g { x:a x:b 1 } } ;\nINSERT DATA { x:a x:b 3 }",
+    ],
+)
 def test_updates_into_the_default_graph_are_refused(store, update):
     before = store.dump()
     resp = _client(store).post("/sparql/update", content=update, headers=HEADERS)
@@ -46,21 +48,31 @@ def test_updates_into_the_default_graph_are_refused(store, update):
     assert store.dump() == before
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { GRAPH <urn:x:new> { <urn:x:a> <urn:x:b> 1 } }",
-    "WITH <urn:x:g> INSERT { ?s <urn:x:copy> ?o } WHERE { ?s <urn:x:p> ?o }",
-    "INSERT { GRAPH <urn:x:g2> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
-    "DELETE DATA { <urn:x:a> <urn:x:b> 1 }",
-    "ADD <urn:x:g> TO <urn:x:g3>",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { GRAPH <urn:x:new> { <urn:x:a> <urn:x:b> 1 } }",
+        "WITH <urn:x:g> INSERT { ?s <urn:x:copy> ?o } WHERE { ?s <urn:x:p> ?o }",
+        "INSERT { GRAPH <urn:x:g2> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
+        "DELETE DATA { <urn:x:a> <urn:x:b> 1 }",
+        "ADD <urn:x:g> TO <urn:x:g3>",
+    ],
+)
 def test_updates_into_named_graphs_still_work(store, update):
     resp = _client(store).post("/sparql/update", content=update, headers=HEADERS)
     assert resp.status_code == 204, resp.text
 
 
-@pytest.mark.parametrize("update", ["DROP ALL", "CLEAR ALL", "drop silent named",
-                                    "CLEAR NAMED", "INSERT DATA { GRAPH <urn:x:h> { <urn:x:a> "
-                                    "<urn:x:b> 1 } } ; DROP ALL"])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "DROP ALL",
+        "CLEAR ALL",
+        "drop silent named",
+        "CLEAR NAMED",
+        "INSERT DATA { GRAPH <urn:x:h> { <urn:x:a> <urn:x:b> 1 } } ; DROP ALL",
+    ],
+)
 def test_emptying_every_graph_is_refused_unless_allowed(store, update):
     resp = _client(store).post("/sparql/update", content=update, headers=HEADERS)
     assert resp.status_code == 400
@@ -72,8 +84,9 @@ def test_emptying_every_graph_is_refused_unless_allowed(store, update):
 
 def test_backup_while_serving_brings_back_a_dropped_store(tmp_path):
     """`cuegraph backup` beside a running server; after DROP ALL the copy has everything."""
-    with served(tmp_path, env={"CUEGRAPH_UPDATE_TOKEN": TOKEN,
-                               "CUEGRAPH_UPDATE_ALLOW_DROP_ALL": "true"}) as server:
+    with served(
+        tmp_path, env={"CUEGRAPH_UPDATE_TOKEN": TOKEN, "CUEGRAPH_UPDATE_ALLOW_DROP_ALL": "true"}
+    ) as server:
         before = requests.get(server.base + "/health", timeout=30).json()["triples"]
         assert before > 0
         copy = tmp_path / "backup"
@@ -82,11 +95,13 @@ def test_backup_while_serving_brings_back_a_dropped_store(tmp_path):
         assert f"to {copy}" in done.stdout
         again = cuegraph_cmd("--store", server.store, "backup", str(copy))
         assert again.returncode == 1 and again.stderr.startswith("error: ")
-        dropped = requests.post(server.base + "/sparql/update", data=b"DROP ALL",
-                                headers=HEADERS, timeout=30)
+        dropped = requests.post(
+            server.base + "/sparql/update", data=b"DROP ALL", headers=HEADERS, timeout=30
+        )
         assert dropped.status_code == 204
-        ask = requests.get(server.base + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
-                           timeout=30).json()
+        ask = requests.get(
+            server.base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30
+        ).json()
         assert ask["boolean"] is False
     restored = open_store(f"oxigraph:{copy}", read_only=True)
     try:

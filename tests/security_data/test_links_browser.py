@@ -81,12 +81,16 @@ def _assert_nothing_ran(page, server):
     assert not any(u.startswith(("javascript:", "data:", "vbscript:")) for u in page.requests)
 
 
-@pytest.mark.parametrize("route, root, expected", [
-    ("#/composer/yuki-kajiura", "#composer-page", [0, 1, 3, 4]),
-    ("#/work/madoka-magica", "#work-page", [0, 2]),
-])
-def test_profile_shows_hostile_iris_as_text_and_clicks_run_nothing(page, server, route, root,
-                                                                   expected):
+@pytest.mark.parametrize(
+    "route, root, expected",
+    [
+        ("#/composer/yuki-kajiura", "#composer-page", [0, 1, 3, 4]),
+        ("#/work/madoka-magica", "#work-page", [0, 2]),
+    ],
+)
+def test_profile_shows_hostile_iris_as_text_and_clicks_run_nothing(
+    page, server, route, root, expected
+):
     page.goto(f"{server}/{route}")
     page.wait_for_selector(f"{root} h1")
     page.wait_for_selector(f"{root} .record-sources")
@@ -107,13 +111,15 @@ def test_sparql_results_show_no_script_links(page, server):
     http(s) one may come out as a link there either."""
     page.goto(server + "/#/sparql")
     page.wait_for_selector("#sparql-examples button")
-    query = (f"SELECT ?o WHERE {{ <{PERSON}> ?p ?o FILTER(isIRI(?o) && "
-             "!STRSTARTS(STR(?o), 'https://cuegraph'))}")
-    page.evaluate("(q) => { const tab = yasgui.getTab(); tab.setQuery(q); tab.query(); }",
-                  query)
+    query = (
+        f"SELECT ?o WHERE {{ <{PERSON}> ?p ?o FILTER(isIRI(?o) && "
+        "!STRSTARTS(STR(?o), 'https://cuegraph'))}"
+    )
+    page.evaluate("(q) => { const tab = yasgui.getTab(); tab.setQuery(q); tab.query(); }", query)
     page.wait_for_selector(".yasr table tbody tr td")
     page.wait_for_function(
-        "document.querySelector('.yasr table').innerText.includes('example.org/fine')")
+        "document.querySelector('.yasr table').innerText.includes('example.org/fine')"
+    )
     assert page.evaluate(_BAD_ANCHORS, ".yasr") == []
     for el in page.locator(".yasr table tbody td").all():
         if "pwned" in el.inner_text() or "alert" in el.inner_text():
@@ -125,8 +131,9 @@ def test_sparql_results_show_no_script_links(page, server):
 def test_html_export_shows_no_script_links(page, server):
     """The HTML graph view (rdf view of a CONSTRUCT) holds the hostile IRIs as nodes; none
     becomes a link, http(s) IRIs do."""
-    query = quote(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o "
-                  f"FILTER(?s IN (<{PERSON}>, <{WORK}>)) }}")
+    query = quote(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?s IN (<{PERSON}>, <{WORK}>)) }}"
+    )
     page.goto(f"{server}/export?format=html&view=rdf&query={query}")
     page.wait_for_function("window.cy && window.cy.nodes().length > 0")
     ids = page.evaluate("window.cy.nodes().map((n) => n.id())")
@@ -135,8 +142,9 @@ def test_html_export_shows_no_script_links(page, server):
         node = f"window.cy.getElementById({iri!r})"
         page.evaluate(f"{node}.emit('mouseover') && null")  # hover: details (a tap opens a page)
         assert page.evaluate(_BAD_ANCHORS, "body") == []
-        links = page.eval_on_selector_all("#details a[href]",
-                                          "els => els.map(a => a.getAttribute('href'))")
+        links = page.eval_on_selector_all(
+            "#details a[href]", "els => els.map(a => a.getAttribute('href'))"
+        )
         assert links == ([iri] if iri.startswith(("http://", "https://")) else [])
         for a in page.locator("#details td").all():
             if a.inner_text().startswith(("javascript:", "data:", "vbscript:")):

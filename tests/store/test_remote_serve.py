@@ -16,13 +16,16 @@ from servers import MissingServer, OxigraphServer, SparqlServer, VirtuosoServer,
 pytestmark = pytest.mark.server
 
 PERSON = "https://cuegraph.org/id/person/yuki-kajiura"
-DATA = (f"INSERT DATA {{ GRAPH <https://cuegraph.org/id/graph/test/serve> {{ "
-        f"<{PERSON}> a <https://cuegraph.org/ns#Agent> ; "
-        f"<https://schema.org/name> \"Yuki Kajiura\" }} }}")
+DATA = (
+    f"INSERT DATA {{ GRAPH <https://cuegraph.org/id/graph/test/serve> {{ "
+    f"<{PERSON}> a <https://cuegraph.org/ns#Agent> ; "
+    f'<https://schema.org/name> "Yuki Kajiura" }} }}'
+)
 
 
-@pytest.fixture(scope="module", params=[OxigraphServer, VirtuosoServer],
-                ids=["oxigraph", "virtuoso"])
+@pytest.fixture(
+    scope="module", params=[OxigraphServer, VirtuosoServer], ids=["oxigraph", "virtuoso"]
+)
 def server(request, tmp_path_factory) -> Iterator[SparqlServer]:
     cls = request.param
     try:
@@ -36,18 +39,25 @@ def server(request, tmp_path_factory) -> Iterator[SparqlServer]:
     srv.stop()
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT ?n WHERE { ?p a cg:Agent ; schema:name ?n }",  # predeclared prefixes
-    "PREFIX s: <https://schema.org/> SELECT ?n WHERE { ?p s:name ?n }",
-    "BASE <https://cuegraph.org/id/> SELECT ?n WHERE { <person/yuki-kajiura> schema:name ?n }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?n WHERE { ?p a cg:Agent ; schema:name ?n }",  # predeclared prefixes
+        "PREFIX s: <https://schema.org/> SELECT ?n WHERE { ?p s:name ?n }",
+        "BASE <https://cuegraph.org/id/> SELECT ?n WHERE { <person/yuki-kajiura> schema:name ?n }",
+    ],
+)
 def test_sparql_through_the_app(server, query):
     with open_store(server.url) as store, TestClient(create_app(store)) as client:
-        r = client.post("/sparql", data={"query": query},
-                        headers={"Accept": "application/sparql-results+json"})
+        r = client.post(
+            "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        )
         assert r.status_code == 200, r.text
         rows = r.json()["results"]["bindings"]
         assert [b["n"]["value"] for b in rows] == ["Yuki Kajiura"]
-        ask = client.get("/sparql", params={"query": f"ASK {{ <{PERSON}> a cg:Agent }}"},
-                         headers={"Accept": "application/sparql-results+json"})
+        ask = client.get(
+            "/sparql",
+            params={"query": f"ASK {{ <{PERSON}> a cg:Agent }}"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
         assert ask.status_code == 200 and ask.json()["boolean"] is True

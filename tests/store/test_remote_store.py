@@ -136,8 +136,12 @@ def test_bad_cue_sheet_leaves_the_store_as_it_was(remote_url):
     _build_cli(remote_url)
     with open_store(remote_url) as remote:
         before = remote.dump("nquads")
-    out = cuegraph_cmd("import", "cuesheet", str(FIXTURES / "cuesheets" / "bad.csv"),
-                       env={"CUEGRAPH_STORE": remote_url})
+    out = cuegraph_cmd(
+        "import",
+        "cuesheet",
+        str(FIXTURES / "cuesheets" / "bad.csv"),
+        env={"CUEGRAPH_STORE": remote_url},
+    )
     assert out.returncode == 1
     assert out.stderr.startswith("error: ") and "Traceback" not in out.stderr
     with open_store(remote_url) as remote:
@@ -152,11 +156,21 @@ def test_write_refused_mid_load_keeps_the_previous_graph(remote_url):
     count = store.triple_count()
     data = Graph()
     for i in range(300):
-        data.add((URIRef(f"{BASE}person/bench-{i}"), URIRef("https://schema.org/name"),
-                  Literal(f"Person {i}")))
+        data.add(
+            (
+                URIRef(f"{BASE}person/bench-{i}"),
+                URIRef("https://schema.org/name"),
+                Literal(f"Person {i}"),
+            )
+        )
     # a literal as subject: rdflib writes it, every SPARQL server refuses it
-    data.add((Literal("refused by the server"), URIRef("https://schema.org/name"),
-              URIRef(f"{BASE}person/bench-0")))
+    data.add(
+        (
+            Literal("refused by the server"),
+            URIRef("https://schema.org/name"),
+            URIRef(f"{BASE}person/bench-0"),
+        )
+    )
     store.insert_chunk = 50  # several requests succeed before the server refuses one
     with pytest.raises(CuegraphError):
         store.replace_graph(target, data)
@@ -181,8 +195,13 @@ def test_killed_server_mid_load_keeps_the_previous_graph(tmp_path, server_cls):
         before = store.dump("nquads", [target])
         data = Graph()
         for i in range(40000):
-            data.add((URIRef(f"{BASE}person/load-{i}"), URIRef("https://schema.org/name"),
-                      Literal(f"Person {i}")))
+            data.add(
+                (
+                    URIRef(f"{BASE}person/load-{i}"),
+                    URIRef("https://schema.org/name"),
+                    Literal(f"Person {i}"),
+                )
+            )
         store.insert_chunk = 200
         failure: list[BaseException] = []
 
@@ -198,7 +217,8 @@ def test_killed_server_mid_load_keeps_the_previous_graph(tmp_path, server_cls):
         while time.monotonic() < deadline:  # wait until part of the staging graph is in
             try:
                 n = RemoteStore(server.url).select(
-                    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target}#staging> {{ ?s ?p ?o }} }}")
+                    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target}#staging> {{ ?s ?p ?o }} }}"
+                )
                 if n and n[0]["n"] >= 1000:
                     break
             except CuegraphError:
@@ -225,8 +245,9 @@ def test_dump_formats(remote_url, embedded):
     for fmt in ("nquads", "ntriples"):
         assert store.dump(fmt, graphs) == embedded.dump(fmt, graphs)
     turtle = Graph().parse(data=store.dump("turtle", graphs).decode("utf-8"), format="turtle")
-    assert len(turtle) == len(Graph().parse(
-        data=embedded.dump("turtle", graphs).decode("utf-8"), format="turtle"))
+    assert len(turtle) == len(
+        Graph().parse(data=embedded.dump("turtle", graphs).decode("utf-8"), format="turtle")
+    )
     out = cuegraph_cmd("dump", "-f", "nquads", env={"CUEGRAPH_STORE": remote_url})
     assert out.returncode == 0, out.stderr
     assert len(out.stdout.splitlines()) == store.quad_count()  # triple_count: distinct
@@ -250,8 +271,12 @@ def test_bad_query_is_bad_query(remote_url):
 def test_closed_port_gives_a_clear_store_error(url_path):
     url = f"http://127.0.0.1:{free_port()}{url_path}"
     store = open_store(url)
-    for op in (store.triple_count, store.graphs, lambda: store.select("SELECT * { ?s ?p ?o }"),
-               lambda: store.update("DROP SILENT GRAPH <http://example.org/g>")):
+    for op in (
+        store.triple_count,
+        store.graphs,
+        lambda: store.select("SELECT * { ?s ?p ?o }"),
+        lambda: store.update("DROP SILENT GRAPH <http://example.org/g>"),
+    ):
         with pytest.raises(StoreError) as info:
             op()
         assert not isinstance(info.value, QueryTimeout)
@@ -268,13 +293,18 @@ def test_update_url_setting_is_used(oxigraph_server):
     # oxigraph serve also takes queries and updates together at /sparql
     with open_store(base + "/sparql") as store:
         assert store.update_url == base + "/sparql"
-        store.update("INSERT DATA { GRAPH <http://example.org/g> { "
-                     "<http://example.org/a> <http://example.org/b> 1 } }")
+        store.update(
+            "INSERT DATA { GRAPH <http://example.org/g> { "
+            "<http://example.org/a> <http://example.org/b> 1 } }"
+        )
         assert store.graphs() == ["http://example.org/g"]
     # a configured update URL wins over the derived one: here it points at nothing
     closed = f"http://127.0.0.1:{free_port()}/update"
-    out = cuegraph_cmd("build", str(DATA), env={"CUEGRAPH_STORE": oxigraph_server.url,
-                                                "CUEGRAPH_UPDATE_URL": closed})
+    out = cuegraph_cmd(
+        "build",
+        str(DATA),
+        env={"CUEGRAPH_STORE": oxigraph_server.url, "CUEGRAPH_UPDATE_URL": closed},
+    )
     assert out.returncode == 1
     assert closed in out.stderr and out.stderr.strip().startswith("error: cannot reach")
     with open_store(oxigraph_server.url) as store:
@@ -285,9 +315,10 @@ def _bindings(out) -> list[tuple]:
     import json
 
     data = json.loads(out.body)
-    return sorted(tuple((k, v["type"], v["value"], v.get("datatype"))
-                        for k, v in sorted(b.items()))
-                  for b in data["results"]["bindings"])
+    return sorted(
+        tuple((k, v["type"], v["value"], v.get("datatype")) for k, v in sorted(b.items()))
+        for b in data["results"]["bindings"]
+    )
 
 
 def test_durations_round_trip(remote_url, embedded):
@@ -297,8 +328,12 @@ def test_durations_round_trip(remote_url, embedded):
     q = _prefixed("SELECT ?i ?d WHERE { ?i tl:beginsAtDuration ?d }")
     remote_rows = _bindings(store.query_serialized(q))
     assert remote_rows == _bindings(embedded.query_serialized(q))
-    assert remote_rows and all(dt == "http://www.w3.org/2001/XMLSchema#duration"
-                               for row in remote_rows for k, _, _, dt in row if k == "d")
+    assert remote_rows and all(
+        dt == "http://www.w3.org/2001/XMLSchema#duration"
+        for row in remote_rows
+        for k, _, _, dt in row
+        if k == "d"
+    )
     assert _same_rows(store.select(q), embedded.select(q))
     store.close()
 
@@ -314,8 +349,13 @@ def test_virtuoso_insert_data_path(virtuoso_server, embedded):
     assert store.dump("nquads", graphs) == embedded.dump("nquads", graphs)
     big = Graph()
     for i in range(2500):
-        big.add((URIRef(f"{BASE}person/bulk-{i}"), URIRef("https://schema.org/name"),
-                 Literal(f"Bulk {i}")))
+        big.add(
+            (
+                URIRef(f"{BASE}person/bulk-{i}"),
+                URIRef("https://schema.org/name"),
+                Literal(f"Bulk {i}"),
+            )
+        )
     assert store.replace_graph("http://example.org/bulk", big) == 2500
     assert store.triple_count() == embedded.triple_count() + 2500
     store.close()
@@ -327,8 +367,10 @@ def test_row_limit_holds_on_remote_stores_like_on_the_embedded_one(remote_url, e
     embedded store's (same rows, ``truncated`` set), and a short one is left whole."""
     store = open_store(remote_url)
     build_from_data(store, Minter(BASE), DATA)
-    query = _prefixed("SELECT ?person ?name WHERE { ?person a cg:Agent ; schema:name ?name } "
-                      "ORDER BY ?person ?name")
+    query = _prefixed(
+        "SELECT ?person ?name WHERE { ?person a cg:Agent ; schema:name ?name } "
+        "ORDER BY ?person ?name"
+    )
     for limit, cut in ((3, True), (100_000, False)):
         a = store.query_serialized(query, result_format=fmt, max_rows=limit)
         b = embedded.query_serialized(query, result_format=fmt, max_rows=limit)

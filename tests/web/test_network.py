@@ -51,8 +51,7 @@ def test_profile_link_opens_the_people_network(page, server):
     types = set(page.evaluate("window.cy.nodes().map((n) => n.data('type'))"))
     assert types <= {"person", "group"}
     # as many neighbours as the profile counts collaborators (one definition)
-    neighbours = page.evaluate(f"window.cy.getElementById('{KAJIURA}').neighborhood('node')"
-                               ".length")
+    neighbours = page.evaluate(f"window.cy.getElementById('{KAJIURA}').neighborhood('node').length")
     assert neighbours >= 5
     assert page.console_errors == []
 
@@ -60,13 +59,14 @@ def test_profile_link_opens_the_people_network(page, server):
 def test_cue_nodes_only_when_asked(page, server):
     url = server + "/export?format=html&work=anohana&view=credits&depth=2"
     _open(page, url)
-    hidden = page.evaluate("window.cy.nodes(\"[type = 'cue']\").filter((n) => n.visible())"
-                           ".length")
+    hidden = page.evaluate("window.cy.nodes(\"[type = 'cue']\").filter((n) => n.visible()).length")
     total = page.evaluate("window.cy.nodes(\"[type = 'cue']\").length")
     assert total > 0 and hidden == 0
     _open(page, url + "&cues=1")
-    assert page.evaluate("window.cy.nodes(\"[type = 'cue']\").filter((n) => n.visible())"
-                         ".length") == total
+    assert (
+        page.evaluate("window.cy.nodes(\"[type = 'cue']\").filter((n) => n.visible()).length")
+        == total
+    )
 
 
 def test_clicking_a_person_opens_their_page(page, server):
@@ -93,8 +93,10 @@ def test_view_and_depth_controls_reload_the_view(page, server):
 
 def test_same_graph_same_picture(page, server):
     url = server + "/export?format=html&composer=yuki-kajiura&view=collaboration"
-    script = ("window.cy.nodes().map((n) => [n.id(), Math.round(n.position('x')),"
-              " Math.round(n.position('y'))]).sort()")
+    script = (
+        "window.cy.nodes().map((n) => [n.id(), Math.round(n.position('x')),"
+        " Math.round(n.position('y'))]).sort()"
+    )
     _open(page, url)
     first = page.evaluate(script)
     _open(page, url)
@@ -111,8 +113,9 @@ def test_panels_do_not_overlap_on_a_phone(browser, server):
         assert head["x"] >= 0 and head["x"] + head["width"] <= 390
         assert details["x"] + details["width"] <= 390
         assert head["y"] + head["height"] <= details["y"]  # stacked, not on top of each other
-        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#title'))"
-                             ".fontSize)")
+        size = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('#title')).fontSize)"
+        )
         assert size >= 14
     finally:
         context.close()

@@ -19,6 +19,7 @@ from support import BASE, FIXTURES, make_store
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture(scope="module")
 def server(app_server):
     """The app over the seed data, served by uvicorn in a background thread."""
@@ -42,8 +43,12 @@ def page(browser, server):
 
 
 def _outside(urls: list[str]) -> list[str]:
-    return [u for u in urls if urlparse(u).scheme in ("http", "https", "ws", "wss")
-            and urlparse(u).hostname != "127.0.0.1"]
+    return [
+        u
+        for u in urls
+        if urlparse(u).scheme in ("http", "https", "ws", "wss")
+        and urlparse(u).hostname != "127.0.0.1"
+    ]
 
 
 def test_page_loads_without_errors_or_remote_requests(page, server):
@@ -62,7 +67,8 @@ def test_search_finds_composer_by_native_name(page, server):
     page.click("#search-form button")
     page.wait_for_function(
         "document.querySelector('#search-composers').innerText.includes('Yuki Kajiura')"
-        " && !document.querySelector('#search-composers').innerText.includes('Kalafina')")
+        " && !document.querySelector('#search-composers').innerText.includes('Kalafina')"
+    )
     assert page.console_errors == []
 
 
@@ -96,8 +102,10 @@ def test_scene_lookup_without_data_says_so(page, server):
     # the headline states the best level found (the work's score) and what the moment has
     assert answer.get_attribute("data-status") == "music"
     assert answer.get_attribute("data-precision") == "work"
-    assert page.inner_text(".answer .headline") == \
-        "Score by REMEDIOS — work level; no cue recorded at 10:00"
+    assert (
+        page.inner_text(".answer .headline")
+        == "Score by REMEDIOS — work level; no cue recorded at 10:00"
+    )
     head = page.inner_text(".answer .level-head").lower()
     assert "work" in head and "music found" in head and "no data" not in head
     assert "no data" in page.inner_text(".level-cue").lower()
@@ -177,8 +185,10 @@ def test_work_page_shows_score_and_songs(page, server):
     page.wait_for_selector("#work-page h1")
     text = page.inner_text("#work-page")
     assert "Yuki Kajiura" in text and "Magia" in text and "Connect" in text
-    assert page.get_attribute("#work-page a.graph-link", "href") == \
-        "/export?format=html&work=madoka-magica"
+    assert (
+        page.get_attribute("#work-page a.graph-link", "href")
+        == "/export?format=html&work=madoka-magica"
+    )
 
 
 def test_api_docs_render_offline(page, server):
@@ -195,16 +205,23 @@ def _top_answer(server: str, example: str) -> str:
     """The first cell of the first row the server gives for a gallery example."""
     gallery = requests.get(server + "/sparql-examples.json", timeout=30).json()["data"]
     query = next(e["query"] for e in gallery if e["title"] == example)
-    answer = requests.post(server + "/sparql", data={"query": query}, timeout=60,
-                           headers={"Accept": "application/sparql-results+json"}).json()
+    answer = requests.post(
+        server + "/sparql",
+        data={"query": query},
+        timeout=60,
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()
     first = answer["head"]["vars"][0]
     return answer["results"]["bindings"][0][first]["value"]
 
 
-@pytest.mark.parametrize("example, cell, row", [
-    ("Works of a composer", "Aldnoah.Zero", None),
-    ("Songs that end the most episodes", None, 1),
-])
+@pytest.mark.parametrize(
+    "example, cell, row",
+    [
+        ("Works of a composer", "Aldnoah.Zero", None),
+        ("Songs that end the most episodes", None, 1),
+    ],
+)
 def test_every_sparql_example_answers(page, server, example, cell, row):
     """The other example queries run too and show what the seed says: Kajiura's works include
     Aldnoah.Zero (only this example names it); the song that ends the most episodes (the
@@ -218,7 +235,9 @@ def test_every_sparql_example_answers(page, server, example, cell, row):
         "([want, row]) => [...document.querySelectorAll('.yasr table tbody tr')]"
         ".some((tr, i) => (row === null || i === row - 1)"
         " && tr.querySelector('td:nth-child(2)')?.innerText.trim() === want)",
-        arg=[cell, row], timeout=15000)
+        arg=[cell, row],
+        timeout=15000,
+    )
     assert page.console_errors == []
     assert _outside(page.requests) == []
 
@@ -238,9 +257,19 @@ def test_share_link_opens_the_editor_with_its_query(page, server):
     """A YASGUI/WDQS share link (/#query=…&endpoint=…) lands in the editor with the query."""
     from urllib.parse import urlencode
 
-    query = 'SELECT ?name WHERE { ?p <https://schema.org/name> ?name } LIMIT 3 # shared-7'
-    page.goto(server + "/#" + urlencode({"query": query, "endpoint": server + "/sparql",
-                                         "requestMethod": "POST", "outputFormat": "table"}))
+    query = "SELECT ?name WHERE { ?p <https://schema.org/name> ?name } LIMIT 3 # shared-7"
+    page.goto(
+        server
+        + "/#"
+        + urlencode(
+            {
+                "query": query,
+                "endpoint": server + "/sparql",
+                "requestMethod": "POST",
+                "outputFormat": "table",
+            }
+        )
+    )
     page.wait_for_selector(".yasqe .CodeMirror-code")
     assert page.is_visible("#view-sparql") and not page.is_visible("#view-search")
     assert "shared-7" in _editor_text(page)
@@ -255,10 +284,16 @@ def test_share_link_with_yasgui_extras_and_a_reload(page, server):
     query survives them and a reload of the same link."""
     from urllib.parse import quote
 
-    link = (server + "/#query=" + quote('SELECT * { ?s ?p "Yuki Kajiura" } # round-trip')
-            + "&endpoint=" + quote(server + "/sparql") + "&requestMethod=POST"
-            + "&tabTitle=Query&headers=%7B%7D&contentTypeConstruct=text%2Fturtle"
-            + "&contentTypeSelect=application%2Fsparql-results%2Bjson&outputFormat=table")
+    link = (
+        server
+        + "/#query="
+        + quote('SELECT * { ?s ?p "Yuki Kajiura" } # round-trip')
+        + "&endpoint="
+        + quote(server + "/sparql")
+        + "&requestMethod=POST"
+        + "&tabTitle=Query&headers=%7B%7D&contentTypeConstruct=text%2Fturtle"
+        + "&contentTypeSelect=application%2Fsparql-results%2Bjson&outputFormat=table"
+    )
     page.goto(server + "/")
     page.wait_for_selector("#search-composers li")
     page.goto(link)
@@ -326,12 +361,15 @@ def test_external_identifiers_link_out(page, server):
     assert mb == "https://musicbrainz.org/artist/9f2a1c3e-0000-4000-8000-000000000001"
 
 
-@pytest.mark.parametrize("route, ready", [
-    ("#/stats", "#stats-page h1"),
-    ("#/composer/yuki-kajiura", "#composer-page h1"),
-    ("#/sparql", ".yasqe .CodeMirror"),
-    ("#/work/anohana", "#work-page h1"),
-])
+@pytest.mark.parametrize(
+    "route, ready",
+    [
+        ("#/stats", "#stats-page h1"),
+        ("#/composer/yuki-kajiura", "#composer-page h1"),
+        ("#/sparql", ".yasqe .CodeMirror"),
+        ("#/work/anohana", "#work-page h1"),
+    ],
+)
 def test_pages_fit_a_phone(browser, server, route, ready):
     """At 390 px wide nothing runs off the side: the page never scrolls sideways and the
     tables, the editor and the results stay inside the screen."""

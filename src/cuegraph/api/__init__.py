@@ -37,8 +37,9 @@ from cuegraph.store import Store
 __all__ = ["create_app"]
 
 
-def create_app(store: Store, settings: Settings | None = None, *,
-               close_store: bool = False) -> FastAPI:
+def create_app(
+    store: Store, settings: Settings | None = None, *, close_store: bool = False
+) -> FastAPI:
     """Build the app around an open store.
 
     Args:
@@ -78,10 +79,12 @@ def create_app(store: Store, settings: Settings | None = None, *,
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         page = get_swagger_ui_html(
-            openapi_url="/openapi.json", title="cuegraph API",
+            openapi_url="/openapi.json",
+            title="cuegraph API",
             swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/vendor/swagger-ui/favicon.png")
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon.png",
+        )
         # the page's one inline script (Swagger UI's set-up) is allowed by its hash
         page.headers["Content-Security-Policy"] = inline_script_csp(bytes(page.body).decode())
         return page
@@ -92,15 +95,23 @@ def create_app(store: Store, settings: Settings | None = None, *,
     # a deadline on reading request bodies (the outermost)
     # GET/POST /sparql answered without FastAPI's routing, inside the middleware below
     app.add_middleware(SparqlFastPath)
-    app.add_middleware(SplitCORS, update_origins=[
-        o.strip() for o in settings.update_origins.split(",") if o.strip()])
+    app.add_middleware(
+        SplitCORS,
+        update_origins=[o.strip() for o in settings.update_origins.split(",") if o.strip()],
+    )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestDeadline, seconds=settings.body_timeout)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql_routes.router)
-    for router in (scene.router, composers.router, works.router, stats.router,
-                   conflicts.router, pages.router):
+    for router in (
+        scene.router,
+        composers.router,
+        works.router,
+        stats.router,
+        conflicts.router,
+        pages.router,
+    ):
         app.include_router(router)
     app.include_router(exports.router)
     app.include_router(identify.router)

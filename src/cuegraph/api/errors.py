@@ -12,16 +12,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cuegraph.errors import CuegraphError
 
-__all__ = ["install_error_handlers", "error_response", "not_found_page",
-           "cuegraph_error_response"]
+__all__ = ["install_error_handlers", "error_response", "not_found_page", "cuegraph_error_response"]
 
 log = logging.getLogger("cuegraph.api")
 
 
 def error_response(status: int, message: str, detail=None, headers=None) -> JSONResponse:
     """The one JSON error shape."""
-    return JSONResponse({"error": message, "detail": detail}, status_code=status,
-                        headers=headers)
+    return JSONResponse({"error": message, "detail": detail}, status_code=status, headers=headers)
 
 
 def not_found_page(request: Request, message: str) -> HTMLResponse | None:
@@ -37,7 +35,8 @@ def not_found_page(request: Request, message: str) -> HTMLResponse | None:
         '<link rel="stylesheet" href="/static/app.css"></head><body><main class="not-found">'
         "<h1>Not found</h1><p>" + html.escape(message) + "</p>"
         '<p><a href="/">Search cuegraph</a> · <a href="/docs">API documentation</a></p>'
-        "</main></body></html>")
+        "</main></body></html>"
+    )
     return HTMLResponse(body, status_code=404)
 
 
@@ -65,8 +64,7 @@ def install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         first = problems[0] if problems else {"where": "request", "problem": "invalid"}
-        return error_response(400, f"bad parameter {first['where']}: {first['problem']}",
-                              problems)
+        return error_response(400, f"bad parameter {first['where']}: {first['problem']}", problems)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -34,16 +34,29 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cuegraph.config import Settings
 from cuegraph.errors import CuegraphError
 
-__all__ = ["SecurityHeaders", "SplitCORS", "RequestDeadline", "public_base", "PAGE_CSP",
-           "EXPORT_CSP", "DATA_CSP", "inline_script_csp", "header_deadline_protocol"]
+__all__ = [
+    "SecurityHeaders",
+    "SplitCORS",
+    "RequestDeadline",
+    "public_base",
+    "PAGE_CSP",
+    "EXPORT_CSP",
+    "DATA_CSP",
+    "inline_script_csp",
+    "header_deadline_protocol",
+]
 
 #: the web page (and any other HTML cuegraph serves from its origin)
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 #: the self-contained graph page of /export?format=html (its scripts are inline)
-EXPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-              "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+EXPORT_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 #: JSON, SVG, RDF, CSV …: nothing runs, nothing loads, if a browser opens it as a document
 DATA_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 
@@ -100,11 +113,15 @@ class SplitCORS:
 
     def __init__(self, app: ASGIApp, update_origins: Iterable[str] = ()):
         self.origins = {o.rstrip("/") for o in update_origins if o}
-        self.open = CORSMiddleware(app, allow_origins=["*"], allow_methods=["GET", "POST"],
-                                   allow_headers=["*"])
-        self.update = CORSMiddleware(app, allow_origins=sorted(self.origins),
-                                     allow_methods=["POST"],
-                                     allow_headers=["Authorization", "Content-Type"])
+        self.open = CORSMiddleware(
+            app, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
+        )
+        self.update = CORSMiddleware(
+            app,
+            allow_origins=sorted(self.origins),
+            allow_methods=["POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path", "").rstrip("/") != "/sparql/update":
@@ -112,14 +129,27 @@ class SplitCORS:
             return
         headers = dict(scope.get("headers", []))
         origin = headers.get(b"origin", b"").decode("latin-1")
-        if (scope["method"] == "OPTIONS" and origin and origin not in self.origins
-                and b"access-control-request-method" in headers):
+        if (
+            scope["method"] == "OPTIONS"
+            and origin
+            and origin not in self.origins
+            and b"access-control-request-method" in headers
+        ):
             # a preflight from an origin not configured: no CORS header at all
-            body = (b'{"error":"cross-origin updates are not allowed from this origin (see '
-                    b'CUEGRAPH_UPDATE_ORIGINS)","detail":null}')
-            await send({"type": "http.response.start", "status": 403, "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode())]})
+            body = (
+                b'{"error":"cross-origin updates are not allowed from this origin (see '
+                b'CUEGRAPH_UPDATE_ORIGINS)","detail":null}'
+            )
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 403,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
         await self.update(scope, receive, send)
@@ -156,8 +186,9 @@ class RequestDeadline:
             except TimeoutError:
                 state["timed_out"] = True
                 raise _SlowBody(
-                    f"the request body was not received within {self.seconds:g} s: send it "
-                    "at once", {"timeout_seconds": self.seconds}) from None
+                    f"the request body was not received within {self.seconds:g} s: send it at once",
+                    {"timeout_seconds": self.seconds},
+                ) from None
 
         async def send_tracking(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -169,12 +200,22 @@ class RequestDeadline:
         except _SlowBody:
             if state["response_started"]:
                 return
-            body = (b'{"error":"the request body was not received within %d s: send it '
-                    b'at once","detail":{"timeout_seconds":%d}}'
-                    % (int(self.seconds), int(self.seconds)))
-            await send({"type": "http.response.start", "status": 408, "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+            body = (
+                b'{"error":"the request body was not received within %d s: send it '
+                b'at once","detail":{"timeout_seconds":%d}}'
+                % (int(self.seconds), int(self.seconds))
+            )
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 408,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"connection", b"close"),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
 
 

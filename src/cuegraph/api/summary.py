@@ -48,8 +48,13 @@ class _Prefetched:
 
 def _rows(body: bytes) -> list[dict[str, Any]]:
     data = json.loads(body)
-    return [{k: _py_value(v.get("type", "literal"), v.get("value", ""), v.get("datatype"))
-             for k, v in b.items()} for b in data["results"]["bindings"]]
+    return [
+        {
+            k: _py_value(v.get("type", "literal"), v.get("value", ""), v.get("datatype"))
+            for k, v in b.items()
+        }
+        for b in data["results"]["bindings"]
+    ]
 
 
 class Summary:

@@ -34,7 +34,7 @@ __all__ = ["require", "MissingTool"]
 #: what to install for each tool or module
 INSTALL_HINTS = {
     "fpcalc": "install Chromaprint's fpcalc: apt-get install libchromaprint-tools "
-              "(macOS: brew install chromaprint)",
+    "(macOS: brew install chromaprint)",
     "sox": "install SoX: apt-get install sox libsox-fmt-all",
     "espeak-ng": "install eSpeak NG: apt-get install espeak-ng",
     "numpy": "install the audio extra: pip install 'cuegraph[audio]'",

@@ -36,11 +36,31 @@ from cuegraph.records import Cue
 from cuegraph.store import Store
 from cuegraph.timecode import format_timecode, parse_timecode
 
-__all__ = ["DetectedRow", "CSV_COLUMNS", "write_csv", "read_csv", "detected_graph",
-           "recording_titles"]
+__all__ = [
+    "DetectedRow",
+    "CSV_COLUMNS",
+    "write_csv",
+    "read_csv",
+    "detected_graph",
+    "recording_titles",
+]
 
-CSV_COLUMNS = ("work", "episode", "start", "end", "title", "usage", "credits", "source", "notes",
-               "recording", "confidence", "method", "recording_start", "episode_sha256")
+CSV_COLUMNS = (
+    "work",
+    "episode",
+    "start",
+    "end",
+    "title",
+    "usage",
+    "credits",
+    "source",
+    "notes",
+    "recording",
+    "confidence",
+    "method",
+    "recording_start",
+    "episode_sha256",
+)
 USAGES = ("score", "insert", "opening", "ending")
 
 DETECTED = URIRef(CG_NS + "detected")
@@ -73,8 +93,10 @@ def recording_titles(store: Store, iris: list[str]) -> dict[str, str]:
     if not iris:
         return {}
     values = " ".join(f"<{i}>" for i in iris)
-    rows = store.select("PREFIX schema: <https://schema.org/>\nSELECT ?r ?n WHERE { "
-                        f"VALUES ?r {{ {values} }} ?r schema:name ?n }}")
+    rows = store.select(
+        "PREFIX schema: <https://schema.org/>\nSELECT ?r ?n WHERE { "
+        f"VALUES ?r {{ {values} }} ?r schema:name ?n }}"
+    )
     return {r["r"]: r["n"] for r in rows}
 
 
@@ -83,11 +105,24 @@ def write_csv(path: Path, rows: list[DetectedRow]) -> None:
         w = guarded_writer(fh)  # a title like "=HYPERLINK(…)" is text in a spreadsheet
         w.writerow(CSV_COLUMNS)
         for r in rows:
-            w.writerow([r.work, r.episode, format_timecode(r.start), format_timecode(r.end),
-                        r.title, r.usage, "", r.source, r.notes, r.recording,
-                        f"{r.confidence:.3f}", r.method,
-                        "" if r.recording_start is None else format_timecode(r.recording_start),
-                        r.episode_sha256])
+            w.writerow(
+                [
+                    r.work,
+                    r.episode,
+                    format_timecode(r.start),
+                    format_timecode(r.end),
+                    r.title,
+                    r.usage,
+                    "",
+                    r.source,
+                    r.notes,
+                    r.recording,
+                    f"{r.confidence:.3f}",
+                    r.method,
+                    "" if r.recording_start is None else format_timecode(r.recording_start),
+                    r.episode_sha256,
+                ]
+            )
 
 
 def read_csv(path: Path) -> list[DetectedRow]:
@@ -100,16 +135,33 @@ def read_csv(path: Path) -> list[DetectedRow]:
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
-            rows = [{k: unguard_cell(v) if isinstance(v, str) else v for k, v in r.items()}
-                    for r in reader]
+            rows = [
+                {k: unguard_cell(v) if isinstance(v, str) else v for k, v in r.items()}
+                for r in reader
+            ]
             header = reader.fieldnames or []
     except (OSError, UnicodeDecodeError) as e:
         raise BadInput(f"cannot read {path}: {e}") from None
-    missing = [c for c in ("work", "episode", "start", "end", "title", "usage", "source",
-                           "recording", "confidence", "method") if c not in header]
+    missing = [
+        c
+        for c in (
+            "work",
+            "episode",
+            "start",
+            "end",
+            "title",
+            "usage",
+            "source",
+            "recording",
+            "confidence",
+            "method",
+        )
+        if c not in header
+    ]
     if missing:
-        raise BadInput(f"{path}: missing column(s) {', '.join(missing)} (write it with "
-                       "`cuegraph cues detect`)")
+        raise BadInput(
+            f"{path}: missing column(s) {', '.join(missing)} (write it with `cuegraph cues detect`)"
+        )
     out = []
     for line, r in enumerate(rows, start=2):
         try:
@@ -131,19 +183,37 @@ def read_csv(path: Path) -> list[DetectedRow]:
             if not r["method"].strip():
                 raise ValueError("missing method")
             rs = (r.get("recording_start") or "").strip()
-            out.append(DetectedRow(r["work"].strip(), episode, start, end, r["title"].strip(),
-                                   usage, rec, conf, r["method"].strip(), r["source"].strip(),
-                                   parse_timecode(rs) if rs else None,
-                                   (r.get("episode_sha256") or "").strip(),
-                                   (r.get("notes") or "").strip()))
+            out.append(
+                DetectedRow(
+                    r["work"].strip(),
+                    episode,
+                    start,
+                    end,
+                    r["title"].strip(),
+                    usage,
+                    rec,
+                    conf,
+                    r["method"].strip(),
+                    r["source"].strip(),
+                    parse_timecode(rs) if rs else None,
+                    (r.get("episode_sha256") or "").strip(),
+                    (r.get("notes") or "").strip(),
+                )
+            )
         except (ValueError, KeyError) as e:
             raise BadInput(f"{path} line {line}: {e}; nothing imported") from None
     return out
 
 
-def detected_graph(minter: Minter, graph_iri: str, work_key: str, rows: list[DetectedRow],
-                   parameters: dict, inputs: list[tuple[str, str]],
-                   songs: dict[str, str] | None = None) -> Graph:
+def detected_graph(
+    minter: Minter,
+    graph_iri: str,
+    work_key: str,
+    rows: list[DetectedRow],
+    parameters: dict,
+    inputs: list[tuple[str, str]],
+    songs: dict[str, str] | None = None,
+) -> Graph:
     """The RDF of detected cues: plain cues (via :class:`GraphBuilder`) plus the detection
     labels and a ``prov:Activity`` with method, parameters and input files + hashes."""
     builder = GraphBuilder(minter)
@@ -167,11 +237,19 @@ def detected_graph(minter: Minter, graph_iri: str, work_key: str, rows: list[Det
         g.add((activity, PROV.used, ent))
     for r in rows:
         before = set(g.subjects(RDF.type, URIRef(CG_NS + "Cue")))
-        builder.add(Cue(work=work_key, episode=r.episode, usage=r.usage, start=r.start,
-                        end=r.end, title=r.title or None,
-                        note=r.notes or "times are relative to the episode file "
-                        f"{r.source}" + (f" (sha256 {r.episode_sha256})"
-                                         if r.episode_sha256 else "")))
+        builder.add(
+            Cue(
+                work=work_key,
+                episode=r.episode,
+                usage=r.usage,
+                start=r.start,
+                end=r.end,
+                title=r.title or None,
+                note=r.notes
+                or f"times are relative to the episode file {r.source}"
+                + (f" (sha256 {r.episode_sha256})" if r.episode_sha256 else ""),
+            )
+        )
         (cue,) = set(g.subjects(RDF.type, URIRef(CG_NS + "Cue"))) - before
         rec = URIRef(r.recording)
         g.add((cue, URIRef(CG_NS + "recording"), rec))

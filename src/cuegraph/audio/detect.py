@@ -26,8 +26,17 @@ import numpy as np
 from cuegraph.audio.fingerprint import FRAME_SECONDS
 from cuegraph.audio.match import Reference, best_segment, diagonal_dots, to_signs, window_scores
 
-__all__ = ["DetectedCue", "detect", "confidence", "PARAMETERS", "WIDTH", "HOP",
-           "WINDOW_THRESHOLD", "CUE_THRESHOLD", "FRAME_BIAS"]
+__all__ = [
+    "DetectedCue",
+    "detect",
+    "confidence",
+    "PARAMETERS",
+    "WIDTH",
+    "HOP",
+    "WINDOW_THRESHOLD",
+    "CUE_THRESHOLD",
+    "FRAME_BIAS",
+]
 
 WIDTH = 48
 HOP = 8
@@ -44,11 +53,17 @@ MIN_SECONDS = 4.0
 TIME_SHIFT = (15 * 4096 / 3 + 4096) / 2 / 11025
 
 #: what the method was run with (written to the provenance of an import)
-PARAMETERS = {"window_frames": WIDTH, "hop_frames": HOP, "window_threshold": WINDOW_THRESHOLD,
-              "cue_threshold": CUE_THRESHOLD,
-              "evidence_threshold": EVIDENCE_THRESHOLD, "frame_bias": FRAME_BIAS,
-              "min_seconds": MIN_SECONDS, "frame_seconds": round(FRAME_SECONDS, 6),
-              "time_shift_seconds": round(TIME_SHIFT, 4)}
+PARAMETERS = {
+    "window_frames": WIDTH,
+    "hop_frames": HOP,
+    "window_threshold": WINDOW_THRESHOLD,
+    "cue_threshold": CUE_THRESHOLD,
+    "evidence_threshold": EVIDENCE_THRESHOLD,
+    "frame_bias": FRAME_BIAS,
+    "min_seconds": MIN_SECONDS,
+    "frame_seconds": round(FRAME_SECONDS, 6),
+    "time_shift_seconds": round(TIME_SHIFT, 4),
+}
 
 METHOD = "chromaprint-ber"
 
@@ -75,9 +90,13 @@ class DetectedCue:
         return confidence(self.score)
 
 
-def detect(values: np.ndarray, ref: Reference, min_seconds: float = MIN_SECONDS,
-           window_threshold: float = WINDOW_THRESHOLD,
-           cue_threshold: float = CUE_THRESHOLD) -> list[DetectedCue]:
+def detect(
+    values: np.ndarray,
+    ref: Reference,
+    min_seconds: float = MIN_SECONDS,
+    window_threshold: float = WINDOW_THRESHOLD,
+    cue_threshold: float = CUE_THRESHOLD,
+) -> list[DetectedCue]:
     """Cues of the indexed recordings in the query sub-fingerprints ``values``."""
     q = to_signs(values)
     if len(q) < WIDTH or not len(ref):
@@ -115,13 +134,20 @@ def detect(values: np.ndarray, ref: Reference, min_seconds: float = MIN_SECONDS,
         rows = ref.starts[rec] + np.arange(lo + a, lo + b) + align
         ok = (rows >= ref.starts[rec]) & (rows < ref.starts[rec] + ref.lengths[rec])
         er = float(np.einsum("ij,ij->", ref.signs[rows[ok]], ref.signs[rows[ok]]))
-        score = float(dots[a:b].sum() / np.sqrt(max(er * float(qe[lo + a:lo + b].sum()), 1e-9)))
+        score = float(dots[a:b].sum() / np.sqrt(max(er * float(qe[lo + a : lo + b].sum()), 1e-9)))
         if score < cue_threshold or score * np.sqrt((b - a) * FRAME_SECONDS) < EVIDENCE_THRESHOLD:
             continue
         start = (lo + a) * FRAME_SECONDS + TIME_SHIFT
         end = min((lo + b) * FRAME_SECONDS + TIME_SHIFT, len(q) * FRAME_SECONDS + 2 * TIME_SHIFT)
-        found.append(DetectedCue(rec, round(start, 2), round(end, 2),
-                                 round((lo + a + align) * FRAME_SECONDS + TIME_SHIFT, 2), score))
+        found.append(
+            DetectedCue(
+                rec,
+                round(start, 2),
+                round(end, 2),
+                round((lo + a + align) * FRAME_SECONDS + TIME_SHIFT, 2),
+                score,
+            )
+        )
     kept: list[DetectedCue] = []
     for cue in sorted(found, key=lambda x: -x.score * np.sqrt(x.end - x.start)):
         if all(_overlap(cue, k) <= 0.5 for k in kept):

@@ -46,8 +46,9 @@ class Fingerprint:
         return len(self.values)
 
 
-def fingerprint_file(path: str | Path, max_seconds: float | None = None,
-                     timeout: float = 600) -> Fingerprint:
+def fingerprint_file(
+    path: str | Path, max_seconds: float | None = None, timeout: float = 600
+) -> Fingerprint:
     """Decode ``path`` and fingerprint it (the whole file, or its first ``max_seconds``).
 
     Raises:
@@ -64,8 +65,12 @@ def fingerprint_file(path: str | Path, max_seconds: float | None = None,
         raise NotAudio(f"{path.name} is empty")
     length = "0" if max_seconds is None else str(max(1, int(max_seconds + 0.999)))
     try:
-        out = subprocess.run(["fpcalc", "-json", "-raw", "-length", length, str(path)],
-                             capture_output=True, timeout=timeout, check=False)
+        out = subprocess.run(
+            ["fpcalc", "-json", "-raw", "-length", length, str(path)],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise BadInput(f"decoding {path.name} took more than {timeout:.0f} s") from None
     try:
@@ -79,6 +84,8 @@ def fingerprint_file(path: str | Path, max_seconds: float | None = None,
     values = np.asarray(data.get("fingerprint") or [], dtype=np.uint32)
     duration = float(data.get("duration") or 0.0)
     if duration <= 0 or len(values) == 0:
-        raise NotAudio(f"{path.name} holds no audio (too short to fingerprint: "
-                       "a clip needs at least about 3 seconds)")
+        raise NotAudio(
+            f"{path.name} holds no audio (too short to fingerprint: "
+            "a clip needs at least about 3 seconds)"
+        )
     return Fingerprint(values, duration)

@@ -32,11 +32,24 @@ from cuegraph.errors import BadInput
 if TYPE_CHECKING:  # numpy is the optional [audio] extra
     import numpy as np
 
-__all__ = ["AUDIO_SUFFIXES", "FingerprintIndex", "IndexReport", "default_index_dir",
-           "sha256_file"]
+__all__ = ["AUDIO_SUFFIXES", "FingerprintIndex", "IndexReport", "default_index_dir", "sha256_file"]
 
-AUDIO_SUFFIXES = (".ogg", ".oga", ".opus", ".mp3", ".flac", ".wav", ".m4a", ".aac", ".wma",
-                  ".ape", ".wv", ".mka", ".aif", ".aiff")
+AUDIO_SUFFIXES = (
+    ".ogg",
+    ".oga",
+    ".opus",
+    ".mp3",
+    ".flac",
+    ".wav",
+    ".m4a",
+    ".aac",
+    ".wma",
+    ".ape",
+    ".wv",
+    ".mka",
+    ".aif",
+    ".aiff",
+)
 METHOD = "chromaprint-raw"
 
 
@@ -81,15 +94,24 @@ class FingerprintIndex:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
             except ValueError as e:
-                raise BadInput(f"the fingerprint index {self.path} is damaged ({e}); "
-                               "delete the folder and index again") from None
+                raise BadInput(
+                    f"the fingerprint index {self.path} is damaged ({e}); "
+                    "delete the folder and index again"
+                ) from None
             self.files = data.get("files", {})
 
     def _save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": 1, "method": METHOD, "files": self.files},
-                                  indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(
+            json.dumps(
+                {"version": 1, "method": METHOD, "files": self.files},
+                indent=1,
+                sort_keys=True,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         tmp.replace(self.path)
 
     @staticmethod
@@ -98,8 +120,9 @@ class FingerprintIndex:
 
     def recordings(self) -> dict[str, dict]:
         """{recording IRI: its file entry}."""
-        return {e["recording"]: {**e, "file": f} for f, e in self.files.items()
-                if e.get("recording")}
+        return {
+            e["recording"]: {**e, "file": f} for f, e in self.files.items() if e.get("recording")
+        }
 
     @staticmethod
     def _lm_name(recording: str) -> str:
@@ -151,10 +174,14 @@ class FingerprintIndex:
                 out.append((rec, np.load(p)))
         return out
 
-    def update(self, files: Iterable[Path], linker: Linker,
-               fingerprinter: Callable[[Path], Fingerprint] = fingerprint_file,
-               on_file: Callable[[Path], None] = lambda p: None,
-               landmarker: Callable[[Path], tuple] | None = None) -> IndexReport:
+    def update(
+        self,
+        files: Iterable[Path],
+        linker: Linker,
+        fingerprinter: Callable[[Path], Fingerprint] = fingerprint_file,
+        on_file: Callable[[Path], None] = lambda p: None,
+        landmarker: Callable[[Path], tuple] | None = None,
+    ) -> IndexReport:
         """Fingerprint and link ``files`` and compute their landmark hashes; unchanged
         ones are skipped (an unchanged file indexed before landmarks existed only gets its
         landmarks). The index file is written once at the end (if something changed)."""
@@ -170,8 +197,12 @@ class FingerprintIndex:
             key = str(Path(path).resolve())
             st = path.stat()
             old = self.files.get(key)
-            if old and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns \
-                    and old.get("recording"):
+            if (
+                old
+                and old.get("size") == st.st_size
+                and old.get("mtime_ns") == st.st_mtime_ns
+                and old.get("recording")
+            ):
                 report.skipped.append(key)
                 if "landmarks" not in old:
                     changed |= self._add_landmarks(path, old, landmarker, report)
@@ -185,8 +216,12 @@ class FingerprintIndex:
                     del self.files[key]
                     changed = True
                 continue
-            if old and old.get("sha256") == digest and old.get("recording") == rec \
-                    and (self.folder / old["fingerprint"]).exists():
+            if (
+                old
+                and old.get("sha256") == digest
+                and old.get("recording") == rec
+                and (self.folder / old["fingerprint"]).exists()
+            ):
                 old.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
                 report.skipped.append(key)
                 changed = True
@@ -205,10 +240,17 @@ class FingerprintIndex:
             self.folder.mkdir(parents=True, exist_ok=True)
             name = self._fp_name(rec)
             np.save(self.folder / name, np.asarray(fp.values, dtype=np.uint32))
-            self.files[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                               "sha256": digest, "recording": rec, "linked_by": how,
-                               "duration": round(fp.duration, 3), "fingerprint": name,
-                               "title": tags.title, "track": tags.track}
+            self.files[key] = {
+                "size": st.st_size,
+                "mtime_ns": st.st_mtime_ns,
+                "sha256": digest,
+                "recording": rec,
+                "linked_by": how,
+                "duration": round(fp.duration, 3),
+                "fingerprint": name,
+                "title": tags.title,
+                "track": tags.track,
+            }
             self._add_landmarks(path, self.files[key], landmarker, report)
             report.indexed.append((key, rec, how))
             changed = True
@@ -221,8 +263,9 @@ def audio_files(folder: Path) -> list[Path]:
     """Audio files under ``folder`` (recursively), by extension, sorted."""
     if not folder.is_dir():
         raise BadInput(f"no such folder: {folder}")
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and p.suffix.lower() in AUDIO_SUFFIXES)
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES
+    )
 
 
 __all__ += ["audio_files", "Tags"]

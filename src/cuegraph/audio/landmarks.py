@@ -25,8 +25,18 @@ from pathlib import Path
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["RATE", "HOP", "FRAME_SECONDS", "landmarks_of", "decode", "LandmarkIndex",
-           "LandmarkMatch", "MIN_VOTES", "MIN_RATIO", "PARAMETERS"]
+__all__ = [
+    "RATE",
+    "HOP",
+    "FRAME_SECONDS",
+    "landmarks_of",
+    "decode",
+    "LandmarkIndex",
+    "LandmarkMatch",
+    "MIN_VOTES",
+    "MIN_RATIO",
+    "PARAMETERS",
+]
 
 RATE, NFFT, HOP = 11025, 512, 128
 NEIGH, FANOUT, DT, DF = 10, 5, 63, 63
@@ -35,9 +45,17 @@ FRAME_SECONDS = HOP / RATE
 MIN_VOTES = 12
 #: ... and this many times the votes of the best offset of any other recording
 MIN_RATIO = 3.0
-PARAMETERS = {"rate": RATE, "nfft": NFFT, "hop": HOP, "neighbourhood": NEIGH,
-              "fanout": FANOUT, "dt": DT, "df": DF, "min_votes": MIN_VOTES,
-              "min_ratio": MIN_RATIO}
+PARAMETERS = {
+    "rate": RATE,
+    "nfft": NFFT,
+    "hop": HOP,
+    "neighbourhood": NEIGH,
+    "fanout": FANOUT,
+    "dt": DT,
+    "df": DF,
+    "min_votes": MIN_VOTES,
+    "min_ratio": MIN_RATIO,
+}
 
 
 def decode(path: str | Path, max_seconds: float | None = None) -> np.ndarray:
@@ -49,8 +67,22 @@ def decode(path: str | Path, max_seconds: float | None = None) -> np.ndarray:
     from cuegraph.audio import require
 
     require("sox")
-    cmd = ["sox", "-V1", str(path), "-t", "raw", "-e", "float", "-b", "32", "-r", str(RATE),
-           "-c", "1", "-"]
+    cmd = [
+        "sox",
+        "-V1",
+        str(path),
+        "-t",
+        "raw",
+        "-e",
+        "float",
+        "-b",
+        "32",
+        "-r",
+        str(RATE),
+        "-c",
+        "1",
+        "-",
+    ]
     if max_seconds is not None:
         cmd += ["trim", "0", f"{max_seconds:.3f}"]
     out = subprocess.run(cmd, capture_output=True, check=False, timeout=600)
@@ -98,8 +130,9 @@ def peaks(x: np.ndarray, block: int = 4096) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = max(0, b0 - NEIGH), min(len(frames), b0 + block + NEIGH)
         spec = np.abs(np.fft.rfft(frames[lo:hi] * window, axis=1))[:, 1:257].astype(np.float32)
         spec = np.log1p(spec * 100)
-        ok = (spec == _max_filter(spec, NEIGH)) \
-            & (spec > np.median(spec, axis=1, keepdims=True) + 0.5)
+        ok = (spec == _max_filter(spec, NEIGH)) & (
+            spec > np.median(spec, axis=1, keepdims=True) + 0.5
+        )
         t, f = np.nonzero(ok)
         t = t + lo
         keep = (t >= b0) & (t < b0 + block)
@@ -135,8 +168,9 @@ def hashes(t: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return h[o].astype(np.uint32), tt[o].astype(np.uint32)
 
 
-def landmarks_of(path: str | Path, max_seconds: float | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def landmarks_of(
+    path: str | Path, max_seconds: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """A file's landmark hashes and their anchor frames (decoded with SoX)."""
     return hashes(*peaks(decode(path, max_seconds)))
 
@@ -194,8 +228,9 @@ class LandmarkIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def votes(self, qh: np.ndarray, qt: np.ndarray, cap: int = 300
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def votes(
+        self, qh: np.ndarray, qt: np.ndarray, cap: int = 300
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(recording, offset, votes) for every bin with any vote; each bin's votes include
         its ±1 frame neighbours (decoding and resampling jitter a peak by a frame)."""
         lo = np.searchsorted(self.h, qh, side="left")
@@ -219,8 +254,13 @@ class LandmarkIndex:
             near[hit] += counts[pos[hit]]
         return uk // span, uk % span - span // 2, near
 
-    def rank(self, qh: np.ndarray, qt: np.ndarray, min_votes: int = MIN_VOTES,
-             min_ratio: float = MIN_RATIO) -> list[LandmarkMatch]:
+    def rank(
+        self,
+        qh: np.ndarray,
+        qt: np.ndarray,
+        min_votes: int = MIN_VOTES,
+        min_ratio: float = MIN_RATIO,
+    ) -> list[LandmarkMatch]:
         """The recordings a clip matches, best first. The best one is an answer when its
         best offset has ``min_votes`` and ``min_ratio`` times the best of any other
         recording; further ones are listed while they pass the same tests against the

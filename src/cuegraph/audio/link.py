@@ -62,10 +62,14 @@ def read_tags(path: Path) -> Tags:
                 return str(v[0]).strip() or None
         return None
 
-    return Tags(title=get("title"), album=get("album"),
-                track=(get("tracknumber") or "").split("/")[0] or None,
-                composer=get("composer"), artist=get("artist"),
-                mbid=get("musicbrainz_trackid", "musicbrainz_recordingid"))
+    return Tags(
+        title=get("title"),
+        album=get("album"),
+        track=(get("tracknumber") or "").split("/")[0] or None,
+        composer=get("composer"),
+        artist=get("artist"),
+        mbid=get("musicbrainz_trackid", "musicbrainz_recordingid"),
+    )
 
 
 def read_mapping(path: Path) -> dict[str, str]:
@@ -95,7 +99,8 @@ class Linker:
             "PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>\n"
             "SELECT ?rec ?title ?album ?mbid WHERE { ?rec a cg:Recording . "
             "OPTIONAL { ?rec schema:name ?title } OPTIONAL { ?rec cg:musicbrainz ?mbid } "
-            "OPTIONAL { ?al schema:track ?rec ; schema:name ?album } }")
+            "OPTIONAL { ?al schema:track ?rec ; schema:name ?album } }"
+        )
         self.by_mbid: dict[str, set[str]] = {}
         self.by_title: dict[tuple[str, str], set[str]] = {}
         self.known: set[str] = set()
@@ -126,11 +131,15 @@ class Linker:
             if len(found) == 1:
                 return next(iter(found)), "title+album"
             if len(found) > 1:
-                return None, (f"title {tags.title!r} on album {tags.album!r} matches "
-                              f"{len(found)} recordings")
+                return None, (
+                    f"title {tags.title!r} on album {tags.album!r} matches {len(found)} recordings"
+                )
         if not (tags.mbid or tags.title):
             return None, "no MusicBrainz id or title tag, and not in the mapping"
-        what = (f"MusicBrainz id {tags.mbid}" if tags.mbid else
-                f"title {tags.title!r}" + (f" on album {tags.album!r}" if tags.album else
-                                          " (no album tag)"))
+        what = (
+            f"MusicBrainz id {tags.mbid}"
+            if tags.mbid
+            else f"title {tags.title!r}"
+            + (f" on album {tags.album!r}" if tags.album else " (no album tag)")
+        )
         return None, f"no recording in the graph for {what}"

@@ -62,7 +62,7 @@ class Reference:
         self.keys: list[str] = keys
         self.starts = np.asarray(starts, dtype=np.int64)
         self.lengths = np.asarray(lengths, dtype=np.int64)
-        self.signs = (np.concatenate(parts) if parts else np.zeros((0, 32), np.float32))
+        self.signs = np.concatenate(parts) if parts else np.zeros((0, 32), np.float32)
         self.signs_t = np.ascontiguousarray(self.signs.T)
         energy = np.einsum("ij,ij->i", self.signs, self.signs).astype(np.float64)
         self.energy_cum = np.concatenate([[0.0], np.cumsum(energy)])
@@ -94,8 +94,9 @@ class WindowHit:
     z: float = 0.0  # how many standard deviations above this window's scores at all alignments
 
 
-def window_scores(query: np.ndarray, ref: Reference, width: int, hop: int,
-                  top: int = 4, block: int = 256) -> list[list[WindowHit]]:
+def window_scores(
+    query: np.ndarray, ref: Reference, width: int, hop: int, top: int = 4, block: int = 256
+) -> list[list[WindowHit]]:
     """For each window of ``width`` query frames starting every ``hop`` frames, the ``top``
     best (recording, alignment) pairs by score (1 − 2·BER). ``query`` comes from
     :func:`to_signs`.
@@ -114,18 +115,18 @@ def window_scores(query: np.ndarray, ref: Reference, width: int, hop: int,
     c = ref.signs.shape[0]
     qe = np.concatenate([[0.0], np.cumsum(np.einsum("ij,ij->i", query, query), dtype=np.float64)])
     for b0 in range(0, len(starts), per):
-        ws = starts[b0:b0 + per]
+        ws = starts[b0 : b0 + per]
         lo, hi = ws[0], ws[-1] + width
         r = hi - lo
         s = query[lo:hi] @ ref.signs_t  # (r, c): every frame against every reference frame
         # shear: column m of v is alignment d = m - r (reference row = query row + d)
         p = np.zeros((r, c + 2 * r), dtype=np.float32)
-        p[:, r:r + c] = s
+        p[:, r : r + c] = s
         item = p.itemsize
         v = as_strided(p, shape=(r, c + r), strides=(p.strides[0] + item, item))
         # sums of hop-row slices, then of width/hop consecutive slices
         nh = r // hop
-        hs = v[:nh * hop].reshape(nh, hop, c + r).sum(axis=1)
+        hs = v[: nh * hop].reshape(nh, hop, c + r).sum(axis=1)
         k = width // hop
         cs = np.cumsum(hs, axis=0)
         cs = np.concatenate([np.zeros((1, c + r), np.float32), cs])
@@ -150,14 +151,18 @@ def window_scores(query: np.ndarray, ref: Reference, width: int, hop: int,
             for m, rec, fr in zip(best, recs, frames, strict=True):
                 if rec < 0:
                     continue
-                hits.append(WindowHit(w0, width, int(rec), int(fr), float(sums[m]),
-                                      (float(sums[m]) - mu) / sd))
+                hits.append(
+                    WindowHit(
+                        w0, width, int(rec), int(fr), float(sums[m]), (float(sums[m]) - mu) / sd
+                    )
+                )
             out.append(hits)
     return out
 
 
-def diagonal_dots(query: np.ndarray, ref: Reference, rec: int, offset: int,
-                  lo: int, hi: int) -> np.ndarray:
+def diagonal_dots(
+    query: np.ndarray, ref: Reference, rec: int, offset: int, lo: int, hi: int
+) -> np.ndarray:
     """Per-frame dot products along one alignment: query frame ``q`` (``lo <= q < hi``)
     against frame ``q + offset`` of recording ``rec``; 0 where that frame does not exist."""
     out = np.zeros(max(hi - lo, 0), dtype=np.float32)

@@ -12,8 +12,15 @@ from cuegraph.audio.index import FingerprintIndex, sha256_file
 from cuegraph.errors import BadInput
 from cuegraph.store import Store
 
-__all__ = ["load_reference", "detect_file", "identify_file", "IDENTIFY_Z", "rank_clip",
-           "rank_landmarks", "MAX_CLIP_SECONDS"]
+__all__ = [
+    "load_reference",
+    "detect_file",
+    "identify_file",
+    "IDENTIFY_Z",
+    "rank_clip",
+    "rank_landmarks",
+    "MAX_CLIP_SECONDS",
+]
 
 #: a clip's best alignment must stand this many standard deviations above the clip's scores
 #: at every alignment of every recording ...
@@ -40,15 +47,18 @@ def load_reference(index_dir: Path):
     index = FingerprintIndex(index_dir)
     items = index.load()
     if not items:
-        raise BadInput(f"the recording index at {index_dir} is empty: run "
-                       "`cuegraph tracks index DIR` on the soundtrack files first")
+        raise BadInput(
+            f"the recording index at {index_dir} is empty: run "
+            "`cuegraph tracks index DIR` on the soundtrack files first"
+        )
     ref = Reference(items)
     ref.landmarks = LandmarkIndex(index.load_landmarks())
     return ref
 
 
-def rank_landmarks(clip: Path, ref, max_seconds: float = MAX_CLIP_SECONDS
-                   ) -> tuple[list[tuple[str, float, float, float, float]], bool] | None:
+def rank_landmarks(
+    clip: Path, ref, max_seconds: float = MAX_CLIP_SECONDS
+) -> tuple[list[tuple[str, float, float, float, float]], bool] | None:
     """The recordings a clip matches by landmark hashes, best first, as (recording IRI,
     score, seconds into the recording, z, confidence), and whether every indexed recording
     has landmarks (so that no match is a final answer). None when the clip or the index
@@ -63,13 +73,19 @@ def rank_landmarks(clip: Path, ref, max_seconds: float = MAX_CLIP_SECONDS
         qh, qt = landmarks_of(clip, max_seconds)
     except (MissingTool, ValueError):
         return None
-    out = [(lm.keys[m.rec], m.score, m.seconds, float(m.z), m.confidence)
-           for m in lm.rank(qh, qt)]
+    out = [(lm.keys[m.rec], m.score, m.seconds, float(m.z), m.confidence) for m in lm.rank(qh, qt)]
     return out, set(lm.keys) >= set(ref.keys)
 
 
-def detect_file(store: Store, index_dir: Path, episode_file: Path, work: str, episode: int,
-                usage: str = "score", ref=None) -> tuple[list[DetectedRow], dict]:
+def detect_file(
+    store: Store,
+    index_dir: Path,
+    episode_file: Path,
+    work: str,
+    episode: int,
+    usage: str = "score",
+    ref=None,
+) -> tuple[list[DetectedRow], dict]:
     """Detect cues of the indexed recordings in ``episode_file``.
 
     Returns the rows (for the CSV or an import) and run facts (duration, seconds taken,
@@ -85,17 +101,31 @@ def detect_file(store: Store, index_dir: Path, episode_file: Path, work: str, ep
     cues = detect(fp.values, ref)
     titles = recording_titles(store, sorted({ref.keys[c.rec] for c in cues}))
     digest = sha256_file(episode_file)
-    rows = [DetectedRow(work=work, episode=episode, start=Decimal(f"{c.start:.2f}"),
-                        end=Decimal(f"{c.end:.2f}"),
-                        title=titles.get(ref.keys[c.rec], ""), usage=usage,
-                        recording=ref.keys[c.rec], confidence=c.confidence, method=METHOD,
-                        source=Path(episode_file).name,
-                        recording_start=Decimal(f"{c.rec_start:.2f}"), episode_sha256=digest)
-            for c in cues]
+    rows = [
+        DetectedRow(
+            work=work,
+            episode=episode,
+            start=Decimal(f"{c.start:.2f}"),
+            end=Decimal(f"{c.end:.2f}"),
+            title=titles.get(ref.keys[c.rec], ""),
+            usage=usage,
+            recording=ref.keys[c.rec],
+            confidence=c.confidence,
+            method=METHOD,
+            source=Path(episode_file).name,
+            recording_start=Decimal(f"{c.rec_start:.2f}"),
+            episode_sha256=digest,
+        )
+        for c in cues
+    ]
     took = time.monotonic() - t0
-    return rows, {"duration": fp.duration, "seconds": took,
-                  "realtime": fp.duration / took if took else None, "sha256": digest,
-                  "recordings": len(ref)}
+    return rows, {
+        "duration": fp.duration,
+        "seconds": took,
+        "realtime": fp.duration / took if took else None,
+        "sha256": digest,
+        "recordings": len(ref),
+    }
 
 
 def _uses(store: Store, recordings: list[str]) -> dict[str, list[dict]]:
@@ -110,22 +140,31 @@ def _uses(store: Store, recordings: list[str]) -> dict[str, list[dict]]:
         "?cue cg:episode ?e . ?e cg:work ?work ; schema:episodeNumber ?ep . "
         "OPTIONAL { ?work schema:name ?title } "
         "OPTIONAL { ?cue schema:startOffset ?start ; schema:endOffset ?end } "
-        "OPTIONAL { ?cue cg:detected ?detected } } ORDER BY ?work ?ep ?start")
+        "OPTIONAL { ?cue cg:detected ?detected } } ORDER BY ?work ?ep ?start"
+    )
     out: dict[str, list[dict]] = {}
     seen = set()
     for r in rows:
         if (r["r"], r["cue"]) in seen:
             continue
         seen.add((r["r"], r["cue"]))
-        out.setdefault(r["r"], []).append({
-            "work": r["work"], "work_title": r.get("title"), "episode": r["ep"],
-            "start": r.get("start"), "end": r.get("end"), "cue": r["cue"],
-            "detected": bool(r.get("detected"))})
+        out.setdefault(r["r"], []).append(
+            {
+                "work": r["work"],
+                "work_title": r.get("title"),
+                "episode": r["ep"],
+                "start": r.get("start"),
+                "end": r.get("end"),
+                "cue": r["cue"],
+                "detected": bool(r.get("detected")),
+            }
+        )
     return out
 
 
-def rank_clip(values, ref, min_z: float = IDENTIFY_Z,
-              margin: float = IDENTIFY_MARGIN) -> list[tuple[int, float, int, float]]:
+def rank_clip(
+    values, ref, min_z: float = IDENTIFY_Z, margin: float = IDENTIFY_MARGIN
+) -> list[tuple[int, float, int, float]]:
     """The recordings a clip matches, best first: (recording number, score, frame, z).
 
     The whole clip is one window; each recording's best alignment is taken. The best one is
@@ -152,8 +191,15 @@ def rank_clip(values, ref, min_z: float = IDENTIFY_Z,
     return out
 
 
-def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
-                  max_seconds: float = MAX_CLIP_SECONDS, ref=None, top: int = 3) -> dict:
+def identify_file(
+    store: Store,
+    base_iri: str,
+    index_dir: Path,
+    clip: Path,
+    max_seconds: float = MAX_CLIP_SECONDS,
+    ref=None,
+    top: int = 3,
+) -> dict:
     """Which indexed recording a clip (3–``max_seconds`` s) comes from, with its credits
     from the graph and where the graph knows it is used.
 
@@ -166,12 +212,15 @@ def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
 
     fp = fingerprint_file(clip, max_seconds=max_seconds + 1)
     if fp.duration > max_seconds + 0.5:
-        raise BadInput(f"the clip is {fp.duration:.1f} s long; at most {max_seconds:.0f} s",
-                       {"duration": round(fp.duration, 2), "max_seconds": max_seconds})
+        raise BadInput(
+            f"the clip is {fp.duration:.1f} s long; at most {max_seconds:.0f} s",
+            {"duration": round(fp.duration, 2), "max_seconds": max_seconds},
+        )
     if fp.duration < MIN_CLIP_SECONDS:
-        raise BadInput(f"the clip is {fp.duration:.1f} s long; at least "
-                       f"{MIN_CLIP_SECONDS:.0f} s are needed",
-                       {"duration": round(fp.duration, 2)})
+        raise BadInput(
+            f"the clip is {fp.duration:.1f} s long; at least {MIN_CLIP_SECONDS:.0f} s are needed",
+            {"duration": round(fp.duration, 2)},
+        )
     ref = ref if ref is not None else load_reference(index_dir)
     # landmark hashes first (far better on short noisy clips); Chromaprint alignment when
     # the clip or some recordings have none, e.g. without SoX or for a format it cannot read
@@ -181,27 +230,49 @@ def identify_file(store: Store, base_iri: str, index_dir: Path, clip: Path,
         matches = found[0][:top]
     else:
         method = "chromaprint-ber"
-        matches = [(ref.keys[rec], score, frame * FRAME_SECONDS, z, confidence(score))
-                   for rec, score, frame, z in rank_clip(fp.values, ref)[:top]]
+        matches = [
+            (ref.keys[rec], score, frame * FRAME_SECONDS, z, confidence(score))
+            for rec, score, frame, z in rank_clip(fp.values, ref)[:top]
+        ]
     iris = [m[0] for m in matches]
     titles = recording_titles(store, iris)
-    songs = {r["r"]: r["s"] for r in store.select(
-        "PREFIX schema: <https://schema.org/>\nSELECT ?r ?s WHERE { VALUES ?r { "
-        + " ".join(f"<{i}>" for i in iris) + " } ?r schema:recordingOf ?s }")} if iris else {}
+    songs = (
+        {
+            r["r"]: r["s"]
+            for r in store.select(
+                "PREFIX schema: <https://schema.org/>\nSELECT ?r ?s WHERE { VALUES ?r { "
+                + " ".join(f"<{i}>" for i in iris)
+                + " } ?r schema:recordingOf ?s }"
+            )
+        }
+        if iris
+        else {}
+    )
     ids = Ids(base_iri)
     credits = credits_of(store, ids, [*iris, *songs.values()])
     uses = _uses(store, iris)
     out = []
     for iri, score, seconds, z, conf in matches:
         cited = [*credits.get(iri, []), *(credits.get(songs[iri], []) if iri in songs else [])]
-        out.append({
-            "recording": {"id": ids.short(iri, "recording"), "iri": iri,
-                          "title": titles.get(iri)},
-            "score": round(score, 3), "z": round(z, 1), "confidence": conf,
-            "at_seconds": round(seconds, 1),
-            "credits": group_by_role(cited),
-            "used_in": uses.get(iri, []),
-        })
-    return {"duration": round(fp.duration, 2), "recordings_indexed": len(ref),
-            "method": method, "matches": out,
-            "status": "match" if out else "no_match"}
+        out.append(
+            {
+                "recording": {
+                    "id": ids.short(iri, "recording"),
+                    "iri": iri,
+                    "title": titles.get(iri),
+                },
+                "score": round(score, 3),
+                "z": round(z, 1),
+                "confidence": conf,
+                "at_seconds": round(seconds, 1),
+                "credits": group_by_role(cited),
+                "used_in": uses.get(iri, []),
+            }
+        )
+    return {
+        "duration": round(fp.duration, 2),
+        "recordings_indexed": len(ref),
+        "method": method,
+        "matches": out,
+        "status": "match" if out else "no_match",
+    }

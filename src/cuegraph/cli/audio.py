@@ -14,17 +14,26 @@ from cuegraph.cli.core import import_app, say
 
 __all__ = ["tracks_app", "cues_app"]
 
-tracks_app = typer.Typer(help="The recording index: fingerprints of soundtrack files you own.",
-                         no_args_is_help=True, rich_markup_mode=None)
-cues_app = typer.Typer(help="Timed cues detected from an episode's audio.",
-                       no_args_is_help=True, rich_markup_mode=None)
+tracks_app = typer.Typer(
+    help="The recording index: fingerprints of soundtrack files you own.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+cues_app = typer.Typer(
+    help="Timed cues detected from an episode's audio.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(tracks_app, name="tracks")
 app.add_typer(cues_app, name="cues")
 
-IndexOpt = Annotated[Path | None, typer.Option(
-    "--index", envvar="CUEGRAPH_FINGERPRINTS",
-    help="Fingerprint index folder (default: fingerprints/ beside the store's folder, "
-         "e.g. .cuegraph/fingerprints).")]
+IndexOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--index",
+        envvar="CUEGRAPH_FINGERPRINTS",
+        help="Fingerprint index folder (default: fingerprints/ beside the store's folder, "
+        "e.g. .cuegraph/fingerprints).",
+    ),
+]
 
 
 def _index_dir(index: Path | None) -> Path:
@@ -44,11 +53,19 @@ def _index(folder: Path, mapping: Path | None, store, index_dir: Path) -> None:
     files = audio_files(folder)
     linker = Linker(store, read_mapping(mapping) if mapping else None)
     idx = FingerprintIndex(index_dir)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("fingerprinting", total=len(files))
-        report = idx.update(files, linker, on_file=lambda p: bar.update(
-            task, advance=1, description=f"fingerprinting {p.name}"))
+        report = idx.update(
+            files,
+            linker,
+            on_file=lambda p: bar.update(task, advance=1, description=f"fingerprinting {p.name}"),
+        )
     for f, rec, how in report.indexed:
         say(f"indexed {Path(f).name} -> {rec} ({how})")
     for f, why in report.unlinked:
@@ -57,18 +74,27 @@ def _index(folder: Path, mapping: Path | None, store, index_dir: Path) -> None:
         say(f"failed {Path(f).name}: {why}", err=True)
     for why in sorted({why for _, why in report.no_landmarks}):
         names = [Path(f).name for f, w in report.no_landmarks if w == why]
-        say(f"no landmark hashes for {', '.join(names)}: {why}; `identify` falls back to "
-            "Chromaprint alignment for them (less accurate on short noisy clips)", err=True)
-    say(f"{len(report.indexed)} indexed, {len(report.skipped)} unchanged (skipped), "
-        f"{len(report.unlinked)} unlinked, {len(report.failed)} failed; index: {index_dir}")
+        say(
+            f"no landmark hashes for {', '.join(names)}: {why}; `identify` falls back to "
+            "Chromaprint alignment for them (less accurate on short noisy clips)",
+            err=True,
+        )
+    say(
+        f"{len(report.indexed)} indexed, {len(report.skipped)} unchanged (skipped), "
+        f"{len(report.unlinked)} unlinked, {len(report.failed)} failed; index: {index_dir}"
+    )
 
 
 @command("index", group=tracks_app)
 def tracks_index(
     folder: Annotated[Path, typer.Argument(help="Folder of audio files (searched recursively).")],
-    mapping: Annotated[Path | None, typer.Option(
-        help="CSV with columns file,recording (file name or path -> recording IRI) for files "
-             "whose tags do not link them.")] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV with columns file,recording (file name or path -> recording IRI) for files "
+            "whose tags do not link them."
+        ),
+    ] = None,
     index: IndexOpt = None,
 ) -> None:
     """Fingerprint your soundtrack files and link each to a recording in the graph.
@@ -88,18 +114,32 @@ def cues_detect(
     episode_audio: Annotated[Path, typer.Argument(help="The episode's audio or video file.")],
     work: Annotated[str, typer.Option(help="The work (id, IRI or title).")],
     episode: Annotated[int, typer.Option(help="Episode number (1 for a film).")],
-    tracks: Annotated[Path | None, typer.Option(
-        help="Soundtrack folder to index first (same as `tracks index DIR`).")] = None,
-    usage: Annotated[str, typer.Option(help="Usage of the detected cues: score or insert."
-                                       )] = "score",
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Where to write the cue sheet CSV (default: "
-                               "<episode file>.cues.csv).")] = None,
-    do_import: Annotated[bool, typer.Option(
-        "--import", help="Import the cues into the graph (graph detected/<key>) instead of "
-                         "only writing the CSV.")] = False,
-    key: Annotated[str | None, typer.Option(help="Graph key for --import (default: "
-                                            "<work>-<episode>).")] = None,
+    tracks: Annotated[
+        Path | None,
+        typer.Option(help="Soundtrack folder to index first (same as `tracks index DIR`)."),
+    ] = None,
+    usage: Annotated[
+        str, typer.Option(help="Usage of the detected cues: score or insert.")
+    ] = "score",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write the cue sheet CSV (default: <episode file>.cues.csv).",
+        ),
+    ] = None,
+    do_import: Annotated[
+        bool,
+        typer.Option(
+            "--import",
+            help="Import the cues into the graph (graph detected/<key>) instead of "
+            "only writing the CSV.",
+        ),
+    ] = False,
+    key: Annotated[
+        str | None, typer.Option(help="Graph key for --import (default: <work>-<episode>).")
+    ] = None,
     index: IndexOpt = None,
 ) -> None:
     """Find where the indexed recordings play in an episode's audio.
@@ -125,21 +165,29 @@ def cues_detect(
         write_csv(out, rows)
         for r in rows:
             say(f"{r.start}-{r.end}  {r.title or r.recording}  confidence {r.confidence:.2f}")
-        say(f"{len(rows)} cue(s) in {facts['duration']:.0f} s of audio against "
-            f"{facts['recordings']} recordings, {facts['realtime']:.0f}x real time; wrote {out}")
+        say(
+            f"{len(rows)} cue(s) in {facts['duration']:.0f} s of audio against "
+            f"{facts['recordings']} recordings, {facts['realtime']:.0f}x real time; wrote {out}"
+        )
         if do_import:
-            s = import_detected(store, minter(), rows, key=key,
-                            parameters={"method": rows[0].method if rows else None,
-                                        **PARAMETERS},
-                            inputs=[(episode_audio.name, facts["sha256"])])
+            s = import_detected(
+                store,
+                minter(),
+                rows,
+                key=key,
+                parameters={"method": rows[0].method if rows else None, **PARAMETERS},
+                inputs=[(episode_audio.name, facts["sha256"])],
+            )
             say(f"imported {s.records} cues into {s.graph}")
 
 
 @command("import", group=cues_app)
 def cues_import(
     file: Annotated[Path, typer.Argument(help="A (reviewed) CSV written by `cues detect`.")],
-    key: Annotated[str | None, typer.Option(help="Graph key (default: <work>-<episode>); "
-                                            "the same key again replaces it.")] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(help="Graph key (default: <work>-<episode>); the same key again replaces it."),
+    ] = None,
 ) -> None:
     """Import reviewed detected cues into their own named graph (graph/detected/<key>)."""
     from cuegraph.audio.cues import read_csv
@@ -148,9 +196,14 @@ def cues_import(
 
     rows = read_csv(file)
     with open_cli_store() as store:
-        s = import_detected(store, minter(), rows, key=key,
-                        parameters={"reviewed_csv": file.name, **PARAMETERS},
-                        inputs=[(file.name, "")])
+        s = import_detected(
+            store,
+            minter(),
+            rows,
+            key=key,
+            parameters={"reviewed_csv": file.name, **PARAMETERS},
+            inputs=[(file.name, "")],
+        )
     say(f"imported {s.records} cues into {s.graph}")
 
 
@@ -174,14 +227,18 @@ def identify(
         raise typer.Exit(1)
     for m in res["matches"]:
         rec = m["recording"]
-        say(f"{rec['title'] or rec['iri']}  (confidence {m['confidence']:.2f}, "
-            f"at {m['at_seconds']:.0f} s of the recording)")
+        say(
+            f"{rec['title'] or rec['iri']}  (confidence {m['confidence']:.2f}, "
+            f"at {m['at_seconds']:.0f} s of the recording)"
+        )
         for role, people in m["credits"].items():
             say(f"  {role}: " + ", ".join(p["name"] for p in people))
         for u in m["used_in"]:
-            when = (f" {u['start']}-{u['end']} s" if u.get("start") is not None else "")
-            say(f"  used in {u['work_title'] or u['work']} episode {u['episode']}{when}"
-                + (" (detected)" if u["detected"] else ""))
+            when = f" {u['start']}-{u['end']} s" if u.get("start") is not None else ""
+            say(
+                f"  used in {u['work_title'] or u['work']} episode {u['episode']}{when}"
+                + (" (detected)" if u["detected"] else "")
+            )
 
 
 @command("subtitles", group=import_app)
@@ -189,20 +246,31 @@ def import_subtitles(
     file: Annotated[Path, typer.Argument(help="An .ass/.ssa or .srt subtitle file.")],
     work: Annotated[str, typer.Option(help="The work (id, IRI or title).")],
     episode: Annotated[int, typer.Option(help="Episode number (1 for a film).")],
-    title: Annotated[list[str], typer.Option(
-        help="Song title per cue: USAGE=TITLE (opening, ending, insert) or START=TITLE "
-             "(the cue's start time); repeatable. Required: a subtitle file does not name "
-             "its songs.")] = [],  # noqa: B006 - typer needs a list default
-    style: Annotated[str | None, typer.Option(
-        help="Also take the lines of this style as a song (for styles whose names do not "
-             "say OP/ED/Insert/Song).")] = None,
-    usage: Annotated[str, typer.Option(
-        help="Usage of --style lines and of ♪ lines in SRT: opening, ending or insert."
-    )] = "insert",
-    key: Annotated[str | None, typer.Option(help="Graph key (default: "
-                                            "<work>-<episode>-<file stem>).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the cues found."
-                                          )] = False,
+    title: Annotated[
+        list[str],
+        typer.Option(
+            help="Song title per cue: USAGE=TITLE (opening, ending, insert) or START=TITLE "
+            "(the cue's start time); repeatable. Required: a subtitle file does not name "
+            "its songs."
+        ),
+    ] = [],  # noqa: B006 - typer needs a list default
+    style: Annotated[
+        str | None,
+        typer.Option(
+            help="Also take the lines of this style as a song (for styles whose names do not "
+            "say OP/ED/Insert/Song)."
+        ),
+    ] = None,
+    usage: Annotated[
+        str,
+        typer.Option(
+            help="Usage of --style lines and of ♪ lines in SRT: opening, ending or insert."
+        ),
+    ] = "insert",
+    key: Annotated[
+        str | None, typer.Option(help="Graph key (default: <work>-<episode>-<file stem>).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the cues found.")] = False,
 ) -> None:
     """Derive timed opening, ending and insert-song cues from a subtitle file's song lines.
 
@@ -225,13 +293,18 @@ def import_subtitles(
         titles[k.strip().lower()] = v.strip()
     if dry_run:
         for c in derive_cues(read_subtitles(file, style, usage)):
-            say(f"{c.usage} {format_timecode(c.start)}-{format_timecode(c.end)} "
-                f"({c.lines} lines; {c.how})")
+            say(
+                f"{c.usage} {format_timecode(c.start)}-{format_timecode(c.end)} "
+                f"({c.lines} lines; {c.how})"
+            )
         return
     with open_cli_store() as store:
-        s, cues = run(store, minter(), file, work, episode, titles=titles, style=style,
-                      usage=usage, key=key)
+        s, cues = run(
+            store, minter(), file, work, episode, titles=titles, style=style, usage=usage, key=key
+        )
     for c in cues:
-        say(f"{c.usage} {format_timecode(c.start)}-{format_timecode(c.end)} ({c.lines} lines; "
-            f"{c.how})")
+        say(
+            f"{c.usage} {format_timecode(c.start)}-{format_timecode(c.end)} ({c.lines} lines; "
+            f"{c.how})"
+        )
     say(f"imported {s.records} cues into {s.graph}")

@@ -17,8 +17,12 @@ __all__ = ["backup"]
 
 @command("backup")
 def backup(
-    target: Annotated[Path, typer.Argument(
-        metavar="DIR", help="New directory to write the copy to (must not exist, or be empty)")],
+    target: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR", help="New directory to write the copy to (must not exist, or be empty)"
+        ),
+    ],
 ) -> None:
     """Copy the embedded store to DIR, consistently, even while `cuegraph serve` runs.
 
@@ -27,13 +31,17 @@ def backup(
     (or with `cuegraph dump`).
     """
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise BadInput(f"{target} already exists and is not an empty directory; choose a new "
-                       "one (a backup never overwrites)")
+        raise BadInput(
+            f"{target} already exists and is not an empty directory; choose a new "
+            "one (a backup never overwrites)"
+        )
     store = open_cli_store(read_only=True)
     try:
         if not isinstance(store, OxigraphStore):
-            raise BadInput(f"the store {store.url} is not the embedded store: back it up with "
-                           "its own server's tools, or `cuegraph dump -f nquads`")
+            raise BadInput(
+                f"the store {store.url} is not the embedded store: back it up with "
+                "its own server's tools, or `cuegraph dump -f nquads`"
+            )
         if target.exists():
             target.rmdir()  # Oxigraph creates the directory itself
         store.backup(target)
@@ -41,9 +49,10 @@ def backup(
         store.close()
     copy = open_store(f"oxigraph:{target}", read_only=True)
     try:
-        say(f"backed up {copy.triple_count()} quads in {len(copy.graphs())} graphs to "
-            f"{target}")
+        say(f"backed up {copy.triple_count()} quads in {len(copy.graphs())} graphs to {target}")
     finally:
         copy.close()
-    say(f"restore: stop the server, then CUEGRAPH_STORE=oxigraph:{target} (or move the "
-        "directory in place of the store)")
+    say(
+        f"restore: stop the server, then CUEGRAPH_STORE=oxigraph:{target} (or move the "
+        "directory in place of the store)"
+    )

@@ -18,8 +18,16 @@ from cuegraph.errors import CuegraphError
 from cuegraph.graph.iris import Minter
 from cuegraph.store import Store, open_store
 
-__all__ = ["app", "main", "command", "console", "err_console", "open_cli_store",
-           "minter", "settings"]
+__all__ = [
+    "app",
+    "main",
+    "command",
+    "console",
+    "err_console",
+    "open_cli_store",
+    "minter",
+    "settings",
+]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -38,6 +46,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
 def _version(value: bool) -> None:
     if value:
         console.print(f"cuegraph {__version__}")
@@ -50,11 +59,21 @@ _settings: ContextVar[Settings] = ContextVar("cuegraph_settings")
 
 @app.callback()
 def _root(
-    store: Annotated[str | None, typer.Option(
-        "--store", envvar="CUEGRAPH_STORE", show_envvar=True,
-        help="Store URL: oxigraph:PATH, memory:, or http(s)://host/sparql.")] = None,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="CUEGRAPH_STORE",
+            show_envvar=True,
+            help="Store URL: oxigraph:PATH, memory:, or http(s)://host/sparql.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Read the settings once, for the whole invocation (the one place the CLI builds
     them); commands get them with :func:`settings`."""
@@ -63,8 +82,13 @@ def _root(
     except ValidationError as e:
         first = e.errors()[0]
         name = "CUEGRAPH_" + "_".join(str(p) for p in first["loc"]).upper()
-        err_console.print(f"error: {name}: {first['msg']}", markup=False, highlight=False,
-                          emoji=False, soft_wrap=True)
+        err_console.print(
+            f"error: {name}: {first['msg']}",
+            markup=False,
+            highlight=False,
+            emoji=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(1) from None
     if store:
         settings_obj = settings_obj.model_copy(update={"store": store})
@@ -97,8 +121,13 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
             try:
                 return func(*a, **k)
             except CuegraphError as e:
-                err_console.print(f"error: {e.message}", markup=False, highlight=False, emoji=False,
-                                  soft_wrap=True)
+                err_console.print(
+                    f"error: {e.message}",
+                    markup=False,
+                    highlight=False,
+                    emoji=False,
+                    soft_wrap=True,
+                )
                 raise typer.Exit(1) from None
             except KeyboardInterrupt:
                 err_console.print("interrupted")

@@ -26,21 +26,31 @@ from cuegraph.store import GRAPH_FORMATS, RESULT_FORMATS, Store
 
 __all__ = ["say", "loaded_summary", "import_app"]
 
-import_app = typer.Typer(help="Import local files (cue sheets, seed tables) into the store.",
-                         no_args_is_help=True, rich_markup_mode=None)
+import_app = typer.Typer(
+    help="Import local files (cue sheets, seed tables) into the store.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(import_app, name="import")
 
 
 def say(text: str, err: bool = False) -> None:
     """Print one plain line on stdout (or stderr): no markup, emoji codes, highlighting or
     wrapping, so IRIs (``urn:x:…``), file names and messages come out exactly as they are."""
-    (err_console if err else console).print(text, markup=False, emoji=False, highlight=False,
-                                            soft_wrap=True)
+    (err_console if err else console).print(
+        text, markup=False, emoji=False, highlight=False, soft_wrap=True
+    )
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err_console, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
 
 
 def loaded_summary(store: Store) -> dict[str, int]:
@@ -60,8 +70,10 @@ def _print_summary(store: Store) -> None:
 
 @command("build")
 def build(
-    data_dir: Annotated[Path, typer.Argument(help="Folder with people.csv, works.csv, "
-                                             "credits.csv and cuesheets/*.csv.")] = Path("data"),
+    data_dir: Annotated[
+        Path,
+        typer.Argument(help="Folder with people.csv, works.csv, credits.csv and cuesheets/*.csv."),
+    ] = Path("data"),
 ) -> None:
     """Build the graph from data/ (one named graph per file).
 
@@ -75,8 +87,12 @@ def build(
         files = 3 + len(list((data_dir / "cuesheets").glob("*.csv")))
         with _progress() as bar:
             task = bar.add_task("building", total=files * 2)
-            result = build_from_data(store, minter(), data_dir,
-                                     on_step=lambda s: bar.update(task, advance=1, description=s))
+            result = build_from_data(
+                store,
+                minter(),
+                data_dir,
+                on_step=lambda s: bar.update(task, advance=1, description=s),
+            )
         for run in result.runs:
             say(f"  {run.graph}: {run.records} records, {run.triples} triples")
         _print_summary(store)
@@ -86,12 +102,22 @@ def build(
 @command("cuesheet", group=import_app)
 def import_cuesheet(
     file: Annotated[Path, typer.Argument(help="The cue sheet (UTF-8 CSV).")],
-    key: Annotated[str | None, typer.Option(help="Graph key (default: the file name "
-                                            "without .csv); importing the same key again "
-                                            "replaces it.")] = None,
-    skip_bad_rows: Annotated[bool, typer.Option(
-        "--skip-bad-rows", help="Import the good rows and list the bad ones (default: reject "
-                                "the whole file on any bad row).")] = False,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            help="Graph key (default: the file name "
+            "without .csv); importing the same key again "
+            "replaces it."
+        ),
+    ] = None,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Import the good rows and list the bad ones (default: reject "
+            "the whole file on any bad row).",
+        ),
+    ] = False,
 ) -> None:
     """Import a cue sheet: one row per cue.
 
@@ -108,17 +134,24 @@ def import_cuesheet(
         _resolve(store)
     for row in bad:
         say(f"skipped {file}: {row}", err=True)
-    say(f"imported {summary.records} records into {summary.graph} "
-        f"({summary.triples} triples, +{summary.added} -{summary.removed})")
+    say(
+        f"imported {summary.records} records into {summary.graph} "
+        f"({summary.triples} triples, +{summary.added} -{summary.removed})"
+    )
 
 
 @command("table", group=import_app)
 def import_table(
     kind: Annotated[str, typer.Argument(help="people, works or credits")],
     file: Annotated[Path, typer.Argument(help="The table (UTF-8 CSV).")],
-    skip_bad_rows: Annotated[bool, typer.Option(
-        "--skip-bad-rows", help="Import the good rows and list the bad ones (default: reject "
-                                "the whole file on any bad row).")] = False,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Import the good rows and list the bad ones (default: reject "
+            "the whole file on any bad row).",
+        ),
+    ] = False,
 ) -> None:
     """Import one seed table (see data/README.md for the columns)."""
     from cuegraph.ingest import import_table as run
@@ -134,14 +167,22 @@ def import_table(
 @command("load")
 def load(
     files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .nt .nq .trig .jsonld .rdf")],
-    graph: Annotated[str | None, typer.Option(help="Named graph IRI for triples files "
-                                              "(default: file:///<absolute path>).")] = None,
-    format: Annotated[str | None, typer.Option(help=f"Force a format: {', '.join(GRAPH_FORMATS)}"
-                                               )] = None,
-    allow_remote_context: Annotated[bool, typer.Option(
-        "--allow-remote-context", help="Let a JSON-LD file's @context/@import name documents "
-        "to fetch (http, https, file); they are read by rdflib. Default: refused, loading "
-        "never touches the network or other files.")] = False,
+    graph: Annotated[
+        str | None,
+        typer.Option(help="Named graph IRI for triples files (default: file:///<absolute path>)."),
+    ] = None,
+    format: Annotated[
+        str | None, typer.Option(help=f"Force a format: {', '.join(GRAPH_FORMATS)}")
+    ] = None,
+    allow_remote_context: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote-context",
+            help="Let a JSON-LD file's @context/@import name documents "
+            "to fetch (http, https, file); they are read by rdflib. Default: refused, loading "
+            "never touches the network or other files.",
+        ),
+    ] = False,
 ) -> None:
     """Load RDF files with Oxigraph's own parsers (strict: bad IRIs or literals are refused).
 
@@ -154,11 +195,16 @@ def load(
 
     with open_cli_store() as store, _progress() as bar:
         task = bar.add_task("loading", total=len(files))
-        total = load_rdf_files(store, files, graph=graph, format=format,
-                               allow_remote_context=allow_remote_context,
-                               on_file=lambda f: bar.update(
-                                   task, description=f"loading {f.name}",
-                                   completed=files.index(f)))
+        total = load_rdf_files(
+            store,
+            files,
+            graph=graph,
+            format=format,
+            allow_remote_context=allow_remote_context,
+            on_file=lambda f: bar.update(
+                task, description=f"loading {f.name}", completed=files.index(f)
+            ),
+        )
         _resolve(store)
     say(f"loaded {total} triples from {len(files)} file(s)")
 
@@ -184,11 +230,17 @@ def _read_query(text: str) -> str:
 @command("query")
 def query(
     sparql: Annotated[str, typer.Argument(help="A SPARQL query, a .rq file, or - for stdin.")],
-    format: Annotated[str, typer.Option("--format", "-f",
-                                        help="table, json, csv (SELECT/ASK; a cell starting "
-                                             "= + - @ gets a leading ' so spreadsheets show "
-                                             "it as text) or turtle, ntriples "
-                                             "(CONSTRUCT)")] = "table",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, csv (SELECT/ASK; a cell starting "
+            "= + - @ gets a leading ' so spreadsheets show "
+            "it as text) or turtle, ntriples "
+            "(CONSTRUCT)",
+        ),
+    ] = "table",
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
@@ -254,7 +306,7 @@ def _column_order(query: str, names: list[str]) -> list[str]:
     if not select:
         return names
     first: dict[str, int] = {}
-    for m in re.finditer(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)", query[select.end():]):
+    for m in re.finditer(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)", query[select.end() :]):
         first.setdefault(m.group(1), m.start())
     return sorted(names, key=lambda n: (first.get(n, len(query)), names.index(n)))
 
@@ -304,13 +356,24 @@ def validate() -> None:
 
 @command("dump")
 def dump(
-    format: Annotated[str, typer.Option("--format", "-f", help="nquads, trig (graphs kept) or "
-                                        "turtle, ntriples, jsonld, rdfxml (merged)")] = "nquads",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout)")
-                      ] = None,
-    license: Annotated[str | None, typer.Option(
-        "--license", help=f"Only graphs under this licence: {', '.join(LICENSES)} or an IRI "
-                          "(with their provenance)")
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="nquads, trig (graphs kept) or turtle, ntriples, jsonld, rdfxml (merged)",
+        ),
+    ] = "nquads",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default: stdout)")
+    ] = None,
+    license: Annotated[
+        str | None,
+        typer.Option(
+            "--license",
+            help=f"Only graphs under this licence: {', '.join(LICENSES)} or an IRI "
+            "(with their provenance)",
+        ),
     ] = None,
 ) -> None:
     """Write the store (or the graphs under one licence) as RDF."""
@@ -332,8 +395,9 @@ def dump(
 
 @command("serve")
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address (default 127.0.0.1; "
-                                             "CUEGRAPH_HOST)")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address (default 127.0.0.1; CUEGRAPH_HOST)")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000; CUEGRAPH_PORT)")] = None,
 ) -> None:
     """Serve the web page, the API and the SPARQL endpoint over HTTP."""
@@ -347,15 +411,17 @@ def serve(
     summary = loaded_summary(store)
     url = f"http://{s.host}:{s.port}/"
     # one line each, never wrapped: the URL stays clickable in a narrow terminal
-    say(f"cuegraph serving {s.store}: "
-        + ", ".join(f"{v} {k}" for k, v in summary.items()))
+    say(f"cuegraph serving {s.store}: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
     say(f"open {url}  ·  SPARQL {url}sparql  ·  API docs {url}docs")
     app_ = create_app(store, s, close_store=True)
     from cuegraph.api.security import header_deadline_protocol
 
     # httptools (else h11) with a deadline on request headers (slow clients cannot hold
     # connections)
-    uvicorn.run(app_, host=s.host, port=s.port, log_level="info",
-                http=header_deadline_protocol(s.header_timeout))
-
-
+    uvicorn.run(
+        app_,
+        host=s.host,
+        port=s.port,
+        log_level="info",
+        http=header_deadline_protocol(s.header_timeout),
+    )

@@ -24,6 +24,7 @@ from cuegraph.dumps import Progress as DumpProgress
 
 __all__ = ["import_musicbrainz_dump", "import_wikidata_dump"]
 
+
 class _Bar(DumpProgress):
     """Bytes read of the file (compressed), entities read and kept, on stderr."""
 
@@ -40,23 +41,37 @@ class _Bar(DumpProgress):
 
     def refresh(self) -> None:
         if self.task is not None:
-            self.bar.update(self.task, completed=self.done,
-                            entities=f"{self.read:,} entities read, {self.kept:,} kept")
+            self.bar.update(
+                self.task,
+                completed=self.done,
+                entities=f"{self.read:,} entities read, {self.kept:,} kept",
+            )
 
 
 def _bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                    TextColumn("{task.fields[entities]}"), TimeElapsedColumn(),
-                    TimeRemainingColumn(), console=err_console, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[entities]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
 
 
 def _report(result: DumpResult) -> None:
     for run in result.runs:
-        say(f"imported {run.records} records into {run.graph} ({run.triples} triples, "
-            f"{run.previous_triples} before)")
+        say(
+            f"imported {run.records} records into {run.graph} ({run.triples} triples, "
+            f"{run.previous_triples} before)"
+        )
     rate = result.read / result.seconds if result.seconds else 0
-    say(f"read {result.read} entities, kept {result.kept}, in {result.seconds:.1f} s "
-        f"({rate:,.0f} entities/s)")
+    say(
+        f"read {result.read} entities, kept {result.kept}, in {result.seconds:.1f} s "
+        f"({rate:,.0f} entities/s)"
+    )
 
 
 def _resolve_with(open_writer) -> None:
@@ -68,12 +83,20 @@ def _resolve_with(open_writer) -> None:
 
 @command("musicbrainz-dump", group=import_app)
 def import_musicbrainz_dump(
-    files: Annotated[list[Path], typer.Argument(
-        help="MusicBrainz JSON dump files: artist.tar.xz, work.tar.xz, recording.tar.xz, "
-             "release-group.tar.xz as published, or extracted mbdump/<entity> files.")],
-    entity: Annotated[str | None, typer.Option(
-        help="The entity type of extracted files whose name does not say it: artist, work, "
-             "recording or release-group.")] = None,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="MusicBrainz JSON dump files: artist.tar.xz, work.tar.xz, recording.tar.xz, "
+            "release-group.tar.xz as published, or extracted mbdump/<entity> files."
+        ),
+    ],
+    entity: Annotated[
+        str | None,
+        typer.Option(
+            help="The entity type of extracted files whose name does not say it: artist, work, "
+            "recording or release-group."
+        ),
+    ] = None,
 ) -> None:
     """Import the MusicBrainz JSON data dumps (one entity per line, WS/2 JSON).
 
@@ -101,8 +124,12 @@ def import_musicbrainz_dump(
 
 @command("wikidata-dump", group=import_app)
 def import_wikidata_dump(
-    file: Annotated[Path, typer.Argument(
-        help="The Wikidata JSON dump: latest-all.json.gz or .json.bz2 (or uncompressed).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The Wikidata JSON dump: latest-all.json.gz or .json.bz2 (or uncompressed)."
+        ),
+    ],
 ) -> None:
     """Import the Wikidata JSON dump (one entity per line inside a JSON array).
 
@@ -125,4 +152,3 @@ def import_wikidata_dump(
         result = run(store, minter(), file, progress=_Bar(bar))
     _resolve_with(open_cli_store)
     _report(result)
-

@@ -33,14 +33,21 @@ harvest_app = typer.Typer(
     "CUEGRAPH_HARVEST_DEADLINE); redirects are followed only over http(s) on the source's "
     "own host. The store is opened only to write the finished run. "
     "Base URLs: CUEGRAPH_<SOURCE>_URL.",
-    no_args_is_help=True, rich_markup_mode=None)
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(harvest_app, name="harvest")
 
-Refresh = Annotated[bool, typer.Option("--refresh", help="Ignore cached responses (they are "
-                                       "still rewritten).")]
-Contact = Annotated[str | None, typer.Option(
-    "--contact", help="Contact (URL or e-mail) for the User-Agent; default "
-    "CUEGRAPH_USER_AGENT_CONTACT.")]
+Refresh = Annotated[
+    bool, typer.Option("--refresh", help="Ignore cached responses (they are still rewritten).")
+]
+Contact = Annotated[
+    str | None,
+    typer.Option(
+        "--contact",
+        help="Contact (URL or e-mail) for the User-Agent; default CUEGRAPH_USER_AGENT_CONTACT.",
+    ),
+]
 
 
 class _Bar:
@@ -53,8 +60,9 @@ class _Bar:
         self.pending: str | None = None  # the request in flight: counted once it succeeded
 
     def hooks(self) -> Hooks:
-        return Hooks(on_start=self.start, on_plan=self.plan, on_request=self.request,
-                     on_done=self.done)
+        return Hooks(
+            on_start=self.start, on_plan=self.plan, on_request=self.request, on_done=self.done
+        )
 
     def _total(self) -> float:
         return self.p.tasks[0].total or 0
@@ -76,8 +84,13 @@ class _Bar:
         total = max(self._total(), task.completed + done + 1)
         path = urlsplit(url).path
         path = path if len(path) <= 40 else "…" + path[-39:]
-        self.p.update(self.task, advance=done, total=total, waited=self.limiter.waited,
-                      description=f"{self.source}: {'retrying ' if retry else ''}{path}")
+        self.p.update(
+            self.task,
+            advance=done,
+            total=total,
+            waited=self.limiter.waited,
+            description=f"{self.source}: {'retrying ' if retry else ''}{path}",
+        )
 
     def done(self, source: str) -> None:
         advance, self.pending = (1 if self.pending else 0), None
@@ -86,9 +99,15 @@ class _Bar:
 
 @contextmanager
 def _progress(limiter: RateLimiter):
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("requests · waited {task.fields[waited]:.1f}s"),
-                        TimeElapsedColumn(), console=err_console, transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("requests · waited {task.fields[waited]:.1f}s"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
     with progress:
         yield _Bar(progress, limiter)
 
@@ -104,7 +123,11 @@ def _print_outcome(out: HarvestOutcome) -> None:
         f"{out.source}: {s.records} records, {s.triples} triples (+{s.added} / -{s.removed}) "
         f"in {s.graph}\n  {out.requests} requests, {out.cache_hits} from cache, "
         f"{out.waited:.1f}s rate-limit wait, {out.seconds:.1f}s",
-        markup=False, emoji=False, highlight=False, soft_wrap=True)
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _settings(contact: str | None):
@@ -119,9 +142,17 @@ def _one(source: str, refresh: bool, contact: str | None, **options: Any) -> Non
     limiter = RateLimiter()
     # the store is opened only to write, once the records are built (never while fetching)
     with _progress(limiter) as bar:
-        out = run_harvest(open_cli_store, minter(), source, option, value,
-                          settings=_settings(contact), refresh=refresh, limiter=limiter,
-                          hooks=bar.hooks())
+        out = run_harvest(
+            open_cli_store,
+            minter(),
+            source,
+            option,
+            value,
+            settings=_settings(contact),
+            refresh=refresh,
+            limiter=limiter,
+            hooks=bar.hooks(),
+        )
     _print_outcome(out)
 
 
@@ -141,22 +172,32 @@ def _help(source: str, option: str) -> str:
 # One command per source; the options are the source's entries in the registry
 # (cuegraph.harvest.sources), their help text and the command's help come from there.
 
+
 @command("wikidata", group=harvest_app, help=SOURCES["wikidata"].summary)
 def harvest_wikidata(
     composer: Annotated[str | None, typer.Option(help=_help("wikidata", "composer"))] = None,
     person: Annotated[str | None, typer.Option(help=_help("wikidata", "person"))] = None,
     work: Annotated[str | None, typer.Option(help=_help("wikidata", "work"))] = None,
     all_: Annotated[bool, typer.Option("--all", help=_help("wikidata", "all"))] = False,
-    refresh: Refresh = False, contact: Contact = None,
+    refresh: Refresh = False,
+    contact: Contact = None,
 ) -> None:
-    _one("wikidata", refresh, contact, composer=composer, person=person, work=work,
-         all=True if all_ else None)
+    _one(
+        "wikidata",
+        refresh,
+        contact,
+        composer=composer,
+        person=person,
+        work=work,
+        all=True if all_ else None,
+    )
 
 
 @command("musicbrainz", group=harvest_app, help=SOURCES["musicbrainz"].summary)
 def harvest_musicbrainz(
     artist: Annotated[str, typer.Option(help=_help("musicbrainz", "artist"))],
-    refresh: Refresh = False, contact: Contact = None,
+    refresh: Refresh = False,
+    contact: Contact = None,
 ) -> None:
     _one("musicbrainz", refresh, contact, artist=artist)
 
@@ -165,7 +206,8 @@ def harvest_musicbrainz(
 def harvest_anilist(
     staff: Annotated[str | None, typer.Option(help=_help("anilist", "staff"))] = None,
     media: Annotated[int | None, typer.Option(help=_help("anilist", "media"))] = None,
-    refresh: Refresh = False, contact: Contact = None,
+    refresh: Refresh = False,
+    contact: Contact = None,
 ) -> None:
     _one("anilist", refresh, contact, staff=staff, media=media)
 
@@ -173,7 +215,8 @@ def harvest_anilist(
 @command("animethemes", group=harvest_app, help=SOURCES["animethemes"].summary)
 def harvest_animethemes(
     anime: Annotated[str, typer.Option(help=_help("animethemes", "anime"))],
-    refresh: Refresh = False, contact: Contact = None,
+    refresh: Refresh = False,
+    contact: Contact = None,
 ) -> None:
     _one("animethemes", refresh, contact, anime=anime)
 
@@ -182,7 +225,8 @@ def harvest_animethemes(
 def harvest_vgmdb(
     album: Annotated[int | None, typer.Option(help=_help("vgmdb", "album"))] = None,
     artist: Annotated[int | None, typer.Option(help=_help("vgmdb", "artist"))] = None,
-    refresh: Refresh = False, contact: Contact = None,
+    refresh: Refresh = False,
+    contact: Contact = None,
 ) -> None:
     _one("vgmdb", refresh, contact, album=album, artist=artist)
 
@@ -196,9 +240,14 @@ def _print_resolution(res: Any) -> None:
 @command("all", group=harvest_app)
 def harvest_all_cmd(
     composer: Annotated[str, typer.Option(help="The composer's name.")],
-    max_anime: Annotated[int, typer.Option(help="AnimeThemes: how many of the composer's "
-                                           "anime (from Wikidata) to harvest.")] = 3,
-    refresh: Refresh = False, contact: Contact = None,
+    max_anime: Annotated[
+        int,
+        typer.Option(
+            help="AnimeThemes: how many of the composer's anime (from Wikidata) to harvest."
+        ),
+    ] = 3,
+    refresh: Refresh = False,
+    contact: Contact = None,
 ) -> None:
     """Every source for one composer, then identity resolution (owl:sameAs between the
     sources' nodes that share an external id). Sources that fail are reported; the others
@@ -206,9 +255,16 @@ def harvest_all_cmd(
     limiter = RateLimiter()
     t0 = time.monotonic()
     with _progress(limiter) as bar:  # the store is opened only to write each source
-        outcomes, res = harvest_all(open_cli_store, minter(), composer,
-                                    settings=_settings(contact), refresh=refresh,
-                                    max_anime=max_anime, limiter=limiter, hooks=bar.hooks())
+        outcomes, res = harvest_all(
+            open_cli_store,
+            minter(),
+            composer,
+            settings=_settings(contact),
+            refresh=refresh,
+            max_anime=max_anime,
+            limiter=limiter,
+            hooks=bar.hooks(),
+        )
     for out in outcomes:
         _print_outcome(out)
     _print_resolution(res)

@@ -24,9 +24,11 @@ def print_resolution(res: Any, verbose: bool = True) -> None:
             say(f"linked {link.a} = {link.b}: {link.why()}")
         for r in res.refusals:
             say(f"kept apart {r.a} / {r.b}: {r.evidence}, but {r.reason}")
-    say(f"identity: {len(res.clusters)} clusters, {res.triples} owl:sameAs triples "
+    say(
+        f"identity: {len(res.clusters)} clusters, {res.triples} owl:sameAs triples "
         f"(+{max(res.triples - res.previous_triples, 0)} / "
-        f"-{max(res.previous_triples - res.triples, 0)}) in {res.graph}")
+        f"-{max(res.previous_triples - res.triples, 0)}) in {res.graph}"
+    )
 
 
 def resolve_after_import(store: Store) -> None:
@@ -59,10 +61,10 @@ def resolve_cmd() -> None:
 
 @command("explain")
 def explain_cmd(
-    entity: Annotated[str, typer.Argument(help="An IRI, an id (yuki-kajiura, anilist/101) "
-                                          "or a name.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the evidence as JSON.")]
-    = False,
+    entity: Annotated[
+        str, typer.Argument(help="An IRI, an id (yuki-kajiura, anilist/101) or a name.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the evidence as JSON.")] = False,
 ) -> None:
     """The evidence joining ENTITY with other records: its cluster (canonical IRI first),
     each link with its rule (the shared id, or the matching names, their key and the shared
@@ -90,10 +92,15 @@ def explain_cmd(
 
 @command("conflicts")
 def conflicts_cmd(
-    status: Annotated[str | None, typer.Option(help="Only `disagreement` (the sources' "
-                                               "people do not overlap), `partial` (they "
-                                               "overlap without nesting) or `incomplete` "
-                                               "(one source lists fewer).")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            help="Only `disagreement` (the sources' "
+            "people do not overlap), `partial` (they "
+            "overlap without nesting) or `incomplete` "
+            "(one source lists fewer)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
     """Every (work, song, recording or album; role) where sources credit different people,
@@ -106,8 +113,13 @@ def conflicts_cmd(
     with open_cli_store(read_only=True) as store:
         found = find_conflicts(store, status)
     if as_json:
-        say(json.dumps({"data": [c.as_dict() for c in found], "count": len(found)},
-                       ensure_ascii=False, indent=2))
+        say(
+            json.dumps(
+                {"data": [c.as_dict() for c in found], "count": len(found)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for c in found:
         for line in c.lines():

@@ -30,8 +30,13 @@ from cuegraph.graph.write import RunSummary, _xsd_now, write_ntriples_file
 from cuegraph.namespaces import CG
 from cuegraph.store import Store
 
-__all__ = ["Progress", "DumpResult", "import_musicbrainz_dump", "import_wikidata_dump",
-           "known_musicbrainz_artists"]
+__all__ = [
+    "Progress",
+    "DumpResult",
+    "import_musicbrainz_dump",
+    "import_wikidata_dump",
+    "known_musicbrainz_artists",
+]
 
 LICENSE = "cc0"
 
@@ -78,23 +83,40 @@ class DumpResult:
 
 def known_musicbrainz_artists(store: Store) -> set[str]:
     """MusicBrainz ids of the people and groups the store already holds."""
-    rows = store.select(f"SELECT DISTINCT ?id WHERE {{ ?p a <{CG.Agent}> ; "
-                        f"<{CG.musicbrainz}> ?id }}")
+    rows = store.select(
+        f"SELECT DISTINCT ?id WHERE {{ ?p a <{CG.Agent}> ; <{CG.musicbrainz}> ?id }}"
+    )
     return {str(r["id"]) for r in rows}
 
 
 def _stem(path: Path) -> str:
     name = path.name.lower()
-    for ext in (".tar.xz", ".tar.gz", ".tar.bz2", ".tgz", ".tar", ".xz", ".gz", ".bz2",
-                ".jsonl", ".json"):
+    for ext in (
+        ".tar.xz",
+        ".tar.gz",
+        ".tar.bz2",
+        ".tgz",
+        ".tar",
+        ".xz",
+        ".gz",
+        ".bz2",
+        ".jsonl",
+        ".json",
+    ):
         if name.endswith(ext):
             return name[: -len(ext)]
     return name
 
 
-def import_musicbrainz_dump(store: Store, minter: Minter, files: Sequence[Path], *,
-                            entity: str | None = None, progress: Progress | None = None,
-                            open_writer: Callable[[], Store] | None = None) -> DumpResult:
+def import_musicbrainz_dump(
+    store: Store,
+    minter: Minter,
+    files: Sequence[Path],
+    *,
+    entity: str | None = None,
+    progress: Progress | None = None,
+    open_writer: Callable[[], Store] | None = None,
+) -> DumpResult:
     """Import MusicBrainz JSON dump files (``.tar.xz`` as published, or extracted
     ``mbdump/<entity>`` files; ``entity`` names the type when the file name does not).
 
@@ -104,15 +126,18 @@ def import_musicbrainz_dump(store: Store, minter: Minter, files: Sequence[Path],
     progress = progress or Progress()
     t0, started = time.monotonic(), _xsd_now()
     if entity is not None and entity not in mb.ENTITIES:
-        raise BadInput(f"unknown MusicBrainz dump entity {entity!r} (one of: "
-                       f"{', '.join(mb.ENTITIES)})")
+        raise BadInput(
+            f"unknown MusicBrainz dump entity {entity!r} (one of: {', '.join(mb.ENTITIES)})"
+        )
     paths = [Path(f) for f in files]
     for p in paths:
         if not p.is_file():
             raise BadInput(f"no such file: {p}")
         if compression(p) != "tar" and (entity or mb.entity_of(_stem(p))) is None:
-            raise BadInput(f"{p}: cannot tell which entity type this dump holds from its name; "
-                           f"pass --entity ({', '.join(mb.ENTITIES)})")
+            raise BadInput(
+                f"{p}: cannot tell which entity type this dump holds from its name; "
+                f"pass --entity ({', '.join(mb.ENTITIES)})"
+            )
 
     def order(p: Path) -> int:
         e = entity or mb.entity_of(_stem(p))
@@ -156,18 +181,29 @@ def import_musicbrainz_dump(store: Store, minter: Minter, files: Sequence[Path],
                 spool = spools.get(kind) or TripleSpool(minter, folder)
                 spools[kind] = spool
                 path = spool.finish()
-                runs.append(write_ntriples_file(
-                    writer, minter, mb.NAME, f"dump-{kind}", path, license=LICENSE,
-                    used=used[kind], label=f"musicbrainz: JSON dump ({kind})",
-                    record_count=spool.records, started=started))
+                runs.append(
+                    write_ntriples_file(
+                        writer,
+                        minter,
+                        mb.NAME,
+                        f"dump-{kind}",
+                        path,
+                        license=LICENSE,
+                        used=used[kind],
+                        label=f"musicbrainz: JSON dump ({kind})",
+                        record_count=spool.records,
+                        started=started,
+                    )
+                )
         finally:
             if open_writer:
                 writer.close()
     finally:
         for spool in spools.values():
             spool.__exit__(None, None, None)
-    return DumpResult(runs=runs, read=progress.read, kept=progress.kept,
-                      seconds=time.monotonic() - t0)
+    return DumpResult(
+        runs=runs, read=progress.read, kept=progress.kept, seconds=time.monotonic() - t0
+    )
 
 
 def _parsed(lines, path: Path, line, body: bytes | None = None) -> dict:
@@ -189,9 +225,14 @@ def _array_body(path: Path, line) -> bytes | None:
     return text
 
 
-def import_wikidata_dump(store: Store, minter: Minter, file: Path, *,
-                         progress: Progress | None = None,
-                         open_writer: Callable[[], Store] | None = None) -> DumpResult:
+def import_wikidata_dump(
+    store: Store,
+    minter: Minter,
+    file: Path,
+    *,
+    progress: Progress | None = None,
+    open_writer: Callable[[], Store] | None = None,
+) -> DumpResult:
     """Import the Wikidata JSON dump (``.json.gz``, ``.json.bz2`` or uncompressed) in two
     passes: the kept works and their credits, then the people they name."""
     progress = progress or Progress()
@@ -226,8 +267,10 @@ def import_wikidata_dump(store: Store, minter: Minter, file: Path, *,
                 spool.add(records)
                 named |= people
         if not closed:
-            raise BadInput(f"{path}: the JSON array is not closed (no final ']'): the file "
-                           "is truncated; nothing was written")
+            raise BadInput(
+                f"{path}: the JSON array is not closed (no final ']'): the file "
+                "is truncated; nothing was written"
+            )
         # pass 2: the people and groups those works name
         progress.start(f"{path.name} (2/2: people)", size)
         lines = read_lines(path, None, progress.advance)
@@ -248,23 +291,36 @@ def import_wikidata_dump(store: Store, minter: Minter, file: Path, *,
         nt = spool.finish()
         writer = open_writer() if open_writer else store
         try:
-            run = write_ntriples_file(writer, minter, wd.NAME, "dump", nt, license=LICENSE,
-                                      used=[path.name], label="wikidata: JSON dump",
-                                      record_count=spool.records, started=started)
+            run = write_ntriples_file(
+                writer,
+                minter,
+                wd.NAME,
+                "dump",
+                nt,
+                license=LICENSE,
+                used=[path.name],
+                label="wikidata: JSON dump",
+                record_count=spool.records,
+                started=started,
+            )
         finally:
             if open_writer:
                 writer.close()
-    return DumpResult(runs=[run], read=progress.read, kept=progress.kept,
-                      seconds=time.monotonic() - t0)
+    return DumpResult(
+        runs=[run], read=progress.read, kept=progress.kept, seconds=time.monotonic() - t0
+    )
 
 
 def _check_array(path: Path, line, closed: bool) -> bool:
     """Whether the array has been closed (``]`` seen); anything after it is an error."""
     text = line.text.strip()
     if closed and text:
-        raise BadInput(f"{path}: line {line.number}: data after the closing ']'; "
-                       "nothing was written")
+        raise BadInput(
+            f"{path}: line {line.number}: data after the closing ']'; nothing was written"
+        )
     if line.number == 1 and text != b"[":
-        raise BadInput(f"{path}: line 1 is not '[': not a Wikidata JSON dump (one entity "
-                       "per line inside a JSON array); nothing was written")
+        raise BadInput(
+            f"{path}: line 1 is not '[': not a Wikidata JSON dump (one entity "
+            "per line inside a JSON array); nothing was written"
+        )
     return closed or text == b"]"

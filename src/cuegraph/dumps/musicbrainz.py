@@ -44,8 +44,12 @@ __all__ = ["ENTITIES", "entity_of", "MusicBrainzDump", "entity_url"]
 ENTITIES = ("artist", "work", "recording", "release-group")
 #: url relationships that tie an artist to anime/game music (VGMdb, AniDB, AniList, MAL)
 _ANIME_SCHEMES = {"vgmdb", "anidb", "anilist", "mal"}
-_KIND = {"work": "song", "recording": "recording", "release_group": "album",
-         "release-group": "album"}
+_KIND = {
+    "work": "song",
+    "recording": "recording",
+    "release_group": "album",
+    "release-group": "album",
+}
 _MBID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -103,8 +107,12 @@ class MusicBrainzDump:
         mbid = item.get("id")
         if not _valid(mbid):
             return []
-        return {"artist": self._artist, "work": self._work, "recording": self._recording,
-                "release-group": self._release_group}[entity](item, str(mbid))
+        return {
+            "artist": self._artist,
+            "work": self._work,
+            "recording": self._recording,
+            "release-group": self._release_group,
+        }[entity](item, str(mbid))
 
     # -- helpers -------------------------------------------------------------------------
     def _stub(self, artist: dict, source: str) -> Person:
@@ -116,18 +124,33 @@ class MusicBrainzDump:
             rtype = str(rel["type"]).strip()
             attrs = [str(a) for a in rel.get("attributes") or []]
             out.append(self._stub(artist, source))
-            out.append(Credit(agent=_key(artist["id"]), role=resolve_role(rtype, NAME),
-                              target_kind=kind, target=key, role_text=rtype,
-                              note=", ".join(attrs) or None, source=source))
+            out.append(
+                Credit(
+                    agent=_key(artist["id"]),
+                    role=resolve_role(rtype, NAME),
+                    target_kind=kind,
+                    target=key,
+                    role_text=rtype,
+                    note=", ".join(attrs) or None,
+                    source=source,
+                )
+            )
         return out
 
     def _ac_credits(self, item: dict, kind: str, key: str, source: str) -> list[Record]:
         out: list[Record] = []
         for artist in _credits(item):
             out.append(self._stub(artist, source))
-            out.append(Credit(agent=_key(artist["id"]), role=resolve_role("artist credit", NAME),
-                              target_kind=kind, target=key, role_text="artist credit",
-                              source=source))
+            out.append(
+                Credit(
+                    agent=_key(artist["id"]),
+                    role=resolve_role("artist credit", NAME),
+                    target_kind=kind,
+                    target=key,
+                    role_text="artist credit",
+                    source=source,
+                )
+            )
         return out
 
     def _names_known(self, item: dict) -> bool:
@@ -154,13 +177,24 @@ class MusicBrainzDump:
             title = str(target.get("title") or target["id"])
             ids = ((NAME, str(target["id"])),)
             turl = entity_url(ttype, target["id"])
-            out.append({"song": Song, "recording": Recording, "album": Album}[kind](
-                key=tkey, title=title, ids=ids, source=turl))
+            out.append(
+                {"song": Song, "recording": Recording, "album": Album}[kind](
+                    key=tkey, title=title, ids=ids, source=turl
+                )
+            )
             rtype = str(rel["type"]).strip()
             attrs = [str(a) for a in rel.get("attributes") or []]
-            out.append(Credit(agent=agent, role=resolve_role(rtype, NAME), target_kind=kind,
-                              target=tkey, role_text=rtype, note=", ".join(attrs) or None,
-                              source=source))
+            out.append(
+                Credit(
+                    agent=agent,
+                    role=resolve_role(rtype, NAME),
+                    target_kind=kind,
+                    target=tkey,
+                    role_text=rtype,
+                    note=", ".join(attrs) or None,
+                    source=source,
+                )
+            )
         return out
 
     def _work(self, item: dict, mbid: str) -> list[Record]:
@@ -168,8 +202,9 @@ class MusicBrainzDump:
         if not (soundtrack or self._names_known(item)):
             return []
         source, key = entity_url("work", mbid), _key(mbid)
-        song = Song(key=key, title=str(item.get("title") or mbid), ids=((NAME, mbid),),
-                    source=source)
+        song = Song(
+            key=key, title=str(item.get("title") or mbid), ids=((NAME, mbid),), source=source
+        )
         return [song, *self._rel_credits(item, "song", key, source)]
 
     def _recording(self, item: dict, mbid: str) -> list[Record]:
@@ -180,17 +215,32 @@ class MusicBrainzDump:
         song = None
         for rel in item.get("relations") or []:
             work = rel.get("work") if isinstance(rel, dict) else None
-            if rel.get("target-type") == "work" and isinstance(work, dict) \
-                    and _valid(work.get("id")):
+            if (
+                rel.get("target-type") == "work"
+                and isinstance(work, dict)
+                and _valid(work.get("id"))
+            ):
                 song = _key(work["id"])
-                out.append(Song(key=song, title=str(work.get("title") or work["id"]),
-                                ids=((NAME, work["id"]),), source=entity_url("work", work["id"])))
+                out.append(
+                    Song(
+                        key=song,
+                        title=str(work.get("title") or work["id"]),
+                        ids=((NAME, work["id"]),),
+                        source=entity_url("work", work["id"]),
+                    )
+                )
                 break
         length = item.get("length")
-        out.append(Recording(
-            key=key, title=str(item.get("title") or mbid), song=song,
-            length_seconds=Decimal(int(length)) / 1000 if isinstance(length, int) else None,
-            ids=((NAME, mbid),), source=source))
+        out.append(
+            Recording(
+                key=key,
+                title=str(item.get("title") or mbid),
+                song=song,
+                length_seconds=Decimal(int(length)) / 1000 if isinstance(length, int) else None,
+                ids=((NAME, mbid),),
+                source=source,
+            )
+        )
         out += self._ac_credits(item, "recording", key, source)
         out += self._rel_credits(item, "recording", key, source)
         return out
@@ -200,8 +250,15 @@ class MusicBrainzDump:
         if not ("soundtrack" in types or self._names_known(item)):
             return []
         source, key = entity_url("release-group", mbid), _key(mbid)
-        album = Album(key=key, title=str(item.get("title") or mbid),
-                      year=_year(item.get("first-release-date")), ids=((NAME, mbid),),
-                      source=source)
-        return [album, *self._ac_credits(item, "album", key, source),
-                *self._rel_credits(item, "album", key, source)]
+        album = Album(
+            key=key,
+            title=str(item.get("title") or mbid),
+            year=_year(item.get("first-release-date")),
+            ids=((NAME, mbid),),
+            source=source,
+        )
+        return [
+            album,
+            *self._ac_credits(item, "album", key, source),
+            *self._rel_credits(item, "album", key, source),
+        ]

@@ -81,21 +81,49 @@ def term(t: object) -> str:
 
 # vocabulary terms, written once
 _A = iri(str(RDF.type))
-_V = {name: iri(str(t)) for name, t in {
-    "Agent": CG.Agent, "MusicArtist": MO.MusicArtist, "SdoMusicGroup": SDO.MusicGroup,
-    "MoMusicGroup": MO.MusicGroup, "SdoPerson": SDO.Person,
-    "SoloMusicArtist": MO.SoloMusicArtist, "kind": CG.kind, "name": SDO.name,
-    "label": RDFS.label, "nativeName": CG.nativeName, "nativeTitle": CG.nativeTitle,
-    "alternateName": SDO.alternateName, "sameAs": SDO.sameAs, "derived": PROV.wasDerivedFrom,
-    "Work": CG.Work, "datePublished": SDO.datePublished,
-    "numberOfEpisodes": SDO.numberOfEpisodes, "Song": CG.Song,
-    "MusicComposition": SDO.MusicComposition, "MusicalWork": MO.MusicalWork, "work": CG.work,
-    "Recording": CG.Recording, "MusicRecording": SDO.MusicRecording, "Signal": MO.Signal,
-    "recordingOf": SDO.recordingOf, "song": CG.song, "duration": SDO.duration,
-    "Album": CG.Album, "MusicAlbum": SDO.MusicAlbum, "Record": MO.Record, "track": SDO.track,
-    "Credit": CG.Credit, "agent": CG.agent, "role": CG.role, "credits": CG.credits,
-    "hasCredit": CG.hasCredit, "roleText": CG.roleText, "note": CG.note,
-}.items()}
+_V = {
+    name: iri(str(t))
+    for name, t in {
+        "Agent": CG.Agent,
+        "MusicArtist": MO.MusicArtist,
+        "SdoMusicGroup": SDO.MusicGroup,
+        "MoMusicGroup": MO.MusicGroup,
+        "SdoPerson": SDO.Person,
+        "SoloMusicArtist": MO.SoloMusicArtist,
+        "kind": CG.kind,
+        "name": SDO.name,
+        "label": RDFS.label,
+        "nativeName": CG.nativeName,
+        "nativeTitle": CG.nativeTitle,
+        "alternateName": SDO.alternateName,
+        "sameAs": SDO.sameAs,
+        "derived": PROV.wasDerivedFrom,
+        "Work": CG.Work,
+        "datePublished": SDO.datePublished,
+        "numberOfEpisodes": SDO.numberOfEpisodes,
+        "Song": CG.Song,
+        "MusicComposition": SDO.MusicComposition,
+        "MusicalWork": MO.MusicalWork,
+        "work": CG.work,
+        "Recording": CG.Recording,
+        "MusicRecording": SDO.MusicRecording,
+        "Signal": MO.Signal,
+        "recordingOf": SDO.recordingOf,
+        "song": CG.song,
+        "duration": SDO.duration,
+        "Album": CG.Album,
+        "MusicAlbum": SDO.MusicAlbum,
+        "Record": MO.Record,
+        "track": SDO.track,
+        "Credit": CG.Credit,
+        "agent": CG.agent,
+        "role": CG.role,
+        "credits": CG.credits,
+        "hasCredit": CG.hasCredit,
+        "roleText": CG.roleText,
+        "note": CG.note,
+    }.items()
+}
 _WORK_TYPES = {k: tuple(iri(str(t)) for t in v) for k, v in _build._WORK_TYPES.items()}
 _ID_PROPS = {k: iri(str(v)) for k, v in _build._ID_PROPS.items()}
 _ID_URLS = _build._ID_URLS
@@ -165,8 +193,9 @@ class NTriplesWriter:
                 out[f"{node} {_V['sameAs']} {iri(url.format(value))} .\n"] = None
 
     @staticmethod
-    def _name(node: str, name: str, native: str | None, native_prop: str,
-              out: dict[str, None]) -> None:
+    def _name(
+        node: str, name: str, native: str | None, native_prop: str, out: dict[str, None]
+    ) -> None:
         lit = literal(name)
         out[f"{node} {_V['name']} {lit} .\n"] = None
         out[f"{node} {_V['label']} {lit} .\n"] = None
@@ -182,9 +211,16 @@ class NTriplesWriter:
     def _person(self, r: Person, out: dict[str, None]) -> None:
         node = iri(self.m.person(r.key))
         group = r.kind == "group"
-        self._types(node, (_V["Agent"], _V["MusicArtist"],
-                           _V["SdoMusicGroup"] if group else _V["SdoPerson"],
-                           _V["MoMusicGroup"] if group else _V["SoloMusicArtist"]), out)
+        self._types(
+            node,
+            (
+                _V["Agent"],
+                _V["MusicArtist"],
+                _V["SdoMusicGroup"] if group else _V["SdoPerson"],
+                _V["MoMusicGroup"] if group else _V["SoloMusicArtist"],
+            ),
+            out,
+        )
         out[f"{node} {_V['kind']} {literal(r.kind)} .\n"] = None
         self._name(node, r.name, r.native_name, _V["nativeName"], out)
         for alias in r.aliases:
@@ -199,11 +235,12 @@ class NTriplesWriter:
         for alias in r.aliases:
             out[f"{node} {_V['alternateName']} {literal(alias)} .\n"] = None
         if r.year:
-            out[f"{node} {_V['datePublished']} {literal(str(r.year), datatype=_GYEAR)} .\n"] \
-                = None
+            out[f"{node} {_V['datePublished']} {literal(str(r.year), datatype=_GYEAR)} .\n"] = None
         if r.episodes:
-            out[f"{node} {_V['numberOfEpisodes']} "
-                f"{literal(str(int(r.episodes)), datatype=_INTEGER)} .\n"] = None
+            out[
+                f"{node} {_V['numberOfEpisodes']} "
+                f"{literal(str(int(r.episodes)), datatype=_INTEGER)} .\n"
+            ] = None
         self._ids(node, "work", r.ids, out)
         self._source(node, r.source, out)
 
@@ -234,8 +271,7 @@ class NTriplesWriter:
         self._types(node, (_V["Album"], _V["MusicAlbum"], _V["Record"]), out)
         self._name(node, r.title, r.native_title, _V["nativeTitle"], out)
         if r.year:
-            out[f"{node} {_V['datePublished']} {literal(str(r.year), datatype=_GYEAR)} .\n"] \
-                = None
+            out[f"{node} {_V['datePublished']} {literal(str(r.year), datatype=_GYEAR)} .\n"] = None
         if r.work:
             out[f"{node} {_V['work']} {iri(self.m.work(r.work))} .\n"] = None
         for rec in r.tracks:
@@ -264,5 +300,10 @@ class NTriplesWriter:
             out[f"{target} {shortcut} {agent} .\n"] = None
 
     _handlers: dict[type, Callable[[NTriplesWriter, Any, dict[str, None]], None]] = {
-        Person: _person, Work: _work, Song: _song, Recording: _recording, Album: _album,
-        Credit: _credit}
+        Person: _person,
+        Work: _work,
+        Song: _song,
+        Recording: _recording,
+        Album: _album,
+        Credit: _credit,
+    }

@@ -87,8 +87,12 @@ class Lines:
     little further to tell a corrupt compressed block (bzip2 hands out a damaged block's
     text before its checksum fails) from a bad line."""
 
-    def __init__(self, path: Path, members: Callable[[str], str | None] | None,
-                 on_bytes: Callable[[int], None] | None):
+    def __init__(
+        self,
+        path: Path,
+        members: Callable[[str], str | None] | None,
+        on_bytes: Callable[[int], None] | None,
+    ):
         self.path, self._members, self._on = Path(path), members, on_bytes
         self._it = self._gen()
         self._stream: IO[bytes] | None = None
@@ -114,8 +118,11 @@ class Lines:
         return _read(self, self.path, self._members, self._on)
 
 
-def read_lines(path: Path, members: Callable[[str], str | None] | None = None,
-               on_bytes: Callable[[int], None] | None = None) -> Lines:
+def read_lines(
+    path: Path,
+    members: Callable[[str], str | None] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Lines:
     """Every line of the dump at ``path``, as ``(kind, line)`` pairs (see :func:`_read`)."""
     return Lines(path, members, on_bytes)
 
@@ -123,12 +130,17 @@ def read_lines(path: Path, members: Callable[[str], str | None] | None = None,
 def _corrupt_error(path: Path, kind: str, member: str, e: BaseException) -> BadInput:
     what = {"tar": "archive", "plain": "file"}.get(kind, f"{kind} data")
     where = f" (member {member})" if kind == "tar" and member != path.name else ""
-    return BadInput(f"{path}{where}: corrupt or truncated {what}: {_first_line(e)}; "
-                    "nothing was written")
+    return BadInput(
+        f"{path}{where}: corrupt or truncated {what}: {_first_line(e)}; nothing was written"
+    )
 
 
-def _read(owner: Lines, path: Path, members: Callable[[str], str | None] | None = None,
-          on_bytes: Callable[[int], None] | None = None) -> Iterator[tuple[str, DumpLine]]:
+def _read(
+    owner: Lines,
+    path: Path,
+    members: Callable[[str], str | None] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[tuple[str, DumpLine]]:
     """Every line of the dump at ``path``: ``(kind, line)`` pairs.
 
     For an archive, ``members(name)`` names the kind of each member to read (``None``:
@@ -160,8 +172,11 @@ def _read(owner: Lines, path: Path, members: Callable[[str], str | None] | None 
                         for line in _lines(owner._stream, info.name):
                             yield wanted, line
                 return
-            openers: dict[str, Callable[..., Any]] = {"xz": lzma.open, "gz": gzip.open,
-                                                      "bz2": bz2.open}
+            openers: dict[str, Callable[..., Any]] = {
+                "xz": lzma.open,
+                "gz": gzip.open,
+                "bz2": bz2.open,
+            }
             opener = openers.get(kind)
             stream = opener(raw, "rb") if opener else raw
             owner._stream = stream
@@ -189,9 +204,12 @@ def parse_line(path: Path, line: DumpLine, text: bytes | None = None) -> dict:
         obj = json.loads(body)
     except (ValueError, UnicodeDecodeError) as e:
         cut = "" if line.complete else " (the file ends in the middle of it: truncated?)"
-        raise BadInput(f"{path}: {line.member} line {line.number} is not a complete JSON "
-                       f"entity{cut}: {_first_line(e)}; nothing was written") from None
+        raise BadInput(
+            f"{path}: {line.member} line {line.number} is not a complete JSON "
+            f"entity{cut}: {_first_line(e)}; nothing was written"
+        ) from None
     if not isinstance(obj, dict):
-        raise BadInput(f"{path}: {line.member} line {line.number} is not a JSON object; "
-                       "nothing was written")
+        raise BadInput(
+            f"{path}: {line.member} line {line.number} is not a JSON object; nothing was written"
+        )
     return obj

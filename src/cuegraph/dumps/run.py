@@ -57,7 +57,7 @@ def _remove_leftovers(folder: Path) -> None:
     """Spool files of killed imports (their process is gone)."""
     for old in folder.glob(f"{_PREFIX}*.nt"):
         try:
-            pid = int(old.name[len(_PREFIX):].split("-", 1)[0])
+            pid = int(old.name[len(_PREFIX) :].split("-", 1)[0])
         except ValueError:
             continue
         if not _alive(pid):
@@ -70,8 +70,7 @@ class TripleSpool:
     def __init__(self, minter: Minter, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(folder)
-        fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".nt",
-                                    dir=folder)
+        fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".nt", dir=folder)
         self.path = Path(name)
         self._f = os.fdopen(fd, "wb")
         self._writer = NTriplesWriter(minter)

@@ -39,8 +39,13 @@ __all__ = ["CREDIT_PROPS", "work_records", "person_record", "credit_props_in", "
 CREDIT_PROPS = ("P86", "P676", "P175")
 _CREDIT_BYTES = tuple(f'"{p}"'.encode() for p in CREDIT_PROPS)
 _GROUP_CLASSES = {"Q215380"}  # musical group (the harvester's isGroup test, without P279*)
-_PERSON_IDS = {"P434": "musicbrainz", "P3435": "vgmdb", "P5649": "anidb", "P11227": "anilist",
-               "P4084": "mal"}
+_PERSON_IDS = {
+    "P434": "musicbrainz",
+    "P3435": "vgmdb",
+    "P5649": "anidb",
+    "P11227": "anilist",
+    "P4084": "mal",
+}
 _WORK_IDS = {"P8729": "anilist", "P5646": "anidb", "P4086": "mal", "P436": "musicbrainz"}
 _ORDER = ["series", "film", "ova", "game"]
 _QID = re.compile(r"Q[1-9][0-9]*")
@@ -131,15 +136,32 @@ def work_records(entity: dict) -> tuple[list[Record], set[str]]:
         ids.update((scheme, v) for v in _strings(entity, prop))
     key, source = f"{NAME}/{qid}", entity_source(qid)
     aliases = tuple(sorted(_aliases(entity) - {title, native or ""}))
-    records: list[Record] = [Work(key=key, title=title, type=min(types, key=_ORDER.index),
-                                  native_title=native, year=_year(entity),
-                                  ids=tuple(sorted(ids)), source=source, aliases=aliases)]
+    records: list[Record] = [
+        Work(
+            key=key,
+            title=title,
+            type=min(types, key=_ORDER.index),
+            native_title=native,
+            year=_year(entity),
+            ids=tuple(sorted(ids)),
+            source=source,
+            aliases=aliases,
+        )
+    ]
     for prop, person in links:
         role = resolve_role(prop, NAME)
         if role == "composer":
             role = "score_composer"  # P86 on a series, film or game: the score
-        records.append(Credit(agent=f"{NAME}/{person}", role=role, target_kind="work",
-                              target=key, role_text=prop, source=source))
+        records.append(
+            Credit(
+                agent=f"{NAME}/{person}",
+                role=role,
+                target_kind="work",
+                target=key,
+                role_text=prop,
+                source=source,
+            )
+        )
     return records, {p for _prop, p in links}
 
 
@@ -150,13 +172,24 @@ def person_record(entity: dict) -> Person | None:
         return None
     name, native = _names(entity, qid)
     if native is None:
-        native = next((str(v["text"]) for v in _values(entity, "P1559")
-                       if isinstance(v, dict) and v.get("text") and v["text"] != name), None)
+        native = next(
+            (
+                str(v["text"])
+                for v in _values(entity, "P1559")
+                if isinstance(v, dict) and v.get("text") and v["text"] != name
+            ),
+            None,
+        )
     ids = {("wikidata", qid)}
     for prop, scheme in _PERSON_IDS.items():
         ids.update((scheme, v) for v in _strings(entity, prop))
     group = bool(set(_items(entity, "P31")) & _GROUP_CLASSES)
-    return Person(key=f"{NAME}/{qid}", name=name, native_name=native,
-                  kind="group" if group else "person",
-                  aliases=tuple(sorted(_aliases(entity) - {name, native or ""})),
-                  ids=tuple(sorted(ids)), source=entity_source(qid))
+    return Person(
+        key=f"{NAME}/{qid}",
+        name=name,
+        native_name=native,
+        kind="group" if group else "person",
+        aliases=tuple(sorted(_aliases(entity) - {name, native or ""})),
+        ids=tuple(sorted(ids)),
+        source=entity_source(qid),
+    )

@@ -38,8 +38,15 @@ __all__ = ["QueryTask", "QueryExecutor", "executor_for"]
 class QueryExecutor:
     """Runs :class:`QueryTask` s with an end-to-end time limit; see the module docstring."""
 
-    def __init__(self, store: Store, timeout: float, workers: int | None = None,
-                 memory: int = 0, long_after: float = 0.25, max_long: int | None = None):
+    def __init__(
+        self,
+        store: Store,
+        timeout: float,
+        workers: int | None = None,
+        memory: int = 0,
+        long_after: float = 0.25,
+        max_long: int | None = None,
+    ):
         self.store = store
         self.timeout = timeout
         path = store.snapshot_path
@@ -49,8 +56,13 @@ class QueryExecutor:
         self._opening: asyncio.Future | None = None
         self.answered_inline = 0  # queries answered in this process (see _inline)
         if self.isolated and path is not None:
-            self.pool = Pool(path, size=workers or os.cpu_count() or 2, memory=memory,
-                             long_after=long_after, max_long=max_long)
+            self.pool = Pool(
+                path,
+                size=workers or os.cpu_count() or 2,
+                memory=memory,
+                long_after=long_after,
+                max_long=max_long,
+            )
             atexit.register(self.close)
 
     async def generation(self) -> int:
@@ -67,8 +79,11 @@ class QueryExecutor:
         deadline = loop.time() + timeout
         if self.pool is not None:
             generation = await self.generation()
-            if (not task.default_graph_uris and not task.named_graph_uris
-                    and inline_shape(task.query)):
+            if (
+                not task.default_graph_uris
+                and not task.named_graph_uris
+                and inline_shape(task.query)
+            ):
                 out = self._inline(task, generation)
                 if out is not None:
                     return out
@@ -92,10 +107,10 @@ class QueryExecutor:
             return None
         rows = INLINE_ROWS if task.max_rows is None else min(task.max_rows, INLINE_ROWS)
         try:
-            result = execute(lease.store, task.query, None, None, task.prefixes,
-                             task.base_iri)
-            form, media, body, truncated = serialize(result, task.result_format,
-                                                     task.graph_format, rows)
+            result = execute(lease.store, task.query, None, None, task.prefixes, task.base_iri)
+            form, media, body, truncated = serialize(
+                result, task.result_format, task.graph_format, rows
+            )
         except QueryFailed as e:
             raise (StoreError if e.kind == "store" else BadQuery)(e.message) from None
         if truncated and rows != task.max_rows:
@@ -130,8 +145,10 @@ class QueryExecutor:
         try:
             await self.pool.run(UpdateCheck(update), 0, loop.time() + timeout, timeout)
         except StoreError as e:  # the worker died: the parser crashed on this text
-            raise BadQuery("the update crashed the SPARQL parser (nested too deeply?); "
-                           "nothing was written", {"cause": e.message}) from None
+            raise BadQuery(
+                "the update crashed the SPARQL parser (nested too deeply?); nothing was written",
+                {"cause": e.message},
+            ) from None
 
     async def start(self) -> None:
         """Start the worker processes (at application startup)."""
@@ -155,7 +172,10 @@ def executor_for(app: Any) -> QueryExecutor:
         settings = app.state.settings
         executor = app.state.store.query_executor(
             settings.query_timeout,
-            workers=settings.query_workers, memory=settings.query_memory,
-            long_after=settings.query_long_after, max_long=settings.query_max_long)
+            workers=settings.query_workers,
+            memory=settings.query_memory,
+            long_after=settings.query_long_after,
+            max_long=settings.query_max_long,
+        )
         app.state.sparql_executor = executor
     return executor

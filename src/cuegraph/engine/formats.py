@@ -14,8 +14,16 @@ import json
 
 import pyoxigraph as ox
 
-__all__ = ["RESULT_FORMATS", "GRAPH_FORMATS", "RDF_FILE_FORMATS", "OX_RESULTS", "OX_RDF",
-           "RDFLIB_FORMATS", "CONVERTED", "convert_graph"]
+__all__ = [
+    "RESULT_FORMATS",
+    "GRAPH_FORMATS",
+    "RDF_FILE_FORMATS",
+    "OX_RESULTS",
+    "OX_RDF",
+    "RDFLIB_FORMATS",
+    "CONVERTED",
+    "convert_graph",
+]
 
 #: SELECT/ASK result formats: short name -> media type
 RESULT_FORMATS = {
@@ -35,22 +43,47 @@ GRAPH_FORMATS = {
 }
 #: file extension -> graph format name (``cuegraph load``)
 RDF_FILE_FORMATS = {
-    ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
-    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml",
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".xml": "rdfxml",
 }
 #: short name -> pyoxigraph's results format
-OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-              "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+OX_RESULTS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
 #: short name -> pyoxigraph's RDF format
-OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-          "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
-          "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+OX_RDF = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
 #: short name -> rdflib's serializer (the formats rdflib writes for cuegraph)
-RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml",
-                  "nquads": "nquads", "trig": "trig"}
+RDFLIB_FORMATS = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "jsonld": "json-ld",
+    "rdfxml": "xml",
+    "nquads": "nquads",
+    "trig": "trig",
+}
 #: graph formats cuegraph writes from N-Triples (the engine does not write them) -> media type
-CONVERTED = {"rdfjson": "application/rdf+json", "csv": "text/csv",
-             "tsv": "text/tab-separated-values"}
+CONVERTED = {
+    "rdfjson": "application/rdf+json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
 
 
 def convert_graph(fmt: str, ntriples: bytes) -> tuple[bytes, str]:
@@ -66,10 +99,12 @@ def convert_graph(fmt: str, ntriples: bytes) -> tuple[bytes, str]:
     if fmt == "rdfjson":
         out: dict[str, dict[str, list]] = {}
         for t in triples:
-            subject = t.subject.value if isinstance(t.subject, ox.NamedNode) \
-                else f"_:{t.subject.value}"
+            subject = (
+                t.subject.value if isinstance(t.subject, ox.NamedNode) else f"_:{t.subject.value}"
+            )
             out.setdefault(subject, {}).setdefault(t.predicate.value, []).append(
-                _rdfjson_object(t.object))
+                _rdfjson_object(t.object)
+            )
         return json.dumps(out, ensure_ascii=False).encode("utf-8"), CONVERTED[fmt]
     rows = [("subject", "predicate", "object")]
     if fmt == "csv":

@@ -38,8 +38,10 @@ _TERM = rf"(?:{_VAR}|{_IRI}|{_PREFIX}{_LOCAL})"
 
 
 def _triple(n: str) -> str:
-    return (rf"(?P<s{n}>{_TERM}){_S}++(?P<p{n}>{_TERM}|(?-i:a)(?={_S})){_S}++"
-            rf"(?P<o{n}>{_TERM}){_S}*+(?:\.{_S}*+)?")
+    return (
+        rf"(?P<s{n}>{_TERM}){_S}++(?P<p{n}>{_TERM}|(?-i:a)(?={_S})){_S}++"
+        rf"(?P<o{n}>{_TERM}){_S}*+(?:\.{_S}*+)?"
+    )
 
 
 _PROLOGUE = rf"(?:{_S}|BASE{_S}*+{_IRI}|PREFIX{_S}*+{_PREFIX}{_S}*+{_IRI})*+"
@@ -49,7 +51,8 @@ _QUERY = re.compile(
     rf"|SELECT{_S}*+(?:\*|(?:{_VAR}{_S}*+)+){_S}*+(?:WHERE{_S}*+)?\{{{_S}*+{_triple('2')}\}}{_S}*+"
     rf"(?:LIMIT{_S}++[0-9]{{1,9}}{_S}*+)?"
     r")\Z",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def inline_shape(query: str) -> str | None:

@@ -27,8 +27,14 @@ class QueryFailed(Exception):
         self.message = message
 
 
-def execute(store: ox.Store, query: str, default_graph_uris=None, named_graph_uris=None,
-            prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> Any:
+def execute(
+    store: ox.Store,
+    query: str,
+    default_graph_uris=None,
+    named_graph_uris=None,
+    prefixes: dict[str, str] | None = None,
+    base_iri: str | None = None,
+) -> Any:
     """``store.query`` with cuegraph's dataset rules (the union of all graphs by default)."""
     kwargs: dict[str, Any] = {}
     if default_graph_uris:
@@ -60,18 +66,25 @@ def _syntax_message(text: str, query: str) -> str:
         line, col = int(m.group(1)), int(m.group(2))
         lines = query.split("\n")
         if 0 < line <= len(lines):
-            before = lines[line - 1][:max(col - 1, 0)]
+            before = lines[line - 1][: max(col - 1, 0)]
             name = re.search(r"([A-Za-z][\w.\-]*)?:$", before) or re.search(
-                r"([A-Za-z][\w.\-]*)?:[^:\s]*$", before)
+                r"([A-Za-z][\w.\-]*)?:[^:\s]*$", before
+            )
             if name:
-                return (f"SPARQL syntax error at {line}:{col}: unknown prefix "
-                        f"{name.group(1) or ''}: (declare it with PREFIX)")
+                return (
+                    f"SPARQL syntax error at {line}:{col}: unknown prefix "
+                    f"{name.group(1) or ''}: (declare it with PREFIX)"
+                )
         return f"SPARQL syntax error at {line}:{col}: unknown prefix (declare it with PREFIX)"
     return f"SPARQL syntax error: {text}"
 
 
-def serialize(result: Any, result_format: str = "json", graph_format: str = "turtle",
-              max_rows: int | None = None) -> tuple[str, str, bytes, bool]:
+def serialize(
+    result: Any,
+    result_format: str = "json",
+    graph_format: str = "turtle",
+    max_rows: int | None = None,
+) -> tuple[str, str, bytes, bool]:
     """``(form, media type, body, truncated)`` of a pyoxigraph query result."""
     if max_rows is not None and not isinstance(result, ox.QueryBoolean):
         return limited(result, result_format, graph_format, max_rows)
@@ -83,8 +96,9 @@ def serialize(result: Any, result_format: str = "json", graph_format: str = "tur
     return form, RESULT_FORMATS[result_format], body, False
 
 
-def limited(result: Any, result_format: str, graph_format: str,
-             max_rows: int) -> tuple[str, str, bytes, bool]:
+def limited(
+    result: Any, result_format: str, graph_format: str, max_rows: int
+) -> tuple[str, str, bytes, bool]:
     """Serialise at most ``max_rows`` solutions/triples; evaluation stops after one more."""
     rows = list(itertools.islice(result, max_rows + 1))
     truncated = len(rows) > max_rows
@@ -96,7 +110,8 @@ def limited(result: Any, result_format: str, graph_format: str,
     # pyoxigraph write the requested format
     lines = ["\t".join(str(v) for v in result.variables)]
     lines += ["\t".join("" if t is None else str(t) for t in sol) for sol in rows]
-    kept = ox.parse_query_results(("\n".join(lines) + "\n").encode("utf-8"),
-                                  format=ox.QueryResultsFormat.TSV)
+    kept = ox.parse_query_results(
+        ("\n".join(lines) + "\n").encode("utf-8"), format=ox.QueryResultsFormat.TSV
+    )
     body = kept.serialize(format=OX_RESULTS[result_format]) or b""
     return "select", RESULT_FORMATS[result_format], body, truncated

@@ -43,16 +43,20 @@ _HEADER = 8
 _NICE = 10
 
 
-_FORKSERVER_MAIN = ("import sys; from cuegraph.engine.forkserver import main; "
-                    "sys.exit(main())")
+_FORKSERVER_MAIN = "import sys; from cuegraph.engine.forkserver import main; sys.exit(main())"
 
 
 class _ForkedProc:
     """A worker forked by the fork server: the subset of ``asyncio.subprocess.Process``
     the pool uses (not our child: watched and signalled through a pidfd)."""
 
-    def __init__(self, pid: int, stdin: asyncio.StreamWriter, stdout: asyncio.StreamReader,
-                 stderr: asyncio.StreamReader):
+    def __init__(
+        self,
+        pid: int,
+        stdin: asyncio.StreamWriter,
+        stdout: asyncio.StreamReader,
+        stderr: asyncio.StreamReader,
+    ):
         self.pid = pid
         self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
         self.returncode: int | None = None
@@ -97,8 +101,15 @@ class _ForkServer:
     async def start(cls, args: list[str], env: dict) -> _ForkServer:
         ours, theirs = socket.socketpair()
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", _FORKSERVER_MAIN, str(theirs.fileno()), *args,
-            stdin=asyncio.subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=env)
+            sys.executable,
+            "-c",
+            _FORKSERVER_MAIN,
+            str(theirs.fileno()),
+            *args,
+            stdin=asyncio.subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+            env=env,
+        )
         theirs.close()
         ours.setblocking(False)
         return cls(proc, ours)
@@ -113,7 +124,8 @@ class _ForkServer:
         try:
             async with self.lock:
                 await loop.run_in_executor(
-                    None, lambda: socket.send_fds(self.sock, [b"f"], [in_r, out_w, err_w]))
+                    None, lambda: socket.send_fds(self.sock, [b"f"], [in_r, out_w, err_w])
+                )
                 line = b""
                 while not line.endswith(b"\n"):
                     chunk = await loop.sock_recv(self.sock, 32)
@@ -125,13 +137,16 @@ class _ForkServer:
                 os.close(fd)
         pid = int(line)
         stdout = asyncio.StreamReader(limit=2**20)
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdout),
-                                     os.fdopen(out_r, "rb", buffering=0))
+        await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(stdout), os.fdopen(out_r, "rb", buffering=0)
+        )
         stderr = asyncio.StreamReader()
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stderr),
-                                     os.fdopen(err_r, "rb", buffering=0))
+        await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(stderr), os.fdopen(err_r, "rb", buffering=0)
+        )
         transport, protocol = await loop.connect_write_pipe(
-            asyncio.streams.FlowControlMixin, os.fdopen(in_w, "wb", buffering=0))
+            asyncio.streams.FlowControlMixin, os.fdopen(in_w, "wb", buffering=0)
+        )
         stdin = asyncio.StreamWriter(transport, protocol, None, loop)
         return _ForkedProc(pid, stdin, stdout, stderr)
 
@@ -180,8 +195,16 @@ class _Worker:
 class Pool:
     """See the module docstring. Use from one event loop."""
 
-    def __init__(self, path: str, *, size: int, memory: int = 0, long_after: float = 0.25,
-                 max_long: int | None = None, fork: bool = True):
+    def __init__(
+        self,
+        path: str,
+        *,
+        size: int,
+        memory: int = 0,
+        long_after: float = 0.25,
+        max_long: int | None = None,
+        fork: bool = True,
+    ):
         self.path = path
         self.size = max(1, size)
         self.memory = max(0, memory)
@@ -217,9 +240,16 @@ class Pool:
             except (OSError, ValueError):
                 self.fork = False  # fall back to starting each worker with Python
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-c", _WORKER_MAIN, *args,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, close_fds=True, env=env)
+            sys.executable,
+            "-c",
+            _WORKER_MAIN,
+            *args,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            close_fds=True,
+            env=env,
+        )
 
     async def _spawn(self) -> _Worker:
         proc = await self._process()
@@ -230,8 +260,9 @@ class Pool:
             hello = await asyncio.wait_for(worker.receive(), _START_TIMEOUT)
         except (TimeoutError, asyncio.IncompleteReadError, OSError):
             await self._retire(worker)
-            raise StoreError("a SPARQL worker process did not start: "
-                             + _tail(worker.stderr)) from None
+            raise StoreError(
+                "a SPARQL worker process did not start: " + _tail(worker.stderr)
+            ) from None
         if hello[0] != "ready":
             await self._retire(worker)
             raise StoreError("a SPARQL worker process did not start")
@@ -306,11 +337,14 @@ class Pool:
                 fut.cancel()
             raise QueryTimeout(
                 f"the query ran longer than the {timeout:g} s limit and was stopped "
-                "(it waited for a free query worker)", {"timeout_seconds": timeout}) from None
+                "(it waited for a free query worker)",
+                {"timeout_seconds": timeout},
+            ) from None
 
     # --- queries ------------------------------------------------------------------------
-    async def run(self, task: QueryTask | UpdateCheck, generation: int, deadline: float,
-                  timeout: float) -> tuple:
+    async def run(
+        self, task: QueryTask | UpdateCheck, generation: int, deadline: float, timeout: float
+    ) -> tuple:
         """The worker's reply ``("ok", form, media, body, truncated)``; errors raised."""
         loop = asyncio.get_running_loop()
         worker = await self._acquire(deadline, timeout)
@@ -331,7 +365,8 @@ class Pool:
                 elif loop.time() >= deadline:
                     raise QueryTimeout(
                         f"the query ran longer than the {timeout:g} s limit and was stopped",
-                        {"timeout_seconds": timeout})
+                        {"timeout_seconds": timeout},
+                    )
                 elif not worker.long:
                     self._become_long(worker, timeout)
         except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError):
@@ -358,7 +393,8 @@ class Pool:
             raise QueryOverLimit(
                 f"{self._long} long queries are running already (the most at a time); "
                 "this one was stopped early, try again later",
-                {"timeout_seconds": timeout, "max_long_queries": self.max_long})
+                {"timeout_seconds": timeout, "max_long_queries": self.max_long},
+            )
         self._long += 1
         self._short -= 1
         worker.long = True
@@ -392,7 +428,8 @@ class Pool:
         mb = self.memory / 2**20
         return QueryOverLimit(
             f"the query needed more than the {mb:g} MB memory limit and was stopped",
-            {"memory_limit_bytes": self.memory})
+            {"memory_limit_bytes": self.memory},
+        )
 
     async def _died(self, worker: _Worker) -> Exception:
         with contextlib.suppress(Exception):
@@ -403,8 +440,11 @@ class Pool:
         text = bytes(worker.stderr).decode("utf-8", "replace")
         if "overflowed its stack" in text:
             return BadQuery("the query is nested too deeply for the SPARQL parser")
-        if self.memory and ("memory allocation" in text or "MemoryError" in text
-                            or worker.proc.returncode in (-signal.SIGABRT, -signal.SIGSEGV)):
+        if self.memory and (
+            "memory allocation" in text
+            or "MemoryError" in text
+            or worker.proc.returncode in (-signal.SIGABRT, -signal.SIGSEGV)
+        ):
             return self._memory_error()
         return StoreError(f"the SPARQL worker process died while answering: {_tail(text)}")
 

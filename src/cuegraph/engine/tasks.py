@@ -31,10 +31,15 @@ class QueryTask:
     def run(self, store: Store) -> QueryOutput:
         """Run in this process on a :class:`cuegraph.store.Store` (threads, no workers)."""
         return store.query_serialized(
-            self.query, result_format=self.result_format, graph_format=self.graph_format,
+            self.query,
+            result_format=self.result_format,
+            graph_format=self.graph_format,
             default_graph_uris=self.default_graph_uris or None,
-            named_graph_uris=self.named_graph_uris or None, max_rows=self.max_rows,
-            prefixes=self.prefixes, base_iri=self.base_iri)
+            named_graph_uris=self.named_graph_uris or None,
+            max_rows=self.max_rows,
+            prefixes=self.prefixes,
+            base_iri=self.base_iri,
+        )
 
 
 @dataclass

@@ -18,5 +18,15 @@ from cuegraph.export.formats import FORMATS, Format, all_formats, get_format, ne
 from cuegraph.export.service import ExportRequest, ExportResult, run_export
 from cuegraph.export.views import VIEWS, build_view
 
-__all__ = ["ExportRequest", "ExportResult", "run_export", "FORMATS", "Format", "all_formats",
-           "get_format", "negotiate", "VIEWS", "build_view"]
+__all__ = [
+    "ExportRequest",
+    "ExportResult",
+    "run_export",
+    "FORMATS",
+    "Format",
+    "all_formats",
+    "get_format",
+    "negotiate",
+    "VIEWS",
+    "build_view",
+]

@@ -23,11 +23,19 @@ from cuegraph.queries import iri, load_query, render
 from cuegraph.queries.form import query_keyword as query_form
 from cuegraph.store import Store
 
-__all__ = ["find_seed", "fetch_graph", "fetch_neighbourhood", "fetch_construct", "read_sparql",
-           "query_form"]
+__all__ = [
+    "find_seed",
+    "fetch_graph",
+    "fetch_neighbourhood",
+    "fetch_construct",
+    "read_sparql",
+    "query_form",
+]
 
-_KINDS = {"composer": ("cg:Agent", PersonNotFound, "person"),
-          "work": ("cg:Work", WorkNotFound, "work")}
+_KINDS = {
+    "composer": ("cg:Agent", PersonNotFound, "person"),
+    "work": ("cg:Work", WorkNotFound, "work"),
+}
 
 
 def find_seed(store: Store, minter: Minter, kind: str, text: str) -> str:
@@ -62,13 +70,17 @@ def find_seed(store: Store, minter: Minter, kind: str, text: str) -> str:
         return exact[0]
     found = exact or _named(text, texts, kind)
     if not found:
-        raise not_found(f"no {noun} matches {text!r} (try an id like "
-                        f"{'yuki-kajiura' if kind == 'composer' else 'madoka-magica'}, "
-                        "an IRI, a name or a native name)")
+        raise not_found(
+            f"no {noun} matches {text!r} (try an id like "
+            f"{'yuki-kajiura' if kind == 'composer' else 'madoka-magica'}, "
+            "an IRI, a name or a native name)"
+        )
     if len(found) > 1:
         listed = "; ".join(f"{names[f]} <{f}>" for f in found[:5])
-        raise BadInput(f"{text!r} matches {len(found)} {noun}s: {listed}; pass an id or IRI",
-                       {"matches": found})
+        raise BadInput(
+            f"{text!r} matches {len(found)} {noun}s: {listed}; pass an id or IRI",
+            {"matches": found},
+        )
     return found[0]
 
 
@@ -83,8 +95,9 @@ def _named(text: str, texts: dict[str, set[str]], kind: str) -> list[str]:
         wanted = name_keys(text)
         return sorted(x for x, ts in texts.items() if any(wanted & name_keys(t) for t in ts))
     wanted = title_keys(text)
-    return sorted(x for x, ts in texts.items()
-                  if any(wanted & title_keys(t) for t in (*ts, *_aliases(ts))))
+    return sorted(
+        x for x, ts in texts.items() if any(wanted & title_keys(t) for t in (*ts, *_aliases(ts)))
+    )
 
 
 def _aliases(titles: set[str]) -> list[str]:
@@ -166,8 +179,10 @@ def construct_text(query: str) -> str:
 
     form = query_form(query)
     if form != "CONSTRUCT":
-        raise BadQuery(f"an export query must be a CONSTRUCT query (got {form or 'nothing'}): "
-                       "it describes the slice of the graph to draw")
+        raise BadQuery(
+            f"an export query must be a CONSTRUCT query (got {form or 'nothing'}): "
+            "it describes the slice of the graph to draw"
+        )
     return sparql_prefixes() + query
 
 
@@ -176,9 +191,11 @@ def user_query_error(e: BadQuery) -> BadQuery:
     from cuegraph.namespaces import sparql_prefixes
 
     shift = sparql_prefixes().count("\n")
-    first = re.sub(r"error at (\d+):(\d+)",
-                   lambda m: f"error at line {int(m.group(1)) - shift}, column {m.group(2)}",
-                   e.message.splitlines()[0] if e.message else "bad query")
+    first = re.sub(
+        r"error at (\d+):(\d+)",
+        lambda m: f"error at line {int(m.group(1)) - shift}, column {m.group(2)}",
+        e.message.splitlines()[0] if e.message else "bad query",
+    )
     if len(first) > 240:
         first = first[:240] + " …"
     return BadQuery(first, e.detail)

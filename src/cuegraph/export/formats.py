@@ -53,18 +53,39 @@ def _png_writer(g: nx.Graph, **kw: Any) -> bytes:
 
 
 _ALL = [
-    Format("graphml", "application/graphml+xml", "graphml", write_graphml,
-           "GraphML (yEd, Gephi, Cytoscape desktop)"),
+    Format(
+        "graphml",
+        "application/graphml+xml",
+        "graphml",
+        write_graphml,
+        "GraphML (yEd, Gephi, Cytoscape desktop)",
+    ),
     Format("gexf", "application/gexf+xml", "gexf", write_gexf, "GEXF 1.2 (Gephi)"),
-    Format("cytoscape", "application/vnd.cytoscape.js+json", "cyjs", write_cytoscape,
-           "Cytoscape.js JSON (elements with data.id / source / target)",
-           aliases=("cyjs", "cytoscape-json")),
-    Format("nodelink", "application/vnd.networkx.node-link+json", "json", write_nodelink,
-           "D3-style node-link JSON (nodes, links)", aliases=("node-link", "json", "d3"),
-           media_aliases=("application/json",)),
+    Format(
+        "cytoscape",
+        "application/vnd.cytoscape.js+json",
+        "cyjs",
+        write_cytoscape,
+        "Cytoscape.js JSON (elements with data.id / source / target)",
+        aliases=("cyjs", "cytoscape-json"),
+    ),
+    Format(
+        "nodelink",
+        "application/vnd.networkx.node-link+json",
+        "json",
+        write_nodelink,
+        "D3-style node-link JSON (nodes, links)",
+        aliases=("node-link", "json", "d3"),
+        media_aliases=("application/json",),
+    ),
     Format("dot", "text/vnd.graphviz", "dot", write_dot, "Graphviz DOT", aliases=("gv",)),
-    Format("html", "text/html", "html", write_html,
-           "self-contained interactive page (Cytoscape.js inlined, works offline)"),
+    Format(
+        "html",
+        "text/html",
+        "html",
+        write_html,
+        "self-contained interactive page (Cytoscape.js inlined, works offline)",
+    ),
     Format("svg", "image/svg+xml", "svg", _svg_writer, "SVG image (Graphviz), with a legend"),
     Format("png", "image/png", "png", _png_writer, "PNG image (Graphviz), with a legend"),
 ]
@@ -85,8 +106,10 @@ def get_format(name: str) -> Format:
     fmt = FORMATS.get((name or "").strip().lower())
     if fmt is None:
         names = [f.name for f in _ALL]
-        raise BadInput(f"unknown format {name!r}; choose from {', '.join(names)}",
-                       {"formats": {f.name: f.media_type for f in _ALL}})
+        raise BadInput(
+            f"unknown format {name!r}; choose from {', '.join(names)}",
+            {"formats": {f.name: f.media_type for f in _ALL}},
+        )
     return fmt
 
 
@@ -109,8 +132,10 @@ def negotiate(accept: str | None, default: str = "cytoscape") -> Format:
                     return f
         elif f"{r.type}/{r.subtype}" in FORMATS:
             return FORMATS[f"{r.type}/{r.subtype}"]
-    raise NotAcceptable(f"no export format matches Accept: {accept}",
-                        {"formats": {f.name: f.media_type for f in _ALL}})
+    raise NotAcceptable(
+        f"no export format matches Accept: {accept}",
+        {"formats": {f.name: f.media_type for f in _ALL}},
+    )
 
 
 def format_for_path(path: str) -> Format | None:

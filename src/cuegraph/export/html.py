@@ -44,7 +44,8 @@ def cytoscape_js() -> str:
 @cache
 def _template() -> str:
     return (resources.files("cuegraph.export") / "templates" / "graph.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def _script_json(value: Any) -> str:
@@ -53,8 +54,14 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def write_html(g: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None,
-               seeds: list[str] | None = None, **_: Any) -> bytes:
+def write_html(
+    g: nx.Graph,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str | None = None,
+    seeds: list[str] | None = None,
+    **_: Any,
+) -> bytes:
     """The interactive page for ``g`` (sampled to ``max_nodes`` nodes when larger)."""
     total = g.graph.get("sampled_from", len(g))
     shown = sample(g, max_nodes, seeds or [])
@@ -72,9 +79,11 @@ def write_html(g: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES, title: str | 
     doc = cytoscape_json(shown, extra_node=extra)
     warning = ""
     if total > len(shown):
-        warning = (f"This graph has {total} nodes; showing {len(shown)} (nearest the start "
-                   f"and best connected) so the browser stays responsive. Raise --max-nodes "
-                   f"(max_nodes=) or export GraphML/GEXF for the whole graph.")
+        warning = (
+            f"This graph has {total} nodes; showing {len(shown)} (nearest the start "
+            f"and best connected) so the browser stays responsive. Raise --max-nodes "
+            f"(max_nodes=) or export GraphML/GEXF for the whole graph."
+        )
     present = {d.get("type", "other") for _, d in shown.nodes(data=True)}
     title = title or "cuegraph export"
     doc["meta"] = {
@@ -90,7 +99,6 @@ def write_html(g: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES, title: str | 
         "label_limit": LABEL_LIMIT,
         "legend": [{"type": t, "color": c} for t, (c, _d) in NODE_TYPES.items() if t in present],
     }
-    parts = {"TITLE": html.escape(title), "DATA": _script_json(doc),
-             "CYTOSCAPE_JS": cytoscape_js()}
+    parts = {"TITLE": html.escape(title), "DATA": _script_json(doc), "CYTOSCAPE_JS": cytoscape_js()}
     page = re.sub(r"\{\{(TITLE|DATA|CYTOSCAPE_JS)\}\}", lambda m: parts[m.group(1)], _template())
     return page.encode("utf-8")

@@ -26,9 +26,16 @@ DOT_LAYOUT_LIMIT = 150
 IMAGE_TIMEOUT = 120.0
 
 
-def render_image(g: nx.Graph, fmt: str, *, max_nodes: int = 2000, title: str | None = None,
-                 seeds: list[str] | None = None, timeout: float = IMAGE_TIMEOUT,
-                 **_: Any) -> bytes:
+def render_image(
+    g: nx.Graph,
+    fmt: str,
+    *,
+    max_nodes: int = 2000,
+    title: str | None = None,
+    seeds: list[str] | None = None,
+    timeout: float = IMAGE_TIMEOUT,
+    **_: Any,
+) -> bytes:
     """Render ``g`` as ``svg`` or ``png``.
 
     Raises:
@@ -42,17 +49,23 @@ def render_image(g: nx.Graph, fmt: str, *, max_nodes: int = 2000, title: str | N
     engine = "dot" if len(shown) <= DOT_LAYOUT_LIMIT else "sfdp"
     exe = shutil.which(engine)
     if exe is None:
-        raise NotAcceptable(f"{fmt} export needs Graphviz's `{engine}` "
-                            "(Debian: apt-get install graphviz); other formats work without it")
+        raise NotAcceptable(
+            f"{fmt} export needs Graphviz's `{engine}` "
+            "(Debian: apt-get install graphviz); other formats work without it"
+        )
     source = write_dot(shown, title=title)
     try:
-        done = subprocess.run([exe, f"-T{fmt}"], input=source, capture_output=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(
+            [exe, f"-T{fmt}"], input=source, capture_output=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired:
-        raise QueryTimeout(f"Graphviz took over {timeout:.0f} s to draw {len(shown)} nodes; "
-                           "lower --max-nodes or export GraphML/GEXF") from None
+        raise QueryTimeout(
+            f"Graphviz took over {timeout:.0f} s to draw {len(shown)} nodes; "
+            "lower --max-nodes or export GraphML/GEXF"
+        ) from None
     if done.returncode != 0 or not done.stdout:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise NotAcceptable(f"Graphviz failed to draw the {fmt}: "
-                            f"{message[0] if message else 'no output'}")
+        raise NotAcceptable(
+            f"Graphviz failed to draw the {fmt}: {message[0] if message else 'no output'}"
+        )
     return done.stdout

@@ -18,8 +18,16 @@ from cuegraph.export.views import VIEWS, build_view, credits_view, neighbourhood
 from cuegraph.graph.iris import Minter
 from cuegraph.store import Store
 
-__all__ = ["ExportRequest", "ExportResult", "run_export", "read_ntriples", "export_slice",
-           "MAX_DEPTH", "DEFAULT_DEPTH", "MAX_NODES_LIMIT"]
+__all__ = [
+    "ExportRequest",
+    "ExportResult",
+    "run_export",
+    "read_ntriples",
+    "export_slice",
+    "MAX_DEPTH",
+    "DEFAULT_DEPTH",
+    "MAX_NODES_LIMIT",
+]
 
 #: deepest neighbourhood an export accepts
 MAX_DEPTH = 5
@@ -51,16 +59,19 @@ class ExportRequest:
         """
         fmt = get_format(self.format)
         if self.view not in VIEWS:
-            raise BadInput(f"unknown view {self.view!r}; choose from {', '.join(VIEWS)}",
-                           {"views": list(VIEWS)})
+            raise BadInput(
+                f"unknown view {self.view!r}; choose from {', '.join(VIEWS)}",
+                {"views": list(VIEWS)},
+            )
         if self.depth is not None:
             if not self.composer and not self.work:
                 raise BadInput("depth needs a composer or a work to start from")
             if not 0 <= self.depth <= MAX_DEPTH:
                 raise BadInput(f"depth must be between 0 and {MAX_DEPTH} (got {self.depth})")
         if not 1 <= self.max_nodes <= MAX_NODES_LIMIT:
-            raise BadInput(f"max_nodes must be between 1 and {MAX_NODES_LIMIT} "
-                           f"(got {self.max_nodes})")
+            raise BadInput(
+                f"max_nodes must be between 1 and {MAX_NODES_LIMIT} (got {self.max_nodes})"
+            )
         return fmt
 
 
@@ -82,8 +93,9 @@ class ExportResult:
         return f"{stem[:60] or 'cuegraph'}.{self.format.extension}"
 
 
-def run_export(store: Store, minter: Minter, req: ExportRequest,
-               construct_result: Triples | None = None) -> ExportResult:
+def run_export(
+    store: Store, minter: Minter, req: ExportRequest, construct_result: Triples | None = None
+) -> ExportResult:
     """Run one export (``construct_result``: the answer to ``req.sparql`` when the caller
     already ran it, e.g. the service under its query time limit).
 
@@ -103,8 +115,9 @@ def run_export(store: Store, minter: Minter, req: ExportRequest,
     depth = DEFAULT_DEPTH if req.depth is None else req.depth
     rdf: Triples
     if req.sparql:
-        rdf = construct_result if construct_result is not None else \
-            fetch_construct(store, req.sparql)
+        rdf = (
+            construct_result if construct_result is not None else fetch_construct(store, req.sparql)
+        )
     elif seeds and req.view == "credits":
         rdf = fetch_neighbourhood(store, seeds, depth)
     else:
@@ -113,8 +126,10 @@ def run_export(store: Store, minter: Minter, req: ExportRequest,
     warnings = []
     if seeds:
         via = credits_view(rdf) if req.view != "credits" else view
-        names = [via.nodes[s].get("label", n) if s in via else n
-                 for s, n in zip(seeds, names, strict=True)]
+        names = [
+            via.nodes[s].get("label", n) if s in via else n
+            for s, n in zip(seeds, names, strict=True)
+        ]
         view = neighbourhood(view, seeds, depth, via=via)
         title = f"{' + '.join(names)}: {req.view}, depth {depth}"
     elif req.sparql:
@@ -122,15 +137,19 @@ def run_export(store: Store, minter: Minter, req: ExportRequest,
     else:
         title = f"cuegraph: {req.view}"
     if len(view) == 0 and len(rdf):
-        warnings.append(f"the {req.view} view draws nothing from these {len(rdf)} triples "
-                        "(no people, works, songs or cues typed as cuegraph types them); "
-                        "try --view rdf")
+        warnings.append(
+            f"the {req.view} view draws nothing from these {len(rdf)} triples "
+            "(no people, works, songs or cues typed as cuegraph types them); "
+            "try --view rdf"
+        )
     starts = [s for s in view.graph.get("seeds", "").split(";") if s]
     if fmt.name in _SAMPLED_FORMATS and len(view) > req.max_nodes:
         total = len(view)
         view = sample(view, req.max_nodes, starts)
-        warnings.append(f"{total} nodes is more than max_nodes={req.max_nodes}: the {fmt.name} "
-                        f"shows a sample of {len(view)} (raise --max-nodes, or use graphml/gexf)")
+        warnings.append(
+            f"{total} nodes is more than max_nodes={req.max_nodes}: the {fmt.name} "
+            f"shows a sample of {len(view)} (raise --max-nodes, or use graphml/gexf)"
+        )
     view.graph["title"] = title
     body = fmt.writer(view, max_nodes=req.max_nodes, title=title, seeds=starts)
     return ExportResult(body, fmt, len(view), view.number_of_edges(), title, warnings)
@@ -147,8 +166,9 @@ def read_ntriples(data: bytes) -> TripleIndex | Graph:
         return graph
 
 
-def export_slice(req: ExportRequest, ntriples: bytes, base_iri: str
-                 ) -> tuple[bytes, int, int, str, list[str]]:
+def export_slice(
+    req: ExportRequest, ntriples: bytes, base_iri: str
+) -> tuple[bytes, int, int, str, list[str]]:
     """Build the export of a CONSTRUCT answer alone, without the store (so it can run in
     another process): ``(body, nodes, edges, title, warnings)``.
 

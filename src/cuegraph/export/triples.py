@@ -20,11 +20,10 @@ from cuegraph.errors import BadInput
 
 __all__ = ["Triples", "TripleIndex", "parse_ntriples"]
 
-_LINE = re.compile(r'^(<[^>]*>|_:\S+) <([^>]*)> (.+?)\s*\.\s*$')
+_LINE = re.compile(r"^(<[^>]*>|_:\S+) <([^>]*)> (.+?)\s*\.\s*$")
 _LITERAL = re.compile(r'^"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$', re.S)
-_ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)')
-_SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
-           "\\": "\\"}
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 

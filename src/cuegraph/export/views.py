@@ -37,9 +37,20 @@ from cuegraph.roles import ROLE_LABELS, role_name
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["VIEWS", "NODE_TYPES", "build_view", "credits_view", "bipartite_view",
-           "collaboration_view", "rdf_view", "neighbourhood", "sample", "display_label",
-           "COMPOSING_ROLES", "is_music_credit"]
+__all__ = [
+    "VIEWS",
+    "NODE_TYPES",
+    "build_view",
+    "credits_view",
+    "bipartite_view",
+    "collaboration_view",
+    "rdf_view",
+    "neighbourhood",
+    "sample",
+    "display_label",
+    "COMPOSING_ROLES",
+    "is_music_credit",
+]
 
 #: node type -> (colour, description); the order is the legend's
 NODE_TYPES: dict[str, tuple[str, str]] = {
@@ -56,10 +67,21 @@ NODE_TYPES: dict[str, tuple[str, str]] = {
 #: roles that make someone a composer in the bipartite view
 COMPOSING_ROLES = frozenset({"score_composer", "composer", "arranger", "orchestrator"})
 
-_TYPE_OF = {CG.Work: "work", CG.Song: "song", CG.Recording: "recording", CG.Album: "album",
-            CG.Cue: "cue", CG.SilenceCue: "cue"}
-_USAGE = {CG.Opening: "opening", CG.Ending: "ending", CG.Insert: "insert", CG.Score: "score",
-          CG.Silence: "silence"}
+_TYPE_OF = {
+    CG.Work: "work",
+    CG.Song: "song",
+    CG.Recording: "recording",
+    CG.Album: "album",
+    CG.Cue: "cue",
+    CG.SilenceCue: "cue",
+}
+_USAGE = {
+    CG.Opening: "opening",
+    CG.Ending: "ending",
+    CG.Insert: "insert",
+    CG.Score: "score",
+    CG.Silence: "silence",
+}
 
 
 def is_music_credit(role: str, role_text: str | None) -> bool:
@@ -120,8 +142,11 @@ class _Facts:
         self.song.update({s: o for s, o in rdf.subject_objects(SDO.recordingOf)})
         self.usage = {s: _USAGE.get(o, _local(str(o))) for s, o in rdf.subject_objects(CG.usage)}
         self.episode = {s: o for s, o in rdf.subject_objects(CG.episode)}
-        self.number = {s: o.toPython() for s, o in rdf.subject_objects(SDO.episodeNumber)
-                       if isinstance(o, Literal)}
+        self.number = {
+            s: o.toPython()
+            for s, o in rdf.subject_objects(SDO.episodeNumber)
+            if isinstance(o, Literal)
+        }
         self.start = {s: o.toPython() for s, o in rdf.subject_objects(SDO.startOffset)}
         self.end = {s: o.toPython() for s, o in rdf.subject_objects(SDO.endOffset)}
         agents = {s: o for s, o in rdf.subject_objects(CG.agent)}
@@ -247,20 +272,38 @@ def credits_view(rdf: Triples) -> nx.DiGraph:
     for node, song in facts.song.items():
         kind = facts.node_type(node)
         if kind == "recording":
-            _add_labelled_edge(g, _ensure_node(g, facts, node), _ensure_node(g, facts, song),
-                               "recording_of", "recording_of", "recording of")
+            _add_labelled_edge(
+                g,
+                _ensure_node(g, facts, node),
+                _ensure_node(g, facts, song),
+                "recording_of",
+                "recording_of",
+                "recording of",
+            )
         elif kind == "cue":
             usage = facts.usage.get(node, "plays")
-            _add_labelled_edge(g, _ensure_node(g, facts, node), _ensure_node(g, facts, song),
-                               "cue_song", usage, usage)
+            _add_labelled_edge(
+                g,
+                _ensure_node(g, facts, node),
+                _ensure_node(g, facts, song),
+                "cue_song",
+                usage,
+                usage,
+            )
     for cue, episode in facts.episode.items():
         work = facts.work.get(episode)
         if work is None or facts.node_type(cue) != "cue":
             continue
         number = facts.number.get(episode)
         label = f"episode {number}" if number is not None else "episode"
-        _add_labelled_edge(g, _ensure_node(g, facts, cue), _ensure_node(g, facts, work),
-                           "cue_work", "episode", label)
+        _add_labelled_edge(
+            g,
+            _ensure_node(g, facts, cue),
+            _ensure_node(g, facts, work),
+            "cue_work",
+            "episode",
+            label,
+        )
     return g
 
 
@@ -284,8 +327,14 @@ def bipartite_view(rdf: Triples) -> nx.Graph:
         g.nodes[u]["bipartite"] = 0
         g.nodes[v]["bipartite"] = 1
         names = sorted(set(roles))
-        g.add_edge(u, v, kind="composed", roles=";".join(names),
-                   label=", ".join(ROLE_LABELS.get(r, r) for r in names), weight=float(len(roles)))
+        g.add_edge(
+            u,
+            v,
+            kind="composed",
+            roles=";".join(names),
+            label=", ".join(ROLE_LABELS.get(r, r) for r in names),
+            weight=float(len(roles)),
+        )
     return g
 
 
@@ -304,12 +353,18 @@ def collaboration_view(rdf: Triples) -> nx.Graph:
         ids = sorted(_ensure_node(g, facts, a) for a in agents)
         title = facts.name.get(work) or _local(str(work))
         for i, u in enumerate(ids):
-            for v in ids[i + 1:]:
+            for v in ids[i + 1 :]:
                 shared[(u, v)].append(title)
     for (u, v), titles in shared.items():
         titles.sort()
-        g.add_edge(u, v, kind="collaboration", weight=float(len(titles)), works="; ".join(titles),
-                   label=f"{len(titles)} shared work{'s' if len(titles) != 1 else ''}")
+        g.add_edge(
+            u,
+            v,
+            kind="collaboration",
+            weight=float(len(titles)),
+            works="; ".join(titles),
+            label=f"{len(titles)} shared work{'s' if len(titles) != 1 else ''}",
+        )
     return g
 
 
@@ -329,8 +384,13 @@ def rdf_view(rdf: Triples) -> nx.DiGraph:
             if nid not in g:
                 name = names.get(node)
                 label = display_label(name, facts.native.get(node)) if name else _local(nid)
-                g.add_node(nid, type=facts.node_type(node) or "other", iri=nid, label=label,
-                           name=name or label)
+                g.add_node(
+                    nid,
+                    type=facts.node_type(node) or "other",
+                    iri=nid,
+                    label=label,
+                    name=name or label,
+                )
         if literal:
             continue
         pred = _local(str(p))
@@ -339,8 +399,12 @@ def rdf_view(rdf: Triples) -> nx.DiGraph:
 
 
 #: view name -> builder
-VIEWS = {"credits": credits_view, "bipartite": bipartite_view,
-         "collaboration": collaboration_view, "rdf": rdf_view}
+VIEWS = {
+    "credits": credits_view,
+    "bipartite": bipartite_view,
+    "collaboration": collaboration_view,
+    "rdf": rdf_view,
+}
 
 
 def build_view(name: str, rdf: Triples) -> nx.Graph:
@@ -352,8 +416,9 @@ def build_view(name: str, rdf: Triples) -> nx.Graph:
     try:
         builder = VIEWS[name]
     except KeyError:
-        raise BadInput(f"unknown view {name!r}; choose from {', '.join(VIEWS)}",
-                       {"views": list(VIEWS)}) from None
+        raise BadInput(
+            f"unknown view {name!r}; choose from {', '.join(VIEWS)}", {"views": list(VIEWS)}
+        ) from None
     return builder(rdf)
 
 
@@ -377,8 +442,9 @@ def _bfs_order(g: nx.Graph, seeds: Iterable[str], depth: int | None) -> dict[str
     return dist
 
 
-def neighbourhood(view: nx.Graph, seeds: list[str], depth: int,
-                  via: nx.Graph | None = None) -> nx.Graph:
+def neighbourhood(
+    view: nx.Graph, seeds: list[str], depth: int, via: nx.Graph | None = None
+) -> nx.Graph:
     """The part of ``view`` within ``depth`` steps of the seeds (edge direction ignored).
 
     A seed that is not a node of ``view`` (say a work in the collaboration view) is replaced by

@@ -21,8 +21,15 @@ from cuegraph.export.views import NODE_TYPES
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["write_graphml", "write_gexf", "cytoscape_json", "write_cytoscape", "write_nodelink",
-           "write_dot", "dot_quote"]
+__all__ = [
+    "write_graphml",
+    "write_gexf",
+    "cytoscape_json",
+    "write_cytoscape",
+    "write_nodelink",
+    "write_dot",
+    "dot_quote",
+]
 
 #: characters XML 1.0 cannot hold (C0 controls other than tab/newline/CR, lone surrogates,
 #: U+FFFE/U+FFFF): dropped from GraphML/GEXF text, or the file would not parse
@@ -75,8 +82,13 @@ def write_graphml(g: nx.Graph, **_: Any) -> bytes:
     import networkx as nx
 
     buf = io.BytesIO()
-    nx.write_graphml(_plain_copy(g, xml=True, canonical_ids=True), buf, encoding="utf-8",
-                     named_key_ids=False, infer_numeric_types=True)
+    nx.write_graphml(
+        _plain_copy(g, xml=True, canonical_ids=True),
+        buf,
+        encoding="utf-8",
+        named_key_ids=False,
+        infer_numeric_types=True,
+    )
     return buf.getvalue()
 
 
@@ -88,9 +100,11 @@ def write_gexf(g: nx.Graph, **_: Any) -> bytes:
     top = max((d for _, d in h.degree()), default=1) or 1
     for n, data in h.nodes(data=True):
         colour = NODE_TYPES.get(data.get("type", "other"), NODE_TYPES["other"])[0]
-        r, gr, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-        data["viz"] = {"color": {"r": r, "g": gr, "b": b, "a": 1.0},
-                       "size": 5.0 + 25.0 * h.degree(n) / top}
+        r, gr, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        data["viz"] = {
+            "color": {"r": r, "g": gr, "b": b, "a": 1.0},
+            "size": 5.0 + 25.0 * h.degree(n) / top,
+        }
     buf = io.BytesIO()
     nx.write_gexf(h, buf, encoding="utf-8", version="1.2draft")
     return buf.getvalue()
@@ -107,8 +121,9 @@ def cytoscape_json(g: nx.Graph, extra_node: Callable[[str, dict], dict] | None =
         nodes.append({"data": item})
     edges = []
     for i, (u, v, data) in enumerate(g.edges(data=True)):
-        edges.append({"data": {**_clean_attrs(data), "id": f"e{i}", "source": str(u),
-                               "target": str(v)}})
+        edges.append(
+            {"data": {**_clean_attrs(data), "id": f"e{i}", "source": str(u), "target": str(v)}}
+        )
     return {
         "format_version": "1.0",
         "generated_by": "cuegraph",
@@ -148,47 +163,66 @@ def _legend(types: list[str]) -> str:
         f'<TD ALIGN="LEFT">{html.escape(NODE_TYPES[t][1])}</TD></TR>'
         for t in types
     )
-    return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" COLOR="#999999">'
-            f'<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{rows}'
-            '<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">edges: roles</FONT>'
-            '</TD></TR></TABLE>>')
+    return (
+        '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" COLOR="#999999">'
+        f'<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{rows}'
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">edges: roles</FONT>'
+        "</TD></TR></TABLE>>"
+    )
 
 
-_SHAPES = {"person": "ellipse", "group": "ellipse", "work": "box", "song": "note",
-           "recording": "component", "album": "folder", "cue": "cds", "other": "ellipse"}
+_SHAPES = {
+    "person": "ellipse",
+    "group": "ellipse",
+    "work": "box",
+    "song": "note",
+    "recording": "component",
+    "album": "folder",
+    "cue": "cds",
+    "other": "ellipse",
+}
 
 
-def write_dot(g: nx.Graph, *, legend: bool = True, title: str | None = None,
-              **_: Any) -> bytes:
+def write_dot(g: nx.Graph, *, legend: bool = True, title: str | None = None, **_: Any) -> bytes:
     """Graphviz DOT. Node ids are ``n0``, ``n1`` …; names go in ``label``, IRIs in
     ``tooltip`` (never raw IRIs as ids: a colon is a port separator)."""
     directed = g.is_directed()
     arrow = "->" if directed else "--"
     ids = {n: f"n{i}" for i, n in enumerate(g.nodes)}
     lines = [f"{'digraph' if directed else 'graph'} cuegraph {{"]
-    lines.append("  graph [charset=\"UTF-8\", fontname=\"Helvetica\", overlap=false, "
-                 "splines=true, outputorder=edgesfirst, rankdir=LR"
-                 + (f", label={dot_quote(title)}, labelloc=t" if title else "") + "];")
+    lines.append(
+        '  graph [charset="UTF-8", fontname="Helvetica", overlap=false, '
+        "splines=true, outputorder=edgesfirst, rankdir=LR"
+        + (f", label={dot_quote(title)}, labelloc=t" if title else "")
+        + "];"
+    )
     lines.append('  node [style=filled, fontname="Helvetica", fontsize=10, penwidth=0.5];')
-    lines.append('  edge [fontname="Helvetica", fontsize=8, color="#777777", '
-                 'fontcolor="#444444"];')
+    lines.append('  edge [fontname="Helvetica", fontsize=8, color="#777777", fontcolor="#444444"];')
     for n, data in g.nodes(data=True):
         kind = data.get("type", "other")
         colour = NODE_TYPES.get(kind, NODE_TYPES["other"])[0]
         font = "white" if kind in ("work", "person") else "black"
-        attrs = {"label": data.get("label", str(n)), "tooltip": data.get("iri", str(n)),
-                 "fillcolor": colour, "fontcolor": font, "shape": _SHAPES.get(kind, "ellipse"),
-                 "class": kind}
-        lines.append(f"  {ids[n]} [" + ", ".join(f"{k}={dot_quote(v)}" for k, v in attrs.items())
-                     + "];")
+        attrs = {
+            "label": data.get("label", str(n)),
+            "tooltip": data.get("iri", str(n)),
+            "fillcolor": colour,
+            "fontcolor": font,
+            "shape": _SHAPES.get(kind, "ellipse"),
+            "class": kind,
+        }
+        lines.append(
+            f"  {ids[n]} [" + ", ".join(f"{k}={dot_quote(v)}" for k, v in attrs.items()) + "];"
+        )
     for u, v, data in g.edges(data=True):
         label = data.get("label", "")
         weight = data.get("weight", 1)
-        lines.append(f"  {ids[u]} {arrow} {ids[v]} [label={dot_quote(label)}, "
-                     f"penwidth={min(1 + 0.5 * (int(weight) - 1), 6):.1f}];")
+        lines.append(
+            f"  {ids[u]} {arrow} {ids[v]} [label={dot_quote(label)}, "
+            f"penwidth={min(1 + 0.5 * (int(weight) - 1), 6):.1f}];"
+        )
     if legend:
         present = [t for t in NODE_TYPES if any(d.get("type") == t for _, d in g.nodes(data=True))]
         if present:
-            lines.append(f"  legend [shape=plaintext, style=\"\", label={_legend(present)}];")
+            lines.append(f'  legend [shape=plaintext, style="", label={_legend(present)}];')
     lines.append("}")
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -30,10 +30,22 @@ _WORK_TYPES = {
     "ova": (CG.OVA, SDO.TVSeries),
     "game": (CG.Game, SDO.VideoGame),
 }
-_USAGE = {"opening": CG.Opening, "ending": CG.Ending, "insert": CG.Insert,
-          "score": CG.Score, "silence": CG.Silence}
-_ID_PROPS = {"wikidata": CG.wikidata, "musicbrainz": CG.musicbrainz, "anilist": CG.anilist,
-             "anidb": CG.anidb, "mal": CG.mal, "vgmdb": CG.vgmdb, "animethemes": CG.animethemes}
+_USAGE = {
+    "opening": CG.Opening,
+    "ending": CG.Ending,
+    "insert": CG.Insert,
+    "score": CG.Score,
+    "silence": CG.Silence,
+}
+_ID_PROPS = {
+    "wikidata": CG.wikidata,
+    "musicbrainz": CG.musicbrainz,
+    "anilist": CG.anilist,
+    "anidb": CG.anidb,
+    "mal": CG.mal,
+    "vgmdb": CG.vgmdb,
+    "animethemes": CG.animethemes,
+}
 _ID_URLS = {
     ("person", "wikidata"): "http://www.wikidata.org/entity/{}",
     ("work", "wikidata"): "http://www.wikidata.org/entity/{}",
@@ -46,8 +58,13 @@ _ID_URLS = {
     ("person", "vgmdb"): "https://vgmdb.net/artist/{}",
     ("album", "vgmdb"): "https://vgmdb.net/album/{}",
 }
-_SHORTCUTS = {"score_composer": SDO.musicBy, "composer": SDO.composer,
-              "lyricist": SDO.lyricist, "performer": SDO.byArtist, "singer": SDO.byArtist}
+_SHORTCUTS = {
+    "score_composer": SDO.musicBy,
+    "composer": SDO.composer,
+    "lyricist": SDO.lyricist,
+    "performer": SDO.byArtist,
+    "singer": SDO.byArtist,
+}
 
 
 def _duration(seconds: Decimal) -> Literal:
@@ -88,8 +105,15 @@ class GraphBuilder:
     def add(self, record: Record) -> None:
         """Add one record's triples."""
         handlers: dict[type, Callable[[Any], None]] = {
-            Person: self._person, Work: self._work, Episode: self._episode, Song: self._song,
-            Recording: self._recording, Album: self._album, Credit: self._credit, Cue: self._cue}
+            Person: self._person,
+            Work: self._work,
+            Episode: self._episode,
+            Song: self._song,
+            Recording: self._recording,
+            Album: self._album,
+            Credit: self._credit,
+            Cue: self._cue,
+        }
         handler = handlers[type(record)]
         handler(record)
 

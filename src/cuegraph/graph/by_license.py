@@ -20,8 +20,9 @@ def dump_by_license(store: Store, minter: Minter, license: str, fmt: str = "nqua
     and under which licence; nothing about the graphs left out is included.
     """
     if license not in LICENSES and "://" not in license:
-        raise BadInput(f"unknown licence {license!r}; choose from {', '.join(LICENSES)} "
-                       "or give a licence IRI")
+        raise BadInput(
+            f"unknown licence {license!r}; choose from {', '.join(LICENSES)} or give a licence IRI"
+        )
     wanted = LICENSES.get(license, license)
     kept = [r["graph"] for r in store.select(load_query("sources")) if r["license"] == wanted]
     out = open_store("memory:")
@@ -29,6 +30,10 @@ def dump_by_license(store: Store, minter: Minter, license: str, fmt: str = "nqua
         out.replace_graph(g, store.construct(render("license_graph", graph=iri(g))))
     if kept:
         prov = str(minter.provenance_graph())
-        out.replace_graph(prov, store.construct(render(
-            "license_provenance", prov=iri(prov), graphs=" ".join(iri(g) for g in kept))))
+        out.replace_graph(
+            prov,
+            store.construct(
+                render("license_provenance", prov=iri(prov), graphs=" ".join(iri(g) for g in kept))
+            ),
+        )
     return out.dump(fmt)

@@ -43,8 +43,12 @@ class Side:
     urls: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"source": self.source, "people": self.people, "graphs": self.graphs,
-                "urls": self.urls}
+        return {
+            "source": self.source,
+            "people": self.people,
+            "graphs": self.graphs,
+            "urls": self.urls,
+        }
 
 
 @dataclass
@@ -59,15 +63,22 @@ class Conflict:
     sides: list[Side]
 
     def as_dict(self) -> dict:
-        return {"status": self.status, "target": self.target, "target_name": self.target_name,
-                "target_kind": self.target_kind, "role": self.role,
-                "role_label": ROLE_LABELS.get(self.role, self.role),
-                "sides": [s.as_dict() for s in self.sides]}
+        return {
+            "status": self.status,
+            "target": self.target,
+            "target_name": self.target_name,
+            "target_kind": self.target_kind,
+            "role": self.role,
+            "role_label": ROLE_LABELS.get(self.role, self.role),
+            "sides": [s.as_dict() for s in self.sides],
+        }
 
     def lines(self) -> list[str]:
         """Plain text: one heading line, then one line per source."""
-        out = [f"{self.status}: {self.target_name} ({self.target_kind}) · "
-               f"{ROLE_LABELS.get(self.role, self.role)} <{self.target}>"]
+        out = [
+            f"{self.status}: {self.target_name} ({self.target_kind}) · "
+            f"{ROLE_LABELS.get(self.role, self.role)} <{self.target}>"
+        ]
         for s in self.sides:
             people = ", ".join(p["name"] for p in s.people)
             out.append(f"  {s.source}: {people}  [{' '.join(s.urls or s.graphs)}]")
@@ -98,7 +109,7 @@ def classify(sets: list[frozenset[str]]) -> str:
         return "agreement"
     if all(a <= b for a, b in zip(distinct, distinct[1:], strict=False)):
         return "incomplete"
-    if all(a.isdisjoint(b) for i, a in enumerate(distinct) for b in distinct[i + 1:]):
+    if all(a.isdisjoint(b) for i, a in enumerate(distinct) for b in distinct[i + 1 :]):
         return "disagreement"
     return "partial"
 
@@ -110,7 +121,8 @@ def find_conflicts(store: Store, status: str | None = None) -> list[Conflict]:
     canon = ident.canonical()
     # (target, role) -> source -> agent -> (graphs, urls)
     said: dict[tuple[str, str], dict[str, dict[str, tuple[set, set]]]] = defaultdict(
-        lambda: defaultdict(dict))
+        lambda: defaultdict(dict)
+    )
     for r in store.select(load_query("conflict_credits")):
         target = canon.get(r["target"], r["target"])
         agent = canon.get(r["agent"], r["agent"])
@@ -130,15 +142,28 @@ def find_conflicts(store: Store, status: str | None = None) -> list[Conflict]:
         sides = []
         for source in sorted(by_source):
             agents = by_source[source]
-            sides.append(Side(
-                source=source,
-                people=sorted(({"iri": a, "name": _label(ident.nodes, a, canon)}
-                               for a in agents), key=lambda p: (p["name"], p["iri"])),
-                graphs=sorted({g for gs, _ in agents.values() for g in gs}),
-                urls=sorted({u for _, us in agents.values() for u in us})))
+            sides.append(
+                Side(
+                    source=source,
+                    people=sorted(
+                        ({"iri": a, "name": _label(ident.nodes, a, canon)} for a in agents),
+                        key=lambda p: (p["name"], p["iri"]),
+                    ),
+                    graphs=sorted({g for gs, _ in agents.values() for g in gs}),
+                    urls=sorted({u for _, us in agents.values() for u in us}),
+                )
+            )
         node = ident.nodes.get(target)
-        out.append(Conflict(kind, target, _label(ident.nodes, target, canon),
-                            node.kind if node else "thing", role, sides))
+        out.append(
+            Conflict(
+                kind,
+                target,
+                _label(ident.nodes, target, canon),
+                node.kind if node else "thing",
+                role,
+                sides,
+            )
+        )
     return sorted(out, key=lambda c: (c.target_name.casefold(), c.target, c.role))
 
 

@@ -62,8 +62,21 @@ from cuegraph.queries import load_query
 from cuegraph.rdfload import replace_from_ntriples_file
 from cuegraph.store import OxigraphStore, Store
 
-__all__ = ["SOURCE", "KEY", "Node", "Link", "Refusal", "Identity", "Resolution",
-           "read_nodes", "cluster", "find_clusters", "resolve", "explain", "canonical_map"]
+__all__ = [
+    "SOURCE",
+    "KEY",
+    "Node",
+    "Link",
+    "Refusal",
+    "Identity",
+    "Resolution",
+    "read_nodes",
+    "cluster",
+    "find_clusters",
+    "resolve",
+    "explain",
+    "canonical_map",
+]
 
 SOURCE = "identity"
 KEY = "resolved"
@@ -101,8 +114,9 @@ class Node:
         return self._keys
 
     def label(self) -> str:
-        return min(self.names, key=lambda n: (not n.isascii(), len(n), n)) if self.names \
-            else self.iri
+        return (
+            min(self.names, key=lambda n: (not n.isascii(), len(n), n)) if self.names else self.iri
+        )
 
 
 @dataclass(frozen=True)
@@ -126,21 +140,23 @@ class Link:
             return f"same {self.scheme} id {self.value}"
         first, second = self.names or ("?", "?")
         if self.rule == "slot":
-            return (f"both the {self.value} song of {self.context}; the untitled "
-                    f"{first!r} is {second!r}")
-        return (f"names {first!r} ~ {second!r} (key {', '.join(self.keys)}), "
-                f"shared context {self.context}")
+            return (
+                f"both the {self.value} song of {self.context}; the untitled "
+                f"{first!r} is {second!r}"
+            )
+        return (
+            f"names {first!r} ~ {second!r} (key {', '.join(self.keys)}), "
+            f"shared context {self.context}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"a": self.a, "b": self.b, "rule": self.rule,
-                               "why": self.why()}
+        out: dict[str, Any] = {"a": self.a, "b": self.b, "rule": self.rule, "why": self.why()}
         if self.rule == "id":
             out.update(scheme=self.scheme, value=self.value)
         elif self.rule == "slot":
             out.update(slot=self.value, context=self.context, names=list(self.names or ()))
         else:
-            out.update(names=list(self.names or ()), keys=list(self.keys),
-                       context=self.context)
+            out.update(names=list(self.names or ()), keys=list(self.keys), context=self.context)
         return out
 
 
@@ -186,6 +202,7 @@ class Resolution:
 
 
 # ---- reading ---------------------------------------------------------------------------
+
 
 @contextmanager
 def _bulk() -> Iterator[None]:
@@ -369,6 +386,7 @@ def add_context(nodes: dict[str, Node], edges: Iterable[tuple[str, str, str]]) -
 
 # ---- clustering ------------------------------------------------------------------------
 
+
 class _Clusters:
     """Union-find keeping, per root, the ids by scheme and the agent kinds of its members."""
 
@@ -398,8 +416,10 @@ class _Clusters:
         ia, ib = self.ids[a], self.ids[b]
         for scheme in sorted(ia.keys() & ib.keys()):
             if not ia[scheme] & ib[scheme]:
-                return (f"different {scheme} ids ({', '.join(sorted(ia[scheme]))} / "
-                        f"{', '.join(sorted(ib[scheme]))})")
+                return (
+                    f"different {scheme} ids ({', '.join(sorted(ia[scheme]))} / "
+                    f"{', '.join(sorted(ib[scheme]))})"
+                )
         kinds = self.kinds[a] | self.kinds[b]
         if "group" in kinds and "person" in kinds:
             return "a group is never merged with a person"
@@ -458,8 +478,10 @@ def _cluster(nodes: dict[str, Node]) -> Identity:
     for (_kind, scheme, value), members in sorted(by_id.items()):
         earlier: list[str] = []  # one member per cluster seen so far
         for iri in members:
-            if not any(uf.find(e) == uf.find(iri)
-                       or join(e, iri, Link(e, iri, "id", scheme, value)) for e in earlier):
+            if not any(
+                uf.find(e) == uf.find(iri) or join(e, iri, Link(e, iri, "id", scheme, value))
+                for e in earlier
+            ):
                 earlier.append(iri)
     buckets = [(k, m) for k, m in sorted(by_key.items()) if len(m) > 1]
     slotted = sorted(i for i, n in nodes.items() if n.kind == "song" and n.slots and n.works)
@@ -482,8 +504,12 @@ def _cluster(nodes: dict[str, Node]) -> Identity:
                         if uf.find(first) == uf.find(iri):
                             break
                         other = nodes[first]
-                        if kind == "work" and other.work_type and n.work_type \
-                                and other.work_type != n.work_type:
+                        if (
+                            kind == "work"
+                            and other.work_type
+                            and n.work_type
+                            and other.work_type != n.work_type
+                        ):
                             continue  # a series and a game of one title are two works
                         if join(first, iri, _name_link(other, n, c)):
                             changed = True
@@ -494,13 +520,18 @@ def _cluster(nodes: dict[str, Node]) -> Identity:
     for iri in uf.parent:
         members_of[uf.find(iri)].add(iri)
     clusters = sorted(_canonical(m) for m in members_of.values() if len(m) > 1)
-    return Identity(nodes, clusters, links, sorted(refusals.values(),
-                                                   key=lambda r: (r.a, r.b, r.evidence)))
+    return Identity(
+        nodes, clusters, links, sorted(refusals.values(), key=lambda r: (r.a, r.b, r.evidence))
+    )
 
 
-def _join_slots(nodes: dict[str, Node], slotted: list[str], uf: _Clusters,
-                join: Callable[[str, str, Link], bool],
-                refusals: dict[tuple[str, str, str], Refusal]) -> bool:
+def _join_slots(
+    nodes: dict[str, Node],
+    slotted: list[str],
+    uf: _Clusters,
+    join: Callable[[str, str, Link], bool],
+    refusals: dict[tuple[str, str, str], Refusal],
+) -> bool:
     """Rule 5: an untitled song (AniList's "opening 1" of an anime) joins the one titled
     song that fills the same slot (op1, ed2 …) of the same work (through the work clusters
     found so far). Only the slot the sources state decides — ``op`` never meets ``op1`` —
@@ -526,16 +557,28 @@ def _join_slots(nodes: dict[str, Node], slotted: list[str], uf: _Clusters,
             claims = "; ".join(sorted({nodes[m].label() for m in titled}))
             for m in untitled:
                 key = (m, " ".join(roots), "slot")
-                refusals.setdefault(key, Refusal(
-                    m, roots[0], f"the {slot} song of {work}",
-                    f"titled songs of {len(roots)} clusters fill that slot ({claims})"))
+                refusals.setdefault(
+                    key,
+                    Refusal(
+                        m,
+                        roots[0],
+                        f"the {slot} song of {work}",
+                        f"titled songs of {len(roots)} clusters fill that slot ({claims})",
+                    ),
+                )
             continue
         song = titled[0]
         for m in untitled:
             if uf.find(m) == roots[0]:
                 continue
-            link = Link(song, m, "slot", value=slot, context=work,
-                        names=(nodes[m].label(), nodes[song].label()))
+            link = Link(
+                song,
+                m,
+                "slot",
+                value=slot,
+                context=work,
+                names=(nodes[m].label(), nodes[song].label()),
+            )
             changed = join(song, m, link) or changed
     return changed
 
@@ -547,12 +590,19 @@ def _name_link(a: Node, b: Node, context: str) -> Link:
         for nb in sorted(b.names):
             shared = ka & match(nb)
             if shared:
-                return Link(a.iri, b.iri, "name", names=(na, nb), keys=tuple(sorted(shared)),
-                            context=context)
+                return Link(
+                    a.iri,
+                    b.iri,
+                    "name",
+                    names=(na, nb),
+                    keys=tuple(sorted(shared)),
+                    context=context,
+                )
     return Link(a.iri, b.iri, "name", context=context)  # pragma: no cover (keys matched)
 
 
 # ---- running ---------------------------------------------------------------------------
+
 
 def find_clusters(store: Store) -> tuple[list[list[str]], list[str]]:
     """Clusters (canonical IRI first) and the named graphs their members came from."""
@@ -561,8 +611,9 @@ def find_clusters(store: Store) -> tuple[list[list[str]], list[str]]:
 
 
 def _graphs(ident: Identity) -> list[str]:
-    return sorted({g for c in ident.clusters for m in c for g in ident.nodes[m].graphs
-                   if m in ident.nodes})
+    return sorted(
+        {g for c in ident.clusters for m in c for g in ident.nodes[m].graphs if m in ident.nodes}
+    )
 
 
 def resolve(store: Store, minter: Minter, *, skip_if_nothing: bool = False) -> Resolution:
@@ -575,10 +626,12 @@ def resolve(store: Store, minter: Minter, *, skip_if_nothing: bool = False) -> R
     started = Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
     ident = cluster(read_nodes(store))
     target = str(minter.graph(SOURCE, KEY))
-    if skip_if_nothing and not ident.clusters and not store.ask(
-            f"ASK {{ GRAPH <{target}> {{ ?s ?p ?o }} }}"):
-        return Resolution(graph=target, refusals=ident.refusals,
-                          seconds=time.monotonic() - t0)
+    if (
+        skip_if_nothing
+        and not ident.clusters
+        and not store.ask(f"ASK {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
+    ):
+        return Resolution(graph=target, refusals=ident.refusals, seconds=time.monotonic() - t0)
     graphs_read = _graphs(ident)
     same_as = f"> <{OWL.sameAs}> <"
     prov = str(minter.provenance_graph())
@@ -597,20 +650,35 @@ def resolve(store: Store, minter: Minter, *, skip_if_nothing: bool = False) -> R
                     digest.update(pair.encode("utf-8"))
                     expected += 2
         swap = provenance_update(
-            minter, SOURCE, KEY, license=LICENSE, used=graphs_read,
+            minter,
+            SOURCE,
+            KEY,
+            license=LICENSE,
+            used=graphs_read,
             label="identity: owl:sameAs links (shared ids; names with shared context)",
-            record_count=len(ident.clusters), started=started)
-        swap += (f" ;\nINSERT DATA {{ GRAPH <{prov}> {{ <{target}> <{_DIGEST}> "
-                 f"\"{digest.hexdigest()}\" }} }}")
+            record_count=len(ident.clusters),
+            started=started,
+        )
+        swap += (
+            f" ;\nINSERT DATA {{ GRAPH <{prov}> {{ <{target}> <{_DIGEST}> "
+            f'"{digest.hexdigest()}" }} }}'
+        )
         previous = _count(store, target)
         if previous == expected and _stored_digest(store, prov, target) == digest.hexdigest():
             store.update(swap)  # the same links: only the run's provenance is new
             written = previous
         else:
             written = replace_from_ntriples_file(store, target, path, swap_extra=swap)
-    return Resolution(graph=target, clusters=ident.clusters, links=ident.links,
-                      refusals=ident.refusals, triples=written, previous_triples=previous,
-                      seconds=time.monotonic() - t0, graphs_read=graphs_read)
+    return Resolution(
+        graph=target,
+        clusters=ident.clusters,
+        links=ident.links,
+        refusals=ident.refusals,
+        triples=written,
+        previous_triples=previous,
+        seconds=time.monotonic() - t0,
+        graphs_read=graphs_read,
+    )
 
 
 #: the SHA-256 of the N-Triples last written into the identity graph, on the graph's node in
@@ -637,6 +705,7 @@ def canonical_map(store: Store) -> tuple[dict[str, str], dict[str, Node]]:
 
 
 # ---- explaining ------------------------------------------------------------------------
+
 
 def explain(store: Store, minter: Minter, ref: str, kind: str | None = None) -> dict:
     """The evidence about one entity: its cluster (canonical IRI first), every link inside
@@ -668,9 +737,13 @@ def explain(store: Store, minter: Minter, ref: str, kind: str | None = None) -> 
 
 
 def _member(n: Node) -> dict:
-    return {"iri": n.iri, "names": sorted(n.names), "kind": n.agent_kind or n.kind,
-            "ids": {s: sorted(v) for s, v in sorted(n.ids.items())},
-            "graphs": sorted(n.graphs)}
+    return {
+        "iri": n.iri,
+        "names": sorted(n.names),
+        "kind": n.agent_kind or n.kind,
+        "ids": {s: sorted(v) for s, v in sorted(n.ids.items())},
+        "graphs": sorted(n.graphs),
+    }
 
 
 def _stored_links(store: Store, members: list[str]) -> bool:
@@ -683,8 +756,9 @@ def _stored_links(store: Store, members: list[str]) -> bool:
         rep = sparql_iri(members[0])
     except ValueError:  # not writable in SPARQL: cannot have been linked either
         return False
-    rows = store.select(f"SELECT DISTINCT ?m WHERE {{ VALUES ?m {{ {values} }} "
-                        f"{rep} <{OWL.sameAs}> ?m }}")
+    rows = store.select(
+        f"SELECT DISTINCT ?m WHERE {{ VALUES ?m {{ {values} }} {rep} <{OWL.sameAs}> ?m }}"
+    )
     return len(rows) == len(members) - 1
 
 
@@ -693,23 +767,36 @@ def _find(nodes: dict[str, Node], minter: Minter, ref: str, kind: str | None) ->
     if not ref:
         raise BadInput("empty entity: give an IRI, an id or a name")
     kinds = [kind] if kind else ["agent", "work", "song", "recording", "album"]
-    mint = {"agent": minter.person, "work": minter.work, "song": minter.song,
-            "recording": minter.recording, "album": minter.album}
+    mint = {
+        "agent": minter.person,
+        "work": minter.work,
+        "song": minter.song,
+        "recording": minter.recording,
+        "album": minter.album,
+    }
     for k in kinds:
         for candidate in (ref, str(mint[k](ref))):
             if candidate in nodes and nodes[candidate].kind == k:
                 return candidate
     folded = fold(ref)
-    hits = sorted(i for i, n in nodes.items() if n.kind in kinds
-                  and any(fold(x) == folded for x in n.names))
+    hits = sorted(
+        i for i, n in nodes.items() if n.kind in kinds and any(fold(x) == folded for x in n.names)
+    )
     if not hits:
-        hits = sorted(i for i, n in nodes.items() if n.kind in kinds
-                      and (name_keys(ref) if n.kind == "agent" else title_keys(ref)) & n.keys())
+        hits = sorted(
+            i
+            for i, n in nodes.items()
+            if n.kind in kinds
+            and (name_keys(ref) if n.kind == "agent" else title_keys(ref)) & n.keys()
+        )
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        raise BadInput(f"no person, group, work, song, recording or album matches {ref!r}",
-                       {"entity": ref})
+        raise BadInput(
+            f"no person, group, work, song, recording or album matches {ref!r}", {"entity": ref}
+        )
     listed = "; ".join(f"{nodes[h].label()} <{h}>" for h in hits[:5])
-    raise BadInput(f"{ref!r} matches {len(hits)} nodes: {listed}; pass an IRI",
-                   {"entity": ref, "matches": hits})
+    raise BadInput(
+        f"{ref!r} matches {len(hits)} nodes: {listed}; pass an IRI",
+        {"entity": ref, "matches": hits},
+    )

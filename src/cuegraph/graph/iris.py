@@ -74,7 +74,7 @@ class Minter:
         prefix = f"{self.base}{kind}/"
         if not iri.startswith(prefix) or len(iri) == len(prefix):
             return None
-        key = unquote(iri[len(prefix):])
+        key = unquote(iri[len(prefix) :])
         return key if str(self._iri(kind, key)) == iri else None
 
     def person(self, key: str) -> URIRef:
@@ -97,15 +97,26 @@ class Minter:
 
     def target(self, kind: str, key: str) -> URIRef:
         """The IRI of a credited thing (``work``, ``song``, ``recording``, ``album``)."""
-        return {"work": self.work, "song": self.song, "recording": self.recording,
-                "album": self.album}[kind](key)
+        return {
+            "work": self.work,
+            "song": self.song,
+            "recording": self.recording,
+            "album": self.album,
+        }[kind](key)
 
     def credit(self, agent: URIRef, role: URIRef, target: URIRef) -> URIRef:
         digest = hashlib.sha1(f"{agent} {role} {target}".encode()).hexdigest()[:16]
         return self._iri("credit", digest)
 
-    def cue(self, work_key: str, episode: int, usage: str, start: Decimal | None,
-            end: Decimal | None, what: str | None) -> URIRef:
+    def cue(
+        self,
+        work_key: str,
+        episode: int,
+        usage: str,
+        start: Decimal | None,
+        end: Decimal | None,
+        what: str | None,
+    ) -> URIRef:
         span = f"{_num(start)}-{_num(end)}" if start is not None and end is not None else "any"
         tail = f"{usage}-{span}"
         if what:

@@ -26,8 +26,14 @@ from cuegraph.queries import iri, render
 from cuegraph.records import Record
 from cuegraph.store import Store
 
-__all__ = ["RunSummary", "write_run", "write_graph", "write_ntriples_file", "provenance_update",
-           "LICENSES"]
+__all__ = [
+    "RunSummary",
+    "write_run",
+    "write_graph",
+    "write_ntriples_file",
+    "provenance_update",
+    "LICENSES",
+]
 
 #: short licence names -> licence IRIs (for `dump --license`)
 LICENSES = {
@@ -84,9 +90,17 @@ def _xsd_now() -> Literal:
     return Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
 
 
-def provenance_update(minter: Minter, source: str, key: str, *, license: str,
-                      used: Iterable[str] = (), label: str | None = None,
-                      record_count: int = 0, started: Literal | None = None) -> str:
+def provenance_update(
+    minter: Minter,
+    source: str,
+    key: str,
+    *,
+    license: str,
+    used: Iterable[str] = (),
+    label: str | None = None,
+    record_count: int = 0,
+    started: Literal | None = None,
+) -> str:
     """The SPARQL update that replaces the PROV-O description of ``source``/``key``'s graph
     in the provenance graph (run with the data graph's replace, in the same swap)."""
     started = started if started is not None else _xsd_now()
@@ -117,15 +131,25 @@ def provenance_update(minter: Minter, source: str, key: str, *, license: str,
     body = meta.serialize(format="nt", encoding="utf-8").decode("utf-8")
     return (
         f"DELETE {{ GRAPH <{prov_graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{prov_graph}> "
-        f"{{ ?s ?p ?o FILTER(?s = <{g}> || STRSTARTS(STR(?s), \"{g}#\")) }} }} ;\n"
+        f'{{ ?s ?p ?o FILTER(?s = <{g}> || STRSTARTS(STR(?s), "{g}#")) }} }} ;\n'
         f"INSERT DATA {{ GRAPH <{prov_graph}> {{\n{body}\n}} }}"
     )
 
 
-def write_ntriples_file(store: Store, minter: Minter, source: str, key: str, path: Path, *,
-                        license: str, used: Iterable[str] = (), label: str | None = None,
-                        record_count: int = 0, started: Literal | None = None,
-                        t0: float | None = None) -> RunSummary:
+def write_ntriples_file(
+    store: Store,
+    minter: Minter,
+    source: str,
+    key: str,
+    path: Path,
+    *,
+    license: str,
+    used: Iterable[str] = (),
+    label: str | None = None,
+    record_count: int = 0,
+    started: Literal | None = None,
+    t0: float | None = None,
+) -> RunSummary:
     """:func:`write_graph` for a run whose triples were streamed into an N-Triples file (the
     dump importers): the graph and its provenance are replaced in one atomic step through
     :func:`cuegraph.rdfload.replace_from_ntriples_file` (a shadow store on the embedded store,
@@ -139,15 +163,39 @@ def write_ntriples_file(store: Store, minter: Minter, source: str, key: str, pat
     rows = store.select(render("graph_size", graph=iri(g)))
     previous = int(rows[0]["n"]) if rows else 0
     used = list(dict.fromkeys(used))
-    swap = provenance_update(minter, source, key, license=license, used=used, label=label,
-                             record_count=record_count, started=started)
+    swap = provenance_update(
+        minter,
+        source,
+        key,
+        license=license,
+        used=used,
+        label=label,
+        record_count=record_count,
+        started=started,
+    )
     written = replace_from_ntriples_file(store, g, Path(path), swap_extra=swap)
-    return RunSummary(graph=g, source=source, records=record_count, triples=written,
-                      previous_triples=previous, seconds=time.monotonic() - t0, used=used)
+    return RunSummary(
+        graph=g,
+        source=source,
+        records=record_count,
+        triples=written,
+        previous_triples=previous,
+        seconds=time.monotonic() - t0,
+        used=used,
+    )
 
 
-def write_run(store: Store, minter: Minter, source: str, key: str, records: Iterable[Record], *,
-              license: str, used: Iterable[str] = (), label: str | None = None) -> RunSummary:
+def write_run(
+    store: Store,
+    minter: Minter,
+    source: str,
+    key: str,
+    records: Iterable[Record],
+    *,
+    license: str,
+    used: Iterable[str] = (),
+    label: str | None = None,
+) -> RunSummary:
     """Build the records into a graph and write it as the named graph of ``source``/``key``.
 
     Args:
@@ -168,14 +216,35 @@ def write_run(store: Store, minter: Minter, source: str, key: str, records: Iter
     t0 = time.monotonic()
     records = list(records)
     data = GraphBuilder(minter).add_all(records)
-    return write_graph(store, minter, source, key, data, license=license, used=used,
-                       label=label, record_count=len(records), started=started, t0=t0)
+    return write_graph(
+        store,
+        minter,
+        source,
+        key,
+        data,
+        license=license,
+        used=used,
+        label=label,
+        record_count=len(records),
+        started=started,
+        t0=t0,
+    )
 
 
-def write_graph(store: Store, minter: Minter, source: str, key: str, data: Graph, *,
-                license: str, used: Iterable[str] = (), label: str | None = None,
-                record_count: int | None = None, started: Literal | None = None,
-                t0: float | None = None) -> RunSummary:
+def write_graph(
+    store: Store,
+    minter: Minter,
+    source: str,
+    key: str,
+    data: Graph,
+    *,
+    license: str,
+    used: Iterable[str] = (),
+    label: str | None = None,
+    record_count: int | None = None,
+    started: Literal | None = None,
+    t0: float | None = None,
+) -> RunSummary:
     """Write an already built graph as the named graph of ``source``/``key``, replacing the
     previous one atomically together with its PROV-O description (see the module docstring).
     """
@@ -186,9 +255,25 @@ def write_graph(store: Store, minter: Minter, source: str, key: str, data: Graph
     previous = len(old_ntriples.splitlines())
     count = record_count if record_count is not None else len(data)
     used = list(dict.fromkeys(used))
-    swap = provenance_update(minter, source, key, license=license, used=used, label=label,
-                             record_count=count, started=started)
+    swap = provenance_update(
+        minter,
+        source,
+        key,
+        license=license,
+        used=used,
+        label=label,
+        record_count=count,
+        started=started,
+    )
     written = store.replace_graph(g, data, swap_extra=swap)
-    return RunSummary(graph=g, source=source, records=count, triples=written,
-                      previous_triples=previous, seconds=time.monotonic() - t0, used=used,
-                      old_ntriples=old_ntriples, new_graph=data)
+    return RunSummary(
+        graph=g,
+        source=source,
+        records=count,
+        triples=written,
+        previous_triples=previous,
+        seconds=time.monotonic() - t0,
+        used=used,
+        old_ntriples=old_ntriples,
+        new_graph=data,
+    )

@@ -38,8 +38,18 @@ from cuegraph.records import Credit, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
 __all__ = [
-    "NAME", "SOURCE", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "MAX_PAGES", "PER_PAGE",
-    "harvest_staff", "harvest_media", "role_of", "is_music_role", "song_slots",
+    "NAME",
+    "SOURCE",
+    "DEFAULT_URL",
+    "LICENSE",
+    "MIN_INTERVAL",
+    "MAX_PAGES",
+    "PER_PAGE",
+    "harvest_staff",
+    "harvest_media",
+    "role_of",
+    "is_music_role",
+    "song_slots",
 ]
 
 NAME = "anilist"
@@ -97,13 +107,22 @@ query ($id: Int, $page: Int, $perPage: Int) {
 """
 
 #: AniList MediaFormat -> cuegraph work type
-_FORMATS = {"TV": "series", "TV_SHORT": "series", "ONA": "series", "MOVIE": "film",
-            "OVA": "ova", "SPECIAL": "ova", "MUSIC": "ova"}
+_FORMATS = {
+    "TV": "series",
+    "TV_SHORT": "series",
+    "ONA": "series",
+    "MOVIE": "film",
+    "OVA": "ova",
+    "SPECIAL": "ova",
+    "MUSIC": "ova",
+}
 #: words that make an otherwise unknown role a music role ("Theme Song Guitar (ED)"); known
 #: roles count too. "Series Composition" (a writer) and "Compositing" do not match.
 _MUSIC_WORDS = re.compile(
     r"\b(music|musical|songs?|lyrics?|vocals?|singing|singers?|chorus|orchestra\w*|"
-    r"instrument\w*|band)\b", re.IGNORECASE)
+    r"instrument\w*|band)\b",
+    re.IGNORECASE,
+)
 _QUALIFIER = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
@@ -120,7 +139,7 @@ def role_of(text: str) -> tuple[str, str | None]:
     base, qualifiers = text.strip(), list[str]()
     while (m := _QUALIFIER.search(base)) and m.start() > 0:
         qualifiers.insert(0, m.group(1).strip())
-        base = base[:m.start()]
+        base = base[: m.start()]
     qualifier = "; ".join(q for q in qualifiers if q) or None
     role = resolve_role(text, NAME)
     if role == "contributor":
@@ -152,19 +171,22 @@ def song_slots(text: str) -> list[tuple[str, int | None]] | None:
     text = (text or "").strip()
     base = text
     while (m := _QUALIFIER.search(base)) and m.start() > 0:
-        base = base[:m.start()]
+        base = base[: m.start()]
     lowered = base.strip().lower()
     if lowered.startswith("insert song"):
         return [("insert", None)]
     if not lowered.startswith("theme song"):
         return None
     slots: list[tuple[str, int | None]] = []
-    for m in _SLOT.finditer(text[len(base):]):
+    for m in _SLOT.finditer(text[len(base) :]):
         kind = m.group(1).lower()
         first = int(m.group(2)) if m.group(2) else None
         last = int(m.group(3)) if m.group(3) else first
-        numbers = range(first, last + 1) if first is not None and last and last >= first \
-            and last - first < 10 else [first]
+        numbers = (
+            range(first, last + 1)
+            if first is not None and last and last >= first and last - first < 10
+            else [first]
+        )
         for n in numbers:
             if (kind, n) not in slots:
                 slots.append((kind, n))
@@ -179,19 +201,31 @@ def is_music_role(text: str) -> bool:
 def _check_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise BadInput("anilist: give a staff member's name; AniList's terms forbid "
-                       "open-ended crawls (mass collection)")
+        raise BadInput(
+            "anilist: give a staff member's name; AniList's terms forbid "
+            "open-ended crawls (mass collection)"
+        )
     if set(name) & _WILDCARDS:
-        raise BadInput(f"anilist: wildcards are not allowed in a staff name ({name!r}); "
-                       "AniList's terms allow targeted look-ups only")
+        raise BadInput(
+            f"anilist: wildcards are not allowed in a staff name ({name!r}); "
+            "AniList's terms allow targeted look-ups only"
+        )
     if len(name.replace(" ", "")) < MIN_NAME_LENGTH:
-        raise BadInput(f"anilist: staff name {name!r} is too short (at least "
-                       f"{MIN_NAME_LENGTH} characters): that would be an open-ended search")
+        raise BadInput(
+            f"anilist: staff name {name!r} is too short (at least "
+            f"{MIN_NAME_LENGTH} characters): that would be an open-ended search"
+        )
     return name
 
 
-def _post(client: HttpClient, url: str, query: str, variables: dict[str, Any],
-          missing: type[CuegraphError], what: str) -> dict[str, Any]:
+def _post(
+    client: HttpClient,
+    url: str,
+    query: str,
+    variables: dict[str, Any],
+    missing: type[CuegraphError],
+    what: str,
+) -> dict[str, Any]:
     """POST one GraphQL query; the ``data`` object, or a clear error."""
     client.plan(1)
 
@@ -203,8 +237,9 @@ def _post(client: HttpClient, url: str, query: str, variables: dict[str, Any],
         errors = body.get("errors")
         if errors:
             listed = errors if isinstance(errors, list) else [errors]
-            messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e)
-                                 for e in listed)
+            messages = "; ".join(
+                str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in listed
+            )
             if any(isinstance(e, dict) and e.get("status") == 404 for e in listed):
                 raise missing(f"anilist: {what} not found ({messages})")
             raise UpstreamError(f"{url}: AniList reported: {messages}"[:400])
@@ -213,8 +248,7 @@ def _post(client: HttpClient, url: str, query: str, variables: dict[str, Any],
         return body["data"]
 
     with missing_on_404(missing(f"anilist: {what} not found")):
-        return client.post_json(url, {"query": query, "variables": variables},
-                                parse=parse).data
+        return client.post_json(url, {"query": query, "variables": variables}, parse=parse).data
 
 
 def _page(connection: Any, url: str, what: str) -> tuple[list[dict[str, Any]], bool]:
@@ -235,34 +269,60 @@ def _person(node: dict[str, Any], url: str) -> Person:
     if not full:
         raise UpstreamError(f"{url}: staff {sid} has no name")
     native = (name.get("native") or "").strip() or None
-    aliases = tuple(a.strip() for a in (name.get("alternative") or [])
-                    if isinstance(a, str) and a.strip() and a.strip() not in (full, native))
-    return Person(key=f"{NAME}/{sid}", name=full, native_name=native if native != full else None,
-                  aliases=aliases, ids=((NAME, sid),),
-                  source=node.get("siteUrl") or f"{_SITE}/staff/{sid}")
+    aliases = tuple(
+        a.strip()
+        for a in (name.get("alternative") or [])
+        if isinstance(a, str) and a.strip() and a.strip() not in (full, native)
+    )
+    return Person(
+        key=f"{NAME}/{sid}",
+        name=full,
+        native_name=native if native != full else None,
+        aliases=aliases,
+        ids=((NAME, sid),),
+        source=node.get("siteUrl") or f"{_SITE}/staff/{sid}",
+    )
 
 
 def _work(node: dict[str, Any], url: str) -> Work:
     mid = _shape.int_id(node, url, "media")
     title = _shape.obj(node.get("title") or {}, url, "media title")
-    main = next((t.strip() for t in (title.get("romaji"), title.get("english"),
-                                     title.get("native")) if isinstance(t, str) and t.strip()),
-                None)
+    main = next(
+        (
+            t.strip()
+            for t in (title.get("romaji"), title.get("english"), title.get("native"))
+            if isinstance(t, str) and t.strip()
+        ),
+        None,
+    )
     if main is None:
         raise UpstreamError(f"{url}: media {mid} has no title")
     native = title.get("native") if isinstance(title.get("native"), str) else None
-    aliases = tuple(dict.fromkeys(
-        t.strip() for t in (title.get("romaji"), title.get("english"))
-        if isinstance(t, str) and t.strip() and t.strip() not in (main, native)))
+    aliases = tuple(
+        dict.fromkeys(
+            t.strip()
+            for t in (title.get("romaji"), title.get("english"))
+            if isinstance(t, str) and t.strip() and t.strip() not in (main, native)
+        )
+    )
     start = node.get("startDate")
-    year = start.get("year") if isinstance(start, dict) and isinstance(start.get("year"), int) \
+    year = (
+        start.get("year")
+        if isinstance(start, dict) and isinstance(start.get("year"), int)
         else None
+    )
     episodes = node.get("episodes") if isinstance(node.get("episodes"), int) else None
-    return Work(key=f"{NAME}/{mid}", title=main,
-                type=_FORMATS.get(str(node.get("format")), "series"),
-                native_title=native if native != main else None, year=year,
-                episodes=episodes, ids=((NAME, mid),), aliases=aliases,
-                source=node.get("siteUrl") or f"{_SITE}/anime/{mid}")
+    return Work(
+        key=f"{NAME}/{mid}",
+        title=main,
+        type=_FORMATS.get(str(node.get("format")), "series"),
+        native_title=native if native != main else None,
+        year=year,
+        episodes=episodes,
+        ids=((NAME, mid),),
+        aliases=aliases,
+        source=node.get("siteUrl") or f"{_SITE}/anime/{mid}",
+    )
 
 
 def _credits(person: Person, work: Work, role_text: str, source: str | None) -> list[Record]:
@@ -271,19 +331,42 @@ def _credits(person: Person, work: Work, role_text: str, source: str | None) -> 
     role, _qualifier = role_of(role_text)
     slots = song_slots(role_text)
     if slots is None:
-        return [Credit(agent=person.key, role=role, target_kind="work", target=work.key,
-                       role_text=role_text, source=source)]
+        return [
+            Credit(
+                agent=person.key,
+                role=role,
+                target_kind="work",
+                target=work.key,
+                role_text=role_text,
+                source=source,
+            )
+        ]
     out: list[Record] = []
     for slot, number in slots:
         key = f"{work.key}/{slot}{number or ''}"
-        title = {"theme": f"{work.title} theme song", "insert": f"{work.title} insert song"
-                 }.get(slot) or f"{work.title} {_SLOT_NAMES[slot]}" + (f" {number}" if number
-                                                                        else "")
-        out.append(Song(key=key, title=title, work=work.key, source=work.source,
-                        slot=f"{slot}{number or ''}" if slot in _SLOT_NAMES else None,
-                        untitled=True))
-        out.append(Credit(agent=person.key, role=role, target_kind="song", target=key,
-                          role_text=role_text, source=source))
+        title = {"theme": f"{work.title} theme song", "insert": f"{work.title} insert song"}.get(
+            slot
+        ) or f"{work.title} {_SLOT_NAMES[slot]}" + (f" {number}" if number else "")
+        out.append(
+            Song(
+                key=key,
+                title=title,
+                work=work.key,
+                source=work.source,
+                slot=f"{slot}{number or ''}" if slot in _SLOT_NAMES else None,
+                untitled=True,
+            )
+        )
+        out.append(
+            Credit(
+                agent=person.key,
+                role=role,
+                target_kind="song",
+                target=key,
+                role_text=role_text,
+                source=source,
+            )
+        )
     return out
 
 
@@ -311,8 +394,9 @@ def _name_matches(query: str, person: Person) -> bool:
     return False
 
 
-def harvest_staff(client: HttpClient, base_url: str, name: str, *,
-                  max_pages: int = MAX_PAGES) -> Harvest:
+def harvest_staff(
+    client: HttpClient, base_url: str, name: str, *, max_pages: int = MAX_PAGES
+) -> Harvest:
     """The music credits of one AniList staff member, found by name.
 
     Args:
@@ -349,15 +433,19 @@ def harvest_staff(client: HttpClient, base_url: str, name: str, *,
             if not _name_matches(query_name, person):
                 raise PersonNotFound(
                     f"anilist: no staff member named {query_name!r} (AniList's closest match "
-                    f"is {person.name!r}, id {person.ids[0][1]}); give the exact name")
+                    f"is {person.name!r}, id {person.ids[0][1]}); give the exact name"
+                )
             staff_id = int(person.ids[0][1])
             records.append(person)
         edges, has_next = _page(staff.get("staffMedia"), url, "staffMedia")
         for edge in edges:
             node = _shape.obj(edge.get("node"), url, "staffMedia node")
             role_text = (edge.get("staffRole") or "").strip()
-            if node.get("type") not in (None, "ANIME") or not role_text \
-                    or not is_music_role(role_text):
+            if (
+                node.get("type") not in (None, "ANIME")
+                or not role_text
+                or not is_music_role(role_text)
+            ):
                 continue
             work = _work(node, url)
             records.append(work)
@@ -370,12 +458,18 @@ def harvest_staff(client: HttpClient, base_url: str, name: str, *,
         page += 1
     assert person is not None
     label = f"AniList staff {person.name}" + (f" (first {max_pages} pages)" if truncated else "")
-    return Harvest(source=NAME, key=f"staff-{slug(person.name)}", records=_dedupe(records),
-                   license=LICENSE, label=label)
+    return Harvest(
+        source=NAME,
+        key=f"staff-{slug(person.name)}",
+        records=_dedupe(records),
+        license=LICENSE,
+        label=label,
+    )
 
 
-def harvest_media(client: HttpClient, base_url: str, media_id: int, *,
-                  max_pages: int = MAX_PAGES) -> Harvest:
+def harvest_media(
+    client: HttpClient, base_url: str, media_id: int, *, max_pages: int = MAX_PAGES
+) -> Harvest:
     """The music staff of one AniList anime (by its AniList media id).
 
     Raises:
@@ -390,8 +484,14 @@ def harvest_media(client: HttpClient, base_url: str, media_id: int, *,
     work: Work | None = None
     page, truncated = 1, False
     while True:
-        data = _post(client, url, _MEDIA_QUERY, {"id": mid, "page": page, "perPage": PER_PAGE},
-                     WorkNotFound, what)
+        data = _post(
+            client,
+            url,
+            _MEDIA_QUERY,
+            {"id": mid, "page": page, "perPage": PER_PAGE},
+            WorkNotFound,
+            what,
+        )
         media = data.get("Media")
         if media is None:
             raise WorkNotFound(f"anilist: {what} not found")
@@ -415,13 +515,18 @@ def harvest_media(client: HttpClient, base_url: str, media_id: int, *,
         page += 1
     assert work is not None
     label = f"AniList anime {work.title}" + (f" (first {max_pages} pages)" if truncated else "")
-    return Harvest(source=NAME, key=f"media-{mid}", records=_dedupe(records), license=LICENSE,
-                   label=label)
+    return Harvest(
+        source=NAME, key=f"media-{mid}", records=_dedupe(records), license=LICENSE, label=label
+    )
 
 
 SOURCE = Source(
-    name=NAME, title="AniList", license=LICENSE, default_url=DEFAULT_URL,
-    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    name=NAME,
+    title="AniList",
+    license=LICENSE,
+    default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL,
+    max_response_bytes=MAX_RESPONSE_BYTES,
     redirect_hosts=REDIRECT_HOSTS,
     summary="AniList (AniList terms): music staff roles of a person or an anime.",
     entries=(

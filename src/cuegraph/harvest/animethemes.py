@@ -36,8 +36,16 @@ from cuegraph.records import Credit, Cue, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
 __all__ = [
-    "NAME", "SOURCE", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "MAX_PAGES", "PAGE_SIZE",
-    "INCLUDE", "harvest_anime", "parse_episodes",
+    "NAME",
+    "SOURCE",
+    "DEFAULT_URL",
+    "LICENSE",
+    "MIN_INTERVAL",
+    "MAX_PAGES",
+    "PAGE_SIZE",
+    "INCLUDE",
+    "harvest_anime",
+    "parse_episodes",
 ]
 
 NAME = "animethemes"
@@ -55,8 +63,10 @@ REDIRECT_HOSTS: tuple[str, ...] = ()
 MAX_PAGES = 3
 #: anime per result page
 PAGE_SIZE = 15
-INCLUDE = ("animesynonyms,animethemes.animethemeentries,animethemes.song.artists,"
-           "animethemes.song.performances.artist,animethemes.song.performances.member")
+INCLUDE = (
+    "animesynonyms,animethemes.animethemeentries,animethemes.song.artists,"
+    "animethemes.song.performances.artist,animethemes.song.performances.member"
+)
 #: longest episode range expanded (guards against typos such as "1-1000000")
 MAX_RANGE = 2000
 MIN_NAME_LENGTH = 2
@@ -65,8 +75,14 @@ _USAGE = {"OP": "opening", "ED": "ending", "IN": "insert"}
 #: a theme's slug naming its slot in the anime ("OP", "OP1", "ED2"; AnimeThemes writes the
 #: number only when the sequence has one): kept as the song's cg:slot
 _SLOT = re.compile(r"(?:OP|ED)(?:[1-9][0-9]*)?")
-_FORMATS = {"TV": "series", "TV Short": "series", "ONA": "series", "Movie": "film",
-            "OVA": "ova", "Special": "ova"}
+_FORMATS = {
+    "TV": "series",
+    "TV Short": "series",
+    "ONA": "series",
+    "Movie": "film",
+    "OVA": "ova",
+    "Special": "ova",
+}
 _shape = Shapes("AnimeThemes")
 _RANGE = re.compile(r"^(\d+)\s*(?:[-\u2010-\u2015~\u301c]\s*(\d+))?$")
 
@@ -122,8 +138,7 @@ def _fetch(client: HttpClient, url: str, params: dict[str, Any]) -> dict[str, An
             raise _shape.error(url, "no anime list")
         return body
 
-    return client.get(url, params=params, headers={"Accept": "application/json"},
-                      parse=parse).data
+    return client.get(url, params=params, headers={"Accept": "application/json"}, parse=parse).data
 
 
 def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
@@ -135,8 +150,14 @@ def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
     source = f"{base}/anime/{anime_slug}"
     wtype = _FORMATS.get(str(anime.get("media_format")), "series")
     year = anime.get("year") if isinstance(anime.get("year"), int) else None
-    work = Work(key=f"{NAME}/{aid}", title=name.strip(), type=wtype, year=year,
-                ids=((NAME, aid),), source=source)
+    work = Work(
+        key=f"{NAME}/{aid}",
+        title=name.strip(),
+        type=wtype,
+        year=year,
+        ids=((NAME, aid),),
+        source=source,
+    )
     records: list[Record] = [work]
     for theme in _shape.objects(anime.get("animethemes"), url, "animethemes"):
         usage = _USAGE.get(str(theme.get("type") or "").upper())
@@ -147,10 +168,15 @@ def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
         title = (song_obj.get("title") or "").strip() or f"{name} {theme.get('slug') or ''}"
         slug = theme.get("slug")
         slug = slug if isinstance(slug, str) else ""
-        song = Song(key=f"{NAME}/{sid}", title=title.strip(), work=work.key,
-                    ids=((NAME, sid),), source=source,
-                    slot=slug.lower() if _SLOT.fullmatch(slug) else None,
-                    untitled=not (song_obj.get("title") or "").strip())
+        song = Song(
+            key=f"{NAME}/{sid}",
+            title=title.strip(),
+            work=work.key,
+            ids=((NAME, sid),),
+            source=source,
+            slot=slug.lower() if _SLOT.fullmatch(slug) else None,
+            untitled=not (song_obj.get("title") or "").strip(),
+        )
         records.append(song)
         performances = song_obj.get("performances")
         if performances is not None:  # the current model: who performed, group members too
@@ -166,9 +192,17 @@ def _anime_records(anime: dict[str, Any], base: str, url: str) -> list[Record]:
         if not episodes and wtype == "film" and entries:
             episodes = {1}  # a film is its own episode 1
         for number in sorted(episodes):
-            records.append(Cue(work=work.key, episode=number, usage=usage, song=song.key,
-                               title=song.title, note=theme.get("slug") or None,
-                               source=source))
+            records.append(
+                Cue(
+                    work=work.key,
+                    episode=number,
+                    usage=usage,
+                    song=song.key,
+                    title=song.title,
+                    note=theme.get("slug") or None,
+                    source=source,
+                )
+            )
     return records
 
 
@@ -182,18 +216,33 @@ def _performer(artist: dict[str, Any], song: Song, url: str, source: str) -> lis
     pivot = artist.get("artistsong") or artist.get("performance") or {}
     credited_as = (pivot.get("as") if isinstance(pivot, dict) else None) or artist.get("as")
     alias = pivot.get("alias") if isinstance(pivot, dict) else None
-    person = Person(key=f"{NAME}/{aid}", name=name.strip(), ids=((NAME, aid),), source=source,
-                    aliases=(alias.strip(),) if isinstance(alias, str) and alias.strip()
-                    and alias.strip() != name.strip() else ())
-    note = f"as {credited_as.strip()}" if isinstance(credited_as, str) and credited_as.strip() \
+    person = Person(
+        key=f"{NAME}/{aid}",
+        name=name.strip(),
+        ids=((NAME, aid),),
+        source=source,
+        aliases=(alias.strip(),)
+        if isinstance(alias, str) and alias.strip() and alias.strip() != name.strip()
+        else (),
+    )
+    note = (
+        f"as {credited_as.strip()}"
+        if isinstance(credited_as, str) and credited_as.strip()
         else None
-    credit = Credit(agent=person.key, role=resolve_role("performer", NAME), target_kind="song",
-                    target=song.key, role_text="performer", note=note, source=source)
+    )
+    credit = Credit(
+        agent=person.key,
+        role=resolve_role("performer", NAME),
+        target_kind="song",
+        target=song.key,
+        role_text="performer",
+        note=note,
+        source=source,
+    )
     return [person, credit]
 
 
-def _artist(artist: Any, url: str, what: str, kind: str, source: str,
-            alias: Any = None) -> Person:
+def _artist(artist: Any, url: str, what: str, kind: str, source: str, alias: Any = None) -> Person:
     if not isinstance(artist, dict):
         raise _shape.error(url, what)
     aid = _shape.int_id(artist, url, "artist")
@@ -201,8 +250,14 @@ def _artist(artist: Any, url: str, what: str, kind: str, source: str,
     if not isinstance(name, str) or not name.strip():
         raise UpstreamError(f"{url}: artist {aid} has no name")
     alias = alias.strip() if isinstance(alias, str) else ""
-    return Person(key=f"{NAME}/{aid}", name=name.strip(), kind=kind, ids=((NAME, aid),),
-                  aliases=(alias,) if alias and alias != name.strip() else (), source=source)
+    return Person(
+        key=f"{NAME}/{aid}",
+        name=name.strip(),
+        kind=kind,
+        ids=((NAME, aid),),
+        aliases=(alias,) if alias and alias != name.strip() else (),
+        source=source,
+    )
 
 
 def _performance(perf: dict[str, Any], song: Song, url: str, source: str) -> list[Record]:
@@ -211,9 +266,14 @@ def _performance(perf: dict[str, Any], song: Song, url: str, source: str) -> lis
     ``member_alias`` / ``member_as`` (animethemes-server ``PerformanceSchema``: a
     performance links a song to an artist or to a membership of a group)."""
     member_obj = perf.get("member")
-    group = _artist(perf.get("artist"), url, "performance.artist",
-                    "group" if isinstance(member_obj, dict) else "person", source,
-                    perf.get("alias"))
+    group = _artist(
+        perf.get("artist"),
+        url,
+        "performance.artist",
+        "group" if isinstance(member_obj, dict) else "person",
+        source,
+        perf.get("alias"),
+    )
     role = resolve_role("performer", NAME)
 
     def note(credited: Any, prefix: str = "") -> str | None:
@@ -222,16 +282,34 @@ def _performance(perf: dict[str, Any], song: Song, url: str, source: str) -> lis
             parts.append(f"as {credited.strip()}")
         return ", ".join(parts) or None
 
-    out: list[Record] = [group, Credit(agent=group.key, role=role, target_kind="song",
-                                       target=song.key, role_text="performer",
-                                       note=note(perf.get("as")), source=source)]
+    out: list[Record] = [
+        group,
+        Credit(
+            agent=group.key,
+            role=role,
+            target_kind="song",
+            target=song.key,
+            role_text="performer",
+            note=note(perf.get("as")),
+            source=source,
+        ),
+    ]
     if isinstance(member_obj, dict):
-        member = _artist(member_obj, url, "performance.member", "person", source,
-                         perf.get("member_alias"))
-        out += [member, Credit(agent=member.key, role=role, target_kind="song",
-                               target=song.key, role_text="performer",
-                               note=note(perf.get("member_as"), f"member of {group.name}"),
-                               source=source)]
+        member = _artist(
+            member_obj, url, "performance.member", "person", source, perf.get("member_alias")
+        )
+        out += [
+            member,
+            Credit(
+                agent=member.key,
+                role=role,
+                target_kind="song",
+                target=song.key,
+                role_text="performer",
+                note=note(perf.get("member_as"), f"member of {group.name}"),
+                source=source,
+            ),
+        ]
     return out
 
 
@@ -242,9 +320,15 @@ def _one_per_key(records: list[Record]) -> list[Record]:
     for r in records:
         if isinstance(r, Person):
             seen = people.get(r.key)
-            people[r.key] = r if seen is None else replace(
-                seen, kind="group" if "group" in (seen.kind, r.kind) else seen.kind,
-                aliases=tuple(dict.fromkeys(seen.aliases + r.aliases)))
+            people[r.key] = (
+                r
+                if seen is None
+                else replace(
+                    seen,
+                    kind="group" if "group" in (seen.kind, r.kind) else seen.kind,
+                    aliases=tuple(dict.fromkeys(seen.aliases + r.aliases)),
+                )
+            )
     out: list[Record] = []
     for r in dict.fromkeys(records):
         if isinstance(r, Person):
@@ -255,8 +339,9 @@ def _one_per_key(records: list[Record]) -> list[Record]:
     return out
 
 
-def harvest_anime(client: HttpClient, base_url: str, name: str, *,
-                  max_pages: int = MAX_PAGES) -> Harvest:
+def harvest_anime(
+    client: HttpClient, base_url: str, name: str, *, max_pages: int = MAX_PAGES
+) -> Harvest:
     """Themes, performers and episode usage of the anime matching ``name``.
 
     Raises:
@@ -272,8 +357,11 @@ def harvest_anime(client: HttpClient, base_url: str, name: str, *,
     seen: list[str] = []
     page, truncated = 1, False
     while True:
-        body = _fetch(client, url, {"q": query, "include": INCLUDE,
-                                    "page[size]": PAGE_SIZE, "page[number]": page})
+        body = _fetch(
+            client,
+            url,
+            {"q": query, "include": INCLUDE, "page[size]": PAGE_SIZE, "page[number]": page},
+        )
         for anime in _shape.objects(body["anime"], url, "anime"):
             seen.append(str(anime.get("name")))
             if _matches(query, anime):
@@ -292,16 +380,23 @@ def harvest_anime(client: HttpClient, base_url: str, name: str, *,
     for anime in found:
         records.extend(_anime_records(anime, base, url))
     label = f"AnimeThemes {query}" + (f" (first {max_pages} pages)" if truncated else "")
-    return Harvest(source=NAME, key=f"anime-{slug(query)}", records=_one_per_key(records),
-                   license=LICENSE, label=label)
+    return Harvest(
+        source=NAME,
+        key=f"anime-{slug(query)}",
+        records=_one_per_key(records),
+        license=LICENSE,
+        label=label,
+    )
 
 
 SOURCE = Source(
-    name=NAME, title="AnimeThemes", license=LICENSE, default_url=DEFAULT_URL,
-    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    name=NAME,
+    title="AnimeThemes",
+    license=LICENSE,
+    default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL,
+    max_response_bytes=MAX_RESPONSE_BYTES,
     redirect_hosts=REDIRECT_HOSTS,
     summary="AnimeThemes: which episodes each opening/ending plays in, and its performers.",
-    entries=(
-        Entry("anime", harvest_anime, "An anime's name."),
-    ),
+    entries=(Entry("anime", harvest_anime, "An anime's name."),),
 )

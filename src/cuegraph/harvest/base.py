@@ -90,8 +90,10 @@ class Source:
         for e in self.entries:
             if e.option == option:
                 return e
-        raise BadInput(f"{self.name} has no harvest by {option!r} (one of "
-                       f"{', '.join(e.option for e in self.entries)})")
+        raise BadInput(
+            f"{self.name} has no harvest by {option!r} (one of "
+            f"{', '.join(e.option for e in self.entries)})"
+        )
 
     def keywords(self, entry: Entry, settings: Any) -> dict[str, Any]:
         """The keyword arguments ``entry`` takes from ``settings``."""

@@ -15,16 +15,21 @@ import pyoxigraph
 
 from cuegraph.errors import BadInput, CueSheetError, RowError
 
-__all__ = ["read_rows", "convert_rows", "require_url", "http_iri", "check_text",
-           "MULTILINE_COLUMNS"]
+__all__ = [
+    "read_rows",
+    "convert_rows",
+    "require_url",
+    "http_iri",
+    "check_text",
+    "MULTILINE_COLUMNS",
+]
 
 #: free-text columns that may hold a tab or a line break (a quoted CSV cell); every other
 #: cell is one line of text
 MULTILINE_COLUMNS = frozenset({"notes", "note"})
 #: RFC 3987 section 4.1: IRIs MUST NOT contain bidirectional formatting characters (LRM, RLM,
 #: LRE, RLE, PDF, LRO, RLO; and the later isolates LRI, RLI, FSI, PDI)
-_BIDI_FORMATTING = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                              "\u2066\u2067\u2068\u2069")
+_BIDI_FORMATTING = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 T = TypeVar("T")
 
@@ -56,8 +61,10 @@ def read_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     if missing:
-        raise BadInput(f"{path}: missing column(s) {', '.join(missing)} "
-                       f"(header has: {', '.join(header) or 'nothing'})")
+        raise BadInput(
+            f"{path}: missing column(s) {', '.join(missing)} "
+            f"(header has: {', '.join(header) or 'nothing'})"
+        )
     reader.fieldnames = header
     first_line.clear()
     for row in reader:
@@ -70,9 +77,12 @@ def read_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict
         yield line, {k: (v or "").strip() for k, v in row.items()}
 
 
-def convert_rows(path: Path, required: tuple[str, ...],
-                 convert: Callable[[dict[str, str]], list[T]],
-                 skip_bad_rows: bool = False) -> tuple[list[T], list[RowError]]:
+def convert_rows(
+    path: Path,
+    required: tuple[str, ...],
+    convert: Callable[[dict[str, str]], list[T]],
+    skip_bad_rows: bool = False,
+) -> tuple[list[T], list[RowError]]:
     """Convert every row with ``convert`` (which raises ``ValueError`` naming the problem).
 
     Returns:
@@ -117,16 +127,25 @@ def check_text(value: str, column: str, multiline: bool = False) -> str:
         kind = unicodedata.category(c)
         if kind == "Cc" and not (multiline and c in "\t\n\r"):
             name = unicodedata.name(c, None) or _CONTROL_NAMES.get(c, "control")
-            raise ValueError(f"{column} holds a control character (U+{ord(c):04X} {name}) "
-                             f"at position {i + 1}")
+            raise ValueError(
+                f"{column} holds a control character (U+{ord(c):04X} {name}) at position {i + 1}"
+            )
         if kind in ("Zl", "Zp") and not multiline:
-            raise ValueError(f"{column} holds a line break (U+{ord(c):04X} "
-                             f"{unicodedata.name(c)}) at position {i + 1}")
+            raise ValueError(
+                f"{column} holds a line break (U+{ord(c):04X} "
+                f"{unicodedata.name(c)}) at position {i + 1}"
+            )
     return value
 
 
-_CONTROL_NAMES = {"\x00": "NULL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN",
-                  "\x1b": "ESCAPE", "\x7f": "DELETE"}
+_CONTROL_NAMES = {
+    "\x00": "NULL",
+    "\t": "TAB",
+    "\n": "LINE FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x1b": "ESCAPE",
+    "\x7f": "DELETE",
+}
 
 
 def http_iri(value: str, column: str = "source") -> str:
@@ -156,8 +175,10 @@ Invalid IRI code point '<'
         raise ValueError(f"{column} {value!r} is not a valid IRI (RFC 3987): {e}") from None
     bidi = next((c for c in value if c in _BIDI_FORMATTING), None)
     if bidi is not None:
-        raise ValueError(f"{column} {value!r} is not a valid IRI (RFC 3987): bidirectional "
-                         f"formatting character U+{ord(bidi):04X}")
+        raise ValueError(
+            f"{column} {value!r} is not a valid IRI (RFC 3987): bidirectional "
+            f"formatting character U+{ord(bidi):04X}"
+        )
     parts = urlsplit(value)
     try:
         parts.port  # noqa: B018 -- raises ValueError when out of range 0..65535

@@ -41,9 +41,18 @@ __all__ = ["COLUMNS", "read_cuesheet", "parse_credits", "USAGE_ALIASES"]
 COLUMNS = ("work", "episode", "start", "end", "title", "usage", "credits", "source")
 
 USAGE_ALIASES = {
-    "opening": "opening", "op": "opening", "ending": "ending", "ed": "ending",
-    "insert": "insert", "in": "insert", "insert song": "insert", "score": "score",
-    "bgm": "score", "background": "score", "background score": "score", "silence": "silence",
+    "opening": "opening",
+    "op": "opening",
+    "ending": "ending",
+    "ed": "ending",
+    "insert": "insert",
+    "in": "insert",
+    "insert song": "insert",
+    "score": "score",
+    "bgm": "score",
+    "background": "score",
+    "background score": "score",
+    "silence": "silence",
 }
 
 
@@ -70,9 +79,12 @@ def parse_credits(text: str, resolve: Callable[[str], str | None]) -> list[tuple
     return out
 
 
-def read_cuesheet(path: Path, resolve_person: Callable[[str], str | None] = lambda n: None,
-                  resolve_work: Callable[[str], str | None] = lambda n: None,
-                  skip_bad_rows: bool = False) -> tuple[list[Record], list[RowError]]:
+def read_cuesheet(
+    path: Path,
+    resolve_person: Callable[[str], str | None] = lambda n: None,
+    resolve_work: Callable[[str], str | None] = lambda n: None,
+    skip_bad_rows: bool = False,
+) -> tuple[list[Record], list[RowError]]:
     """Read a cue sheet into records.
 
     Raises:
@@ -111,8 +123,9 @@ def read_cuesheet(path: Path, resolve_person: Callable[[str], str | None] = lamb
                 raise ValueError(f"end {row['end']} is not after start {row['start']}")
         usage = USAGE_ALIASES.get(row["usage"].lower())
         if usage is None:
-            raise ValueError(f"unknown usage {row['usage']!r} "
-                             "(opening, ending, insert, score or silence)")
+            raise ValueError(
+                f"unknown usage {row['usage']!r} (opening, ending, insert, score or silence)"
+            )
         title = row["title"] or None
         if usage != "silence" and not title:
             raise ValueError("missing title (only a silence may have none)")
@@ -138,12 +151,31 @@ def read_cuesheet(path: Path, resolve_person: Callable[[str], str | None] = lamb
             if resolve_person(name) is None and key not in new_people:
                 new_people[key] = name
                 records.append(Person(key=key, name=name, source=source))
-            creds.append(Credit(agent=key, role=role, target_kind="song", target=song,
-                                role_text=role, source=source))
-        records.append(Cue(work=work, episode=episode, usage=usage, start=start, end=end,
-                           song=song, title=title, scene=row.get("scene") or None,
-                           note=row.get("notes") or None, source=source,
-                           credits=tuple(creds)))
+            creds.append(
+                Credit(
+                    agent=key,
+                    role=role,
+                    target_kind="song",
+                    target=song,
+                    role_text=role,
+                    source=source,
+                )
+            )
+        records.append(
+            Cue(
+                work=work,
+                episode=episode,
+                usage=usage,
+                start=start,
+                end=end,
+                song=song,
+                title=title,
+                scene=row.get("scene") or None,
+                note=row.get("notes") or None,
+                source=source,
+                credits=tuple(creds),
+            )
+        )
         return records
 
     return convert_rows(path, COLUMNS, convert, skip_bad_rows)

@@ -56,9 +56,18 @@ import urllib3
 from cuegraph import __version__
 from cuegraph.errors import UpstreamError
 
-__all__ = ["HttpClient", "Response", "HttpStatusError", "user_agent", "RateLimiter",
-           "source_message", "short_url", "DEFAULT_MAX_BYTES", "DEFAULT_DEADLINE",
-           "MAX_REDIRECTS"]
+__all__ = [
+    "HttpClient",
+    "Response",
+    "HttpStatusError",
+    "user_agent",
+    "RateLimiter",
+    "source_message",
+    "short_url",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_DEADLINE",
+    "MAX_REDIRECTS",
+]
 
 #: default response size cap (decompressed bytes); sources set their own
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -92,7 +101,7 @@ def short_url(url: str, limit: int = 80) -> str:
     """
     parts = urlsplit(url)
     text = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else url
-    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
     return text + ("?…" if parts.query and parts.scheme else "")
 
 
@@ -124,17 +133,24 @@ class Response:
         try:
             return json.loads(self.body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            kind = "an HTML page" if "html" in ctype or self.body.lstrip()[:1] == b"<" else \
-                "malformed or truncated JSON"
-            raise UpstreamError(f"{short_url(self.url)} sent {kind}, not JSON "
-                                f"({str(e).splitlines()[0][:120]})") from None
+            kind = (
+                "an HTML page"
+                if "html" in ctype or self.body.lstrip()[:1] == b"<"
+                else "malformed or truncated JSON"
+            )
+            raise UpstreamError(
+                f"{short_url(self.url)} sent {kind}, not JSON ({str(e).splitlines()[0][:120]})"
+            ) from None
 
 
 class RateLimiter:
     """Keeps at least ``interval`` seconds between the starts of requests to one host."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.clock = clock
         self.sleep = sleep
         self._next: dict[str, float] = {}
@@ -236,8 +252,13 @@ class HttpClient:
             return None
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            return Response(raw["url"], raw["status"], raw["headers"],
-                            raw["body"].encode("utf-8"), from_cache=True)
+            return Response(
+                raw["url"],
+                raw["status"],
+                raw["headers"],
+                raw["body"].encode("utf-8"),
+                from_cache=True,
+            )
         except (OSError, ValueError, KeyError, AttributeError):
             return None  # a damaged cache entry is refetched
 
@@ -246,10 +267,17 @@ class HttpClient:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"url": resp.url, "status": resp.status,
-                                   "headers": resp.headers,
-                                   "body": resp.body.decode("utf-8", "replace")}),
-                       encoding="utf-8")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "url": resp.url,
+                    "status": resp.status,
+                    "headers": resp.headers,
+                    "body": resp.body.decode("utf-8", "replace"),
+                }
+            ),
+            encoding="utf-8",
+        )
         tmp.replace(path)
 
     # -- hooks -------------------------------------------------------------------------
@@ -270,24 +298,38 @@ class HttpClient:
         return self.intervals.get(host, self.intervals.get("*", default))
 
     # -- requests ----------------------------------------------------------------------
-    def get(self, url: str, params: dict[str, Any] | None = None,
-            headers: dict[str, str] | None = None,
-            parse: Callable[[Response], Any] | None = None) -> Response:
+    def get(
+        self,
+        url: str,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        parse: Callable[[Response], Any] | None = None,
+    ) -> Response:
         """GET ``url`` (with ``params``) politely; see :meth:`request`."""
         req = requests.Request("GET", url, params=params).prepare()
         return self.request("GET", req.url or url, headers=headers, parse=parse)
 
-    def post_json(self, url: str, payload: Any, headers: dict[str, str] | None = None,
-                  parse: Callable[[Response], Any] | None = None) -> Response:
+    def post_json(
+        self,
+        url: str,
+        payload: Any,
+        headers: dict[str, str] | None = None,
+        parse: Callable[[Response], Any] | None = None,
+    ) -> Response:
         """POST a JSON body (GraphQL APIs)."""
         body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         hdrs = {"Content-Type": "application/json", "Accept": "application/json"}
         hdrs.update(headers or {})
         return self.request("POST", url, body=body, headers=hdrs, parse=parse)
 
-    def request(self, method: str, url: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None,
-                parse: Callable[[Response], Any] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        parse: Callable[[Response], Any] | None = None,
+    ) -> Response:
         """Send one request with caching, rate limiting, retries and the guards.
 
         ``parse`` turns the response into what the caller needs (default:
@@ -336,16 +378,22 @@ class HttpClient:
                         f"{short_url(url)}: HTTP {raw.status} asked us to wait "
                         f"{_duration(wait)} (Retry-After: {raw.headers.get('retry-after')}); "
                         f"refused, we wait at most {_duration(self.max_retry_after)}: "
-                        "try again later", raw.status)
+                        "try again later",
+                        raw.status,
+                    )
                 if attempt < self.retries:
                     self.limiter.push_back(host, wait if wait is not None else delay)
                     delay *= 2
                     continue
-                raise HttpStatusError(f"{short_url(url)} failed after {attempt + 1} "
-                                      f"attempt(s): {last_problem}", raw.status)
+                raise HttpStatusError(
+                    f"{short_url(url)} failed after {attempt + 1} attempt(s): {last_problem}",
+                    raw.status,
+                )
             if raw.status >= 400:
-                raise HttpStatusError(f"{short_url(url)}: HTTP {raw.status}: "
-                                      f"{source_message(raw.body, raw.reason)}", raw.status)
+                raise HttpStatusError(
+                    f"{short_url(url)}: HTTP {raw.status}: {source_message(raw.body, raw.reason)}",
+                    raw.status,
+                )
             resp = Response(raw.url, raw.status, raw.headers, raw.body)
             resp.data = parse(resp)  # UpstreamError: not cached
             self._cache_put(cache_path, resp)
@@ -354,8 +402,9 @@ class HttpClient:
         raise UpstreamError(f"{short_url(url)}: {last_problem}")  # pragma: no cover
 
     # -- one guarded exchange ----------------------------------------------------------
-    def _exchange(self, method: str, url: str, body: bytes | None,
-                  headers: dict[str, str] | None) -> _Raw:
+    def _exchange(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str] | None
+    ) -> _Raw:
         """One request and its redirects, within the deadline, the cap and the redirect
         rules; the body of an error status is read only as far as its message."""
         ends = time.monotonic() + self.deadline
@@ -368,9 +417,14 @@ class HttpClient:
             self.count_request(current)
             try:
                 raw = self.session.request(
-                    method, current, data=body, headers=headers, stream=True,
+                    method,
+                    current,
+                    data=body,
+                    headers=headers,
+                    stream=True,
                     allow_redirects=False,
-                    timeout=(min(self.timeout, left), min(self.timeout, left)))
+                    timeout=(min(self.timeout, left), min(self.timeout, left)),
+                )
             except requests.RequestException as e:
                 if time.monotonic() >= ends:
                     raise _Refused(self._late()) from None
@@ -381,14 +435,20 @@ class HttpClient:
                     if hop == MAX_REDIRECTS:
                         raise _Refused(f"more than {MAX_REDIRECTS} redirects")
                     current = self._redirect_target(origin, current, location)
-                    if raw.status_code == 303 or (raw.status_code in (301, 302)
-                                                  and method == "POST"):
+                    if raw.status_code == 303 or (
+                        raw.status_code in (301, 302) and method == "POST"
+                    ):
                         method, body = "GET", None  # as browsers and requests do
                     continue
                 limit = self.max_bytes if raw.status_code < 400 else _ERROR_BODY
                 data = self._read_body(raw, ends, limit, truncate=raw.status_code >= 400)
-                return _Raw(current, raw.status_code, raw.reason or "",
-                            {k.lower(): v for k, v in raw.headers.items()}, data)
+                return _Raw(
+                    current,
+                    raw.status_code,
+                    raw.reason or "",
+                    {k.lower(): v for k, v in raw.headers.items()},
+                    data,
+                )
             finally:
                 if raw.raw.isclosed():
                     raw.raw.release_conn()  # read to the end: the connection is reused
@@ -397,8 +457,10 @@ class HttpClient:
         raise _Refused(f"more than {MAX_REDIRECTS} redirects")  # pragma: no cover
 
     def _late(self) -> str:
-        return (f"no complete answer within the {self.deadline:g} s deadline for one request "
-                "(stopped; the source may be overloaded or dripping its answer)")
+        return (
+            f"no complete answer within the {self.deadline:g} s deadline for one request "
+            "(stopped; the source may be overloaded or dripping its answer)"
+        )
 
     def _redirect_target(self, origin, current: str, location: str) -> str:
         """The absolute URL a redirect points at, if we follow it; else :class:`_Refused`."""
@@ -413,12 +475,15 @@ class HttpClient:
         host = (parts.hostname or "").lower()
         allowed = {(origin.hostname or "").lower(), *(h.lower() for h in self.redirect_hosts)}
         if host not in allowed:
-            raise _Refused(f"refused a redirect to another host ({shown}); followed only "
-                           f"within {', '.join(sorted(allowed))}")
+            raise _Refused(
+                f"refused a redirect to another host ({shown}); followed only "
+                f"within {', '.join(sorted(allowed))}"
+            )
         return target
 
-    def _read_body(self, raw: requests.Response, ends: float, limit: int,
-                   truncate: bool = False) -> bytes:
+    def _read_body(
+        self, raw: requests.Response, ends: float, limit: int, truncate: bool = False
+    ) -> bytes:
         """The body, inflated, at most ``limit`` bytes (``truncate``: cut there instead of
         failing), read before ``ends``."""
         encoding = (raw.headers.get("Content-Encoding") or "identity").strip().lower()
@@ -426,8 +491,7 @@ class HttpClient:
         if inflate is None:
             raise _Refused(f"sent Content-Encoding {encoding!r}, which was not asked for")
         declared = raw.headers.get("Content-Length", "")
-        if not truncate and encoding == "identity" and declared.isdigit() \
-                and int(declared) > limit:
+        if not truncate and encoding == "identity" and declared.isdigit() and int(declared) > limit:
             raise _Refused(self._too_big(limit, f"it announced {int(declared):,} bytes"))
         sock = _socket_of(raw.raw)
         out = bytearray()
@@ -447,10 +511,10 @@ class HttpClient:
                 if time.monotonic() >= ends - 0.01:
                     raise _Refused(self._late()) from None
                 if isinstance(e, (urllib3.exceptions.ReadTimeoutError, socket.timeout)):
-                    raise _Broken(f"{urlsplit(raw.url).netloc} did not answer in time") \
-                        from None
-                raise _Broken(f"{urlsplit(raw.url).netloc} broke off the response "
-                              "(truncated body)") from None
+                    raise _Broken(f"{urlsplit(raw.url).netloc} did not answer in time") from None
+                raise _Broken(
+                    f"{urlsplit(raw.url).netloc} broke off the response (truncated body)"
+                ) from None
             if not chunk:
                 break
             wire += len(chunk)
@@ -461,27 +525,34 @@ class HttpClient:
             try:
                 out += inflate(chunk, limit + 1 - len(out))
             except zlib.error:
-                raise _Broken(f"{urlsplit(raw.url).netloc} sent a damaged "
-                              f"{encoding} body") from None
+                raise _Broken(
+                    f"{urlsplit(raw.url).netloc} sent a damaged {encoding} body"
+                ) from None
             if len(out) > limit:
                 if truncate:
                     return bytes(out[:limit])
-                raise _Refused(self._too_big(limit, "counted after decompression"
-                                              if encoding != "identity" else ""))
+                raise _Refused(
+                    self._too_big(
+                        limit, "counted after decompression" if encoding != "identity" else ""
+                    )
+                )
         if encoding != "identity":
             try:
                 rest = inflate(None, limit + 1 - len(out))
             except zlib.error:
-                raise _Broken(f"{urlsplit(raw.url).netloc} sent a truncated {encoding} "
-                              "body") from None
+                raise _Broken(
+                    f"{urlsplit(raw.url).netloc} sent a truncated {encoding} body"
+                ) from None
             out += rest
             if len(out) > limit and not truncate:
                 raise _Refused(self._too_big(limit, "counted after decompression"))
         return bytes(out[:limit])
 
     def _too_big(self, limit: int, why: str = "") -> str:
-        return (f"the response is larger than the {_size(limit)} cap for this source "
-                f"({why + '; ' if why else ''}stopped reading)")
+        return (
+            f"the response is larger than the {_size(limit)} cap for this source "
+            f"({why + '; ' if why else ''}stopped reading)"
+        )
 
 
 def _size(n: int) -> str:

@@ -32,8 +32,17 @@ from cuegraph.names import same_name
 from cuegraph.records import Album, Credit, Person, Record, Recording, Song
 from cuegraph.roles import resolve_role
 
-__all__ = ["NAME", "SOURCE", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "harvest_artist",
-           "find_artist", "is_mbid", "PAGE_SIZE"]
+__all__ = [
+    "NAME",
+    "SOURCE",
+    "DEFAULT_URL",
+    "LICENSE",
+    "MIN_INTERVAL",
+    "harvest_artist",
+    "find_artist",
+    "is_mbid",
+    "PAGE_SIZE",
+]
 
 NAME = "musicbrainz"
 DEFAULT_URL = "https://musicbrainz.org/ws/2"
@@ -69,8 +78,9 @@ def _key(mbid: str) -> str:
     return f"{NAME}/{mbid}"
 
 
-def _get(client: HttpClient, base_url: str, path: str, check=None,
-         **params: Any) -> tuple[dict, str]:
+def _get(
+    client: HttpClient, base_url: str, path: str, check=None, **params: Any
+) -> tuple[dict, str]:
     """One WS/2 request; the JSON object and the request URL. ``check(data, url)`` may
     refuse the shape; only an answer that passed it is cached."""
 
@@ -85,8 +95,9 @@ def _get(client: HttpClient, base_url: str, path: str, check=None,
             check(data, shown)
         return data
 
-    resp = client.get(f"{base_url.rstrip('/')}/{path}", params={**params, "fmt": "json"},
-                      parse=parse)
+    resp = client.get(
+        f"{base_url.rstrip('/')}/{path}", params={**params, "fmt": "json"}, parse=parse
+    )
     return resp.data, resp.url
 
 
@@ -96,8 +107,7 @@ def _escape_lucene(text: str) -> str:
 
 def _search_page(data: dict, shown: str) -> None:
     if not isinstance(data.get("artists"), list):
-        raise UpstreamError(f"{shown} is not a MusicBrainz artist search answer "
-                            "(no artists list)")
+        raise UpstreamError(f"{shown} is not a MusicBrainz artist search answer (no artists list)")
 
 
 def _lookup(data: dict, shown: str) -> None:
@@ -125,50 +135,71 @@ def find_artist(client: HttpClient, base_url: str, name: str) -> str:
         raise BadInput("empty artist name")
     client.plan(1)
     phrase = f'"{_escape_lucene(name)}"'
-    data, _url = _get(client, base_url, "artist", check=_search_page,
-                      query=f"artist:{phrase} OR alias:{phrase}", limit=10)
+    data, _url = _get(
+        client,
+        base_url,
+        "artist",
+        check=_search_page,
+        query=f"artist:{phrase} OR alias:{phrase}",
+        limit=10,
+    )
     hits = [a for a in data["artists"] if isinstance(a, dict) and a.get("id")]
 
     def names(a: dict) -> list[str]:
         out = [str(a.get("name") or ""), str(a.get("sort-name") or "")]
-        out += [str(al.get("name") or "") for al in a.get("aliases") or []
-                if isinstance(al, dict)]
+        out += [str(al.get("name") or "") for al in a.get("aliases") or [] if isinstance(al, dict)]
         return [n for n in out if n]
 
     named = {str(a["id"]): a for a in hits if any(same_name(name, n) for n in names(a))}
     if len(named) > 1:  # several artists share the name: the primary name decides, if any
-        primary = {i: a for i, a in named.items()
-                   if same_name(name, str(a.get("name") or ""))}
+        primary = {i: a for i, a in named.items() if same_name(name, str(a.get("name") or ""))}
         named = primary if len(primary) == 1 else named
     if len(named) == 1:
         return next(iter(named))
     if named:
         listed = "; ".join(_described(a) for a in list(named.values())[:5])
-        raise BadInput(f"MusicBrainz has {len(named)} artists named {name!r}: {listed}; "
-                       "pass the MBID of the one you mean")
+        raise BadInput(
+            f"MusicBrainz has {len(named)} artists named {name!r}: {listed}; "
+            "pass the MBID of the one you mean"
+        )
     seen = "; ".join(_described(a) for a in hits[:5]) or "nothing"
-    raise BadInput(f"MusicBrainz has no artist named {name!r} (the search found: {seen}); "
-                   "pass an MBID to harvest one of these")
+    raise BadInput(
+        f"MusicBrainz has no artist named {name!r} (the search found: {seen}); "
+        "pass an MBID to harvest one of these"
+    )
 
 
 def _browse_page(entity: str):
     def check(data: dict, shown: str) -> None:
-        if not isinstance(data.get(f"{entity}s"), list) \
-                or not isinstance(data.get(f"{entity}-count"), int):
-            raise UpstreamError(f"{shown} is not a MusicBrainz {entity} browse page "
-                                f"(no {entity}s list or {entity}-count)")
+        if not isinstance(data.get(f"{entity}s"), list) or not isinstance(
+            data.get(f"{entity}-count"), int
+        ):
+            raise UpstreamError(
+                f"{shown} is not a MusicBrainz {entity} browse page "
+                f"(no {entity}s list or {entity}-count)"
+            )
+
     return check
 
 
-def _browse(client: HttpClient, base_url: str, entity: str, artist: str, inc: str,
-            page_size: int) -> list[tuple[dict, str]]:
+def _browse(
+    client: HttpClient, base_url: str, entity: str, artist: str, inc: str, page_size: int
+) -> list[tuple[dict, str]]:
     """Every ``entity`` linked to ``artist``, page by page: (item, page URL) pairs."""
     out: list[tuple[dict, str]] = []
     offset, page_no = 0, 0
     client.plan(1)
     while True:
-        data, url = _get(client, base_url, entity, check=_browse_page(entity), artist=artist,
-                         inc=inc, limit=page_size, offset=offset)
+        data, url = _get(
+            client,
+            base_url,
+            entity,
+            check=_browse_page(entity),
+            artist=artist,
+            inc=inc,
+            limit=page_size,
+            offset=offset,
+        )
         items, count = data[f"{entity}s"], data[f"{entity}-count"]
         if page_no == 0:
             client.plan(max(min(math.ceil(count / page_size), MAX_PAGES) - 1, 0))
@@ -197,8 +228,12 @@ class _Collector:
     def song(self, work: dict, source: str) -> str:
         key = _key(str(work["id"]))
         if key not in self.songs:
-            self.songs[key] = Song(key=key, title=str(work.get("title") or work["id"]),
-                                   ids=((NAME, str(work["id"])),), source=source)
+            self.songs[key] = Song(
+                key=key,
+                title=str(work.get("title") or work["id"]),
+                ids=((NAME, str(work["id"])),),
+                source=source,
+            )
         return key
 
     def relations(self, item: dict, kind: str, target: str, source: str) -> None:
@@ -212,18 +247,33 @@ class _Collector:
                 continue
             agent = self.person(artist, source)
             attrs = [str(a) for a in rel.get("attributes") or []]
-            self.other.append(Credit(
-                agent=agent, role=resolve_role(rtype, NAME), target_kind=kind, target=target,
-                role_text=rtype, note=", ".join(attrs) or None, source=source))
+            self.other.append(
+                Credit(
+                    agent=agent,
+                    role=resolve_role(rtype, NAME),
+                    target_kind=kind,
+                    target=target,
+                    role_text=rtype,
+                    note=", ".join(attrs) or None,
+                    source=source,
+                )
+            )
 
     def artist_credit(self, item: dict, kind: str, target: str, source: str) -> None:
         for ac in item.get("artist-credit") or []:
             artist = ac.get("artist") if isinstance(ac, dict) else None
             if isinstance(artist, dict) and artist.get("id"):
                 agent = self.person(artist, source)
-                self.other.append(Credit(agent=agent, role=resolve_role("artist credit", NAME),
-                                         target_kind=kind, target=target,
-                                         role_text="artist credit", source=source))
+                self.other.append(
+                    Credit(
+                        agent=agent,
+                        role=resolve_role("artist credit", NAME),
+                        target_kind=kind,
+                        target=target,
+                        role_text="artist credit",
+                        source=source,
+                    )
+                )
 
     def records(self) -> list[Record]:
         return [*self.people.values(), *self.songs.values(), *self.other]
@@ -232,8 +282,9 @@ class _Collector:
 def _person(artist: dict, source: str) -> Person:
     name = str(artist.get("name") or artist["id"])
     aliases = [a for a in artist.get("aliases") or [] if isinstance(a, dict) and a.get("name")]
-    native = next((str(a["name"]) for a in aliases
-                   if a.get("locale") == "ja" and a.get("primary")), None)
+    native = next(
+        (str(a["name"]) for a in aliases if a.get("locale") == "ja" and a.get("primary")), None
+    )
     others = sorted({str(a["name"]) for a in aliases} - {name, native or ""})
     ids = {(NAME, str(artist["id"]))}
     for rel in artist.get("relations") or []:
@@ -243,8 +294,15 @@ def _person(artist: dict, source: str) -> Person:
                 if m := pattern.search(resource):
                     ids.add((scheme, m.group(1)))
     kind = "group" if str(artist.get("type") or "").lower() in _GROUP_TYPES else "person"
-    return Person(key=_key(str(artist["id"])), name=name, native_name=native, kind=kind,
-                  aliases=tuple(others), ids=tuple(sorted(ids)), source=source)
+    return Person(
+        key=_key(str(artist["id"])),
+        name=name,
+        native_name=native,
+        kind=kind,
+        aliases=tuple(others),
+        ids=tuple(sorted(ids)),
+        source=source,
+    )
 
 
 def _year(date: Any) -> int | None:
@@ -252,8 +310,9 @@ def _year(date: Any) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def harvest_artist(client: HttpClient, base_url: str, artist: str,
-                   page_size: int = PAGE_SIZE) -> Harvest:
+def harvest_artist(
+    client: HttpClient, base_url: str, artist: str, page_size: int = PAGE_SIZE
+) -> Harvest:
     """Harvest one artist (an MBID, or a name searched first).
 
     Reads the artist (aliases, links to other databases), then browses, page by page, the
@@ -274,43 +333,72 @@ def harvest_artist(client: HttpClient, base_url: str, artist: str,
         key = col.song(work, url)
         col.relations(work, "song", key, url)
 
-    for rec, url in _browse(client, base_url, "recording", mbid,
-                            "artist-credits artist-rels work-rels", page_size):
+    for rec, url in _browse(
+        client, base_url, "recording", mbid, "artist-credits artist-rels work-rels", page_size
+    ):
         key = _key(str(rec["id"]))
         song = None
         for rel in rec.get("relations") or []:
-            if (isinstance(rel, dict) and rel.get("target-type") == "work"
-                    and isinstance(rel.get("work"), dict) and rel["work"].get("id")):
+            if (
+                isinstance(rel, dict)
+                and rel.get("target-type") == "work"
+                and isinstance(rel.get("work"), dict)
+                and rel["work"].get("id")
+            ):
                 song = col.song(rel["work"], url)
                 break
         length = rec.get("length")
-        col.other.append(Recording(
-            key=key, title=str(rec.get("title") or rec["id"]), song=song,
-            length_seconds=Decimal(int(length)) / 1000 if isinstance(length, int) else None,
-            ids=((NAME, str(rec["id"])),), source=url))
+        col.other.append(
+            Recording(
+                key=key,
+                title=str(rec.get("title") or rec["id"]),
+                song=song,
+                length_seconds=Decimal(int(length)) / 1000 if isinstance(length, int) else None,
+                ids=((NAME, str(rec["id"])),),
+                source=url,
+            )
+        )
         col.artist_credit(rec, "recording", key, url)
         col.relations(rec, "recording", key, url)
 
-    for rg, url in _browse(client, base_url, "release-group", mbid, "artist-credits",
-                           page_size):
+    for rg, url in _browse(client, base_url, "release-group", mbid, "artist-credits", page_size):
         key = _key(str(rg["id"]))
-        col.other.append(Album(key=key, title=str(rg.get("title") or rg["id"]),
-                               year=_year(rg.get("first-release-date")),
-                               ids=((NAME, str(rg["id"])),), source=url))
+        col.other.append(
+            Album(
+                key=key,
+                title=str(rg.get("title") or rg["id"]),
+                year=_year(rg.get("first-release-date")),
+                ids=((NAME, str(rg["id"])),),
+                source=url,
+            )
+        )
         col.artist_credit(rg, "album", key, url)
 
-    return Harvest(source=NAME, key=f"artist-{mbid}", records=col.records(), license=LICENSE,
-                   label=f"musicbrainz: {main_name}")
+    return Harvest(
+        source=NAME,
+        key=f"artist-{mbid}",
+        records=col.records(),
+        license=LICENSE,
+        label=f"musicbrainz: {main_name}",
+    )
 
 
 SOURCE = Source(
-    name=NAME, title="MusicBrainz", license=LICENSE, default_url=DEFAULT_URL,
-    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    name=NAME,
+    title="MusicBrainz",
+    license=LICENSE,
+    default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL,
+    max_response_bytes=MAX_RESPONSE_BYTES,
     redirect_hosts=REDIRECT_HOSTS,
     summary="MusicBrainz (CC0 core data): an artist's works, recordings and release groups with "
-            "composer/lyricist/arranger/performer relationships, one request per second.",
+    "composer/lyricist/arranger/performer relationships, one request per second.",
     entries=(
-        Entry("artist", harvest_artist, "An artist MBID, or a name: the search hit with "
-              "that name or alias is taken, else the candidates are listed."),
+        Entry(
+            "artist",
+            harvest_artist,
+            "An artist MBID, or a name: the search hit with "
+            "that name or alias is taken, else the candidates are listed.",
+        ),
     ),
 )

@@ -18,8 +18,9 @@ from cuegraph.harvest.base import Source
 __all__ = ["SOURCES", "get_source"]
 
 #: every harvest source, in the order `harvest all` runs them
-SOURCES: dict[str, Source] = {m.SOURCE.name: m.SOURCE for m in (
-    wikidata, musicbrainz, anilist, vgmdb, animethemes)}
+SOURCES: dict[str, Source] = {
+    m.SOURCE.name: m.SOURCE for m in (wikidata, musicbrainz, anilist, vgmdb, animethemes)
+}
 
 
 def get_source(name: str) -> Source:
@@ -27,5 +28,4 @@ def get_source(name: str) -> Source:
     try:
         return SOURCES[name]
     except KeyError:
-        raise BadInput(f"no harvest source named {name!r} (one of "
-                       f"{', '.join(SOURCES)})") from None
+        raise BadInput(f"no harvest source named {name!r} (one of {', '.join(SOURCES)})") from None

@@ -50,9 +50,17 @@ def read_people(path: Path, skip_bad_rows: bool = False) -> tuple[list[Record], 
                 raise ValueError(f"musicbrainz {row['musicbrainz']!r} is not an MBID")
             ids.append(("musicbrainz", row["musicbrainz"]))
         aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
-        return [Person(key=key, name=row["name"], native_name=row.get("native_name") or None,
-                       kind=kind, aliases=aliases, ids=tuple(ids),
-                       source=require_url(row["source"]))]
+        return [
+            Person(
+                key=key,
+                name=row["name"],
+                native_name=row.get("native_name") or None,
+                kind=kind,
+                aliases=aliases,
+                ids=tuple(ids),
+                source=require_url(row["source"]),
+            )
+        ]
 
     return convert_rows(path, ("id", "name", "source"), convert, skip_bad_rows)
 
@@ -76,15 +84,27 @@ def read_works(path: Path, skip_bad_rows: bool = False) -> tuple[list[Record], l
             if not row["episodes"].isdigit() or int(row["episodes"]) < 1:
                 raise ValueError(f"episodes {row['episodes']!r} is not a positive number")
             episodes = int(row["episodes"])
-        return [Work(key=key, title=row["title"], native_title=row.get("native_title") or None,
-                     type=wtype, year=year, episodes=episodes,
-                     source=require_url(row["source"]))]
+        return [
+            Work(
+                key=key,
+                title=row["title"],
+                native_title=row.get("native_title") or None,
+                type=wtype,
+                year=year,
+                episodes=episodes,
+                source=require_url(row["source"]),
+            )
+        ]
 
     return convert_rows(path, ("id", "title", "type", "source"), convert, skip_bad_rows)
 
 
-def read_credits(path: Path, people: set[str] | None = None, works: set[str] | None = None,
-                 skip_bad_rows: bool = False) -> tuple[list[Record], list[RowError]]:
+def read_credits(
+    path: Path,
+    people: set[str] | None = None,
+    works: set[str] | None = None,
+    skip_bad_rows: bool = False,
+) -> tuple[list[Record], list[RowError]]:
     """Read ``credits.csv``; ``people``/``works`` are the known ids to check references."""
 
     def convert(row: dict[str, str]) -> list[Record]:
@@ -96,19 +116,38 @@ def read_credits(path: Path, people: set[str] | None = None, works: set[str] | N
             raise ValueError(f"unknown person {person!r} (not in people.csv)")
         role = row["role"].lower()
         if role not in ROLES or role == "contributor":
-            raise ValueError(f"unknown role {row['role']!r} "
-                             f"(known: {', '.join(r for r in ROLES if r != 'contributor')})")
+            raise ValueError(
+                f"unknown role {row['role']!r} "
+                f"(known: {', '.join(r for r in ROLES if r != 'contributor')})"
+            )
         source = require_url(row["source"])
         note = row.get("note") or None
         if not row.get("song"):
-            return [Credit(agent=person, role=role, target_kind="work", target=work,
-                           role_text=role, note=note, source=source)]
+            return [
+                Credit(
+                    agent=person,
+                    role=role,
+                    target_kind="work",
+                    target=work,
+                    role_text=role,
+                    note=note,
+                    source=source,
+                )
+            ]
         song = slug(row["song"])
         if not song:
             raise ValueError(f"song {row['song']!r} has no letters or digits")
-        return [Song(key=song, title=row["song"], work=work, source=source),
-                Credit(agent=person, role=role, target_kind="song", target=song,
-                       role_text=role, note=note, source=source)]
+        return [
+            Song(key=song, title=row["song"], work=work, source=source),
+            Credit(
+                agent=person,
+                role=role,
+                target_kind="song",
+                target=song,
+                role_text=role,
+                note=note,
+                source=source,
+            ),
+        ]
 
-    return convert_rows(path, ("work", "song", "role", "person", "source"), convert,
-                        skip_bad_rows)
+    return convert_rows(path, ("work", "song", "role", "person", "source"), convert, skip_bad_rows)

@@ -30,8 +30,14 @@ from cuegraph.records import Album, Credit, Person, Record, Recording
 from cuegraph.roles import resolve_role
 
 __all__ = [
-    "NAME", "SOURCE", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "CREDIT_KEYS",
-    "harvest_album", "harvest_artist",
+    "NAME",
+    "SOURCE",
+    "DEFAULT_URL",
+    "LICENSE",
+    "MIN_INTERVAL",
+    "CREDIT_KEYS",
+    "harvest_album",
+    "harvest_artist",
 ]
 
 NAME = "vgmdb"
@@ -48,8 +54,13 @@ REDIRECT_HOSTS: tuple[str, ...] = ()
 
 #: album JSON credit list -> the role wording it stands for (vgmdb/parsers/album.py maps
 #: "Composed by", "Composer", "Music" ... onto these keys)
-CREDIT_KEYS = {"composers": "Composer", "arrangers": "Arranger", "performers": "Performer",
-               "lyricists": "Lyricist", "vocals": "Vocals"}
+CREDIT_KEYS = {
+    "composers": "Composer",
+    "arrangers": "Arranger",
+    "performers": "Performer",
+    "lyricists": "Lyricist",
+    "vocals": "Vocals",
+}
 
 _LINK = re.compile(r"^/?(album|artist|org|product|event)/(\d+)")
 #: "Composer (as X)", "Composer (also as X)", "Composer (credited as X)": the credited name
@@ -58,8 +69,9 @@ _LENGTH = re.compile(r"^(\d+):([0-5]\d)$")
 _shape = Shapes("vgmdb.info")
 
 
-def _fetch(client: HttpClient, base: str, kind: str, number: int,
-           check=None) -> tuple[dict[str, Any], str]:
+def _fetch(
+    client: HttpClient, base: str, kind: str, number: int, check=None
+) -> tuple[dict[str, Any], str]:
     """One vgmdb.info page; ``check(body, url)`` may refuse its shape (then it is not
     cached)."""
     url = f"{base}/{kind}/{number}"
@@ -73,8 +85,9 @@ def _fetch(client: HttpClient, base: str, kind: str, number: int,
         return body
 
     with missing_on_404(NotFound(f"vgmdb: no {kind} {number}")):
-        resp = client.get(url, params={"format": "json"}, headers={"Accept": "application/json"},
-                          parse=parse)
+        resp = client.get(
+            url, params={"format": "json"}, headers={"Accept": "application/json"}, parse=parse
+        )
     return resp.data, url
 
 
@@ -114,17 +127,24 @@ def _person(item: dict[str, Any], source: str) -> Person | None:
     native = names.get("ja") if names.get("ja") != name else None
     artist_id = _link_id(item.get("link"), "artist")
     if artist_id:
-        return Person(key=f"{NAME}/{artist_id}", name=name, native_name=native,
-                      ids=((NAME, artist_id),), source=source)
+        return Person(
+            key=f"{NAME}/{artist_id}",
+            name=name,
+            native_name=native,
+            ids=((NAME, artist_id),),
+            source=source,
+        )
     # an unlinked name: VGMdb has no artist page for it, so it is keyed by the name
-    return Person(key=f"{NAME}/name/{_name_key(name)}", name=name, native_name=native,
-                  source=source)
+    return Person(
+        key=f"{NAME}/name/{_name_key(name)}", name=name, native_name=native, source=source
+    )
 
 
 def _album_title(body: dict[str, Any]) -> str:
     name = body.get("name")
-    return _pick(_names(body.get("names")), "en", "ja-latn", "ja") or \
-        (name.strip() if isinstance(name, str) else "")
+    return _pick(_names(body.get("names")), "en", "ja-latn", "ja") or (
+        name.strip() if isinstance(name, str) else ""
+    )
 
 
 def _album_shape(body: dict[str, Any], url: str) -> None:
@@ -134,9 +154,12 @@ def _album_shape(body: dict[str, Any], url: str) -> None:
 
 def _artist_shape(body: dict[str, Any], url: str) -> None:
     name = body.get("name")
-    if not isinstance(name, str) or not name.strip() \
-            or not isinstance(body.get("discography"), list) \
-            or not isinstance(body.get("featured_on") or [], list):
+    if (
+        not isinstance(name, str)
+        or not name.strip()
+        or not isinstance(body.get("discography"), list)
+        or not isinstance(body.get("featured_on") or [], list)
+    ):
         raise _shape.error(url, "not an artist")
 
 
@@ -169,14 +192,27 @@ def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
             track_title = _pick(track_names, "English", "Romaji", "Japanese")
             if not track_title:
                 continue
-            rec = Recording(key=f"{key}/{d}-{t}", title=track_title,
-                            length_seconds=_length(track.get("track_length")), source=source)
+            rec = Recording(
+                key=f"{key}/{d}-{t}",
+                title=track_title,
+                length_seconds=_length(track.get("track_length")),
+                source=source,
+            )
             records.append(rec)
             tracks.append(rec.key)
     native = names.get("ja") if names.get("ja") != title else None
-    records.insert(0, Album(key=key, title=title, native_title=native,
-                            year=_year(body.get("release_date")), tracks=tuple(tracks),
-                            ids=((NAME, str(number)),), source=source))
+    records.insert(
+        0,
+        Album(
+            key=key,
+            title=title,
+            native_title=native,
+            year=_year(body.get("release_date")),
+            tracks=tuple(tracks),
+            ids=((NAME, str(number)),),
+            source=source,
+        ),
+    )
     people: dict[str, Person] = {}
     credits: list[Record] = []
     for list_key, label in CREDIT_KEYS.items():
@@ -188,12 +224,24 @@ def harvest_album(client: HttpClient, base_url: str, album_id: int) -> Harvest:
             if person is None:
                 continue
             _merge(people, person)
-            credits.append(Credit(agent=person.key, role=resolve_role(label, NAME),
-                                  target_kind="album", target=key, role_text=label,
-                                  source=source))
+            credits.append(
+                Credit(
+                    agent=person.key,
+                    role=resolve_role(label, NAME),
+                    target_kind="album",
+                    target=key,
+                    role_text=label,
+                    source=source,
+                )
+            )
     records += [*people.values(), *credits]
-    return Harvest(source=NAME, key=f"album-{number}", records=list(dict.fromkeys(records)),
-                   license=LICENSE, label=f"VGMdb album {title}")
+    return Harvest(
+        source=NAME,
+        key=f"album-{number}",
+        records=list(dict.fromkeys(records)),
+        license=LICENSE,
+        label=f"VGMdb album {title}",
+    )
 
 
 def _role(text: str) -> tuple[str, str | None, str | None]:
@@ -215,7 +263,7 @@ def _role(text: str) -> tuple[str, str | None, str | None]:
     if role == "contributor":
         role = resolve_role(base, NAME)
     if role == "contributor" and base.lower().startswith("original "):
-        role = resolve_role(base[len("original "):], NAME)
+        role = resolve_role(base[len("original ") :], NAME)
     return role, (f"as {alias}" if alias else None), alias or None
 
 
@@ -232,11 +280,17 @@ def _merge(people: dict[str, Person], person: Person) -> Person:
     if first is person:
         return person
     known = [first.name, first.native_name or "", *first.aliases]
-    extra = tuple(n for n in (person.name, person.native_name) if n
-                  and not any(same_name(n, k) for k in known if k))
+    extra = tuple(
+        n
+        for n in (person.name, person.native_name)
+        if n and not any(same_name(n, k) for k in known if k)
+    )
     if extra or (person.native_name and not first.native_name):
-        first = replace(first, native_name=first.native_name or person.native_name,
-                        aliases=tuple(dict.fromkeys(first.aliases + extra)))
+        first = replace(
+            first,
+            native_name=first.native_name or person.native_name,
+            aliases=tuple(dict.fromkeys(first.aliases + extra)),
+        )
         people[person.key] = first
     return first
 
@@ -258,13 +312,20 @@ def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest
     link = body.get("vgmdb_link")
     source = link if isinstance(link, str) else f"https://vgmdb.net/artist/{number}"
     native = body.get("name_real") if isinstance(body.get("name_real"), str) else None
-    aliases = tuple(a for a in (body.get("name_trans"),)
-                    if isinstance(a, str) and a.strip() and a not in (name, native))
-    person = Person(key=f"{NAME}/{number}", name=name.strip(),
-                    native_name=native.strip() if native and native.strip() != name.strip()
-                    else None,
-                    kind="group" if body.get("type") == "Unit" else "person", aliases=aliases,
-                    ids=((NAME, str(number)),), source=source)
+    aliases = tuple(
+        a
+        for a in (body.get("name_trans"),)
+        if isinstance(a, str) and a.strip() and a not in (name, native)
+    )
+    person = Person(
+        key=f"{NAME}/{number}",
+        name=name.strip(),
+        native_name=native.strip() if native and native.strip() != name.strip() else None,
+        kind="group" if body.get("type") == "Unit" else "person",
+        aliases=aliases,
+        ids=((NAME, str(number)),),
+        source=source,
+    )
     records: list[Record] = [person]
     credited: list[str] = []
     for entry in [*albums, *featured]:
@@ -277,30 +338,56 @@ def harvest_artist(client: HttpClient, base_url: str, artist_id: int) -> Harvest
         if album_id is None or not title or not isinstance(roles, list):
             continue
         album_source = f"https://vgmdb.net/album/{album_id}"
-        records.append(Album(key=f"{NAME}/{album_id}", title=title,
-                             native_title=titles.get("ja") if titles.get("ja") != title else None,
-                             year=_year(entry.get("date")), ids=((NAME, album_id),),
-                             source=album_source))
+        records.append(
+            Album(
+                key=f"{NAME}/{album_id}",
+                title=title,
+                native_title=titles.get("ja") if titles.get("ja") != title else None,
+                year=_year(entry.get("date")),
+                ids=((NAME, album_id),),
+                source=album_source,
+            )
+        )
         for text in roles:
             if not isinstance(text, str) or not text.strip():
                 continue
             role, note, credited_as = _role(text.strip())
-            if credited_as and not any(same_name(credited_as, n) for n in
-                                       (person.name, person.native_name or "", *credited)):
+            if credited_as and not any(
+                same_name(credited_as, n)
+                for n in (person.name, person.native_name or "", *credited)
+            ):
                 credited.append(credited_as)
-            records.append(Credit(agent=person.key, role=role, target_kind="album",
-                                  target=f"{NAME}/{album_id}", role_text=text.strip(),
-                                  note=note, source=source))
+            records.append(
+                Credit(
+                    agent=person.key,
+                    role=role,
+                    target_kind="album",
+                    target=f"{NAME}/{album_id}",
+                    role_text=text.strip(),
+                    note=note,
+                    source=source,
+                )
+            )
     if credited:  # the names the artist was credited as are the artist's names too
-        records[0] = person = replace(person, aliases=tuple(dict.fromkeys(
-            person.aliases + tuple(credited))))
-    return Harvest(source=NAME, key=f"artist-{number}", records=list(dict.fromkeys(records)),
-                   license=LICENSE, label=f"VGMdb artist {person.name}")
+        records[0] = person = replace(
+            person, aliases=tuple(dict.fromkeys(person.aliases + tuple(credited)))
+        )
+    return Harvest(
+        source=NAME,
+        key=f"artist-{number}",
+        records=list(dict.fromkeys(records)),
+        license=LICENSE,
+        label=f"VGMdb artist {person.name}",
+    )
 
 
 SOURCE = Source(
-    name=NAME, title="VGMdb", license=LICENSE, default_url=DEFAULT_URL,
-    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    name=NAME,
+    title="VGMdb",
+    license=LICENSE,
+    default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL,
+    max_response_bytes=MAX_RESPONSE_BYTES,
     redirect_hosts=REDIRECT_HOSTS,
     summary="VGMdb through vgmdb.info: album credits or an artist's discography.",
     entries=(

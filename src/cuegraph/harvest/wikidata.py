@@ -32,9 +32,21 @@ from cuegraph.names import has_cjk, same_name
 from cuegraph.records import Album, Credit, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
-__all__ = ["NAME", "DEFAULT_URL", "LICENSE", "MIN_INTERVAL", "SOURCE", "harvest_person",
-           "harvest_composer", "harvest_work", "harvest_all", "find_people", "sparql_select",
-           "agent", "api_url"]
+__all__ = [
+    "NAME",
+    "DEFAULT_URL",
+    "LICENSE",
+    "MIN_INTERVAL",
+    "SOURCE",
+    "harvest_person",
+    "harvest_composer",
+    "harvest_work",
+    "harvest_all",
+    "find_people",
+    "sparql_select",
+    "agent",
+    "api_url",
+]
 
 NAME = "wikidata"
 DEFAULT_URL = "https://query.wikidata.org/sparql"
@@ -61,16 +73,30 @@ QID = re.compile(r"Q[1-9][0-9]*")
 
 #: P31 classes -> what the item is (first match in this order wins)
 _WORK_CLASSES = {
-    "Q63952888": "series", "Q100269041": "series", "Q5398426": "series", "Q3464665": "series",
-    "Q20650540": "film", "Q11424": "film", "Q202866": "film",
+    "Q63952888": "series",
+    "Q100269041": "series",
+    "Q5398426": "series",
+    "Q3464665": "series",
+    "Q20650540": "film",
+    "Q11424": "film",
+    "Q202866": "film",
     "Q220898": "ova",
     "Q7889": "game",
 }
 _ALBUM_CLASSES = {"Q482994", "Q4176708"}
-_PERSON_IDS = {"mbArtist": "musicbrainz", "vgmdbArtist": "vgmdb", "anidbPerson": "anidb",
-               "anilistStaff": "anilist", "malPerson": "mal"}
-_WORK_IDS = {"anilistAnime": "anilist", "anidbAnime": "anidb", "malAnime": "mal",
-             "mbReleaseGroup": "musicbrainz"}
+_PERSON_IDS = {
+    "mbArtist": "musicbrainz",
+    "vgmdbArtist": "vgmdb",
+    "anidbPerson": "anidb",
+    "anilistStaff": "anilist",
+    "malPerson": "mal",
+}
+_WORK_IDS = {
+    "anilistAnime": "anilist",
+    "anidbAnime": "anidb",
+    "malAnime": "mal",
+    "mbReleaseGroup": "musicbrainz",
+}
 
 
 def agent(contact: str) -> str:
@@ -121,8 +147,9 @@ def _bindings(resp: Response) -> list[dict]:
         if not isinstance(rows, list):
             raise TypeError
     except (KeyError, TypeError):
-        raise UpstreamError(f"{short_url(resp.url)} sent JSON that is not SPARQL "
-                            "SELECT results") from None
+        raise UpstreamError(
+            f"{short_url(resp.url)} sent JSON that is not SPARQL SELECT results"
+        ) from None
     return rows
 
 
@@ -133,8 +160,8 @@ def _value(row: dict, var: str) -> str | None:
 
 def _qid(row: dict, var: str) -> str | None:
     v = _value(row, var)
-    if v and v.startswith(ENTITY) and QID.fullmatch(v[len(ENTITY):]):
-        return v[len(ENTITY):]
+    if v and v.startswith(ENTITY) and QID.fullmatch(v[len(ENTITY) :]):
+        return v[len(ENTITY) :]
     return None
 
 
@@ -158,8 +185,7 @@ def api_url(base_url: str, api: str | None = None) -> str:
     return f"{parts.scheme}://{parts.netloc}/w/api.php"
 
 
-def search_items(client: HttpClient, base_url: str, name: str,
-                 api: str | None = None) -> list[str]:
+def search_items(client: HttpClient, base_url: str, name: str, api: str | None = None) -> list[str]:
     """QIDs the search API (``wbsearchentities``: labels and aliases in every language,
     ignoring case and accents) finds for ``name`` whose matched label or alias is the same
     name by :func:`cuegraph.names.same_name` (order, long vowels, spacing), best first."""
@@ -177,22 +203,30 @@ def search_items(client: HttpClient, base_url: str, name: str,
         return [h for h in hits if isinstance(h, dict)]
 
     client.plan(1)
-    hits = client.get(api, params={"action": "wbsearchentities", "search": name,
-                                   "language": language, "uselang": language, "type": "item",
-                                   "limit": SEARCH_LIMIT, "format": "json"}, parse=parse).data
+    hits = client.get(
+        api,
+        params={
+            "action": "wbsearchentities",
+            "search": name,
+            "language": language,
+            "uselang": language,
+            "type": "item",
+            "limit": SEARCH_LIMIT,
+            "format": "json",
+        },
+        parse=parse,
+    ).data
     found: list[str] = []
     for hit in hits:
         qid = str(hit.get("id") or "")
         match = hit.get("match") if isinstance(hit.get("match"), dict) else {}
         texts = [match.get("text"), hit.get("label"), *(hit.get("aliases") or [])]
-        if QID.fullmatch(qid) and any(isinstance(t, str) and same_name(name, t)
-                                      for t in texts):
+        if QID.fullmatch(qid) and any(isinstance(t, str) and same_name(name, t) for t in texts):
             found.append(qid)
     return list(dict.fromkeys(found))
 
 
-def find_people(client: HttpClient, base_url: str, name: str,
-                api: str | None = None) -> list[str]:
+def find_people(client: HttpClient, base_url: str, name: str, api: str | None = None) -> list[str]:
     """QIDs of the people called ``name`` (found by the search API, in any language, case
     or accents) that are credited on some work."""
     name = name.strip()
@@ -202,31 +236,49 @@ def find_people(client: HttpClient, base_url: str, name: str,
     if not candidates:
         return []
     client.plan(1)
-    rows = sparql_select(client, base_url, render_remote(
-        "wikidata_find_person", people=" ".join(f"wd:{q}" for q in candidates)))
+    rows = sparql_select(
+        client,
+        base_url,
+        render_remote("wikidata_find_person", people=" ".join(f"wd:{q}" for q in candidates)),
+    )
     return sorted({q for r in rows if (q := _qid(r, "person"))}, key=lambda q: int(q[1:]))
 
 
-def harvest_person(client: HttpClient, base_url: str, qid: str,
-                   page_size: int = PAGE_SIZE) -> Harvest:
+def harvest_person(
+    client: HttpClient, base_url: str, qid: str, page_size: int = PAGE_SIZE
+) -> Harvest:
     """Everything person ``qid`` is credited on (composer, lyricist, performer, librettist)."""
     qid = _check_qid(qid)
     return _harvest(client, base_url, [qid], [], f"person-{qid}", page_size=page_size)
 
 
-def harvest_composer(client: HttpClient, base_url: str, name: str,
-                     page_size: int = PAGE_SIZE, *, api: str | None = None) -> Harvest:
+def harvest_composer(
+    client: HttpClient,
+    base_url: str,
+    name: str,
+    page_size: int = PAGE_SIZE,
+    *,
+    api: str | None = None,
+) -> Harvest:
     """Find people by name (``api``: the Wikibase API URL, see :func:`api_url`), then
     harvest their credits (one graph for all matches)."""
     qids = find_people(client, base_url, name, api)
     if not qids:
         raise BadInput(f"Wikidata has no composer, lyricist or performer labelled {name!r}")
-    return _harvest(client, base_url, qids, [], "person-" + "+".join(qids),
-                    label=f"wikidata: {name}", page_size=page_size)
+    return _harvest(
+        client,
+        base_url,
+        qids,
+        [],
+        "person-" + "+".join(qids),
+        label=f"wikidata: {name}",
+        page_size=page_size,
+    )
 
 
-def harvest_work(client: HttpClient, base_url: str, qid: str,
-                 page_size: int = PAGE_SIZE) -> Harvest:
+def harvest_work(
+    client: HttpClient, base_url: str, qid: str, page_size: int = PAGE_SIZE
+) -> Harvest:
     """The music credits of work ``qid`` (a series, film, game, album or song)."""
     qid = _check_qid(qid)
     return _harvest(client, base_url, [], [qid], f"work-{qid}", page_size=page_size)
@@ -238,8 +290,9 @@ ALL_PAGE_SIZE = 5000
 ALL_MAX_PAGES = 60
 
 
-def harvest_all(client: HttpClient, base_url: str, _value: object = None,
-                page_size: int = ALL_PAGE_SIZE) -> Harvest:
+def harvest_all(
+    client: HttpClient, base_url: str, _value: object = None, page_size: int = ALL_PAGE_SIZE
+) -> Harvest:
     """Every series, film, OVA and video game (the ``P31`` classes above) with a composer,
     lyricist or performer statement, and the people named: the subset the Wikidata dump
     importer keeps, through the query service, paged (``wikidata_all.rq``, ORDER BY +
@@ -250,39 +303,69 @@ def harvest_all(client: HttpClient, base_url: str, _value: object = None,
     rows: list[dict] = []
     for page in range(ALL_MAX_PAGES):
         client.plan(1)
-        batch = sparql_select(client, base_url, render_remote(
-            "wikidata_all", classes=classes, limit=str(page_size),
-            offset=str(page * page_size)))
+        batch = sparql_select(
+            client,
+            base_url,
+            render_remote(
+                "wikidata_all", classes=classes, limit=str(page_size), offset=str(page * page_size)
+            ),
+        )
         rows.extend(batch)
         if len(batch) < page_size:
             break
     else:
-        raise UpstreamError(f"Wikidata query service: more than {ALL_MAX_PAGES} pages of "
-                            f"{page_size} rows; nothing was written (use the dump: "
-                            "cuegraph import wikidata-dump)")
+        raise UpstreamError(
+            f"Wikidata query service: more than {ALL_MAX_PAGES} pages of "
+            f"{page_size} rows; nothing was written (use the dump: "
+            "cuegraph import wikidata-dump)"
+        )
     records = credits_to_records(rows)
     credits = [r for r in records if isinstance(r, Credit) and r.target_kind == "work"]
     agents = {c.agent for c in credits}
-    records = [r for r in records if isinstance(r, Work) or r in credits
-               or (isinstance(r, Person) and r.key in agents)]
-    return Harvest(source=NAME, key="all", records=records, license=LICENSE,
-                   label="wikidata: every anime series, film, OVA and video game")
+    records = [
+        r
+        for r in records
+        if isinstance(r, Work) or r in credits or (isinstance(r, Person) and r.key in agents)
+    ]
+    return Harvest(
+        source=NAME,
+        key="all",
+        records=records,
+        license=LICENSE,
+        label="wikidata: every anime series, film, OVA and video game",
+    )
 
 
-def _harvest(client: HttpClient, base_url: str, people: list[str], works: list[str],
-             key: str, label: str = "", page_size: int = PAGE_SIZE) -> Harvest:
+def _harvest(
+    client: HttpClient,
+    base_url: str,
+    people: list[str],
+    works: list[str],
+    key: str,
+    label: str = "",
+    page_size: int = PAGE_SIZE,
+) -> Harvest:
     pairs = " ".join([f"(wd:{q} UNDEF)" for q in people] + [f"(UNDEF wd:{q})" for q in works])
     rows: list[dict] = []
     for page in range(MAX_PAGES):
         client.plan(1)
-        batch = sparql_select(client, base_url, render_remote(
-            "wikidata_credits", pairs=pairs, limit=str(page_size),
-            offset=str(page * page_size)))
+        batch = sparql_select(
+            client,
+            base_url,
+            render_remote(
+                "wikidata_credits", pairs=pairs, limit=str(page_size), offset=str(page * page_size)
+            ),
+        )
         rows.extend(batch)
         if len(batch) < page_size:
             break
-    return Harvest(source=NAME, key=key, records=credits_to_records(rows), license=LICENSE,
-                   label=label or f"wikidata: {key}")
+    return Harvest(
+        source=NAME,
+        key=key,
+        records=credits_to_records(rows),
+        license=LICENSE,
+        label=label or f"wikidata: {key}",
+    )
 
 
 def credits_to_records(rows: list[dict]) -> list[Record]:
@@ -317,13 +400,18 @@ def credits_to_records(rows: list[dict]) -> list[Record]:
     for qid in sorted(people):
         p = people[qid]
         # English, else the language-neutral "mul" label many items keep, else Japanese
-        name = _first(p["personLabel"]) or _first(p["personMul"]) or _first(p["personJa"]) \
-            or qid
+        name = _first(p["personLabel"]) or _first(p["personMul"]) or _first(p["personJa"]) or qid
         native = _first(p["personJa"])
-        records.append(Person(
-            key=f"wikidata/{qid}", name=name, native_name=native if native != name else None,
-            kind="group" if "true" in p["isGroup"] else "person",
-            ids=tuple(sorted({("wikidata", qid), *p["ids"]})), source=entity_source(qid)))
+        records.append(
+            Person(
+                key=f"wikidata/{qid}",
+                name=name,
+                native_name=native if native != name else None,
+                kind="group" if "true" in p["isGroup"] else "person",
+                ids=tuple(sorted({("wikidata", qid), *p["ids"]})),
+                source=entity_source(qid),
+            )
+        )
     kinds: dict[str, str] = {}
     for qid in sorted(works):
         w = works[qid]
@@ -335,9 +423,16 @@ def credits_to_records(rows: list[dict]) -> list[Record]:
         role = resolve_role(prop, NAME)
         if kind == "work" and role == "composer":
             role = "score_composer"  # P86 on a film or series: it is the score
-        records.append(Credit(agent=f"wikidata/{person}", role=role, target_kind=kind,
-                              target=f"wikidata/{work}", role_text=prop,
-                              source=entity_source(work)))
+        records.append(
+            Credit(
+                agent=f"wikidata/{person}",
+                role=role,
+                target_kind=kind,
+                target=f"wikidata/{work}",
+                role_text=prop,
+                source=entity_source(work),
+            )
+        )
     return records
 
 
@@ -358,30 +453,45 @@ def _work_record(qid: str, w: dict) -> tuple[str, Record]:
     if work_types or has_anime_id:
         order = ["series", "film", "ova", "game"]
         wtype = min(work_types, key=order.index) if work_types else "series"
-        return "work", Work(key=key, title=title, type=wtype, native_title=native, year=year,
-                            ids=ids, source=source)
+        return "work", Work(
+            key=key, title=title, type=wtype, native_title=native, year=year, ids=ids, source=source
+        )
     if w["class"] & _ALBUM_CLASSES:
-        return "album", Album(key=key, title=title, native_title=native, year=year, ids=ids,
-                              source=source)
+        return "album", Album(
+            key=key, title=title, native_title=native, year=year, ids=ids, source=source
+        )
     return "song", Song(key=key, title=title, native_title=native, ids=ids, source=source)
 
 
 SOURCE = Source(
-    name=NAME, title="Wikidata", license=LICENSE, default_url=DEFAULT_URL,
-    min_interval=MIN_INTERVAL, max_response_bytes=MAX_RESPONSE_BYTES,
+    name=NAME,
+    title="Wikidata",
+    license=LICENSE,
+    default_url=DEFAULT_URL,
+    min_interval=MIN_INTERVAL,
+    max_response_bytes=MAX_RESPONSE_BYTES,
     redirect_hosts=REDIRECT_HOSTS,
     summary="Wikidata (CC0): composer P86, lyricist P676, performer P175 credits and the "
-            "external ids (MusicBrainz, VGMdb, AniDB, AniList, MyAnimeList) of a person or "
-            "work, or --all.",
+    "external ids (MusicBrainz, VGMdb, AniDB, AniList, MyAnimeList) of a person or "
+    "work, or --all.",
     entries=(
-        Entry("composer", harvest_composer, "A person's name or alias, in any language, case "
-              "or accents (found with Wikidata's search API).",
-              settings={"api": "wikidata_api_url"}),
+        Entry(
+            "composer",
+            harvest_composer,
+            "A person's name or alias, in any language, case "
+            "or accents (found with Wikidata's search API).",
+            settings={"api": "wikidata_api_url"},
+        ),
         Entry("person", harvest_person, "A person's Wikidata id (Q…)."),
         Entry("work", harvest_work, "A work's Wikidata id (Q…)."),
-        Entry("all", harvest_all, "Every anime series, film, OVA and video game with a "
-              "composer, lyricist or performer, and the people named (the dump importer's "
-              "subset), in pages of 5000 rows: a few dozen queries. For the whole of "
-              "Wikidata prefer `cuegraph import wikidata-dump`.", value=bool),
+        Entry(
+            "all",
+            harvest_all,
+            "Every anime series, film, OVA and video game with a "
+            "composer, lyricist or performer, and the people named (the dump importer's "
+            "subset), in pages of 5000 rows: a few dozen queries. For the whole of "
+            "Wikidata prefer `cuegraph import wikidata-dump`.",
+            value=bool,
+        ),
     ),
 )

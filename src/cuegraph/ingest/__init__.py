@@ -34,8 +34,23 @@ from cuegraph.ingest.harvests import (
 )
 from cuegraph.ingest.resolve import name_resolver, person_resolver
 
-__all__ = ["TABLES", "BuildResult", "build_from_data", "import_cuesheet", "import_table",
-           "load_ontology", "load_rdf_files", "HarvestOutcome", "Hooks", "harvest_all",
-           "run_harvest", "write_harvest", "name_resolver", "person_resolver",
-           "import_musicbrainz_dump", "import_wikidata_dump", "import_detected",
-           "import_subtitles"]
+__all__ = [
+    "TABLES",
+    "BuildResult",
+    "build_from_data",
+    "import_cuesheet",
+    "import_table",
+    "load_ontology",
+    "load_rdf_files",
+    "HarvestOutcome",
+    "Hooks",
+    "harvest_all",
+    "run_harvest",
+    "write_harvest",
+    "name_resolver",
+    "person_resolver",
+    "import_musicbrainz_dump",
+    "import_wikidata_dump",
+    "import_detected",
+    "import_subtitles",
+]

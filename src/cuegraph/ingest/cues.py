@@ -35,9 +35,15 @@ from cuegraph.timecode import format_timecode, parse_timecode
 __all__ = ["import_detected", "import_subtitles"]
 
 
-def import_detected(store: Store, minter: Minter, rows: list[DetectedRow], *,
-                    key: str | None = None, parameters: dict | None = None,
-                    inputs: Sequence[tuple[str, str]] = ()) -> RunSummary:
+def import_detected(
+    store: Store,
+    minter: Minter,
+    rows: list[DetectedRow],
+    *,
+    key: str | None = None,
+    parameters: dict | None = None,
+    inputs: Sequence[tuple[str, str]] = (),
+) -> RunSummary:
     """Write detected cues into ``graph/detected/<key>`` (replacing it) with PROV-O.
 
     Raises:
@@ -48,8 +54,9 @@ def import_detected(store: Store, minter: Minter, rows: list[DetectedRow], *,
         raise BadInput("no cues to import")
     works = {r.work for r in rows}
     if len(works) > 1:
-        raise BadInput(f"cues of several works ({', '.join(sorted(works))}); import one "
-                       "work at a time")
+        raise BadInput(
+            f"cues of several works ({', '.join(sorted(works))}); import one work at a time"
+        )
     work_ref = rows[0].work
     work_key = name_resolver(store, minter, "work")(work_ref)
     if work_key is None:
@@ -66,18 +73,46 @@ def import_detected(store: Store, minter: Minter, rows: list[DetectedRow], *,
     for r in rows:
         if r.episode_sha256:
             digests.setdefault(r.source, r.episode_sha256)
-    songs = {r["r"]: r["s"] for r in store.select(render(
-        "recording_songs", recordings=" ".join(iri(i) for i in sorted(known))))}
-    data = detected_graph(minter, graph_iri, work_key, rows, parameters or {},
-                          [(n, digests.get(n, "")) for n in used], songs)
-    return write_graph(store, minter, "detected", key, data, license="cc0", used=used,
-                       label=f"cues detected from audio: {work_ref} episode(s) "
-                             f"{', '.join(map(str, episodes))}", record_count=len(rows))
+    songs = {
+        r["r"]: r["s"]
+        for r in store.select(
+            render("recording_songs", recordings=" ".join(iri(i) for i in sorted(known)))
+        )
+    }
+    data = detected_graph(
+        minter,
+        graph_iri,
+        work_key,
+        rows,
+        parameters or {},
+        [(n, digests.get(n, "")) for n in used],
+        songs,
+    )
+    return write_graph(
+        store,
+        minter,
+        "detected",
+        key,
+        data,
+        license="cc0",
+        used=used,
+        label=f"cues detected from audio: {work_ref} episode(s) {', '.join(map(str, episodes))}",
+        record_count=len(rows),
+    )
 
 
-def import_subtitles(store: Store, minter: Minter, path: Path, work: str, episode: int, *,
-                     titles: dict[str, str], style: str | None = None, usage: str = "insert",
-                     key: str | None = None) -> tuple[RunSummary, list[DerivedCue]]:
+def import_subtitles(
+    store: Store,
+    minter: Minter,
+    path: Path,
+    work: str,
+    episode: int,
+    *,
+    titles: dict[str, str],
+    style: str | None = None,
+    usage: str = "insert",
+    key: str | None = None,
+) -> tuple[RunSummary, list[DerivedCue]]:
     """Derive the cues and write them into ``graph/subtitles/<key>``.
 
     ``titles`` maps a usage (``opening``, ``ending``, ``insert``) or a cue's start time (within
@@ -94,8 +129,11 @@ def import_subtitles(store: Store, minter: Minter, path: Path, work: str, episod
     cues = derive_cues(read_subtitles(path, style, usage))
     name = Path(path).name
     if not cues:
-        raise BadInput(f"{name}: no song lines found (no OP/ED/Insert/Song style, no "
-                       "karaoke tags; name the lyrics' style with --style)")
+        raise BadInput(
+            f"{name}: no song lines found (no OP/ED/Insert/Song style, no "
+            "karaoke tags; name the lyrics' style with --style)"
+        )
+
     def title_of(c: DerivedCue) -> str:
         for k, v in titles.items():
             if k == c.usage:
@@ -111,10 +149,12 @@ def import_subtitles(store: Store, minter: Minter, path: Path, work: str, episod
     untitled = [c for c in cues if not title_of(c)]
     if untitled:
         c = untitled[0]
-        raise BadInput(f"the {c.usage} at {format_timecode(c.start)}-{format_timecode(c.end)} "
-                       f"has no title: give --title {c.usage}=NAME or --title "
-                       f"{format_timecode(c.start)}=NAME (the file does not name its songs)",
-                       {"cues": [u.usage for u in untitled]})
+        raise BadInput(
+            f"the {c.usage} at {format_timecode(c.start)}-{format_timecode(c.end)} "
+            f"has no title: give --title {c.usage}=NAME or --title "
+            f"{format_timecode(c.start)}=NAME (the file does not name its songs)",
+            {"cues": [u.usage for u in untitled]},
+        )
     work_key = name_resolver(store, minter, "work")(work)
     if work_key is None:
         raise BadInput(f"unknown work {work!r}: import or build the work first")
@@ -136,15 +176,39 @@ def import_subtitles(store: Store, minter: Minter, path: Path, work: str, episod
             builder.add(Song(key=song, title=title, work=work_key))
             g.add((minter.song(song), PROV.wasDerivedFrom, source))
         before = set(g.subjects(RDF.type, URIRef(CG_NS + "Cue")))
-        builder.add(Cue(work=work_key, episode=episode, usage=c.usage, start=c.start,
-                        end=c.end, song=song, title=title, note=caveat))
+        builder.add(
+            Cue(
+                work=work_key,
+                episode=episode,
+                usage=c.usage,
+                start=c.start,
+                end=c.end,
+                song=song,
+                title=title,
+                note=caveat,
+            )
+        )
         (node,) = set(g.subjects(RDF.type, URIRef(CG_NS + "Cue"))) - before
         g.add((node, PROV.wasDerivedFrom, source))
         g.add((node, URIRef(CG_NS + "detected"), Literal(True)))
-        g.add((node, URIRef(CG_NS + "detectionMethod"),
-               Literal(f"subtitles ({c.how}: {', '.join(c.styles) or 'no style'})")))
-    summary = write_graph(store, minter, "subtitles", key, g, license="cc0", used=[name],
-                          label=f"cues from subtitles {name}", record_count=len(cues))
+        g.add(
+            (
+                node,
+                URIRef(CG_NS + "detectionMethod"),
+                Literal(f"subtitles ({c.how}: {', '.join(c.styles) or 'no style'})"),
+            )
+        )
+    summary = write_graph(
+        store,
+        minter,
+        "subtitles",
+        key,
+        g,
+        license="cc0",
+        used=[name],
+        label=f"cues from subtitles {name}",
+        record_count=len(cues),
+    )
     return summary, cues
 
 
@@ -155,5 +219,5 @@ def _songs(store: Store, work_key: str, minter: Minter) -> dict[str, str]:
     seen: dict[str, set[str]] = {}
     for r in rows:
         if r["s"].startswith(base):
-            seen.setdefault(" ".join(r["n"].casefold().split()), set()).add(r["s"][len(base):])
+            seen.setdefault(" ".join(r["n"].casefold().split()), set()).add(r["s"][len(base) :])
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}

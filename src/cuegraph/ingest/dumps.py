@@ -15,19 +15,32 @@ from cuegraph.store import Store
 __all__ = ["import_musicbrainz_dump", "import_wikidata_dump"]
 
 
-def import_musicbrainz_dump(store: Store, minter: Minter, files: Sequence[Path], *,
-                            entity: str | None = None, progress: Progress | None = None,
-                            open_writer: Callable[[], Store] | None = None) -> DumpResult:
+def import_musicbrainz_dump(
+    store: Store,
+    minter: Minter,
+    files: Sequence[Path],
+    *,
+    entity: str | None = None,
+    progress: Progress | None = None,
+    open_writer: Callable[[], Store] | None = None,
+) -> DumpResult:
     """MusicBrainz JSON dump files -> ``musicbrainz/dump-<entity>`` graphs
     (:func:`cuegraph.dumps.import_musicbrainz_dump`)."""
-    return dumps.import_musicbrainz_dump(store, minter, files, entity=entity,
-                                         progress=progress, open_writer=open_writer)
+    return dumps.import_musicbrainz_dump(
+        store, minter, files, entity=entity, progress=progress, open_writer=open_writer
+    )
 
 
-def import_wikidata_dump(store: Store, minter: Minter, file: Path, *,
-                         progress: Progress | None = None,
-                         open_writer: Callable[[], Store] | None = None) -> DumpResult:
+def import_wikidata_dump(
+    store: Store,
+    minter: Minter,
+    file: Path,
+    *,
+    progress: Progress | None = None,
+    open_writer: Callable[[], Store] | None = None,
+) -> DumpResult:
     """The Wikidata JSON dump -> the ``wikidata/dump`` graph
     (:func:`cuegraph.dumps.import_wikidata_dump`)."""
-    return dumps.import_wikidata_dump(store, minter, file, progress=progress,
-                                      open_writer=open_writer)
+    return dumps.import_wikidata_dump(
+        store, minter, file, progress=progress, open_writer=open_writer
+    )

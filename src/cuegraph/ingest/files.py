@@ -14,29 +14,55 @@ from cuegraph.ingest.resolve import name_resolver, person_resolver
 from cuegraph.records import Person, Work
 from cuegraph.store import Store
 
-__all__ = ["import_cuesheet", "import_table", "build_from_data", "BuildResult", "TABLES",
-           "load_ontology", "load_rdf_files"]
+__all__ = [
+    "import_cuesheet",
+    "import_table",
+    "build_from_data",
+    "BuildResult",
+    "TABLES",
+    "load_ontology",
+    "load_rdf_files",
+]
 
 
-def import_cuesheet(store: Store, minter: Minter, path: Path, *, key: str | None = None,
-                    skip_bad_rows: bool = False) -> tuple[RunSummary, list[RowError]]:
+def import_cuesheet(
+    store: Store, minter: Minter, path: Path, *, key: str | None = None, skip_bad_rows: bool = False
+) -> tuple[RunSummary, list[RowError]]:
     """Import one cue sheet into the named graph ``cuesheet/<key>`` (default: file stem)."""
     key = key or Path(path).stem
     target = str(minter.graph("cuesheet", key))
     records, bad = cuesheet.read_cuesheet(
-        path, person_resolver(store, minter, exclude_graph=target),
-        name_resolver(store, minter, "work", exclude_graph=target), skip_bad_rows)
-    summary = write_run(store, minter, "cuesheet", key, records,
-                        license="cc0", used=[Path(path).name], label=f"cue sheet {Path(path).name}")
+        path,
+        person_resolver(store, minter, exclude_graph=target),
+        name_resolver(store, minter, "work", exclude_graph=target),
+        skip_bad_rows,
+    )
+    summary = write_run(
+        store,
+        minter,
+        "cuesheet",
+        key,
+        records,
+        license="cc0",
+        used=[Path(path).name],
+        label=f"cue sheet {Path(path).name}",
+    )
     return summary, bad
 
 
 TABLES = ("people", "works", "credits")
 
 
-def import_table(store: Store, minter: Minter, kind: str, path: Path, *,
-                 known_people: set[str] | None = None, known_works: set[str] | None = None,
-                 skip_bad_rows: bool = False) -> tuple[RunSummary, list[RowError], list]:
+def import_table(
+    store: Store,
+    minter: Minter,
+    kind: str,
+    path: Path,
+    *,
+    known_people: set[str] | None = None,
+    known_works: set[str] | None = None,
+    skip_bad_rows: bool = False,
+) -> tuple[RunSummary, list[RowError], list]:
     """Import one seed table (people, works or credits) into the graph ``table/<kind>``."""
     if kind == "people":
         records, bad = tables.read_people(path, skip_bad_rows)
@@ -46,8 +72,16 @@ def import_table(store: Store, minter: Minter, kind: str, path: Path, *,
         records, bad = tables.read_credits(path, known_people, known_works, skip_bad_rows)
     else:
         raise BadInput(f"unknown table kind {kind!r} (one of {', '.join(TABLES)})")
-    summary = write_run(store, minter, "table", kind, records, license="cc0",
-                        used=[Path(path).name], label=f"seed table {Path(path).name}")
+    summary = write_run(
+        store,
+        minter,
+        "table",
+        kind,
+        records,
+        license="cc0",
+        used=[Path(path).name],
+        label=f"seed table {Path(path).name}",
+    )
     return summary, bad, records
 
 
@@ -58,8 +92,9 @@ class BuildResult:
         self.runs: list[RunSummary] = []
 
 
-def build_from_data(store: Store, minter: Minter, data_dir: Path,
-                    on_step: Callable[[str], None] = lambda s: None) -> BuildResult:
+def build_from_data(
+    store: Store, minter: Minter, data_dir: Path, on_step: Callable[[str], None] = lambda s: None
+) -> BuildResult:
     """Import everything in ``data_dir``: the tables, then every cue sheet in ``cuesheets/``.
 
     Every file is read and checked before anything is written: a bad row anywhere stops the
@@ -91,14 +126,26 @@ def build_from_data(store: Store, minter: Minter, data_dir: Path,
         on_step(f"check cuesheets/{sheet.name}")
         own = str(minter.graph("cuesheet", sheet.stem))
         records, _ = cuesheet.read_cuesheet(
-            sheet, person_resolver(store, minter, people, own),
-            name_resolver(store, minter, "work", work_records, own))
+            sheet,
+            person_resolver(store, minter, people, own),
+            name_resolver(store, minter, "work", work_records, own),
+        )
         plans.append(("cuesheet", sheet.stem, records, sheet.name))
     result = BuildResult()
     for source, key, records, name in plans:
         on_step(f"write {name}")
-        result.runs.append(write_run(store, minter, source, key, records, license="cc0",
-                                     used=[name], label=f"{source} {name}"))
+        result.runs.append(
+            write_run(
+                store,
+                minter,
+                source,
+                key,
+                records,
+                license="cc0",
+                used=[name],
+                label=f"{source} {name}",
+            )
+        )
     on_step("write the ontology")
     result.runs.append(load_ontology(store, minter))
     return result
@@ -128,13 +175,27 @@ def load_ontology(store: Store, minter: Minter) -> RunSummary:
     data = Graph()
     for s, p, o in to_canonical_graph(parsed):
         data.add((stable(s), p, stable(o)))
-    return write_graph(store, minter, "ontology", "cuegraph", data, license="cc0",
-                       used=["ontology/cuegraph.ttl"], label="the cuegraph ontology")
+    return write_graph(
+        store,
+        minter,
+        "ontology",
+        "cuegraph",
+        data,
+        license="cc0",
+        used=["ontology/cuegraph.ttl"],
+        label="the cuegraph ontology",
+    )
 
 
-def load_rdf_files(store: Store, files: Sequence[Path], *, graph: str | None = None,
-                   format: str | None = None, allow_remote_context: bool = False,
-                   on_file: Callable[[Path], None] = lambda f: None) -> int:
+def load_rdf_files(
+    store: Store,
+    files: Sequence[Path],
+    *,
+    graph: str | None = None,
+    format: str | None = None,
+    allow_remote_context: bool = False,
+    on_file: Callable[[Path], None] = lambda f: None,
+) -> int:
     """Load RDF files with Oxigraph's own parsers (``cuegraph load``): each triples file
     replaces its named graph (``graph``, default ``file:///<absolute path>``), quads files
     keep the graphs they name; each replace is atomic. Returns the triples loaded."""

@@ -40,8 +40,16 @@ from cuegraph.harvest.sources import SOURCES, get_source
 from cuegraph.records import Person, Work
 from cuegraph.store import Store
 
-__all__ = ["HarvestOutcome", "Hooks", "StoreOrOpener", "base_url", "make_client",
-           "write_harvest", "run_harvest", "harvest_all"]
+__all__ = [
+    "HarvestOutcome",
+    "Hooks",
+    "StoreOrOpener",
+    "base_url",
+    "make_client",
+    "write_harvest",
+    "run_harvest",
+    "harvest_all",
+]
 
 #: a store, or a function opening one (then opened only to write)
 StoreOrOpener = Store | Callable[[], Store]
@@ -77,9 +85,15 @@ def base_url(source: Source, settings: Settings) -> str:
     return getattr(settings, source.url_setting, None) or source.default_url
 
 
-def make_client(source: Source, settings: Settings, *, refresh: bool = False,
-                limiter: RateLimiter | None = None, hooks: Hooks | None = None,
-                **kw: Any) -> HttpClient:
+def make_client(
+    source: Source,
+    settings: Settings,
+    *,
+    refresh: bool = False,
+    limiter: RateLimiter | None = None,
+    hooks: Hooks | None = None,
+    **kw: Any,
+) -> HttpClient:
     """A client for one source: its published spacing for its host, its response size cap
     and redirect hosts, the shared cache and contact of ``settings``; the settings
     ``harvest_deadline`` / ``harvest_max_bytes`` override the guards."""
@@ -91,21 +105,34 @@ def make_client(source: Source, settings: Settings, *, refresh: bool = False,
         "redirect_hosts": source.redirect_hosts,
     }
     cache = settings.cache_dir
-    return HttpClient(contact=settings.user_agent_contact,
-                      cache_dir=Path(cache) if cache else None, refresh=refresh,
-                      intervals={host: source.min_interval},
-                      limiter=limiter or RateLimiter(), on_request=hooks.on_request,
-                      on_plan=hooks.on_plan, **{**guards, **kw})
+    return HttpClient(
+        contact=settings.user_agent_contact,
+        cache_dir=Path(cache) if cache else None,
+        refresh=refresh,
+        intervals={host: source.min_interval},
+        limiter=limiter or RateLimiter(),
+        on_request=hooks.on_request,
+        on_plan=hooks.on_plan,
+        **{**guards, **kw},
+    )
 
 
-def write_harvest(store: Store, minter: Minter, harvest: Harvest,
-                  client: HttpClient | None = None) -> RunSummary:
+def write_harvest(
+    store: Store, minter: Minter, harvest: Harvest, client: HttpClient | None = None
+) -> RunSummary:
     """Write a completed harvest into its named graph (atomically replacing the last run),
     with its licence and the request URLs as PROV-O."""
     used = list(harvest.used) or (list(client.urls) if client else [])
-    return write_run(store, minter, harvest.source, harvest.key, harvest.records,
-                     license=harvest.license, used=used,
-                     label=harvest.label or f"{harvest.source} {harvest.key}")
+    return write_run(
+        store,
+        minter,
+        harvest.source,
+        harvest.key,
+        harvest.records,
+        license=harvest.license,
+        used=used,
+        label=harvest.label or f"{harvest.source} {harvest.key}",
+    )
 
 
 def writing(store: StoreOrOpener) -> contextlib.AbstractContextManager[Store]:
@@ -116,10 +143,19 @@ def writing(store: StoreOrOpener) -> contextlib.AbstractContextManager[Store]:
     return store()  # a Store is its own context manager
 
 
-def run_harvest(store: StoreOrOpener, minter: Minter, source: str | Source, option: str,
-                value: Any, *, settings: Settings, refresh: bool = False,
-                limiter: RateLimiter | None = None, hooks: Hooks | None = None,
-                client_options: dict[str, Any] | None = None) -> HarvestOutcome:
+def run_harvest(
+    store: StoreOrOpener,
+    minter: Minter,
+    source: str | Source,
+    option: str,
+    value: Any,
+    *,
+    settings: Settings,
+    refresh: bool = False,
+    limiter: RateLimiter | None = None,
+    hooks: Hooks | None = None,
+    client_options: dict[str, Any] | None = None,
+) -> HarvestOutcome:
     """Run the entry ``option`` of ``source`` (``harvest <source> --<option> VALUE``) and
     write its records.
 
@@ -132,8 +168,9 @@ def run_harvest(store: StoreOrOpener, minter: Minter, source: str | Source, opti
     entry = src.entry(option)
     hooks = hooks or Hooks()
     limiter = limiter or RateLimiter()
-    client = make_client(src, settings, refresh=refresh, limiter=limiter, hooks=hooks,
-                         **(client_options or {}))
+    client = make_client(
+        src, settings, refresh=refresh, limiter=limiter, hooks=hooks, **(client_options or {})
+    )
     if not isinstance(store, Store):
         with writing(store):  # fail now, before any request, if it cannot be written
             pass
@@ -142,21 +179,29 @@ def run_harvest(store: StoreOrOpener, minter: Minter, source: str | Source, opti
     t0, waited0 = time.monotonic(), limiter.waited
     try:
         # every request; the store is closed meanwhile
-        harvest = entry.function(client, base_url(src, settings), value,
-                                 **src.keywords(entry, settings))
+        harvest = entry.function(
+            client, base_url(src, settings), value, **src.keywords(entry, settings)
+        )
         with writing(store) as target:
             summary = write_harvest(target, minter, harvest, client)
     except CuegraphError as e:
         if e.status < 500:  # the source refused what was asked: the user's error, kept
             raise
-        raise UpstreamError(f"{src.name} harvest failed, nothing was written: "
-                            f"{e.message}") from None
+        raise UpstreamError(
+            f"{src.name} harvest failed, nothing was written: {e.message}"
+        ) from None
     finally:
         if hooks.on_done:
             hooks.on_done(src.name)
-    return HarvestOutcome(source=src.name, summary=summary, requests=client.requests_made,
-                          cache_hits=client.cache_hits, waited=limiter.waited - waited0,
-                          seconds=time.monotonic() - t0, harvest=harvest)
+    return HarvestOutcome(
+        source=src.name,
+        summary=summary,
+        requests=client.requests_made,
+        cache_hits=client.cache_hits,
+        waited=limiter.waited - waited0,
+        seconds=time.monotonic() - t0,
+        harvest=harvest,
+    )
 
 
 def _subject_ids(harvest: Harvest | None) -> dict[str, set[str]]:
@@ -168,9 +213,9 @@ def _subject_ids(harvest: Harvest | None) -> dict[str, set[str]]:
     if harvest is None:
         return {}
     if harvest.source == "wikidata" and harvest.key.startswith("person-"):
-        keys = {f"wikidata/{q}" for q in harvest.key[len("person-"):].split("+")}
+        keys = {f"wikidata/{q}" for q in harvest.key[len("person-") :].split("+")}
     elif harvest.source == "musicbrainz" and harvest.key.startswith("artist-"):
-        keys = {f"musicbrainz/{harvest.key[len('artist-'):]}"}
+        keys = {f"musicbrainz/{harvest.key[len('artist-') :]}"}
     else:
         return {}
     out: dict[str, set[str]] = {}
@@ -181,10 +226,18 @@ def _subject_ids(harvest: Harvest | None) -> dict[str, set[str]]:
     return out
 
 
-def harvest_all(store: StoreOrOpener, minter: Minter, composer: str, *, settings: Settings,
-                refresh: bool = False, max_anime: int = 3, limiter: RateLimiter | None = None,
-                hooks: Hooks | None = None, client_options: dict[str, Any] | None = None,
-                ) -> tuple[list[HarvestOutcome], Any]:
+def harvest_all(
+    store: StoreOrOpener,
+    minter: Minter,
+    composer: str,
+    *,
+    settings: Settings,
+    refresh: bool = False,
+    max_anime: int = 3,
+    limiter: RateLimiter | None = None,
+    hooks: Hooks | None = None,
+    client_options: dict[str, Any] | None = None,
+) -> tuple[list[HarvestOutcome], Any]:
     """Harvest one composer from every source, then resolve identities.
 
     Order (that of :data:`~cuegraph.harvest.sources.SOURCES`): Wikidata by name (its ids
@@ -205,14 +258,24 @@ def harvest_all(store: StoreOrOpener, minter: Minter, composer: str, *, settings
 
     def attempt(source: str, option: str, value: Any) -> HarvestOutcome:
         try:
-            out = run_harvest(store, minter, SOURCES[source], option, value,
-                              settings=settings, refresh=refresh, limiter=limiter,
-                              hooks=hooks, client_options=client_options)
+            out = run_harvest(
+                store,
+                minter,
+                SOURCES[source],
+                option,
+                value,
+                settings=settings,
+                refresh=refresh,
+                limiter=limiter,
+                hooks=hooks,
+                client_options=client_options,
+            )
         except UpstreamError as e:  # says which source failed and that nothing was written
             out = HarvestOutcome(source=source, error=e.message)
         except CuegraphError as e:  # the source refused the name or id it was given
-            out = HarvestOutcome(source=source, error=f"{source} harvest failed, nothing "
-                                                      f"was written: {e.message}")
+            out = HarvestOutcome(
+                source=source, error=f"{source} harvest failed, nothing was written: {e.message}"
+            )
         outcomes.append(out)
         return out
 
@@ -227,10 +290,19 @@ def harvest_all(store: StoreOrOpener, minter: Minter, composer: str, *, settings
         attempt("vgmdb", "artist", int(vgmdb_ids[0]))
     else:
         why = "ambiguous" if vgmdb_ids else "no"
-        outcomes.append(HarvestOutcome(source="vgmdb", skipped=f"{why} VGMdb artist id from "
-                                       "Wikidata (P3435) or MusicBrainz"))
-    titles = sorted({r.title for r in (wd.harvest.records if wd.harvest else [])
-                     if isinstance(r, Work) and r.type in ("series", "film", "ova")})
+        outcomes.append(
+            HarvestOutcome(
+                source="vgmdb",
+                skipped=f"{why} VGMdb artist id from Wikidata (P3435) or MusicBrainz",
+            )
+        )
+    titles = sorted(
+        {
+            r.title
+            for r in (wd.harvest.records if wd.harvest else [])
+            if isinstance(r, Work) and r.type in ("series", "film", "ova")
+        }
+    )
     for title in titles[:max_anime]:
         attempt("animethemes", "anime", title)
     with writing(store) as target:

@@ -21,9 +21,13 @@ _NAME_QUERIES = {
 }
 
 
-def name_resolver(store: Store, minter: Minter, kind: str,
-                  extra: Iterable[Person | Work] = (),
-                  exclude_graph: str | None = None) -> Callable[[str], str | None]:
+def name_resolver(
+    store: Store,
+    minter: Minter,
+    kind: str,
+    extra: Iterable[Person | Work] = (),
+    exclude_graph: str | None = None,
+) -> Callable[[str], str | None]:
     """A function mapping a written name (or id) to the key of a known person or work.
 
     Known ones are those in the store (outside ``exclude_graph``, the graph about to be
@@ -35,9 +39,16 @@ def name_resolver(store: Store, minter: Minter, kind: str,
     """
     cls, native = _NAME_QUERIES[kind]
     base = str(minter.person("") if kind == "person" else minter.work(""))
-    rows = store.select(render("ingest_names", **{
-        "class": cls, "native": native,
-        "skip": iri(exclude_graph) if exclude_graph else "UNDEF"}))
+    rows = store.select(
+        render(
+            "ingest_names",
+            **{
+                "class": cls,
+                "native": native,
+                "skip": iri(exclude_graph) if exclude_graph else "UNDEF",
+            },
+        )
+    )
     keys_of = name_keys if kind == "person" else title_keys
     exact: dict[str, str] = {}
     by_key: dict[str, set[str]] = {}
@@ -49,13 +60,20 @@ def name_resolver(store: Store, minter: Minter, kind: str,
 
     for r in rows:
         if r["x"].startswith(base):
-            key = unquote(r["x"][len(base):])  # the key, not its IRI form (%E6… for 梶)
+            key = unquote(r["x"][len(base) :])  # the key, not its IRI form (%E6… for 梶)
             add(r["n"], key)
             exact.setdefault(fold(key), key)
     for rec in extra:
-        names = ((rec.name, rec.native_name, *rec.aliases) if isinstance(rec, Person)
-                 else (rec.title, rec.native_title, *rec.aliases,
-                       *title_aliases(rec.title, rec.native_title)))
+        names = (
+            (rec.name, rec.native_name, *rec.aliases)
+            if isinstance(rec, Person)
+            else (
+                rec.title,
+                rec.native_title,
+                *rec.aliases,
+                *title_aliases(rec.title, rec.native_title),
+            )
+        )
         exact.setdefault(fold(rec.key), rec.key)
         for n in names:
             if n:
@@ -71,7 +89,8 @@ def name_resolver(store: Store, minter: Minter, kind: str,
     return resolve
 
 
-def person_resolver(store: Store, minter: Minter, extra: Iterable[Person] = (),
-                    exclude_graph: str | None = None) -> Callable[[str], str | None]:
+def person_resolver(
+    store: Store, minter: Minter, extra: Iterable[Person] = (), exclude_graph: str | None = None
+) -> Callable[[str], str | None]:
     """:func:`name_resolver` for people."""
     return name_resolver(store, minter, "person", extra, exclude_graph)

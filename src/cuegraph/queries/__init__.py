@@ -15,8 +15,17 @@ from importlib import resources
 from cuegraph.errors import QueryNotFound
 from cuegraph.namespaces import sparql_prefixes
 
-__all__ = ["load_query", "query_names", "render", "header", "iri", "literal", "read_rq",
-           "rq_names", "substitute"]
+__all__ = [
+    "load_query",
+    "query_names",
+    "render",
+    "header",
+    "iri",
+    "literal",
+    "read_rq",
+    "rq_names",
+    "substitute",
+]
 
 
 def read_rq(package: str, name: str) -> str:
@@ -33,8 +42,7 @@ def read_rq(package: str, name: str) -> str:
 
 def rq_names(package: str) -> list[str]:
     """Names of every ``.rq`` file in ``package``."""
-    return sorted(p.name[:-3] for p in resources.files(package).iterdir()
-                  if p.name.endswith(".rq"))
+    return sorted(p.name[:-3] for p in resources.files(package).iterdir() if p.name.endswith(".rq"))
 
 
 def substitute(query: str, /, **params: str) -> str:
@@ -88,8 +96,9 @@ def iri(value: str) -> str:
 
 def literal(value: str) -> str:
     """A string as a SPARQL literal, escaped."""
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r"))
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
     return f'"{escaped}"'
 
 

@@ -33,7 +33,8 @@ _SKIP = r"(?:\s|\#[^\r\n]*)"
 # possessive: the prologue is consumed once, never re-split (no backtracking on long texts)
 _PROLOGUE = re.compile(
     rf"(?:{_SKIP}|BASE{_SKIP}*+{_IRI}|PREFIX{_SKIP}*+[^\s:<>#]*:{_SKIP}*+{_IRI})*+([A-Za-z]+)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def query_keyword(text: str) -> str:

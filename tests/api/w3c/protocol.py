@@ -18,38 +18,76 @@ import xml.etree.ElementTree as ET
 
 from rdflib import Graph
 
-__all__ = ["CASES", "KASEI", "FOAF_DOCUMENT", "load_kasei_graphs", "response_boolean",
-           "assert_tabular", "assert_rdf", "assert_4xx_json", "SPARQL_RESULTS_NS"]
+__all__ = [
+    "CASES",
+    "KASEI",
+    "FOAF_DOCUMENT",
+    "load_kasei_graphs",
+    "response_boolean",
+    "assert_tabular",
+    "assert_rdf",
+    "assert_4xx_json",
+    "SPARQL_RESULTS_NS",
+]
 
 #: the entries of the manifest (``mf:entries``), in its order
 CASES = (
-    "query_post_form", "query_dataset_default_graphs_get", "query_dataset_default_graphs_post",
-    "query_dataset_named_graphs_post", "query_dataset_named_graphs_get", "query_dataset_full",
-    "query_multiple_dataset", "query_get", "query_content_type_select",
-    "query_content_type_ask", "query_content_type_describe", "query_content_type_construct",
-    "update_dataset_default_graph", "update_dataset_default_graphs",
-    "update_dataset_named_graphs", "update_dataset_full", "update_post_form",
-    "update_post_direct", "update_base_uri", "query_post_direct", "bad_query_method",
-    "bad_multiple_queries", "bad_query_wrong_media_type", "bad_query_missing_form_type",
-    "bad_query_missing_direct_type", "bad_query_non_utf8", "bad_query_syntax", "bad_update_get",
-    "bad_multiple_updates", "bad_update_wrong_media_type", "bad_update_missing_form_type",
-    "bad_update_non_utf8", "bad_update_syntax", "bad_update_dataset_conflict",
+    "query_post_form",
+    "query_dataset_default_graphs_get",
+    "query_dataset_default_graphs_post",
+    "query_dataset_named_graphs_post",
+    "query_dataset_named_graphs_get",
+    "query_dataset_full",
+    "query_multiple_dataset",
+    "query_get",
+    "query_content_type_select",
+    "query_content_type_ask",
+    "query_content_type_describe",
+    "query_content_type_construct",
+    "update_dataset_default_graph",
+    "update_dataset_default_graphs",
+    "update_dataset_named_graphs",
+    "update_dataset_full",
+    "update_post_form",
+    "update_post_direct",
+    "update_base_uri",
+    "query_post_direct",
+    "bad_query_method",
+    "bad_multiple_queries",
+    "bad_query_wrong_media_type",
+    "bad_query_missing_form_type",
+    "bad_query_missing_direct_type",
+    "bad_query_non_utf8",
+    "bad_query_syntax",
+    "bad_update_get",
+    "bad_multiple_updates",
+    "bad_update_wrong_media_type",
+    "bad_update_missing_form_type",
+    "bad_update_non_utf8",
+    "bad_update_syntax",
+    "bad_update_dataset_conflict",
 )
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 FOAF_DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
 SPARQL_RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 _BOOLEAN_TYPES = ("application/sparql-results+json", "application/sparql-results+xml")
 _TABULAR_TYPES = _BOOLEAN_TYPES + ("text/csv", "text/tab-separated-values")
-_RDF_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt",
-              "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
+_RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
 
 
 def load_kasei_graphs(store) -> None:
     """Write the three protocol test graphs (see the module docstring)."""
     for i in (1, 2, 3):
         doc = f"{KASEI}data{i}.rdf"
-        store.update(f"INSERT DATA {{ GRAPH <{doc}> {{ <{doc}> a <{FOAF_DOCUMENT}> ; "
-                     f"<http://purl.org/dc/terms/title> \"data {i}\" }} }}")
+        store.update(
+            f"INSERT DATA {{ GRAPH <{doc}> {{ <{doc}> a <{FOAF_DOCUMENT}> ; "
+            f'<http://purl.org/dc/terms/title> "data {i}" }} }}'
+        )
 
 
 def _media(resp) -> str:

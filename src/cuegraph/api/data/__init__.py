@@ -9,5 +9,12 @@ from cuegraph.api.data.scene import parse_time, scene_lookup
 from cuegraph.api.data.stats import graph_stats
 from cuegraph.api.data.works import search_works, work_profile
 
-__all__ = ["scene_lookup", "parse_time", "search_composers", "composer_profile",
-           "search_works", "work_profile", "graph_stats"]
+__all__ = [
+    "scene_lookup",
+    "parse_time",
+    "search_composers",
+    "composer_profile",
+    "search_works",
+    "work_profile",
+    "graph_stats",
+]

@@ -11,8 +11,14 @@ from cuegraph.queries import render
 from cuegraph.roles import role_name
 from cuegraph.store import Store
 
-__all__ = ["credits_of", "group_by_role", "source_label", "source_details",
-           "identifier_links", "LICENSE_NAMES"]
+__all__ = [
+    "credits_of",
+    "group_by_role",
+    "source_label",
+    "source_details",
+    "identifier_links",
+    "LICENSE_NAMES",
+]
 
 #: licence IRIs -> readable names
 LICENSE_NAMES = {
@@ -46,7 +52,7 @@ def source_label(url: str) -> dict:
     query = dict(parse_qsl(parts.query))
     if host.endswith("wikipedia.org") and (parts.path.startswith("/wiki/") or "title" in query):
         lang = host.split(".")[0]
-        title = (query.get("title") or unquote(parts.path[len("/wiki/"):])).replace("_", " ")
+        title = (query.get("title") or unquote(parts.path[len("/wiki/") :])).replace("_", " ")
         return {"label": f"Wikipedia ({lang}): {title}", "kind": "page", "host": host}
     return {"label": host, "kind": "page", "host": host}
 
@@ -59,9 +65,16 @@ def source_details(store: Store, nodes) -> dict[str, list[dict]]:
     if not nodes:
         return {}
     for r in store.select(render("credit_sources", nodes=terms(nodes))):
-        entry = out.setdefault(r["node"], {}).setdefault(r["source"], {
-            "url": r["source"], **source_label(r["source"]), "graph": r["graph"],
-            "license": None, "license_name": None})
+        entry = out.setdefault(r["node"], {}).setdefault(
+            r["source"],
+            {
+                "url": r["source"],
+                **source_label(r["source"]),
+                "graph": r["graph"],
+                "license": None,
+                "license_name": None,
+            },
+        )
         if r.get("license") and not entry["license"]:
             entry["license"] = r["license"]
             entry["license_name"] = LICENSE_NAMES.get(r["license"], r["license"])
@@ -107,16 +120,22 @@ def credits_of(store: Store, ids: Ids, targets) -> dict[str, list[dict]]:
     if not targets:
         return {}
     for r in store.select(render("work_credits", targets=terms(targets))):
-        entry = out[r["target"]].setdefault(r["credit"], {
-            "role": role_name(r["role"]),
-            "role_iri": r["role"],
-            "role_text": r.get("roleText"),
-            "person": {"id": ids.short(r["agent"], "person"), "iri": r["agent"],
-                       "name": r.get("name") or ids.short(r["agent"], "person"),
-                       "native_name": r.get("native")},
-            "credit": r["credit"],
-            "sources": [],
-        })
+        entry = out[r["target"]].setdefault(
+            r["credit"],
+            {
+                "role": role_name(r["role"]),
+                "role_iri": r["role"],
+                "role_text": r.get("roleText"),
+                "person": {
+                    "id": ids.short(r["agent"], "person"),
+                    "iri": r["agent"],
+                    "name": r.get("name") or ids.short(r["agent"], "person"),
+                    "native_name": r.get("native"),
+                },
+                "credit": r["credit"],
+                "sources": [],
+            },
+        )
         if r.get("source") and r["source"] not in entry["sources"]:
             entry["sources"].append(r["source"])
     details = source_details(store, [c for by in out.values() for c in by])
@@ -138,12 +157,18 @@ def group_by_role(credits: list[dict]) -> dict[str, list[dict]]:
         people = out.setdefault(c["role"], [])
         same = next((p for p in people if p["id"] == c["person"]["id"]), None)
         if same is None:
-            people.append({**c["person"], "sources": list(c["sources"]),
-                           "source_details": list(c.get("source_details", [])),
-                           "role_text": c.get("role_text")})
+            people.append(
+                {
+                    **c["person"],
+                    "sources": list(c["sources"]),
+                    "source_details": list(c.get("source_details", [])),
+                    "role_text": c.get("role_text"),
+                }
+            )
         else:
             same["sources"] = sorted(set(same["sources"]) | set(c["sources"]))
             known = {d["url"] for d in same["source_details"]}
-            same["source_details"] += [d for d in c.get("source_details", [])
-                                       if d["url"] not in known]
+            same["source_details"] += [
+                d for d in c.get("source_details", []) if d["url"] not in known
+            ]
     return out

@@ -41,7 +41,9 @@ def conflicts_listing(store: Store, status: str | None = None) -> dict:
         BadInput: an unknown status.
     """
     if status and status not in STATUSES:
-        raise BadInput(f"unknown status {status!r}: {', '.join(STATUSES)}",
-                       {"status": status, "known": list(STATUSES)})
+        raise BadInput(
+            f"unknown status {status!r}: {', '.join(STATUSES)}",
+            {"status": status, "known": list(STATUSES)},
+        )
     found = [c.as_dict() for c in find_conflicts(store, status or None)]
     return {"data": found, "count": len(found), "status": status or None}

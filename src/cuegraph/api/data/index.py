@@ -15,15 +15,31 @@ from cuegraph.queries import iri, load_query, render
 from cuegraph.roles import ROLE_LABELS
 from cuegraph.store import Store
 
-__all__ = ["Ids", "WorkEntry", "AgentEntry", "work_index", "agent_index", "find_work",
-           "find_agent", "terms", "usage_name", "ROLE_ORDER", "ranked", "node_details",
-           "links"]
+__all__ = [
+    "Ids",
+    "WorkEntry",
+    "AgentEntry",
+    "work_index",
+    "agent_index",
+    "find_work",
+    "find_agent",
+    "terms",
+    "usage_name",
+    "ROLE_ORDER",
+    "ranked",
+    "node_details",
+    "links",
+]
 
 #: the order roles are listed in
 ROLE_ORDER = list(ROLE_LABELS)
 _E = TypeVar("_E")
-_TYPES = {CG_NS + "Series": "series", CG_NS + "Film": "film", CG_NS + "OVA": "ova",
-          CG_NS + "Game": "game"}
+_TYPES = {
+    CG_NS + "Series": "series",
+    CG_NS + "Film": "film",
+    CG_NS + "OVA": "ova",
+    CG_NS + "Game": "game",
+}
 
 
 class Ids:
@@ -63,14 +79,25 @@ class WorkEntry:
     def names(self) -> list[str]:
         """Every text the work is found by: id, title, native title, other titles and their
         derived aliases (:func:`cuegraph.names.title_aliases`)."""
-        return [self.id.replace("-", " "), self.title, self.native_title or "", *self.aliases,
-                *title_aliases(self.title, self.native_title),
-                *(a for t in self.aliases for a in title_aliases(t))]
+        return [
+            self.id.replace("-", " "),
+            self.title,
+            self.native_title or "",
+            *self.aliases,
+            *title_aliases(self.title, self.native_title),
+            *(a for t in self.aliases for a in title_aliases(t)),
+        ]
 
     def brief(self) -> dict:
-        return {"id": self.id, "iri": self.iri, "title": self.title,
-                "native_title": self.native_title, "type": self.type, "year": self.year,
-                "episodes": self.episodes}
+        return {
+            "id": self.id,
+            "iri": self.iri,
+            "title": self.title,
+            "native_title": self.native_title,
+            "type": self.type,
+            "year": self.year,
+            "episodes": self.episodes,
+        }
 
 
 @dataclass
@@ -88,8 +115,14 @@ class AgentEntry:
         return [self.name, self.native_name or "", *self.aliases, self.id.replace("-", " ")]
 
     def brief(self) -> dict:
-        return {"id": self.id, "iri": self.iri, "name": self.name,
-                "native_name": self.native_name, "aliases": self.aliases, "kind": self.kind}
+        return {
+            "id": self.id,
+            "iri": self.iri,
+            "name": self.name,
+            "native_name": self.native_name,
+            "aliases": self.aliases,
+            "kind": self.kind,
+        }
 
 
 def terms(iris) -> str:
@@ -124,8 +157,7 @@ def agent_index(store: Store, ids: Ids) -> dict[str, AgentEntry]:
     for r in store.select(load_query("composer_index")):
         a = out.get(r["agent"])
         if a is None:
-            a = out[r["agent"]] = AgentEntry(r["agent"], ids.short(r["agent"], "person"),
-                                             r["name"])
+            a = out[r["agent"]] = AgentEntry(r["agent"], ids.short(r["agent"], "person"), r["name"])
         a.native_name = a.native_name or r.get("native")
         a.kind = a.kind or r.get("kind")
         if r.get("alias") and r["alias"] not in a.aliases:
@@ -133,9 +165,14 @@ def agent_index(store: Store, ids: Ids) -> dict[str, AgentEntry]:
     return out
 
 
-def _find(ref: str, entries: dict[str, _E], kind: str, ids: Ids,
-          names: Callable[[_E], Iterable[str | None]],
-          keys: Callable[[str], frozenset[str]]) -> _E | None:
+def _find(
+    ref: str,
+    entries: dict[str, _E],
+    kind: str,
+    ids: Ids,
+    names: Callable[[_E], Iterable[str | None]],
+    keys: Callable[[str], frozenset[str]],
+) -> _E | None:
     """An entry by id or IRI, else by a name equal once folded, else by a name sharing a
     match key (:mod:`cuegraph.names`; the first in IRI order)."""
     ref = (ref or "").strip()
@@ -168,17 +205,21 @@ def find_work(store: Store, ids: Ids, ref: str) -> WorkEntry:
     if hit is not None and ids.full(ref.strip(), "work") not in works:
         # a title (not an id): several works may carry it ("Steins;Gate", anime and game)
         folded = fold(ref)
-        same = [w for w in works.values()
-                if any(fold(t) == folded for t in (w.title, w.native_title) if t)]
+        same = [
+            w
+            for w in works.values()
+            if any(fold(t) == folded for t in (w.title, w.native_title) if t)
+        ]
         if len(same) > 1:
-            raise Ambiguous(f"{ref.strip()!r} names {len(same)} works: choose one by its id",
-                            [w.brief() for w in sorted(same, key=lambda w: w.id)],
-                            {"work": ref})
+            raise Ambiguous(
+                f"{ref.strip()!r} names {len(same)} works: choose one by its id",
+                [w.brief() for w in sorted(same, key=lambda w: w.id)],
+                {"work": ref},
+            )
     if hit is None:
         pairs = [(w.iri, t) for w in works.values() for t in (w.id, *w.names()) if t]
         close = [works[k].brief() for k in close_matches(ref, pairs)]
-        raise WorkNotFound(f"no work {ref!r}",
-                           {"work": ref, "close_matches": close})
+        raise WorkNotFound(f"no work {ref!r}", {"work": ref, "close_matches": close})
     return hit
 
 
@@ -193,8 +234,9 @@ def find_agent(store: Store, ids: Ids, ref: str) -> AgentEntry:
     if hit is None:
         pairs = [(a.iri, n) for a in agents.values() for n in a.names() if n]
         close = [agents[k].brief() for k in close_matches(ref, pairs)]
-        raise PersonNotFound(f"no person or group {ref!r}",
-                             {"composer": ref, "close_matches": close})
+        raise PersonNotFound(
+            f"no person or group {ref!r}", {"composer": ref, "close_matches": close}
+        )
     return hit
 
 
@@ -207,8 +249,10 @@ def ranked(entries: Iterable, q: str | None, names: Callable, label: Callable) -
     return [e for s, e in sorted(scored, key=lambda s: (-s[0], fold(label(s[1])))) if s]
 
 
-_ID_SCHEMES = {CG_NS + s: s for s in ("wikidata", "musicbrainz", "anilist", "anidb", "mal",
-                                      "vgmdb", "animethemes")}
+_ID_SCHEMES = {
+    CG_NS + s: s
+    for s in ("wikidata", "musicbrainz", "anilist", "anidb", "mal", "vgmdb", "animethemes")
+}
 _SAME_AS = "https://schema.org/sameAs"
 
 
@@ -235,8 +279,10 @@ def links(kind: str, key: str) -> dict:
     collection = {"composer": "composers", "work": "works"}[kind]
     # a composer's graph opens on the people network (who they work with)
     view = "&view=collaboration" if kind == "composer" else ""
-    return {"graph_view": f"/export?format=html&{kind}={quote(key, safe='')}{view}",
-            "json": f"/{collection}/{quote(key, safe='/')}?format=json"}
+    return {
+        "graph_view": f"/export?format=html&{kind}={quote(key, safe='')}{view}",
+        "json": f"/{collection}/{quote(key, safe='/')}?format=json",
+    }
 
 
 def same_as_cluster(store: Store, start: str) -> list[str]:

@@ -11,9 +11,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ErrorBody", "error_responses", "Listing", "SceneAnswer", "Ambiguity", "Profile",
-           "ComposerProfile", "WorkProfile", "Stats", "Health", "Source", "Person",
-           "WorkBrief", "Cue", "Level", "SceneTime", "IdentifierLink"]
+__all__ = [
+    "ErrorBody",
+    "error_responses",
+    "Listing",
+    "SceneAnswer",
+    "Ambiguity",
+    "Profile",
+    "ComposerProfile",
+    "WorkProfile",
+    "Stats",
+    "Health",
+    "Source",
+    "Person",
+    "WorkBrief",
+    "Cue",
+    "Level",
+    "SceneTime",
+    "IdentifierLink",
+]
 
 
 class _Open(BaseModel):
@@ -38,8 +54,7 @@ _ERROR_TEXT = {
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` documenting the error statuses ``codes`` with :class:`ErrorBody`.
-    """
+    """OpenAPI ``responses`` documenting the error statuses ``codes`` with :class:`ErrorBody`."""
     return {code: {"model": ErrorBody, "description": _ERROR_TEXT[code]} for code in codes}
 
 

@@ -51,16 +51,17 @@ def parse_time(t: str | None, start: str | None, end: str | None) -> tuple[Decim
         at = _seconds("t", t)
         return at, at
     if start is None and end is None:
-        raise BadInput("missing time: give t (seconds, mm:ss or hh:mm:ss) or from and to",
-                       {"parameter": "t"})
+        raise BadInput(
+            "missing time: give t (seconds, mm:ss or hh:mm:ss) or from and to", {"parameter": "t"}
+        )
     if start is None or end is None:
         missing = "from" if start is None else "to"
-        raise BadInput(f"missing {missing}: a range needs both from and to",
-                       {"parameter": missing})
+        raise BadInput(f"missing {missing}: a range needs both from and to", {"parameter": missing})
     lo, hi = _seconds("from", start), _seconds("to", end)
     if lo > hi:
-        raise BadInput(f"from ({start}) is after to ({end})",
-                       {"parameter": "from", "from": start, "to": end})
+        raise BadInput(
+            f"from ({start}) is after to ({end})", {"parameter": "from", "from": start, "to": end}
+        )
     return lo, hi
 
 
@@ -99,39 +100,54 @@ def episode_cues(store: Store, ids: Ids, work: WorkEntry, episode: int | None) -
             "usage": usage_name(r["usage"]),
             "silence": bool(r.get("silence")),
             "timed": r.get("start") is not None,
-            "start": r.get("start"), "end": r.get("end"),
-            "start_tc": _tc(r.get("start")), "end_tc": _tc(r.get("end")),
+            "start": r.get("start"),
+            "end": r.get("end"),
+            "start_tc": _tc(r.get("start")),
+            "end_tc": _tc(r.get("end")),
             "when": _span(r.get("start"), r.get("end")),
             "media_fragment": r.get("fragment"),
-            "song": song and {"id": ids.short(song, "song"), "iri": song,
-                              "title": r.get("songTitle"),
-                              "native_title": r.get("songNative")},
-            "recording": rec and {"id": ids.short(rec, "recording"), "iri": rec,
-                                  "title": r.get("recTitle")},
+            "song": song
+            and {
+                "id": ids.short(song, "song"),
+                "iri": song,
+                "title": r.get("songTitle"),
+                "native_title": r.get("songNative"),
+            },
+            "recording": rec
+            and {"id": ids.short(rec, "recording"), "iri": rec, "title": r.get("recTitle")},
             "scene": r.get("sceneName"),
             "note": r.get("note"),
         }
-    credits = credits_of(store, ids, [t for c in cues.values()
-                                      for t in ((c["song"] or {}).get("iri"),
-                                                (c["recording"] or {}).get("iri"))])
+    credits = credits_of(
+        store,
+        ids,
+        [
+            t
+            for c in cues.values()
+            for t in ((c["song"] or {}).get("iri"), (c["recording"] or {}).get("iri"))
+        ],
+    )
     sources = sources_of(store, cues)
-    detected = {r["node"]: r for r in store.select(render("scene_detected", nodes=terms(cues)))
-                } if cues else {}
+    detected = (
+        {r["node"]: r for r in store.select(render("scene_detected", nodes=terms(cues)))}
+        if cues
+        else {}
+    )
     for c in cues.values():
         # cues detected from audio (or derived from subtitles) are labelled apart from curated
         d = detected.get(c["cue"])
         c["detected"] = d is not None
         c["method"] = d.get("method") if d else None
-        c["confidence"] = (float(d["confidence"]) if d and d.get("confidence") is not None
-                           else None)
-        found = [*credits.get(_iri_of(c["song"]), []),
-                 *credits.get(_iri_of(c["recording"]), [])]
+        c["confidence"] = float(d["confidence"]) if d and d.get("confidence") is not None else None
+        found = [*credits.get(_iri_of(c["song"]), []), *credits.get(_iri_of(c["recording"]), [])]
         c["credits"] = group_by_role(found)
         c["sources"] = sources.get(c["cue"], [])
         # readable labels: a subtitle file says so ("subtitle file “….ass” (host)")
         c["source_details"] = [{"url": u, **source_label(u)} for u in c["sources"]]
-    return sorted(cues.values(), key=lambda c: (c["episode"], c["start"] is None,
-                                                c["start"] or 0, c["title"] or ""))
+    return sorted(
+        cues.values(),
+        key=lambda c: (c["episode"], c["start"] is None, c["start"] or 0, c["title"] or ""),
+    )
 
 
 def _check_episode(work: WorkEntry, episode: int) -> None:
@@ -142,12 +158,19 @@ def _check_episode(work: WorkEntry, episode: int) -> None:
         nearest = 1 if episode < 1 else last
         raise EpisodeNotFound(
             f"{work.title} has no episode {episode} (episodes: {known})",
-            {"work": work.id, "episode": episode, "episodes": last,
-             "close_matches": [nearest]})
+            {"work": work.id, "episode": episode, "episodes": last, "close_matches": [nearest]},
+        )
 
 
-def scene_lookup(store: Store, base_iri: str, work_ref: str, episode: int, t: str | None = None,
-                 start: str | None = None, end: str | None = None) -> dict:
+def scene_lookup(
+    store: Store,
+    base_iri: str,
+    work_ref: str,
+    episode: int,
+    t: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> dict:
     """Who composed the music at a time (or in a range) of an episode.
 
     Raises:
@@ -159,8 +182,7 @@ def scene_lookup(store: Store, base_iri: str, work_ref: str, episode: int, t: st
     _check_episode(work, episode)
     cues = episode_cues(store, ids, work, episode)
     timed = [c for c in cues if c["timed"]]
-    covering = [c for c in timed if Decimal(str(c["start"])) <= hi
-                and Decimal(str(c["end"])) >= lo]
+    covering = [c for c in timed if Decimal(str(c["start"])) <= hi and Decimal(str(c["end"])) >= lo]
     music = [c for c in covering if not c["silence"]]
     silences = [c for c in covering if c["silence"]]
     span = _span(lo, hi)
@@ -169,24 +191,40 @@ def scene_lookup(store: Store, base_iri: str, work_ref: str, episode: int, t: st
     levels: list[dict] = []
     if music or silences:
         at_time = "music" if music else "silence"
-        note = (f"a timed cue covers {where}" if music
-                else f"a deliberate silence is recorded {when}: no music plays")
-        levels.append({"precision": "cue", "status": at_time, "note": note,
-                       "cues": music + silences})
+        note = (
+            f"a timed cue covers {where}"
+            if music
+            else f"a deliberate silence is recorded {when}: no music plays"
+        )
+        levels.append(
+            {"precision": "cue", "status": at_time, "note": note, "cues": music + silences}
+        )
     else:
         at_time = "no_data"
-        levels.append({"precision": "cue", "status": "no_data",
-                       "note": f"no cue is recorded for {where} (no data: not a silence)",
-                       "cues": [],
-                       "other_timed_cues": [_brief(c) for c in timed]})
+        levels.append(
+            {
+                "precision": "cue",
+                "status": "no_data",
+                "note": f"no cue is recorded for {where} (no data: not a silence)",
+                "cues": [],
+                "other_timed_cues": [_brief(c) for c in timed],
+            }
+        )
         untimed = [c for c in cues if not c["timed"] and not c["silence"]]
         for c in untimed:
             c["hint"] = USAGE_HINTS.get(c["usage"])
-        levels.append({
-            "precision": "episode", "status": "music" if untimed else "no_data",
-            "note": (f"songs known to play somewhere in episode {episode} (untimed cues)"
-                     if untimed else f"no untimed cue is recorded for episode {episode}"),
-            "cues": untimed})
+        levels.append(
+            {
+                "precision": "episode",
+                "status": "music" if untimed else "no_data",
+                "note": (
+                    f"songs known to play somewhere in episode {episode} (untimed cues)"
+                    if untimed
+                    else f"no untimed cue is recorded for episode {episode}"
+                ),
+                "cues": untimed,
+            }
+        )
         levels.append(_work_level(store, ids, work))
     found = next((lv for lv in levels if lv["status"] != "no_data"), None)
     precision = found["precision"] if found else "none"
@@ -194,8 +232,14 @@ def scene_lookup(store: Store, base_iri: str, work_ref: str, episode: int, t: st
     return {
         "work": work.brief(),
         "episode": episode,
-        "time": {"from": float(lo), "to": float(hi), "from_tc": format_timecode(lo),
-                 "to_tc": format_timecode(hi), "text": span, "point": lo == hi},
+        "time": {
+            "from": float(lo),
+            "to": float(hi),
+            "from_tc": format_timecode(lo),
+            "to_tc": format_timecode(hi),
+            "text": span,
+            "point": lo == hi,
+        },
         "headline": _headline(found, work, episode, when),
         "status": status,
         "precision": precision,
@@ -206,16 +250,21 @@ def scene_lookup(store: Store, base_iri: str, work_ref: str, episode: int, t: st
 
 
 def _titles(cues: list[dict], with_usage: bool = False) -> str:
-    names = (f"{c['title'] or 'untitled'}" + (f" ({c['usage']})" if with_usage else "")
-             for c in cues if not c["silence"])
+    names = (
+        f"{c['title'] or 'untitled'}" + (f" ({c['usage']})" if with_usage else "")
+        for c in cues
+        if not c["silence"]
+    )
     return ", ".join(dict.fromkeys(names))
 
 
 def _headline(found: dict | None, work: WorkEntry, episode: int, when: str) -> str:
     """The answer in one line: the best level found, its result, and what the moment has."""
     if found is None:
-        return (f"Nothing known — no cue recorded {when}, no song known for episode "
-                f"{episode}, no music credited to {work.title}")
+        return (
+            f"Nothing known — no cue recorded {when}, no song known for episode "
+            f"{episode}, no music credited to {work.title}"
+        )
     level = found["precision"]
     if level == "cue":
         cues = found["cues"]
@@ -225,20 +274,30 @@ def _headline(found: dict | None, work: WorkEntry, episode: int, when: str) -> s
         first = next(c for c in cues if not c["silence"])
         return f"{_titles(cues)} — cue level; {first['usage']} {first['when']}"
     if level == "episode":
-        return (f"{_titles(found['cues'], with_usage=True)} — episode level; no cue recorded "
-                f"{when}, known to play somewhere in episode {episode}")
+        return (
+            f"{_titles(found['cues'], with_usage=True)} — episode level; no cue recorded "
+            f"{when}, known to play somewhere in episode {episode}"
+        )
     score = found["credits"].get("score_composer", [])
     if score:
         names = ", ".join(p["name"] for p in score)
         return f"Score by {names} — work level; no cue recorded {when}"
     songs = ", ".join(s["title"] or "untitled" for s in found["songs"])
-    return (f"Songs of {work.title}: {songs} — work level; no score composer credited, "
-            f"no cue recorded {when}")
+    return (
+        f"Songs of {work.title}: {songs} — work level; no score composer credited, "
+        f"no cue recorded {when}"
+    )
 
 
 def _brief(c: dict) -> dict:
-    return {"title": c["title"], "usage": c["usage"], "start_tc": c["start_tc"],
-            "end_tc": c["end_tc"], "when": c["when"], "silence": c["silence"]}
+    return {
+        "title": c["title"],
+        "usage": c["usage"],
+        "start_tc": c["start_tc"],
+        "end_tc": c["end_tc"],
+        "when": c["when"],
+        "silence": c["silence"],
+    }
 
 
 def _work_level(store: Store, ids: Ids, work: WorkEntry) -> dict:
@@ -248,23 +307,41 @@ def _work_level(store: Store, ids: Ids, work: WorkEntry) -> dict:
     level = {"precision": "work", "credits": group_by_role(score), "songs": []}
     if score:
         names = ", ".join(c["person"]["name"] for c in score)
-        return {**level, "status": "music",
-                "note": f"the score of {work.title} is credited to {names}"}
+        return {
+            **level,
+            "status": "music",
+            "note": f"the score of {work.title} is credited to {names}",
+        }
     songs = _work_songs(store, ids, work)
     if songs:
-        return {**level, "status": "music", "songs": songs,
-                "note": (f"no score composer is recorded for {work.title}; "
-                         f"songs known for it: {', '.join(s['title'] or '?' for s in songs)}")}
-    return {**level, "status": "no_data",
-            "note": f"no score composer or song is recorded for {work.title}"}
+        return {
+            **level,
+            "status": "music",
+            "songs": songs,
+            "note": (
+                f"no score composer is recorded for {work.title}; "
+                f"songs known for it: {', '.join(s['title'] or '?' for s in songs)}"
+            ),
+        }
+    return {
+        **level,
+        "status": "no_data",
+        "note": f"no score composer or song is recorded for {work.title}",
+    }
 
 
 def _work_songs(store: Store, ids: Ids, work: WorkEntry) -> list[dict]:
     songs: dict[str, dict] = {}
     for r in store.select(render("work_songs", work=iri(work.iri))):
-        songs.setdefault(r["song"], {"id": ids.short(r["song"], "song"), "iri": r["song"],
-                                     "title": r.get("title"),
-                                     "native_title": r.get("native")})
+        songs.setdefault(
+            r["song"],
+            {
+                "id": ids.short(r["song"], "song"),
+                "iri": r["song"],
+                "title": r.get("title"),
+                "native_title": r.get("native"),
+            },
+        )
     credits = credits_of(store, ids, list(songs))
     for key, song in songs.items():
         song["credits"] = group_by_role(credits.get(key, []))
@@ -273,8 +350,9 @@ def _work_songs(store: Store, ids: Ids, work: WorkEntry) -> list[dict]:
 
 def _summary(status: str, precision: str, where: str, levels: list[dict]) -> str:
     if status == "music":
-        titles = ", ".join(dict.fromkeys(c["title"] or "untitled" for c in levels[0]["cues"]
-                                         if not c["silence"]))
+        titles = ", ".join(
+            dict.fromkeys(c["title"] or "untitled" for c in levels[0]["cues"] if not c["silence"])
+        )
         return f"Music {where}: {titles}."
     if status == "silence":
         return f"Silence {where}: a deliberate silence is recorded, no music plays."

@@ -12,23 +12,43 @@ __all__ = ["graph_stats"]
 
 def graph_stats(store: Store) -> dict:
     """Counts by type and by role, every source graph, and per source its last harvest."""
-    types = {r["type"][len(CG_NS):]: int(r["n"])
-             for r in store.select(load_query("stats_types"))}
-    roles = [{"role": role_name(r["role"]), "role_iri": r["role"],
-              "credits": int(r["credits"]), "agents": int(r["agents"])}
-             for r in store.select(load_query("stats_roles"))]
+    types = {r["type"][len(CG_NS) :]: int(r["n"]) for r in store.select(load_query("stats_types"))}
+    roles = [
+        {
+            "role": role_name(r["role"]),
+            "role_iri": r["role"],
+            "credits": int(r["credits"]),
+            "agents": int(r["agents"]),
+        }
+        for r in store.select(load_query("stats_roles"))
+    ]
     graphs = []
     for r in store.select(load_query("stats_graphs")):
-        graphs.append({"graph": r["graph"], "source": r["source"], "key": r.get("key"),
-                       "label": r.get("label"), "license": r.get("license"),
-                       "generated": r.get("generated"),
-                       "records": None if r.get("records") is None else int(r["records"]),
-                       "triples": int(r.get("triples") or 0)})
+        graphs.append(
+            {
+                "graph": r["graph"],
+                "source": r["source"],
+                "key": r.get("key"),
+                "label": r.get("label"),
+                "license": r.get("license"),
+                "generated": r.get("generated"),
+                "records": None if r.get("records") is None else int(r["records"]),
+                "triples": int(r.get("triples") or 0),
+            }
+        )
     sources: dict[str, dict] = {}
     for g in graphs:
-        s = sources.setdefault(g["source"], {"source": g["source"], "graphs": 0, "triples": 0,
-                                             "records": 0, "licenses": [],
-                                             "last_harvest": None})
+        s = sources.setdefault(
+            g["source"],
+            {
+                "source": g["source"],
+                "graphs": 0,
+                "triples": 0,
+                "records": 0,
+                "licenses": [],
+                "last_harvest": None,
+            },
+        )
         s["graphs"] += 1
         s["triples"] += g["triples"]
         s["records"] += g["records"] or 0

@@ -20,9 +20,7 @@ __all__ = ["search_works", "work_profile"]
 def search_works(store: Store, base_iri: str, q: str | None = None) -> dict:
     """Works whose id, title or native title match ``q`` (every work when empty)."""
     ids = Ids(base_iri)
-    works = ranked(work_index(store, ids).values(), q,
-                   lambda w: w.names(),
-                   lambda w: w.title)
+    works = ranked(work_index(store, ids).values(), q, lambda w: w.names(), lambda w: w.title)
     data = [w.brief() for w in works]
     return {"data": data, "count": len(data), "q": q}
 
@@ -38,9 +36,15 @@ def work_profile(store: Store, base_iri: str, ref: str) -> dict:
     song_rows = store.select(render("work_songs", work=iri(work.iri)))
     songs: dict[str, dict] = {}
     for r in song_rows:
-        songs.setdefault(r["song"], {"id": ids.short(r["song"], "song"), "iri": r["song"],
-                                     "title": r.get("title"),
-                                     "native_title": r.get("native")})
+        songs.setdefault(
+            r["song"],
+            {
+                "id": ids.short(r["song"], "song"),
+                "iri": r["song"],
+                "title": r.get("title"),
+                "native_title": r.get("native"),
+            },
+        )
     credits = credits_of(store, ids, [work.iri, *songs])
     cues = episode_cues(store, ids, work, None)
     for iri_, s in songs.items():
@@ -60,8 +64,9 @@ def work_profile(store: Store, base_iri: str, ref: str) -> dict:
         "record_sources": source_details(store, [work.iri]).get(work.iri, []),
         "score_composers": work_credits.get("score_composer", []),
         "credits": work_credits,
-        "songs": sorted(songs.values(), key=lambda s: (s["episodes"][:1] or [9999],
-                                                       fold(s["title"] or ""))),
+        "songs": sorted(
+            songs.values(), key=lambda s: (s["episodes"][:1] or [9999], fold(s["title"] or ""))
+        ),
         "cues_by_episode": [{"episode": n, "cues": episodes[n]} for n in sorted(episodes)],
         "counts": {"songs": len(songs), "cues": len(cues), "episodes_with_cues": len(episodes)},
         "links": links("work", work.id),

@@ -44,8 +44,9 @@ def _pool(app) -> ProcessPoolExecutor:
     the server): a big export is drawn there, so the server's interpreter is never held."""
     pool = getattr(app.state, "export_pool", None)
     if pool is None:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                   max_tasks_per_child=20)  # memory of big exports returned
+        pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=20
+        )  # memory of big exports returned
         app.state.export_pool = pool
         atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool
@@ -56,7 +57,8 @@ async def _build_slice(app, req: ExportRequest, ntriples: bytes, base_iri: str) 
     loop = asyncio.get_running_loop()
     try:
         body, nodes, edges, title, warnings = await loop.run_in_executor(
-            _pool(app), export_slice, req, ntriples, base_iri)
+            _pool(app), export_slice, req, ntriples, base_iri
+        )
     except BrokenProcessPool:
         app.state.export_pool = None
         raise StoreError("the export process stopped while drawing; try again") from None
@@ -68,8 +70,11 @@ async def export(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
-    format: str | None = Query(None, description="graphml, gexf, cytoscape, nodelink, dot, "
-                               "html, svg, png (or a media type); default: from Accept"),
+    format: str | None = Query(
+        None,
+        description="graphml, gexf, cytoscape, nodelink, dot, "
+        "html, svg, png (or a media type); default: from Accept",
+    ),
     view: str = Query("credits", description="credits, bipartite, collaboration or rdf"),
     composer: str | None = Query(None, description="person id, IRI, name or native name"),
     work: str | None = Query(None, description="work id, IRI, title or native title"),
@@ -79,16 +84,22 @@ async def export(
 ) -> Response:
     """Export the graph, a composer's or work's neighbourhood, or a CONSTRUCT result."""
     fmt = get_format(format) if format else negotiate(request.headers.get("accept"))
-    req = ExportRequest(format=fmt.name, view=view, composer=composer, work=work, depth=depth,
-                        sparql=query, max_nodes=max_nodes)
+    req = ExportRequest(
+        format=fmt.name,
+        view=view,
+        composer=composer,
+        work=work,
+        depth=depth,
+        sparql=query,
+        max_nodes=max_nodes,
+    )
     req.check()
     body = None
     truncated = False
     if query is not None:
         await refuse_remote_access_async(query)  # as /sparql: no SERVICE, no crash-deep nesting
         # the user's query runs under the same time limit and row cap as /sparql
-        task = QueryTask(construct_text(query), graph_format="ntriples",
-                         max_rows=settings.max_rows)
+        task = QueryTask(construct_text(query), graph_format="ntriples", max_rows=settings.max_rows)
         try:
             out = await executor_for(request.app).run(task)
         except BadQuery as e:
@@ -100,10 +111,12 @@ async def export(
         result = await _build_slice(request.app, req, body, settings.base_iri)
     else:
         sliced = read_ntriples(body) if body is not None else None
-        result = await run_in_threadpool(run_export, store, Minter(settings.base_iri), req,
-                                         sliced)
-    headers = {"Content-Disposition": f'inline; filename="{result.filename}"',
-               "X-Cuegraph-Nodes": str(result.nodes), "X-Cuegraph-Edges": str(result.edges)}
+        result = await run_in_threadpool(run_export, store, Minter(settings.base_iri), req, sliced)
+    headers = {
+        "Content-Disposition": f'inline; filename="{result.filename}"',
+        "X-Cuegraph-Nodes": str(result.nodes),
+        "X-Cuegraph-Edges": str(result.edges),
+    }
     if result.warnings:
         headers["X-Cuegraph-Warning"] = result.warnings[0].encode("ascii", "replace").decode()
     # the same truncation headers as /sparql: the slice was cut to max_rows triples

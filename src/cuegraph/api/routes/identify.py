@@ -40,8 +40,9 @@ class UnsupportedMedia(CuegraphError):
 async def _read_capped(request: Request, cap: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > cap:
-        raise PayloadTooLarge(f"the upload is {int(declared)} bytes; at most {cap} bytes",
-                              {"max_bytes": cap})
+        raise PayloadTooLarge(
+            f"the upload is {int(declared)} bytes; at most {cap} bytes", {"max_bytes": cap}
+        )
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -55,8 +56,11 @@ def _reference(request: Request, index_dir: Path):
     """The index as a matrix, cached until index.json changes."""
     from cuegraph.audio.service import load_reference
 
-    stamp = (index_dir / "index.json").stat().st_mtime_ns \
-        if (index_dir / "index.json").exists() else None
+    stamp = (
+        (index_dir / "index.json").stat().st_mtime_ns
+        if (index_dir / "index.json").exists()
+        else None
+    )
     cached = getattr(request.app.state, "identify_reference", None)
     if cached and cached[0] == (str(index_dir), stamp):
         return cached[1]
@@ -65,13 +69,31 @@ def _reference(request: Request, index_dir: Path):
     return ref
 
 
-@router.post("/identify", summary="Identify a clip: the recording, its credits, its uses",
-             operation_id="identify_clip",
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "multipart/form-data": {"schema": {
-                     "type": "object", "required": [FIELD],
-                     "properties": {FIELD: {"type": "string", "format": "binary",
-                                            "description": "3-30 s of audio, any format"}}}}}}})
+@router.post(
+    "/identify",
+    summary="Identify a clip: the recording, its credits, its uses",
+    operation_id="identify_clip",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": [FIELD],
+                        "properties": {
+                            FIELD: {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "3-30 s of audio, any format",
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
 async def identify(request: Request, store: StoreDep, settings: SettingsDep) -> dict:
     """Match a short clip (3–30 s, recorded off a speaker is fine) against the indexed
     recordings (`cuegraph tracks index`). The answer lists the matching recording(s) with
@@ -82,8 +104,10 @@ async def identify(request: Request, store: StoreDep, settings: SettingsDep) -> 
 
     ctype = request.headers.get("content-type", "")
     if not ctype.startswith("multipart/form-data"):
-        raise UnsupportedMedia("send the clip as multipart/form-data with a file field "
-                               f"'{FIELD}'", {"content_type": ctype or None})
+        raise UnsupportedMedia(
+            f"send the clip as multipart/form-data with a file field '{FIELD}'",
+            {"content_type": ctype or None},
+        )
     cap = int(_limit("CUEGRAPH_IDENTIFY_MAX_BYTES", 5_000_000))
     max_seconds = _limit("CUEGRAPH_IDENTIFY_MAX_SECONDS", 30.0)
     body = await _read_capped(request, cap)
@@ -104,5 +128,6 @@ async def identify(request: Request, store: StoreDep, settings: SettingsDep) -> 
         path = Path(tmp) / "clip"
         path.write_bytes(data)
         ref = _reference(request, index_dir)
-        return await run_in_threadpool(identify_file, store, settings.base_iri, index_dir,
-                                       path, max_seconds, ref)
+        return await run_in_threadpool(
+            identify_file, store, settings.base_iri, index_dir, path, max_seconds, ref
+        )

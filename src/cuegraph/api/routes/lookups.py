@@ -33,19 +33,36 @@ def page_of(request: Request, found: dict, limit: int, offset: int) -> dict:
     """One page of a ``{"data": [...]}`` answer, with ``total`` and the ``next`` page's URL
     (Datasette style; null on the last page)."""
     data = found["data"]
-    page = data[offset:offset + limit]
+    page = data[offset : offset + limit]
     more = offset + limit < len(data)
-    nxt = str(request.url.include_query_params(offset=offset + limit, limit=limit)
-              ) if more else None
+    nxt = (
+        str(request.url.include_query_params(offset=offset + limit, limit=limit)) if more else None
+    )
     if nxt:  # a relative URL: right behind a proxy too
-        nxt = nxt[len(str(request.base_url)) - 1:]
-    return {**found, "data": page, "count": len(page), "total": len(data), "offset": offset,
-            "limit": limit, "next": nxt}
+        nxt = nxt[len(str(request.base_url)) - 1 :]
+    return {
+        **found,
+        "data": page,
+        "count": len(page),
+        "total": len(data),
+        "offset": offset,
+        "limit": limit,
+        "next": nxt,
+    }
 
 
-def lookup_router(*, things: str, view: str, search: Callable, profile: Callable,
-                  q_help: str, ref_help: str, search_doc: str, profile_doc: str,
-                  identity: Callable | None = None) -> APIRouter:
+def lookup_router(
+    *,
+    things: str,
+    view: str,
+    search: Callable,
+    profile: Callable,
+    q_help: str,
+    ref_help: str,
+    search_doc: str,
+    profile_doc: str,
+    identity: Callable | None = None,
+) -> APIRouter:
     """A router with ``GET /{things}`` (``search(store, base_iri, q)``) and
     ``GET /{things}/{ref}`` (``profile(store, base_iri, ref)``; the page's ``view`` for a
     browser), and with ``identity`` also ``GET /{things}/{ref}/identity`` (the evidence
@@ -54,26 +71,38 @@ def lookup_router(*, things: str, view: str, search: Callable, profile: Callable
     router = APIRouter(prefix=f"/{things}", tags=[things])
 
     if identity is not None:  # before the profile: its {ref:path} would swallow /identity
-        @router.get("/{ref:path}/identity", summary=f"Why this {view}'s records are one",
-                    operation_id=f"get_{view}_identity",
-                    description="The identity evidence: the cluster of records taken as one "
-                                "(canonical IRI first), each link with its rule (a shared "
-                                "external id, or matching names with their key and the "
-                                "shared context), merges refused and why, and each member's "
-                                "names, ids and graphs.")
+
+        @router.get(
+            "/{ref:path}/identity",
+            summary=f"Why this {view}'s records are one",
+            operation_id=f"get_{view}_identity",
+            description="The identity evidence: the cluster of records taken as one "
+            "(canonical IRI first), each link with its rule (a shared "
+            "external id, or matching names with their key and the "
+            "shared context), merges refused and why, and each member's "
+            "names, ids and graphs.",
+        )
         async def get_identity(
             ref: Annotated[str, Path(description=ref_help)],
-            store: StoreDep, settings: SettingsDep,
+            store: StoreDep,
+            settings: SettingsDep,
         ) -> dict:
             return await run_in_threadpool(identity, store, settings.base_iri, ref)
 
-    @router.get("", response_model=Listing, description=search_doc
-                + " Results come a page at a time (`limit`, `offset`); `next` is the URL of "
-                "the next page (null on the last).",
-                summary=f"Search {things}", operation_id=f"search_{things}",
-                responses=error_responses(400, 503))
+    @router.get(
+        "",
+        response_model=Listing,
+        description=search_doc
+        + " Results come a page at a time (`limit`, `offset`); `next` is the URL of "
+        "the next page (null on the last).",
+        summary=f"Search {things}",
+        operation_id=f"search_{things}",
+        responses=error_responses(400, 503),
+    )
     async def search_things(
-        request: Request, store: StoreDep, settings: SettingsDep,
+        request: Request,
+        store: StoreDep,
+        settings: SettingsDep,
         q: Annotated[str | None, Query(description=q_help)] = None,
         limit: Annotated[int, Query(ge=1, le=1000, description="Results per page.")] = 100,
         offset: Annotated[int, Query(ge=0, description="Results to skip.")] = 0,
@@ -81,17 +110,26 @@ def lookup_router(*, things: str, view: str, search: Callable, profile: Callable
         found = await run_in_threadpool(search, store, settings.base_iri, q)
         return page_of(request, found, limit, offset)
 
-    @router.get("/{ref:path}", response_model=_PROFILES.get(view, Profile),
-                description=profile_doc, summary=f"A {view}'s profile",
-                operation_id=f"get_{view}", responses={
-                    300: {"model": Ambiguity, "description": "a title several works share"},
-                    **error_responses(400, 404, 503)})
+    @router.get(
+        "/{ref:path}",
+        response_model=_PROFILES.get(view, Profile),
+        description=profile_doc,
+        summary=f"A {view}'s profile",
+        operation_id=f"get_{view}",
+        responses={
+            300: {"model": Ambiguity, "description": "a title several works share"},
+            **error_responses(400, 404, 503),
+        },
+    )
     async def get_thing(
-        ref: Annotated[str, Path(description=ref_help)], request: Request,
-        store: StoreDep, settings: SettingsDep,
-        fmt: Annotated[Literal["json", "html"] | None,
-                       Query(alias="format", description="`html`: redirect to the web page.")]
-        = None,
+        ref: Annotated[str, Path(description=ref_help)],
+        request: Request,
+        store: StoreDep,
+        settings: SettingsDep,
+        fmt: Annotated[
+            Literal["json", "html"] | None,
+            Query(alias="format", description="`html`: redirect to the web page."),
+        ] = None,
     ) -> Any:
         if page := html_twin(request, fmt, view, ref):
             return page

@@ -49,12 +49,14 @@ async def static(path: str) -> FileResponse:
     if not found:
         raise NotFound(f"no static file {path!r}", {"path": path})
     media_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    return FileResponse(target, media_type=media_type,
-                        headers={"Cache-Control": "public, max-age=300"})
+    return FileResponse(
+        target, media_type=media_type, headers={"Cache-Control": "public, max-age=300"}
+    )
 
 
-def html_twin(request: Request, fmt: str | None, view: str, key: str | None = None
-              ) -> RedirectResponse | None:
+def html_twin(
+    request: Request, fmt: str | None, view: str, key: str | None = None
+) -> RedirectResponse | None:
     """The page showing the same data, when a browser asks for HTML (else None: JSON).
 
     ``?format=html``, or an ``Accept`` header whose first type is ``text/html`` (a browser

@@ -17,9 +17,14 @@ from cuegraph.errors import Ambiguous
 router = APIRouter(tags=["scene"])
 
 
-@router.get("/scene", response_model=SceneAnswer, responses={
-    300: {"model": Ambiguity, "description": "the title names several works: `candidates`"},
-    **error_responses(400, 404, 503)})
+@router.get(
+    "/scene",
+    response_model=SceneAnswer,
+    responses={
+        300: {"model": Ambiguity, "description": "the title names several works: `candidates`"},
+        **error_responses(400, 404, 503),
+    },
+)
 async def scene(
     request: Request,
     store: StoreDep,
@@ -27,18 +32,21 @@ async def scene(
     work: Annotated[str, Query(description="Work id (`anohana`), IRI or title (native too).")],
     episode: Annotated[int, Query(description="Episode number (1 for a film).")],
     t: Annotated[str | None, Query(description="A time: seconds, mm:ss or hh:mm:ss.")] = None,
-    start: Annotated[str | None, Query(alias="from", description="Range start (with `to`).")]
-    = None,
+    start: Annotated[
+        str | None, Query(alias="from", description="Range start (with `to`).")
+    ] = None,
     end: Annotated[str | None, Query(alias="to", description="Range end (with `from`).")] = None,
-    fmt: Annotated[Literal["json", "html"] | None,
-                   Query(alias="format", description="`html`: redirect to the web page.")]
-    = None,
+    fmt: Annotated[
+        Literal["json", "html"] | None,
+        Query(alias="format", description="`html`: redirect to the web page."),
+    ] = None,
 ) -> Any:
     """Who composed this scene: cues at `t` (or `from`-`to`), with labelled fallbacks."""
     if page := html_twin(request, fmt, "scene"):
         return page
     try:
-        return await run_in_threadpool(scene_lookup, store, settings.base_iri, work, episode,
-                                       t, start, end)
+        return await run_in_threadpool(
+            scene_lookup, store, settings.base_iri, work, episode, t, start, end
+        )
     except Ambiguous as e:  # 300 Multiple Choices: the works that title names
         return JSONResponse(e.to_dict(), status_code=e.status)

@@ -75,38 +75,76 @@ _RESULTS_DOC: dict[int | str, dict[str, Any]] = {
         "CONSTRUCT/DESCRIBE: Turtle (default), N-Triples, JSON-LD or RDF/XML; "
         "no query: the Service Description (Turtle by default). A result cut to the row "
         f"limit carries `{TRUNCATED_HEADER}: true`.",
-        "content": {t: {} for t in (
-            "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-            "text/tab-separated-values", "text/plain", "text/turtle", "application/n-triples",
-            "application/ld+json", "application/rdf+xml", "application/trig",
-            "application/n-quads")},
+        "content": {
+            t: {}
+            for t in (
+                "application/sparql-results+json",
+                "application/sparql-results+xml",
+                "text/csv",
+                "text/tab-separated-values",
+                "text/plain",
+                "text/turtle",
+                "application/n-triples",
+                "application/ld+json",
+                "application/rdf+xml",
+                "application/trig",
+                "application/n-quads",
+            )
+        },
     },
     "303": {"description": "no query and Accept prefers text/html: the web page at /"},
-    "400": {"description": "syntax error, SERVICE, several queries, bad parameter",
-            "model": ErrorBody},
+    "400": {
+        "description": "syntax error, SERVICE, several queries, bad parameter",
+        "model": ErrorBody,
+    },
     "406": {"description": "no acceptable result format", "model": ErrorBody},
     "413": {"description": "request larger than max_query_bytes", "model": ErrorBody},
-    "415": {"description": "POST body neither a form nor application/sparql-query",
-            "model": ErrorBody},
-    "503": {"description": "the query ran longer than query_timeout and was stopped",
-            "model": ErrorBody},
+    "415": {
+        "description": "POST body neither a form nor application/sparql-query",
+        "model": ErrorBody,
+    },
+    "503": {
+        "description": "the query ran longer than query_timeout and was stopped",
+        "model": ErrorBody,
+    },
 }
-_QUERY_BODY = {"requestBody": {"content": {
-    FORM: {"schema": {"type": "object", "properties": {
-        "query": {"type": "string"},
-        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
-        "format": {"type": "string"}}, "required": ["query"]}},
-    QUERY_TYPE: {"schema": {"type": "string"}},
-}}}
-_UPDATE_BODY = {"requestBody": {"content": {
-    FORM: {"schema": {"type": "object", "properties": {
-        "update": {"type": "string"},
-        "using-graph-uri": {"type": "array", "items": {"type": "string"}},
-        "using-named-graph-uri": {"type": "array", "items": {"type": "string"}}},
-        "required": ["update"]}},
-    UPDATE_TYPE: {"schema": {"type": "string"}},
-}}}
+_QUERY_BODY = {
+    "requestBody": {
+        "content": {
+            FORM: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "format": {"type": "string"},
+                    },
+                    "required": ["query"],
+                }
+            },
+            QUERY_TYPE: {"schema": {"type": "string"}},
+        }
+    }
+}
+_UPDATE_BODY = {
+    "requestBody": {
+        "content": {
+            FORM: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "update": {"type": "string"},
+                        "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "using-named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": ["update"],
+                }
+            },
+            UPDATE_TYPE: {"schema": {"type": "string"}},
+        }
+    }
+}
 
 
 def _endpoint(request: Request) -> str:
@@ -151,8 +189,10 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
     except BadQuery as e:
         raise BadQuery(shift_error_lines(e.message), e.detail) from None
     # browsers' scripts (the SPARQL editor, other sites) may read the truncation headers
-    headers = {"Vary": "Accept",
-               "Access-Control-Expose-Headers": f"{TRUNCATED_HEADER}, {MAX_ROWS_HEADER}"}
+    headers = {
+        "Vary": "Accept",
+        "Access-Control-Expose-Headers": f"{TRUNCATED_HEADER}, {MAX_ROWS_HEADER}",
+    }
     if out.truncated:
         headers[TRUNCATED_HEADER] = "true"
         headers[MAX_ROWS_HEADER] = str(settings.max_rows)
@@ -164,8 +204,7 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
     return Response(body, media_type=media_type, headers=headers)
 
 
-async def _service_description(request: Request, store: Store,
-                               settings: Settings) -> Response:
+async def _service_description(request: Request, store: Store, settings: Settings) -> Response:
     offers = list(GRAPH_OFFERS) + ["text/html"]
     chosen = choose(request.headers.get("accept"), offers)
     if chosen == "text/html":
@@ -189,17 +228,23 @@ async def sparql_get(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
-    query: str | None = Query(None, description="The SPARQL query. Without it: the Service "
-                              "Description."),
+    query: str | None = Query(
+        None, description="The SPARQL query. Without it: the Service Description."
+    ),
     default_graph_uri: list[str] | None = Query(
-        None, alias="default-graph-uri", description="Graphs forming the default graph "
-        "(default: the union of all graphs)."),
+        None,
+        alias="default-graph-uri",
+        description="Graphs forming the default graph (default: the union of all graphs).",
+    ),
     named_graph_uri: list[str] | None = Query(
-        None, alias="named-graph-uri", description="Graphs visible to GRAPH (default: all)."),
+        None, alias="named-graph-uri", description="Graphs visible to GRAPH (default: all)."
+    ),
     format: str | None = Query(
-        None, description="Result format overriding Accept: json, xml, csv, tsv, text "
+        None,
+        description="Result format overriding Accept: json, xml, csv, tsv, text "
         "(SELECT/ASK); turtle, ntriples, jsonld, rdfxml, trig, nquads (CONSTRUCT/DESCRIBE). "
-        "A format of the other query form falls back to Accept."),
+        "A format of the other query form falls back to Accept.",
+    ),
 ) -> Response:
     """Run a read-only SPARQL query (SPARQL 1.1 Protocol, query via GET).
 
@@ -226,18 +271,24 @@ def _check_token(request: Request, settings: Settings) -> None:
     if not header:
         raise Unauthorized("an update needs Authorization: Bearer <token>")
     if scheme.lower() != "bearer" or not hmac.compare_digest(
-            token.strip().encode(), settings.update_token.encode()):
+        token.strip().encode(), settings.update_token.encode()
+    ):
         raise Forbidden("wrong update token")
 
 
-@router.post("/sparql/update", status_code=204, openapi_extra=_UPDATE_BODY, responses={
-    "204": {"description": "the update was applied"},
-    "400": {"description": "syntax error, LOAD/SERVICE, USING together with using-graph-uri"},
-    "401": {"description": "no Authorization: Bearer token"},
-    "403": {"description": "updates disabled (no token configured) or wrong token"},
-    "413": {"description": "request larger than max_query_bytes"},
-    "415": {"description": "body neither a form nor application/sparql-update"},
-})
+@router.post(
+    "/sparql/update",
+    status_code=204,
+    openapi_extra=_UPDATE_BODY,
+    responses={
+        "204": {"description": "the update was applied"},
+        "400": {"description": "syntax error, LOAD/SERVICE, USING together with using-graph-uri"},
+        "401": {"description": "no Authorization: Bearer token"},
+        "403": {"description": "updates disabled (no token configured) or wrong token"},
+        "413": {"description": "request larger than max_query_bytes"},
+        "415": {"description": "body neither a form nor application/sparql-update"},
+    },
+)
 async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Apply a SPARQL 1.1 Update (``update=`` form or ``application/sparql-update``).
 
@@ -251,8 +302,9 @@ async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep
         raise Forbidden(f"the store {store.url} is open read-only")
     parsed = await read_update_request(request, settings.max_query_bytes)
     text = parsed.text or ""
-    await refuse_remote_access_async(text, update=True,
-                                     allow_drop_all=settings.update_allow_drop_all)
+    await refuse_remote_access_async(
+        text, update=True, allow_drop_all=settings.update_allow_drop_all
+    )
     text = add_using_clauses(text, parsed.default_graphs, parsed.named_graphs)
     text = with_base(text, _endpoint(request))
     try:

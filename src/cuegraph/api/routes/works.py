@@ -10,9 +10,13 @@ __all__ = ["router"]
 
 router = lookup_router(
     identity=work_identity,
-    things="works", view="work", search=search_works, profile=work_profile,
+    things="works",
+    view="work",
+    search=search_works,
+    profile=work_profile,
     q_help="Title (native too) or id (all when empty).",
     ref_help="Id (`madoka-magica`), IRI or title (native title too).",
     search_doc="Search works by title, native title or id (all of them when `q` is empty).",
     profile_doc="A work's music: score composers, each song with its roles and episodes, "
-                "cues by episode, external identifiers, sources.")
+    "cues by episode, external identifiers, sources.",
+)

@@ -38,8 +38,18 @@ from dataclasses import dataclass
 
 from cuegraph.errors import BadQuery
 
-__all__ = ["check_sparql", "unescape_codepoints", "SparqlShape", "parse_sparql",
-           "SparqlSyntax", "MAX_NESTING", "MAX_DEPTH", "MAX_PATH", "MAX_NODES", "FAST_CHARS"]
+__all__ = [
+    "check_sparql",
+    "unescape_codepoints",
+    "SparqlShape",
+    "parse_sparql",
+    "SparqlSyntax",
+    "MAX_NESTING",
+    "MAX_DEPTH",
+    "MAX_PATH",
+    "MAX_NODES",
+    "FAST_CHARS",
+]
 
 #: deepest nesting of ``{ ( [`` accepted (real queries nest a handful of levels)
 MAX_NESTING = 64
@@ -110,8 +120,9 @@ _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
 _PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = (f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
-             f"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?")
+_PN_LOCAL = (
+    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+)
 _VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 
 _LEX = re.compile(
@@ -222,8 +233,10 @@ class _Parser:
         if self.count_nodes:
             self.nodes += n
             if self.nodes > MAX_NODES:
-                raise _Limit(f"the request is too large: more than {MAX_NODES} operators and "
-                             "patterns", {"limit": MAX_NODES, "offset": self.tok.start})
+                raise _Limit(
+                    f"the request is too large: more than {MAX_NODES} operators and patterns",
+                    {"limit": MAX_NODES, "offset": self.tok.start},
+                )
 
     def down(self, levels: int = 1) -> None:
         self.depth += levels
@@ -233,15 +246,18 @@ class _Parser:
                 raise _Limit(
                     f"the request nests too deeply: its algebra is more than {MAX_DEPTH} levels "
                     "deep (long chains of operators, UNION, OPTIONAL or FILTER count as levels)",
-                    {"limit": MAX_DEPTH, "offset": self.tok.start})
+                    {"limit": MAX_DEPTH, "offset": self.tok.start},
+                )
 
     def open(self, text: str) -> None:
         """Consume an opening bracket, one nesting level deeper."""
         tok = self.expect(text)
         self.nest += 1
         if self.nest > MAX_NESTING:
-            raise _Limit(f"the query nests brackets more than {MAX_NESTING} levels deep",
-                         {"limit": MAX_NESTING, "offset": tok.start})
+            raise _Limit(
+                f"the query nests brackets more than {MAX_NESTING} levels deep",
+                {"limit": MAX_NESTING, "offset": tok.start},
+            )
         self.down()
 
     def close(self, text: str) -> None:
@@ -392,8 +408,12 @@ class _Parser:
         if self.accept("ORDER"):
             self.expect("BY")
             self.order_condition()
-            while (self.tok.kind in ("var", "iri", "pname") or self.is_("(")
-                   or self.tok.kw in ("ASC", "DESC") or self._builtin()):
+            while (
+                self.tok.kind in ("var", "iri", "pname")
+                or self.is_("(")
+                or self.tok.kw in ("ASC", "DESC")
+                or self._builtin()
+            ):
                 self.order_condition()
         for _ in range(2):
             if self.accept("LIMIT") or self.accept("OFFSET"):
@@ -404,8 +424,8 @@ class _Parser:
     def _builtin(self) -> bool:
         tok = self.tok
         return tok.kind == "word" and (
-            (self.peek().kind == "punct" and self.peek().text == "(")
-            or tok.kw in ("EXISTS", "NOT"))
+            (self.peek().kind == "punct" and self.peek().text == "(") or tok.kw in ("EXISTS", "NOT")
+        )
 
     def group_condition(self) -> None:
         if self.tok.kind == "var":
@@ -672,8 +692,10 @@ class _Parser:
                 self.node()
                 self.down()
                 if steps > MAX_PATH:
-                    raise _Limit(f"a property path has more than {MAX_PATH} steps",
-                                 {"limit": MAX_PATH, "offset": self.tok.start})
+                    raise _Limit(
+                        f"a property path has more than {MAX_PATH} steps",
+                        {"limit": MAX_PATH, "offset": self.tok.start},
+                    )
                 continue
             break
         self.depth = base
@@ -729,9 +751,10 @@ class _Parser:
         self._numeric()
         tok = self.tok
         if tok.kind == "iri":  # after an operand '<' is less-than: `?a<(1)&&?b>2` has no IRI
-            rest = self.toks[self.i + 1:]
-            self.toks[self.i:] = [_Tok("punct", "<", tok.start)] + _lex(
-                self.text, tok.start + 1, rest)
+            rest = self.toks[self.i + 1 :]
+            self.toks[self.i :] = [_Tok("punct", "<", tok.start)] + _lex(
+                self.text, tok.start + 1, rest
+            )
             tok = self.tok
         if tok.kind == "punct" and tok.text in _RELATIONAL:
             self.i += 1
@@ -873,8 +896,11 @@ class _Parser:
             if self.is_("DEFAULT"):
                 self._writes_default(tok)
             self.graph_or_default()
-        elif kw == "INSERT" and self.peek().kw == "DATA" or (
-                kw == "DELETE" and self.peek().kw == "DATA"):
+        elif (
+            kw == "INSERT"
+            and self.peek().kw == "DATA"
+            or (kw == "DELETE" and self.peek().kw == "DATA")
+        ):
             self.i += 2
             saved, self.count_nodes = self.count_nodes, False
             try:
@@ -902,8 +928,9 @@ class _Parser:
             self.expect("WHERE")
             self.group_graph_pattern()
         else:
-            raise self.fail("an update operation (INSERT, DELETE, CLEAR, DROP, CREATE, ADD, "
-                            "MOVE, COPY)")
+            raise self.fail(
+                "an update operation (INSERT, DELETE, CLEAR, DROP, CREATE, ADD, MOVE, COPY)"
+            )
 
     def _writes_default(self, tok: _Tok) -> None:
         if self.shape.default_write is None:
@@ -949,8 +976,10 @@ def parse_sparql(text: str, *, update: bool = False) -> SparqlShape:
         if tok.kind == "punct" and tok.text in "({[":
             depth += 1
             if depth > MAX_NESTING:
-                raise BadQuery(f"the query nests brackets more than {MAX_NESTING} levels deep",
-                               {"limit": MAX_NESTING, "offset": tok.start})
+                raise BadQuery(
+                    f"the query nests brackets more than {MAX_NESTING} levels deep",
+                    {"limit": MAX_NESTING, "offset": tok.start},
+                )
         elif tok.kind == "punct" and tok.text in ")}]":
             depth = max(depth - 1, 0)
     try:
@@ -969,8 +998,9 @@ def _line_col(text: str, offset: int) -> str:
     return f"{line}:{col}"
 
 
-def check_sparql(text: str, *, update: bool = False,
-                 allow_drop_all: bool = False) -> SparqlShape | None:
+def check_sparql(
+    text: str, *, update: bool = False, allow_drop_all: bool = False
+) -> SparqlShape | None:
     """Refuse what the endpoint never runs; ``None`` when the sound shortcut applied.
 
     Updates are always parsed; in an update, writing into the default graph (which
@@ -1002,8 +1032,10 @@ def check_sparql(text: str, *, update: bool = False,
     except SparqlSyntax as e:
         if unescaped is None or (unescaped.service is None and unescaped.load is None):
             what = "SPARQL Update" if update else "SPARQL"
-            raise BadQuery(f"{what} syntax error at {_line_col(text, e.offset)}: "
-                           f"{e.message}", {"offset": e.offset}) from None
+            raise BadQuery(
+                f"{what} syntax error at {_line_col(text, e.offset)}: {e.message}",
+                {"offset": e.offset},
+            ) from None
         shape = unescaped
     if unescaped is not None:
         shape.service = shape.service if shape.service is not None else unescaped.service
@@ -1011,19 +1043,25 @@ def check_sparql(text: str, *, update: bool = False,
     if shape.service is not None:
         raise BadQuery(
             "SERVICE (federated query) is not allowed: this endpoint never fetches data from "
-            "other servers", {"keyword": "SERVICE", "offset": shape.service})
+            "other servers",
+            {"keyword": "SERVICE", "offset": shape.service},
+        )
     if update and shape.load is not None:
-        raise BadQuery("LOAD is not allowed: this endpoint never fetches data from URLs",
-                       {"keyword": "LOAD", "offset": shape.load})
+        raise BadQuery(
+            "LOAD is not allowed: this endpoint never fetches data from URLs",
+            {"keyword": "LOAD", "offset": shape.load},
+        )
     if update and shape.default_write is not None:
         raise BadQuery(
             "the update writes into the default graph: cuegraph keeps every triple in a named "
             "graph (queries see their union; dumps and backups of sources hold named graphs "
             "only). Put the triples in GRAPH <iri> { … } or use WITH <iri>",
-            {"offset": shape.default_write})
+            {"offset": shape.default_write},
+        )
     if update and shape.drop_all is not None and not allow_drop_all:
         raise BadQuery(
             "CLEAR/DROP ALL and NAMED (emptying every graph) are refused: drop graphs one by "
             "one, or set CUEGRAPH_UPDATE_ALLOW_DROP_ALL=true (take a `cuegraph backup` first)",
-            {"offset": shape.drop_all})
+            {"offset": shape.drop_all},
+        )
     return shape

@@ -10,12 +10,19 @@ __all__ = ["SD", "FORMATS", "service_description"]
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
-_RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                   "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+_RESULT_FORMATS = [
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+]
 
 
-def service_description(endpoint: str, update_endpoint: str | None,
-                        graphs: list[str]) -> Graph:
+def service_description(endpoint: str, update_endpoint: str | None, graphs: list[str]) -> Graph:
     """Describe the query service at ``endpoint`` (and the update service, when enabled).
 
     Args:

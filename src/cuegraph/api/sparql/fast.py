@@ -36,8 +36,7 @@ class SparqlFastPath:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] != "http" or scope["method"] not in _METHODS
-                or _route_path(scope) != PATH):
+        if scope["type"] != "http" or scope["method"] not in _METHODS or _route_path(scope) != PATH:
             await self.app(scope, receive, send)
             return
         from cuegraph.api.routes.sparql import answer
@@ -55,5 +54,5 @@ def _route_path(scope: Scope) -> str:
     path: str = scope.get("path", "")
     root: str = scope.get("root_path", "")
     if root and path.startswith(root):
-        return path[len(root):]
+        return path[len(root) :]
     return path

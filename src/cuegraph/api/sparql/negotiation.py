@@ -15,9 +15,20 @@ from cuegraph.accept import MediaRange, choose, parse_accept
 from cuegraph.engine.formats import CONVERTED, GRAPH_FORMATS, RESULT_FORMATS, convert_graph
 from cuegraph.errors import BadInput, NotAcceptable
 
-__all__ = ["MediaRange", "parse_accept", "choose", "choose_format", "RESULT_OFFERS",
-           "GRAPH_OFFERS", "SHORT_NAMES", "ALIASES", "PLAIN_TEXT", "executed_as",
-           "CONVERTED", "convert_graph"]
+__all__ = [
+    "MediaRange",
+    "parse_accept",
+    "choose",
+    "choose_format",
+    "RESULT_OFFERS",
+    "GRAPH_OFFERS",
+    "SHORT_NAMES",
+    "ALIASES",
+    "PLAIN_TEXT",
+    "executed_as",
+    "CONVERTED",
+    "convert_graph",
+]
 
 #: the negotiated name of a SELECT/ASK answer sent as ``text/plain`` (TSV shown as text)
 PLAIN_TEXT = "text"
@@ -52,15 +63,26 @@ GRAPH_OFFERS: dict[str, str] = {
     "text/tab-separated-values": "tsv",
 }
 #: the short names ``format=`` takes, per query form
-SHORT_NAMES = {"select": ("json", "xml", "csv", "tsv", PLAIN_TEXT),
-               "graph": ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads",
-                         "rdfjson", "csv", "tsv")}
+SHORT_NAMES = {
+    "select": ("json", "xml", "csv", "tsv", PLAIN_TEXT),
+    "graph": ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads", "rdfjson", "csv", "tsv"),
+}
 #: other spellings clients send as ``format=`` (SPARQLWrapper sends e.g. ``json-ld``, ``rdf+xml``)
 ALIASES = {
     "select": {"srj": "json", "srx": "xml", "txt": PLAIN_TEXT, "plain": PLAIN_TEXT},
-    "graph": {"ttl": "turtle", "n3": "turtle", "nt": "ntriples", "n-triples": "ntriples",
-              "json-ld": "jsonld", "json": "jsonld", "xml": "rdfxml", "rdf": "rdfxml",
-              "rdf+xml": "rdfxml", "nq": "nquads", "n-quads": "nquads"},
+    "graph": {
+        "ttl": "turtle",
+        "n3": "turtle",
+        "nt": "ntriples",
+        "n-triples": "ntriples",
+        "json-ld": "jsonld",
+        "json": "jsonld",
+        "xml": "rdfxml",
+        "rdf": "rdfxml",
+        "rdf+xml": "rdfxml",
+        "nq": "nquads",
+        "n-quads": "nquads",
+    },
 }
 
 

@@ -17,8 +17,15 @@ from fastapi import Request
 
 from cuegraph.errors import BadInput, BadRequest, PayloadTooLarge
 
-__all__ = ["UnsupportedMediaType", "ProtocolRequest", "read_query_request",
-           "read_update_request", "FORM", "QUERY_TYPE", "UPDATE_TYPE"]
+__all__ = [
+    "UnsupportedMediaType",
+    "ProtocolRequest",
+    "read_query_request",
+    "read_update_request",
+    "FORM",
+    "QUERY_TYPE",
+    "UPDATE_TYPE",
+]
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -66,8 +73,9 @@ async def _body(request: Request, limit: int) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"request body is larger than the {limit}-byte limit",
-                                  {"limit_bytes": limit})
+            raise PayloadTooLarge(
+                f"request body is larger than the {limit}-byte limit", {"limit_bytes": limit}
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -128,7 +136,8 @@ def _url_pairs(request: Request, limit: int) -> list[tuple[str, str]]:
     if len(query) > limit:
         raise PayloadTooLarge(
             f"the URL query string of {len(query)} bytes is larger than the {limit}-byte limit; "
-            "send long queries with POST", {"limit_bytes": limit},
+            "send long queries with POST",
+            {"limit_bytes": limit},
         )
     try:
         return _pairs(query)
@@ -178,17 +187,25 @@ async def read_query_request(request: Request, max_bytes: int) -> ProtocolReques
             raise BadInput(f"a POST needs Content-Type: {FORM} or {QUERY_TYPE}")
         else:
             raise UnsupportedMediaType(
-                f"Content-Type {media} is not accepted; use {FORM} or {QUERY_TYPE}")
+                f"Content-Type {media} is not accepted; use {FORM} or {QUERY_TYPE}"
+            )
     pairs = url + body
-    if _values(pairs, "update") or _values(pairs, "using-graph-uri") or _values(
-            pairs, "using-named-graph-uri"):
+    if (
+        _values(pairs, "update")
+        or _values(pairs, "using-graph-uri")
+        or _values(pairs, "using-named-graph-uri")
+    ):
         raise BadInput("this endpoint only answers queries; send updates to POST /sparql/update")
     queries = _values(pairs, "query") + direct
     text = _one(queries, "query")
     if text is not None and not text.strip():
         raise BadInput("the query is empty")
-    return ProtocolRequest(text, _iris(pairs, "default-graph-uri"),
-                           _iris(pairs, "named-graph-uri"), _values(pairs, "format"))
+    return ProtocolRequest(
+        text,
+        _iris(pairs, "default-graph-uri"),
+        _iris(pairs, "named-graph-uri"),
+        _values(pairs, "format"),
+    )
 
 
 async def read_update_request(request: Request, max_bytes: int) -> ProtocolRequest:
@@ -212,13 +229,14 @@ async def read_update_request(request: Request, max_bytes: int) -> ProtocolReque
         raise BadInput(f"a POST needs Content-Type: {FORM} or {UPDATE_TYPE}")
     else:
         raise UnsupportedMediaType(
-            f"Content-Type {media} is not accepted; use {FORM} or {UPDATE_TYPE}")
+            f"Content-Type {media} is not accepted; use {FORM} or {UPDATE_TYPE}"
+        )
     pairs = url + body
     if _values(pairs, "query"):
         raise BadInput("send queries to /sparql; this endpoint only takes updates")
     text = _one(_values(pairs, "update") + direct, "update")
     if text is None or not text.strip():
-        raise BadInput("no update given: send update= (form) or an application/sparql-update "
-                       "body")
-    return ProtocolRequest(text, _iris(pairs, "using-graph-uri"),
-                           _iris(pairs, "using-named-graph-uri"))
+        raise BadInput("no update given: send update= (form) or an application/sparql-update body")
+    return ProtocolRequest(
+        text, _iris(pairs, "using-graph-uri"), _iris(pairs, "using-named-graph-uri")
+    )

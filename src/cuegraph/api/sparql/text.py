@@ -17,9 +17,19 @@ from cuegraph.api.sparql.check import FAST_CHARS, MAX_NESTING, check_sparql
 from cuegraph.errors import BadQuery
 from cuegraph.queries.form import Token, query_form, tokens
 
-__all__ = ["Token", "tokens", "query_form", "query_dataset", "refuse_remote_access",
-           "refuse_remote_access_async", "add_using_clauses", "with_base", "shift_error_lines",
-           "MAX_NESTING"]
+__all__ = [
+    "Token",
+    "tokens",
+    "query_form",
+    "query_dataset",
+    "refuse_remote_access",
+    "refuse_remote_access_async",
+    "add_using_clauses",
+    "with_base",
+    "shift_error_lines",
+    "MAX_NESTING",
+]
+
 
 def query_dataset(query: str, base: str) -> tuple[list[str], list[str]]:
     """The ``FROM`` and ``FROM NAMED`` graph IRIs of a query (prefixed names expanded).
@@ -36,8 +46,12 @@ def query_dataset(query: str, base: str) -> tuple[list[str], list[str]]:
     for i, tok in enumerate(toks):
         if tok.keyword == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
             base = urljoin(base, toks[i + 1].text[1:-1])
-        elif (tok.keyword == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname"
-              and toks[i + 2].kind == "iri"):
+        elif (
+            tok.keyword == "PREFIX"
+            and i + 2 < len(toks)
+            and toks[i + 1].kind == "pname"
+            and toks[i + 2].kind == "iri"
+        ):
             prefixes[toks[i + 1].text[:-1]] = urljoin(base, toks[i + 2].text[1:-1])
         elif tok.keyword == "FROM" and i + 1 < len(toks):
             target, nxt = default, toks[i + 1]
@@ -53,8 +67,7 @@ def query_dataset(query: str, base: str) -> tuple[list[str], list[str]]:
     return default, named
 
 
-def refuse_remote_access(text: str, *, update: bool = False,
-                         allow_drop_all: bool = False) -> None:
+def refuse_remote_access(text: str, *, update: bool = False, allow_drop_all: bool = False) -> None:
     """Refuse SPARQL that would make the server fetch a URL the client chose (``SERVICE``;
     ``LOAD`` in an update) or that nests or chains deeper than the engine survives.
 
@@ -67,8 +80,9 @@ def refuse_remote_access(text: str, *, update: bool = False,
     check_sparql(text, update=update, allow_drop_all=allow_drop_all)
 
 
-async def refuse_remote_access_async(text: str, *, update: bool = False,
-                                     allow_drop_all: bool = False) -> None:
+async def refuse_remote_access_async(
+    text: str, *, update: bool = False, allow_drop_all: bool = False
+) -> None:
     """:func:`refuse_remote_access` for request handlers: a long text is parsed in a worker
     thread (a megabyte takes a second or so), so the event loop keeps serving others."""
     if len(text) <= FAST_CHARS:
@@ -76,8 +90,9 @@ async def refuse_remote_access_async(text: str, *, update: bool = False,
         return
     from starlette.concurrency import run_in_threadpool
 
-    await run_in_threadpool(lambda: refuse_remote_access(text, update=update,
-                                                         allow_drop_all=allow_drop_all))
+    await run_in_threadpool(
+        lambda: refuse_remote_access(text, update=update, allow_drop_all=allow_drop_all)
+    )
 
 
 def add_using_clauses(update: str, using: list[str], using_named: list[str]) -> str:
@@ -131,5 +146,6 @@ _AT = re.compile(r"\b(at|line) (\d+)(:\d+)?")
 
 def shift_error_lines(message: str) -> str:
     """Undo :func:`with_base`'s extra line in a parser message ("error at 2:5" → "1:5")."""
-    return _AT.sub(lambda m: f"{m.group(1)} {max(int(m.group(2)) - 1, 1)}{m.group(3) or ''}",
-                   message)
+    return _AT.sub(
+        lambda m: f"{m.group(1)} {max(int(m.group(2)) - 1, 1)}{m.group(3) or ''}", message
+    )

@@ -20,6 +20,12 @@ def examples() -> list[dict[str, str]]:
             continue
         text = path.read_text(encoding="utf-8")
         head = dict(re.findall(r"(?m)^#\s*(title|description):\s*(.*)$", text))
-        out.append({"id": path.name[:-3], "title": head.get("title", path.name[:-3]),
-                    "description": head.get("description", ""), "query": text})
+        out.append(
+            {
+                "id": path.name[:-3],
+                "title": head.get("title", path.name[:-3]),
+                "description": head.get("description", ""),
+                "query": text,
+            }
+        )
     return out
