@@ -104,6 +104,17 @@ class Settings(BaseSettings):
         "query BASE and the Service Description instead of the request's Host header "
         "(default: http://<host>:<port> of `cuegraph serve`).",
     )
+    fingerprints: str | None = Field(
+        None,
+        description="The recording index folder (default: fingerprints/ beside an embedded "
+        "store's folder, else .cuegraph/fingerprints).",
+    )
+    identify_max_bytes: int = Field(
+        5_000_000, gt=0, description="Largest POST /identify upload, in bytes (larger: 413)."
+    )
+    identify_max_seconds: float = Field(
+        30.0, gt=0, description="Longest clip POST /identify accepts, in seconds (longer: 400)."
+    )
     user_agent_contact: str = Field(
         "https://github.com/cuegraph/cuegraph",
         description="Contact (URL or e-mail) sent in the harvesters' User-Agent header.",

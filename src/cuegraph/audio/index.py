@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from cuegraph.audio.fingerprint import Fingerprint, fingerprint_file
 from cuegraph.audio.link import Linker, Tags, read_tags
+from cuegraph.config import Settings
 from cuegraph.errors import BadInput
 
 if TYPE_CHECKING:  # numpy is the optional [audio] extra
@@ -53,12 +53,12 @@ AUDIO_SUFFIXES = (
 METHOD = "chromaprint-raw"
 
 
-def default_index_dir(store_url: str) -> Path:
-    """``$CUEGRAPH_FINGERPRINTS``, else ``fingerprints/`` beside an embedded store's folder,
-    else ``.cuegraph/fingerprints``."""
-    env = os.environ.get("CUEGRAPH_FINGERPRINTS")
-    if env:
-        return Path(env)
+def default_index_dir(settings: Settings) -> Path:
+    """``settings.fingerprints`` (``CUEGRAPH_FINGERPRINTS``), else ``fingerprints/`` beside
+    an embedded store's folder, else ``.cuegraph/fingerprints``."""
+    if settings.fingerprints:
+        return Path(settings.fingerprints)
+    store_url = settings.store
     if store_url.startswith("oxigraph:"):
         return Path(store_url.removeprefix("oxigraph:")).parent / "fingerprints"
     return Path(".cuegraph/fingerprints")

@@ -39,7 +39,7 @@ IndexOpt = Annotated[
 def _index_dir(index: Path | None) -> Path:
     from cuegraph.audio.index import default_index_dir
 
-    return index or default_index_dir(settings().store)
+    return index or default_index_dir(settings())
 
 
 def _index(folder: Path, mapping: Path | None, store, index_dir: Path) -> None:

@@ -11,7 +11,6 @@ stored.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -24,13 +23,6 @@ from cuegraph.errors import BadInput, CuegraphError, PayloadTooLarge
 router = APIRouter(tags=["identify"])
 
 FIELD = "clip"
-
-
-def _limit(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 class UnsupportedMedia(CuegraphError):
@@ -108,8 +100,8 @@ async def identify(request: Request, store: StoreDep, settings: SettingsDep) -> 
             f"send the clip as multipart/form-data with a file field '{FIELD}'",
             {"content_type": ctype or None},
         )
-    cap = int(_limit("CUEGRAPH_IDENTIFY_MAX_BYTES", 5_000_000))
-    max_seconds = _limit("CUEGRAPH_IDENTIFY_MAX_SECONDS", 30.0)
+    cap = settings.identify_max_bytes
+    max_seconds = settings.identify_max_seconds
     body = await _read_capped(request, cap)
     request._body = body  # the form parser reads the capped body, not the socket
     try:
@@ -123,7 +115,7 @@ async def identify(request: Request, store: StoreDep, settings: SettingsDep) -> 
     await form.close()
     if not data:
         raise UnsupportedMedia("the uploaded clip is empty", {"bytes": 0})
-    index_dir = default_index_dir(settings.store)
+    index_dir = default_index_dir(settings)
     with tempfile.TemporaryDirectory(prefix="cuegraph-identify-") as tmp:
         path = Path(tmp) / "clip"
         path.write_bytes(data)
