@@ -39,7 +39,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
@@ -227,7 +227,7 @@ def load_file(
 ) -> int:
     """Load one RDF file, replacing ``graph_iri`` (triples) or the graphs it names (N-Quads,
     TriG, JSON-LD named graphs). Returns the number of triples loaded."""
-    from cuegraph.store import GRAPH_FORMATS, RDF_FILE_FORMATS, OxigraphStore
+    from cuegraph.store import GRAPH_FORMATS, RDF_FILE_FORMATS
 
     path = Path(path)
     if not path.is_file():
@@ -257,8 +257,8 @@ def load_file(
         raise _parse_error(path, fmt, e) from None
     except OSError as e:
         raise BadInput(f"{path}: cannot read: {_first_line(e)}") from None
-    if isinstance(store, OxigraphStore) and store.persistent and exchange_supported():
-        return _load_shadow(store, path, fmt, graph_iri, graphs, data)
+    if store.shadow_swap:  # the embedded store on disk: the shadow functions reach its engine
+        return _load_shadow(cast("OxigraphStore", store), path, fmt, graph_iri, graphs, data)
     return _load_through_replace(store, path, fmt, graph_iri, graphs, data)
 
 
@@ -398,9 +398,7 @@ def shadow_replace(
         shutil.rmtree(shadow, ignore_errors=True)  # the shadow, or the old store after a swap
         if closed:
             store._ox = ox.Store(str(path))
-            changed = getattr(store, "_changed", None)
-            if changed is not None:
-                changed()  # readers beside this writer get a snapshot of the new state
+            store.mark_changed()  # readers beside this writer get a snapshot of the new state
     return written
 
 
@@ -480,16 +478,10 @@ def replace_from_ntriples_file(
     lines at a time inside a shadow store (memory bounded by the batch); smaller ones, and
     other stores, through the store's own ``replace_ntriples`` (one payload). Returns the
     triples the graph now holds."""
-    from cuegraph.store import OxigraphStore
-
     path = Path(path)
-    if (
-        isinstance(store, OxigraphStore)
-        and store.persistent
-        and exchange_supported()
-        and path.stat().st_size > SHADOW_BYTES
-    ):
-        return _load_shadow(store, path, "ntriples", graph_iri, [graph_iri], None, swap_extra)
+    if store.shadow_swap and path.stat().st_size > SHADOW_BYTES:
+        shadowed = cast("OxigraphStore", store)  # shadow_swap: the embedded store on disk
+        return _load_shadow(shadowed, path, "ntriples", graph_iri, [graph_iri], None, swap_extra)
     store.replace_ntriples(graph_iri, path.read_bytes(), swap_extra)
     rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
     return int(rows[0]["n"]) if rows else 0

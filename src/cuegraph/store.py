@@ -220,6 +220,18 @@ class Store:
         self._check_writable()
         self.update(f"DROP SILENT GRAPH <{graph_iri}>")
 
+    @property
+    def shadow_swap(self) -> bool:
+        """Whether whole graphs can be replaced through a shadow store swapped in atomically
+        (:func:`cuegraph.rdfload.shadow_replace`): the embedded store on disk, where the
+        filesystem can exchange two directories. Others replace through ``replace_ntriples``."""
+        return False
+
+    def mark_changed(self) -> None:
+        """Record a write made beside this object's own methods (the shadow swap), so the
+        next :meth:`publish` gives readers the new state. A no-op for stores without
+        snapshots."""
+
     def load_file(
         self,
         path: Path,
@@ -372,8 +384,14 @@ class OxigraphStore(Store):
                 self._published = version
             return self.generation
 
-    def _changed(self) -> None:
+    def mark_changed(self) -> None:
         self._version += 1
+
+    @property
+    def shadow_swap(self) -> bool:
+        from cuegraph import rdfload
+
+        return self.persistent and rdfload.exchange_supported()
 
     def _run(
         self,
@@ -475,7 +493,7 @@ class OxigraphStore(Store):
 
     def update(self, update: str) -> None:
         self._check_writable()
-        self._changed()
+        self.mark_changed()
         try:
             self._ox.update(update)
         except SyntaxError as e:
