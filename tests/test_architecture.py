@@ -214,3 +214,9 @@ def _cycles(package: str) -> list[list[str]]:
 def test_no_import_cycles(package):
     """e.g. export/formats imported html and images, which imported formats back."""
     assert _cycles(package) == []
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _under(m, ("cuegraph.audio",))))
+def test_audio_never_reaches_the_edges(module):
+    """audio/ matches clips; the API and CLI add the credits and ids (``api/data/identify``)."""
+    assert _broken(module, ("cuegraph.api", "cuegraph.cli")) == []

@@ -71,7 +71,8 @@ def test_cli_identifies_noisy_clip_and_names_composer(setup):
 def test_noisy_10s_clip_is_identified_by_landmarks(setup):
     """The 10 s clip at 5 dB SNR (speech + pink noise, speaker band limit) is answered from
     the landmark hashes `tracks index` stored beside the fingerprints."""
-    from cuegraph.audio.service import identify_file, load_reference
+    from cuegraph.api.data.identify import identify_file
+    from cuegraph.audio.service import load_reference
 
     m, store_url, fps = setup
     entries = json.loads((fps / "index.json").read_text())["files"].values()
@@ -92,8 +93,8 @@ def test_noisy_10s_clip_is_identified_by_landmarks(setup):
 
 def test_without_landmarks_identify_falls_back_to_chromaprint(setup, tmp_path):
     """An index built where SoX is missing says so and still answers (Chromaprint)."""
+    from cuegraph.api.data.identify import identify_file
     from cuegraph.audio import MissingTool
-    from cuegraph.audio.service import identify_file
 
     m, store_url, _ = setup
 

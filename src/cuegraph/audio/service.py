@@ -15,7 +15,7 @@ from cuegraph.store import Store
 __all__ = [
     "load_reference",
     "detect_file",
-    "identify_file",
+    "match_clip",
     "IDENTIFY_Z",
     "rank_clip",
     "rank_landmarks",
@@ -191,23 +191,21 @@ def rank_clip(
     return out
 
 
-def identify_file(
+def match_clip(
     store: Store,
-    base_iri: str,
     index_dir: Path,
     clip: Path,
     max_seconds: float = MAX_CLIP_SECONDS,
     ref=None,
     top: int = 3,
 ) -> dict:
-    """Which indexed recording a clip (3–``max_seconds`` s) comes from, with its credits
-    from the graph and where the graph knows it is used.
+    """Which indexed recording a clip (3–``max_seconds`` s) comes from, with where the
+    graph knows it is used. Each match names its recording by IRI and title; the edges
+    add its id and credits (:func:`cuegraph.api.data.identify.identify_file`).
 
     Raises:
         NotAudio (415): empty or not decodable audio. BadInput (400): too short or too long.
     """
-    from cuegraph.api.data.credits import credits_of, group_by_role
-    from cuegraph.api.data.index import Ids
     from cuegraph.audio.detect import confidence
 
     fp = fingerprint_file(clip, max_seconds=max_seconds + 1)
@@ -236,39 +234,18 @@ def identify_file(
         ]
     iris = [m[0] for m in matches]
     titles = recording_titles(store, iris)
-    songs = (
-        {
-            r["r"]: r["s"]
-            for r in store.select(
-                "PREFIX schema: <https://schema.org/>\nSELECT ?r ?s WHERE { VALUES ?r { "
-                + " ".join(f"<{i}>" for i in iris)
-                + " } ?r schema:recordingOf ?s }"
-            )
-        }
-        if iris
-        else {}
-    )
-    ids = Ids(base_iri)
-    credits = credits_of(store, ids, [*iris, *songs.values()])
     uses = _uses(store, iris)
-    out = []
-    for iri, score, seconds, z, conf in matches:
-        cited = [*credits.get(iri, []), *(credits.get(songs[iri], []) if iri in songs else [])]
-        out.append(
-            {
-                "recording": {
-                    "id": ids.short(iri, "recording"),
-                    "iri": iri,
-                    "title": titles.get(iri),
-                },
-                "score": round(score, 3),
-                "z": round(z, 1),
-                "confidence": conf,
-                "at_seconds": round(seconds, 1),
-                "credits": group_by_role(cited),
-                "used_in": uses.get(iri, []),
-            }
-        )
+    out = [
+        {
+            "recording": {"iri": iri, "title": titles.get(iri)},
+            "score": round(score, 3),
+            "z": round(z, 1),
+            "confidence": conf,
+            "at_seconds": round(seconds, 1),
+            "used_in": uses.get(iri, []),
+        }
+        for iri, score, seconds, z, conf in matches
+    ]
     return {
         "duration": round(fp.duration, 2),
         "recordings_indexed": len(ref),

@@ -215,7 +215,7 @@ def identify(
 ) -> None:
     """What is playing? Match a short clip against the indexed recordings and name the
     recording, its credits (composer, arranger, performer ...) and where it is used."""
-    from cuegraph.audio.service import identify_file
+    from cuegraph.api.data.identify import identify_file
 
     with open_cli_store(read_only=True) as store:
         res = identify_file(store, settings().base_iri, _index_dir(index), clip)

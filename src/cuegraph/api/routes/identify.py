@@ -91,8 +91,8 @@ async def identify(request: Request, store: StoreDep, settings: SettingsDep) -> 
     recordings (`cuegraph tracks index`). The answer lists the matching recording(s) with
     score and confidence, their credits from the graph grouped by role, and where the graph
     knows each is used (work, episode, time). `status` is `match` or `no_match`."""
+    from cuegraph.api.data.identify import identify_file
     from cuegraph.audio.index import default_index_dir
-    from cuegraph.audio.service import identify_file
 
     ctype = request.headers.get("content-type", "")
     if not ctype.startswith("multipart/form-data"):
