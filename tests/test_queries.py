@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 import pytest
 from rdflib.plugins.sparql.parser import parseQuery
 
 from cuegraph.errors import QueryNotFound
 from cuegraph.harvest.queries import load_remote_query, remote_query_names
-from cuegraph.queries import load_query, query_names
+from cuegraph.queries import load_query, load_update, query_names, read_rq, update_names
 
 LOCAL = query_names()
 
@@ -51,3 +52,27 @@ def test_unknown_query_name_raises():
         load_query("no_such_query")
     with pytest.raises(QueryNotFound):
         load_query("../etc/passwd")
+
+
+UPDATES = update_names()
+
+
+def test_there_are_updates():
+    assert "provenance_replace" in UPDATES
+
+
+@pytest.mark.parametrize("name", UPDATES)
+def test_update_template_parses_as_an_update_and_has_header(name):
+    text = read_rq("cuegraph.queries", name, "ru")
+    assert "# title:" in text and "# description:" in text
+    template = load_update(name)
+    assert not any(line.startswith("#") for line in template.splitlines())
+    # IRIs for IRI placeholders, a string for the others; Oxigraph parses (and runs) it
+    filled = re.sub(r"\$body\b", "<urn:t:s> <urn:t:p> <urn:t:o> .", template)
+    filled = re.sub(r"\$(\w+_prefix)\b", '"urn:t:x#"', filled)
+    filled = re.sub(r"\$\w+", "<urn:cuegraph:test>", filled)
+    store = ox.Store()
+    store.update(filled)
+    assert len(store) == 1
+    with pytest.raises(SyntaxError):
+        store.update(filled.replace("INSERT DATA", "INSERT DATUM"))

@@ -22,7 +22,7 @@ from cuegraph import __version__
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter
 from cuegraph.namespaces import CG, DCTERMS, PROV, RDF, RDFS, XSD
-from cuegraph.queries import iri, render
+from cuegraph.queries import iri, literal, load_update, render, substitute
 from cuegraph.records import Record
 from cuegraph.store import Store
 
@@ -129,10 +129,12 @@ def provenance_update(
     meta.add((gi, PROV.generatedAtTime, ended))
 
     body = meta.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return (
-        f"DELETE {{ GRAPH <{prov_graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{prov_graph}> "
-        f'{{ ?s ?p ?o FILTER(?s = <{g}> || STRSTARTS(STR(?s), "{g}#")) }} }} ;\n'
-        f"INSERT DATA {{ GRAPH <{prov_graph}> {{\n{body}\n}} }}"
+    return substitute(  # body last: its text is never searched for placeholders
+        load_update("provenance_replace"),
+        prov_graph=iri(prov_graph),
+        graph=iri(g),
+        graph_prefix=literal(g + "#"),
+        body=body,
     )
 
 

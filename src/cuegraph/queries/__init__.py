@@ -17,6 +17,8 @@ from cuegraph.namespaces import sparql_prefixes
 
 __all__ = [
     "load_query",
+    "load_update",
+    "update_names",
     "query_names",
     "render",
     "header",
@@ -28,21 +30,27 @@ __all__ = [
 ]
 
 
-def read_rq(package: str, name: str) -> str:
-    """The text of ``<name>.rq`` in ``package`` (shared by every query folder).
+def read_rq(package: str, name: str, ext: str = "rq") -> str:
+    """The text of ``<name>.rq`` (``.ru``: an update) in ``package`` (shared by every query
+    folder).
 
     Raises:
         QueryNotFound: a bad name or no such file.
     """
-    path = resources.files(package) / f"{name}.rq"
+    path = resources.files(package) / f"{name}.{ext}"
     if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
-        raise QueryNotFound(f"no query named {name!r}", {"known": rq_names(package)})
+        raise QueryNotFound(f"no query named {name!r}", {"known": rq_names(package, ext)})
     return path.read_text(encoding="utf-8")
 
 
-def rq_names(package: str) -> list[str]:
-    """Names of every ``.rq`` file in ``package``."""
-    return sorted(p.name[:-3] for p in resources.files(package).iterdir() if p.name.endswith(".rq"))
+def rq_names(package: str, ext: str = "rq") -> list[str]:
+    """Names of every ``.rq`` (``.ru``) file in ``package``."""
+    suffix = f".{ext}"
+    return sorted(
+        p.name[: -len(suffix)]
+        for p in resources.files(package).iterdir()
+        if p.name.endswith(suffix)
+    )
 
 
 def substitute(query: str, /, **params: str) -> str:
@@ -70,6 +78,24 @@ def load_query(name: str) -> str:
         QueryNotFound: no such query file.
     """
     return sparql_prefixes() + read_rq(__package__, name)
+
+
+@cache
+def load_update(name: str) -> str:
+    """The SPARQL Update template ``<name>.ru`` without its comment header and with no PREFIX
+    block: it may be appended to other operations of one request (``swap_extra``), so it
+    spells its IRIs out. Fill it with :func:`substitute`.
+
+    Raises:
+        QueryNotFound: no such update file.
+    """
+    text = read_rq(__package__, name, "ru")
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+
+
+def update_names() -> list[str]:
+    """Names of every bundled update template (``.ru``)."""
+    return rq_names(__package__, "ru")
 
 
 def query_names() -> list[str]:
