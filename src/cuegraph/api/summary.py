@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from cuegraph.engine.pool import QueryOverLimit
+from cuegraph.engine.pool import QueryOutOfMemory
 from cuegraph.engine.tasks import QueryTask
 from cuegraph.queries import load_query
 from cuegraph.store import DISTINCT_TRIPLES, Store, _py_value
@@ -67,6 +67,7 @@ class Summary:
         self._stats: tuple[int, dict] | None = None
         self._lock = asyncio.Lock()
         self._refresh: asyncio.Task | None = None
+        self._bounded = False  # the set-based count once hit the memory cap: skip it
 
     @property
     def cached(self) -> bool:
@@ -84,13 +85,21 @@ class Summary:
         from cuegraph.engine.executor import executor_for
 
         gen = await executor_for(self.app).generation()
-        try:
-            rows = await self._select(DISTINCT_TRIPLES)
-        except QueryOverLimit as e:
-            if not (isinstance(e.detail, dict) and "memory_limit_bytes" in e.detail):
-                raise
+        rows = None
+        if not self._bounded:
+            try:
+                rows = await self._select(DISTINCT_TRIPLES)
+            except QueryOutOfMemory:
+                self._bounded = True  # from now on count in constant memory (no retry per change)
+        if rows is None:
             rows = await self._select(load_query("store_triples_bounded"))
         return gen, int(rows[0]["n"]) if rows else 0
+
+    def _start_recount(self) -> asyncio.Task:
+        """The running recount, or a new one."""
+        if self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.ensure_future(self._recount())
+        return self._refresh
 
     async def triples(self) -> int | None:
         """Distinct triples (constant cost once counted for the current data); ``None``
@@ -101,15 +110,14 @@ class Summary:
 
         gen = await executor_for(self.app).generation()
         if self._triples is not None:
-            if self._triples[0] != gen and (self._refresh is None or self._refresh.done()):
-                self._refresh = asyncio.ensure_future(self._recount())
+            if self._triples[0] != gen:
+                self._start_recount()
             return self._triples[1]
-        if self._refresh is None or self._refresh.done():
-            self._refresh = asyncio.ensure_future(self._recount())
-        done, _ = await asyncio.wait({self._refresh}, timeout=FIRST_COUNT_WAIT)
+        recount = self._start_recount()
+        done, _ = await asyncio.wait({recount}, timeout=FIRST_COUNT_WAIT)
         if not done:
             return None
-        self._refresh.result()  # a failed first count is the caller's error
+        recount.result()  # a failed first count is the caller's error
         assert self._triples is not None
         return self._triples[1]
 

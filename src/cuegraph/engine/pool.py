@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from cuegraph.engine.tasks import QueryTask, UpdateCheck
 from cuegraph.errors import BadQuery, QueryTimeout, StoreError
 
-__all__ = ["Pool", "QueryOverLimit"]
+__all__ = ["Pool", "QueryOutOfMemory", "QueryOverLimit"]
 
 _START_TIMEOUT = 60.0
 _WORKER_MAIN = "import sys; from cuegraph.engine.worker import main; sys.exit(main())"
@@ -160,6 +160,10 @@ class _ForkServer:
 
 class QueryOverLimit(QueryTimeout):
     """503: a query stopped for its memory, or because too many long queries run."""
+
+
+class QueryOutOfMemory(QueryOverLimit):
+    """503: a query stopped because it needed more than the memory cap."""
 
 
 @dataclass(eq=False)
@@ -424,9 +428,9 @@ class Pool:
             await self._retire(worker)
             self._fill()
 
-    def _memory_error(self) -> QueryOverLimit:
+    def _memory_error(self) -> QueryOutOfMemory:
         mb = self.memory / 2**20
-        return QueryOverLimit(
+        return QueryOutOfMemory(
             f"the query needed more than the {mb:g} MB memory limit and was stopped",
             {"memory_limit_bytes": self.memory},
         )
