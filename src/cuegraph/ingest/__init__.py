@@ -9,13 +9,14 @@ replaced atomically, with its licence and PROV-O description
   files (``cuegraph build``, ``import cuesheet|table``, ``load``);
 * :mod:`.harvests` — the public sources of :data:`cuegraph.harvest.sources.SOURCES`
   (fetch first, then open the store only to write);
-* :mod:`.dumps` — the MusicBrainz and Wikidata dumps (streamed by :mod:`cuegraph.dumps`);
+* the MusicBrainz and Wikidata dumps: re-exported from :mod:`cuegraph.dumps`, which streams
+  them and writes its graph itself (a known departure, see docs/architecture.md);
 * :mod:`.cues` — cues detected in audio and cues derived from subtitle files;
 * :mod:`.resolve` — the names an import reads -> the people and works already known.
 """
 
+from cuegraph.dumps import import_musicbrainz_dump, import_wikidata_dump
 from cuegraph.ingest.cues import import_detected, import_subtitles
-from cuegraph.ingest.dumps import import_musicbrainz_dump, import_wikidata_dump
 from cuegraph.ingest.files import (
     TABLES,
     BuildResult,

@@ -19,13 +19,21 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from cuegraph.audio.cues import DetectedRow, detected_graph, recording_titles
+from cuegraph.audio.cues import (
+    DETECTED,
+    METHOD,
+    SHA256,
+    DetectedRow,
+    detected_graph,
+    recording_titles,
+)
 from cuegraph.errors import BadInput
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter, slug
 from cuegraph.graph.write import RunSummary, write_graph
 from cuegraph.ingest.resolve import name_resolver
-from cuegraph.namespaces import CG_NS, PROV, RDF, SDO
+from cuegraph.names import fold
+from cuegraph.namespaces import PROV, RDF, SDO
 from cuegraph.queries import iri, render
 from cuegraph.records import Cue, Song
 from cuegraph.store import Store
@@ -166,16 +174,15 @@ def import_subtitles(
     g = builder.g
     g.add((source, RDF.type, PROV.Entity))
     g.add((source, SDO.name, Literal(name)))
-    g.add((source, URIRef(CG_NS + "sha256"), Literal(digest)))
+    g.add((source, SHA256, Literal(digest)))
     caveat = CAVEAT.format(name=name)
     for c in cues:
         title = title_of(c)
-        song = songs.get(" ".join(title.casefold().split()))
+        song = songs.get(fold(title))
         if song is None:  # a new song of the work, named by the user (as a cue sheet does)
             song = slug(title)
             builder.add(Song(key=song, title=title, work=work_key))
             g.add((minter.song(song), PROV.wasDerivedFrom, source))
-        before = set(g.subjects(RDF.type, URIRef(CG_NS + "Cue")))
         builder.add(
             Cue(
                 work=work_key,
@@ -188,13 +195,13 @@ def import_subtitles(
                 note=caveat,
             )
         )
-        (node,) = set(g.subjects(RDF.type, URIRef(CG_NS + "Cue"))) - before
+        node = minter.cue(work_key, episode, c.usage, c.start, c.end, song)
         g.add((node, PROV.wasDerivedFrom, source))
-        g.add((node, URIRef(CG_NS + "detected"), Literal(True)))
+        g.add((node, DETECTED, Literal(True)))
         g.add(
             (
                 node,
-                URIRef(CG_NS + "detectionMethod"),
+                METHOD,
                 Literal(f"subtitles ({c.how}: {', '.join(c.styles) or 'no style'})"),
             )
         )
@@ -219,5 +226,5 @@ def _songs(store: Store, work_key: str, minter: Minter) -> dict[str, str]:
     seen: dict[str, set[str]] = {}
     for r in rows:
         if r["s"].startswith(base):
-            seen.setdefault(" ".join(r["n"].casefold().split()), set()).add(r["s"][len(base) :])
+            seen.setdefault(fold(r["n"]), set()).add(r["s"][len(base) :])
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
