@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from cuegraph.api.data.credits import credits_of, group_by_role
-from cuegraph.api.data.index import Ids
+from cuegraph.api.data.index import Ids, terms
 from cuegraph.audio.service import MAX_CLIP_SECONDS, match_clip
+from cuegraph.queries import render
 from cuegraph.store import Store
 
 __all__ = ["identify_file"]
@@ -31,18 +32,8 @@ def identify_file(
     """
     answer = match_clip(store, index_dir, clip, max_seconds, ref, top)
     iris = [m["recording"]["iri"] for m in answer["matches"]]
-    songs = (
-        {
-            r["r"]: r["s"]
-            for r in store.select(
-                "PREFIX schema: <https://schema.org/>\nSELECT ?r ?s WHERE { VALUES ?r { "
-                + " ".join(f"<{i}>" for i in iris)
-                + " } ?r schema:recordingOf ?s }"
-            )
-        }
-        if iris
-        else {}
-    )
+    rows = store.select(render("recording_songs", recordings=terms(iris)))
+    songs = {r["r"]: r["s"] for r in rows}
     ids = Ids(base_iri)
     credits = credits_of(store, ids, [*iris, *songs.values()])
     out = []
