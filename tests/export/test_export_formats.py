@@ -298,6 +298,10 @@ def test_format_registry_names_and_media_types_resolve_alike():
     assert negotiate(None).name == "cytoscape"
     assert negotiate("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8").name == "html"
     assert negotiate("image/png;q=0.5, image/svg+xml").name == "svg"
+    # one Accept parser (cuegraph.accept): a refused type stays refused under a wildcard
+    assert negotiate("image/*, image/svg+xml;q=0").name == "png"
+    assert negotiate("*/*, application/vnd.cytoscape.js+json;q=0").name == "graphml"
+    assert negotiate("text/*;q=0.2, application/json;q=0.4").name == "nodelink"
     assert format_for_path("kajiura.gexf").name == "gexf"
     with pytest.raises(BadInput, match="unknown format 'xlsx'"):
         get_format("xlsx")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cuegraph.accept import parse_accept
+from cuegraph.accept import choose
 from cuegraph.errors import BadInput, NotAcceptable
 from cuegraph.export.html import write_html
 from cuegraph.export.images import render_image
@@ -114,28 +114,23 @@ def get_format(name: str) -> Format:
 
 
 def negotiate(accept: str | None, default: str = "cytoscape") -> Format:
-    """The best format for an HTTP ``Accept`` header (``*/*`` or none: ``default``).
+    """The best format for an HTTP ``Accept`` header (``*/*`` or none: ``default``), chosen
+    by :func:`cuegraph.accept.choose` among every format's media types, ``default`` first
+    (equal preferences keep the registry's order).
 
     Raises:
         NotAcceptable: nothing acceptable.
     """
-    if not accept or not accept.strip():
-        return get_format(default)
-    for r in sorted(parse_accept(accept), key=lambda r: (-r.q, r.order)):
-        if r.q <= 0:
-            continue
-        if r.type == "*" and r.subtype == "*":
-            return get_format(default)
-        if r.subtype == "*":
-            for f in _ALL:
-                if f.media_type.startswith(r.type + "/"):
-                    return f
-        elif f"{r.type}/{r.subtype}" in FORMATS:
-            return FORMATS[f"{r.type}/{r.subtype}"]
-    raise NotAcceptable(
-        f"no export format matches Accept: {accept}",
-        {"formats": {f.name: f.media_type for f in _ALL}},
-    )
+    first = get_format(default)
+    offers = [first.media_type, *first.media_aliases]
+    offers += [m for f in _ALL for m in (f.media_type, *f.media_aliases) if m not in offers]
+    chosen = choose(accept, offers)
+    if chosen is None:
+        raise NotAcceptable(
+            f"no export format matches Accept: {accept}",
+            {"formats": {f.name: f.media_type for f in _ALL}},
+        )
+    return FORMATS[chosen.lower()]
 
 
 def format_for_path(path: str) -> Format | None:
