@@ -1,4 +1,4 @@
-"""Every bundled .rq file parses and carries its comment header."""
+"""Every bundled .rq (query) and .ru (update) file parses and carries its comment header."""
 
 from __future__ import annotations
 
@@ -73,6 +73,31 @@ def test_update_template_parses_as_an_update_and_has_header(name):
     filled = re.sub(r"\$\w+", "<urn:cuegraph:test>", filled)
     store = ox.Store()
     store.update(filled)
-    assert len(store) == 1
+    assert len(store) == (1 if "$body" in template else 0)
     with pytest.raises(SyntaxError):
-        store.update(filled.replace("INSERT DATA", "INSERT DATUM"))
+        store.update(filled.replace("GRAPH", "GRAF", 1))
+
+
+_UPDATE_TEXT = re.compile(
+    r"\s*(DROP|ADD|MOVE|COPY|CLEAR|CREATE|LOAD|INSERT|DELETE)\s+(SILENT\s+)?"
+    r"(GRAPH|DATA|WHERE|ALL|NAMED|DEFAULT|\{|<)"
+)
+
+
+def test_store_holds_no_update_text():
+    """The store's updates (drop, swap, insert) are the bundled ``.ru`` templates: no string
+    in ``store.py``, nor any piece of an f-string, starts a SPARQL Update operation."""
+    import ast
+    from pathlib import Path
+
+    import cuegraph.store
+
+    tree = ast.parse(Path(cuegraph.store.__file__).read_text(encoding="utf-8"))
+    texts = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    assert not [t for t in texts if _UPDATE_TEXT.match(t)]
+    for name in ("graph_drop", "graph_swap", "graph_insert"):
+        assert _UPDATE_TEXT.match(load_update(name)), name

@@ -52,7 +52,7 @@ from cuegraph.errors import (
     StoreError,
     StoreLocked,
 )
-from cuegraph.queries import iri, load_query, render
+from cuegraph.queries import iri, load_query, render, render_update
 from cuegraph.queries.form import query_form, tokens
 
 if TYPE_CHECKING:
@@ -207,18 +207,15 @@ class Store:
         """:meth:`replace_graph` with the new triples already written as N-Triples."""
         self._check_writable()
         staging = graph_iri + "#staging"
-        self.update(f"DROP SILENT GRAPH <{staging}>")
+        self.update(render_update("graph_drop", graph=iri(staging)))
         if payload.strip():
             self._load_ntriples(payload, staging)
-        self.update(
-            f"DROP SILENT GRAPH <{graph_iri}> ;\n"
-            f"ADD SILENT GRAPH <{staging}> TO GRAPH <{graph_iri}> ;\n"
-            f"DROP SILENT GRAPH <{staging}>" + (" ;\n" + swap_extra if swap_extra else "")
-        )
+        swap = render_update("graph_swap", graph=iri(graph_iri), staging=iri(staging))
+        self.update(swap + (" ;\n" + swap_extra if swap_extra else ""))
 
     def drop_graph(self, graph_iri: str) -> None:
         self._check_writable()
-        self.update(f"DROP SILENT GRAPH <{graph_iri}>")
+        self.update(render_update("graph_drop", graph=iri(graph_iri)))
 
     @property
     def shadow_swap(self) -> bool:
@@ -520,9 +517,9 @@ class OxigraphStore(Store):
             rdfload.replace_ntriples_shadow(self, graph_iri, payload, swap_extra)
             return
         text = payload.decode("utf-8")
-        ops = [f"DROP SILENT GRAPH <{graph_iri}>"]
+        ops = [render_update("graph_drop", graph=iri(graph_iri))]
         if text.strip():
-            ops.append(f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{text}\n}} }}")
+            ops.append(render_update("graph_insert", graph=iri(graph_iri), body=text))
         if swap_extra:
             ops.append(swap_extra)
         self.update(" ;\n".join(ops))
@@ -829,7 +826,7 @@ class RemoteStore(Store):
             chunk_size = min(chunk_size, VIRTUOSO_INSERT_CHUNK)
         for chunk in _chunks(lines, chunk_size):
             body = "\n".join(chunk)
-            self.update(f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}")
+            self.update(render_update("graph_insert", graph=iri(graph_iri), body=body))
 
     def _load_virtuoso_gsp(self, lines: list[str], graph_iri: str) -> bool:
         """POST N-Triples to Virtuoso's Graph Store endpoint (``/sparql-graph-crud``), which
@@ -865,7 +862,7 @@ class RemoteStore(Store):
             return super().replace_ntriples(graph_iri, payload, swap_extra)
         except CuegraphError:
             try:
-                self.update(f"DROP SILENT GRAPH <{graph_iri}#staging>")
+                self.update(render_update("graph_drop", graph=iri(graph_iri + "#staging")))
             except CuegraphError:
                 pass  # the server is gone; the next run drops the staging graph first
             raise

@@ -21,6 +21,7 @@ __all__ = [
     "update_names",
     "query_names",
     "render",
+    "render_update",
     "header",
     "iri",
     "literal",
@@ -131,3 +132,13 @@ def literal(value: str) -> str:
 def render(name: str, **params: str) -> str:
     """Load a query and substitute ``$param`` placeholders with already-escaped terms."""
     return substitute(load_query(name), **params)
+
+
+def render_update(name: str, **params: str) -> str:
+    """Load an update template (``.ru``) and substitute its ``$param`` placeholders with
+    already-escaped terms (an N-Triples ``body`` last, so its text is never searched).
+
+    >>> render_update("graph_drop", graph=iri("urn:g"))
+    'DROP SILENT GRAPH <urn:g>'
+    """
+    return substitute(load_update(name), **params)
