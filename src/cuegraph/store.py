@@ -28,7 +28,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -203,13 +203,19 @@ class Store:
         self.replace_ntriples(graph_iri, data.serialize(format="nt", encoding="utf-8"), swap_extra)
         return len(data)
 
-    def replace_ntriples(self, graph_iri: str, payload: bytes, swap_extra: str = "") -> None:
-        """:meth:`replace_graph` with the new triples already written as N-Triples."""
+    def replace_ntriples(
+        self, graph_iri: str, payload: bytes | Iterable[bytes], swap_extra: str = ""
+    ) -> None:
+        """:meth:`replace_graph` with the new triples already written as N-Triples: one
+        payload, or an iterable of chunks of whole lines taken one at a time (a file read
+        in chunks: the staging graph is loaded chunk by chunk, so memory stays bounded by a
+        chunk whatever the file's size)."""
         self._check_writable()
         staging = graph_iri + "#staging"
         self.update(render_update("graph_drop", graph=iri(staging)))
-        if payload.strip():
-            self._load_ntriples(payload, staging)
+        for chunk in [payload] if isinstance(payload, bytes) else payload:
+            if chunk.strip():
+                self._load_ntriples(chunk, staging)
         swap = render_update("graph_swap", graph=iri(graph_iri), staging=iri(staging))
         self.update(swap + (" ;\n" + swap_extra if swap_extra else ""))
 
@@ -505,14 +511,19 @@ class OxigraphStore(Store):
     def _load_ntriples(self, data: bytes, graph_iri: str) -> None:
         self._ox.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
 
-    def replace_ntriples(self, graph_iri: str, payload: bytes, swap_extra: str = "") -> None:
+    def replace_ntriples(
+        self, graph_iri: str, payload: bytes | Iterable[bytes], swap_extra: str = ""
+    ) -> None:
         """Small graphs: one SPARQL Update — drop, ``INSERT DATA``, ``swap_extra`` — in one
         transaction. Large ones on disk: Oxigraph's N-Triples parser into a shadow store,
         swapped in atomically (:func:`cuegraph.rdfload.shadow_replace`); copying a staging
-        graph with ``ADD`` costs far more than either."""
+        graph with ``ADD`` costs far more than either. Chunks are joined first (large files
+        reach the on-disk store through :mod:`cuegraph.rdfload`'s shadow store instead)."""
         from cuegraph import rdfload
 
         self._check_writable()
+        if not isinstance(payload, bytes):
+            payload = b"".join(payload)
         if self.persistent and len(payload) > rdfload.SHADOW_BYTES and rdfload.exchange_supported():
             rdfload.replace_ntriples_shadow(self, graph_iri, payload, swap_extra)
             return
@@ -856,11 +867,15 @@ class RemoteStore(Store):
             return body.replace(VIRTUOSO_DURATION.encode(), f"{_XSD}duration".encode())
         return body
 
-    def replace_ntriples(self, graph_iri: str, payload: bytes, swap_extra: str = "") -> None:
-        """See :meth:`Store.replace_graph`; a failed load also drops the staging graph."""
+    def replace_ntriples(
+        self, graph_iri: str, payload: bytes | Iterable[bytes], swap_extra: str = ""
+    ) -> None:
+        """See :meth:`Store.replace_graph`; chunks are streamed into the staging graph as
+        they come; a failed load (the server's refusal, or the chunks' own error, e.g. a
+        parse error half-way through a file) also drops the staging graph."""
         try:
             return super().replace_ntriples(graph_iri, payload, swap_extra)
-        except CuegraphError:
+        except Exception:
             try:
                 self.update(render_update("graph_drop", graph=iri(graph_iri + "#staging")))
             except CuegraphError:

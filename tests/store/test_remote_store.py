@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 
 from cuegraph.api import create_app
-from cuegraph.errors import BadQuery, CuegraphError, QueryTimeout, StoreError
+from cuegraph.errors import BadInput, BadQuery, CuegraphError, QueryTimeout, StoreError
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import build_from_data
 from cuegraph.queries import literal, load_query, render
@@ -381,4 +381,105 @@ def test_row_limit_holds_on_remote_stores_like_on_the_embedded_one(remote_url, e
     graph = _prefixed("CONSTRUCT { ?p schema:name ?n } WHERE { ?p a cg:Agent ; schema:name ?n }")
     out = store.query_serialized(graph, graph_format="ntriples", max_rows=2)
     assert out.truncated and len(out.body.splitlines()) == 2
+    store.close()
+
+
+def _credit_file(path, n: int, bad_line: int | None = None):
+    """``n`` N-Triples lines (names with non-ASCII text and durations); ``bad_line``: that
+    line is not N-Triples."""
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            if i == bad_line:
+                f.write("<http://example.org/a> this is not a triple .\n")
+            elif i % 3 == 2:
+                f.write(
+                    f"<{BASE}cue/stream-{i}> <https://schema.org/duration> "
+                    f'"PT{i}S"^^<http://www.w3.org/2001/XMLSchema#duration> .\n'
+                )
+            else:
+                f.write(f'<{BASE}person/stream-{i}> <https://schema.org/name> "作曲家 {i}"@ja .\n')
+    return path
+
+
+def test_load_streams_the_file_in_chunks(remote_url, tmp_path, monkeypatch):
+    """``cuegraph load`` into a remote store sends the file as it parses it: the first
+    request leaves before the second chunk is read, no request carries more than the
+    store's chunk, and the graph equals the file (the embedded store's load of it)."""
+    from cuegraph import rdfload
+
+    path = _credit_file(tmp_path / "credits.nt", 3000)
+    graph = "http://example.org/streamed"
+    monkeypatch.setattr(rdfload, "STREAM_CHUNK", 500)
+    read = [0]
+    real_chunks = rdfload._graph_chunks
+
+    def counted_chunks(*args, **kwargs):
+        for chunk in real_chunks(*args, **kwargs):
+            read[0] += 1
+            yield chunk
+
+    monkeypatch.setattr(rdfload, "_graph_chunks", counted_chunks)
+    store = open_store(remote_url)
+    store.insert_chunk = 100
+    sent: list[tuple[int, int]] = []  # (chunks read so far, N-Triples lines in the request)
+    real_send = store._send
+
+    def send(url, **kwargs):
+        body = kwargs.get("data")
+        if isinstance(body, bytes) and (b"INSERT DATA" in body or url != store.update_url):
+            sent.append((read[0], body.count(b"\n") - 1 if b"INSERT DATA" in body else 0))
+        return real_send(url, **kwargs)
+
+    store._send = send  # type: ignore[method-assign]
+    assert store.load_file(path, graph, "ntriples") == 3000
+    assert len(sent) >= 30  # 3000 triples, at most 100 a request
+    assert sent[0][0] == 1 and sent[-1][0] == 6  # 6 chunks of 500, read one at a time
+    assert max(n for _, n in sent) <= 100
+    embedded = open_store("memory:")
+    embedded.load_file(path, graph, "ntriples")
+    assert store.dump("ntriples", [graph]) == embedded.dump("ntriples", [graph])
+    assert graph + "#staging" not in store.graphs()
+
+    # a parse error half-way: some chunks were sent, the old graph is untouched
+    before = store.dump("nquads", [graph])
+    sent.clear()
+    bad = _credit_file(tmp_path / "bad.nt", 3000, bad_line=2600)
+    with pytest.raises(BadInput, match="bad.nt: cannot parse as ntriples"):
+        store.load_file(bad, graph, "ntriples")
+    assert len(sent) >= 20
+    assert store.dump("nquads", [graph]) == before
+    assert graph + "#staging" not in store.graphs()
+    store.close()
+
+
+def test_spooled_file_replaces_a_remote_graph_in_chunks(remote_url, tmp_path, monkeypatch):
+    """The dump importers' N-Triples file (``replace_from_ntriples_file``) reaches a remote
+    store chunk by chunk too, with its ``swap_extra`` run in the swap."""
+    from cuegraph import rdfload
+
+    path = _credit_file(tmp_path / "spool.nt", 1200)
+    graph = "http://example.org/spooled"
+    staging = (graph + "#staging").encode()
+    monkeypatch.setattr(rdfload, "STREAM_CHUNK", 400)
+    store = open_store(remote_url)
+    store.insert_chunk = 100
+    lines: list[int] = []
+    real_send = store._send
+
+    def send(url, **kwargs):
+        body = kwargs.get("data")
+        if isinstance(body, bytes) and b"INSERT DATA { GRAPH <" + staging in body:
+            lines.append(body.count(b"\n") - 1)
+        elif isinstance(body, bytes) and url != store.update_url:  # Virtuoso's Graph Store
+            lines.append(body.count(b"\n"))
+        return real_send(url, **kwargs)
+
+    store._send = send  # type: ignore[method-assign]
+    swap = f"INSERT DATA {{ GRAPH <{graph}-meta> {{ <{graph}> <urn:x:runs> 1 }} }}"
+    assert rdfload.replace_from_ntriples_file(store, graph, path, swap_extra=swap) == 1200
+    assert len(lines) >= 12 and max(lines) <= 100 and sum(lines) == 1200
+    assert store.ask(f"ASK {{ GRAPH <{graph}-meta> {{ <{graph}> <urn:x:runs> 1 }} }}")
+    embedded = open_store("memory:")
+    embedded.load_file(path, graph, "ntriples")
+    assert store.dump("ntriples", [graph]) == embedded.dump("ntriples", [graph])
     store.close()
