@@ -218,7 +218,59 @@ def test_every_registered_source_has_a_command_with_its_entries():
         assert set(options) == {e.option for e in source.entries}, name
         for entry in source.entries:
             assert options[entry.option].help == entry.help
+            assert options[entry.option].required == (len(source.entries) == 1)
+            if entry.example:  # the examples under --help are the registry's
+                line = f"cuegraph harvest {name} --{entry.option} {entry.example}"
+                assert any(row.strip() == line for row in command.epilog.splitlines()), line
         assert command.help == source.summary
+
+
+def test_a_source_in_the_registry_is_a_command_without_touching_the_cli():
+    """Adding a source is its module and its SOURCE: the command, its options, their types,
+    the help and the examples are built from the registry entry alone."""
+    import typer
+    import typer.main
+    from typer.testing import CliRunner
+
+    from cuegraph.cli.harvest import _examples, _source_command
+    from cuegraph.harvest.base import Entry, Source
+
+    def never(*_a, **_k):
+        raise AssertionError("not reached: the options are refused first")
+
+    source = Source(
+        name="madeup",
+        title="Made Up",
+        summary="Made Up: a source that exists only in this test.",
+        license="cc0",
+        default_url="http://127.0.0.1:9",
+        min_interval=1.0,
+        max_response_bytes=1 << 20,
+        redirect_hosts=(),
+        entries=(
+            Entry("label-id", never, "A label id.", value=int, example="<id>"),
+            Entry("everything", never, "Every release.", value=bool),
+        ),
+    )
+    group = typer.Typer(rich_markup_mode=None)
+    group.command("madeup", help=source.summary, epilog=_examples(source))(_source_command(source))
+    group.command("other")(lambda: None)  # a group, as under `cuegraph harvest`
+    command = typer.main.get_command(group).commands["madeup"]
+    params = {p.name: p for p in command.params}
+    assert set(params) == {"label_id", "everything", "refresh", "contact"}
+    assert params["label_id"].opts == ["--label-id"] and params["label_id"].help == "A label id."
+    assert params["everything"].is_flag and not params["label_id"].required
+    runner = CliRunner()
+    shown = runner.invoke(group, ["madeup", "--help"]).output
+    assert "Made Up: a source that exists only in this test." in shown
+    assert "cuegraph harvest madeup --label-id <id>" in shown
+    assert "cuegraph harvest madeup --everything" in shown
+    refused = runner.invoke(group, ["madeup", "--label-id", "x"])
+    assert refused.exit_code == 2 and "Invalid value for '--label-id'" in refused.output
+    neither = runner.invoke(group, ["madeup"])
+    assert neither.exit_code == 1
+    assert isinstance(neither.exception, BadInput)
+    assert neither.exception.message == "give exactly one of --label-id or --everything"
 
 
 @slow

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -19,13 +21,14 @@ from rich.progress import (
 from cuegraph.cli.common import app, command, console, err_console, minter, open_cli_store, settings
 from cuegraph.cli.core import say
 from cuegraph.errors import BadInput
+from cuegraph.harvest.base import Entry, Source
 from cuegraph.harvest.http import RateLimiter
 from cuegraph.harvest.sources import SOURCES
 from cuegraph.ingest.harvests import HarvestOutcome, Hooks, harvest_all, run_harvest
 
 harvest_app = typer.Typer(
     help="Fetch credits from public sources into the store.\n\n"
-    "Sources: Wikidata, MusicBrainz, AniList, AnimeThemes, VGMdb; one named graph per "
+    f"Sources: {', '.join(s.title for s in SOURCES.values())}; one named graph per "
     "source and key, with its licence. Requests are serial, spaced "
     "by each source's published limit, retried on 429/503 after Retry-After, and cached on "
     "disk (CUEGRAPH_CACHE_DIR) once they parsed. Each response is capped in size (after "
@@ -164,71 +167,63 @@ def _exactly_one(**options: Any) -> tuple[str, Any]:
     return given[0]
 
 
-def _help(source: str, option: str) -> str:
-    """An option's help, from the source registry."""
-    return SOURCES[source].entry(option).help
+def _option(entry: Entry, required: bool) -> inspect.Parameter:
+    """The ``--<option>`` of one entry: its type and help from the registry; a flag for a
+    ``bool`` entry; required when it is the source's only way in."""
+    decl = typer.Option(f"--{entry.option}", help=entry.help)
+    name = entry.option.replace("-", "_")
+    kind = inspect.Parameter.KEYWORD_ONLY
+    if entry.value is bool:
+        return inspect.Parameter(name, kind, annotation=Annotated[bool, decl], default=False)
+    if required:
+        return inspect.Parameter(name, kind, annotation=Annotated[entry.value, decl])
+    annotation = Annotated[entry.value | None, decl]  # type: ignore[name-defined]
+    return inspect.Parameter(name, kind, annotation=annotation, default=None)
 
 
-# One command per source; the options are the source's entries in the registry
-# (cuegraph.harvest.sources), their help text and the command's help come from there.
+def _examples(source: Source) -> str:
+    """The command's epilog: one example command line per entry that has an example."""
+    lines = [
+        f"cuegraph harvest {source.name} --{e.option}"
+        + ("" if e.value is bool else f" {e.example}")
+        for e in source.entries
+        if e.example or e.value is bool
+    ]
+    # \b: click keeps the paragraph's lines as they are (one command a line, indented)
+    return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines) if lines else ""
 
 
-@command("wikidata", group=harvest_app, help=SOURCES["wikidata"].summary)
-def harvest_wikidata(
-    composer: Annotated[str | None, typer.Option(help=_help("wikidata", "composer"))] = None,
-    person: Annotated[str | None, typer.Option(help=_help("wikidata", "person"))] = None,
-    work: Annotated[str | None, typer.Option(help=_help("wikidata", "work"))] = None,
-    all_: Annotated[bool, typer.Option("--all", help=_help("wikidata", "all"))] = False,
-    refresh: Refresh = False,
-    contact: Contact = None,
-) -> None:
-    _one(
-        "wikidata",
-        refresh,
-        contact,
-        composer=composer,
-        person=person,
-        work=work,
-        all=True if all_ else None,
+def _source_command(source: Source) -> Callable[..., None]:
+    """``cuegraph harvest <source>``, built from the registry: one option per entry of
+    ``source`` (exactly one of them given), then ``--refresh`` and ``--contact``."""
+
+    def run(*, refresh: bool = False, contact: str | None = None, **given: Any) -> None:
+        options = {e.option: given[e.option.replace("-", "_")] for e in source.entries}
+        for e in source.entries:  # a flag left off counts as not given
+            if e.value is bool and options[e.option] is False:
+                options[e.option] = None
+        _one(source.name, refresh, contact, **options)
+
+    params = [_option(e, required=len(source.entries) == 1) for e in source.entries]
+    kind = inspect.Parameter.KEYWORD_ONLY
+    params += [
+        inspect.Parameter("refresh", kind, annotation=Refresh, default=False),
+        inspect.Parameter("contact", kind, annotation=Contact, default=None),
+    ]
+    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params}
+    run.__name__ = run.__qualname__ = f"harvest_{source.name}"
+    run.__doc__ = source.summary
+    return run
+
+
+# One command per registered source (cuegraph.harvest.sources): its options, their help,
+# the command's help and its examples all come from the source's SOURCE; nothing here
+# names a source.
+for _source in SOURCES.values():
+    command(_source.name, group=harvest_app, help=_source.summary, epilog=_examples(_source))(
+        _source_command(_source)
     )
-
-
-@command("musicbrainz", group=harvest_app, help=SOURCES["musicbrainz"].summary)
-def harvest_musicbrainz(
-    artist: Annotated[str, typer.Option(help=_help("musicbrainz", "artist"))],
-    refresh: Refresh = False,
-    contact: Contact = None,
-) -> None:
-    _one("musicbrainz", refresh, contact, artist=artist)
-
-
-@command("anilist", group=harvest_app, help=SOURCES["anilist"].summary)
-def harvest_anilist(
-    staff: Annotated[str | None, typer.Option(help=_help("anilist", "staff"))] = None,
-    media: Annotated[int | None, typer.Option(help=_help("anilist", "media"))] = None,
-    refresh: Refresh = False,
-    contact: Contact = None,
-) -> None:
-    _one("anilist", refresh, contact, staff=staff, media=media)
-
-
-@command("animethemes", group=harvest_app, help=SOURCES["animethemes"].summary)
-def harvest_animethemes(
-    anime: Annotated[str, typer.Option(help=_help("animethemes", "anime"))],
-    refresh: Refresh = False,
-    contact: Contact = None,
-) -> None:
-    _one("animethemes", refresh, contact, anime=anime)
-
-
-@command("vgmdb", group=harvest_app, help=SOURCES["vgmdb"].summary)
-def harvest_vgmdb(
-    album: Annotated[int | None, typer.Option(help=_help("vgmdb", "album"))] = None,
-    artist: Annotated[int | None, typer.Option(help=_help("vgmdb", "artist"))] = None,
-    refresh: Refresh = False,
-    contact: Contact = None,
-) -> None:
-    _one("vgmdb", refresh, contact, album=album, artist=artist)
 
 
 def _print_resolution(res: Any) -> None:

@@ -530,7 +530,7 @@ SOURCE = Source(
     redirect_hosts=REDIRECT_HOSTS,
     summary="AniList (AniList terms): music staff roles of a person or an anime.",
     entries=(
-        Entry("staff", harvest_staff, "A staff member's name."),
-        Entry("media", harvest_media, "An AniList anime id.", value=int),
+        Entry("staff", harvest_staff, "A staff member's name.", example='"Hiromi Mizutani"'),
+        Entry("media", harvest_media, "An AniList anime id.", value=int, example="<id>"),
     ),
 )

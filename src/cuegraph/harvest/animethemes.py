@@ -398,5 +398,5 @@ SOURCE = Source(
     max_response_bytes=MAX_RESPONSE_BYTES,
     redirect_hosts=REDIRECT_HOSTS,
     summary="AnimeThemes: which episodes each opening/ending plays in, and its performers.",
-    entries=(Entry("anime", harvest_anime, "An anime's name."),),
+    entries=(Entry("anime", harvest_anime, "An anime's name.", example='"Anohana"'),),
 )

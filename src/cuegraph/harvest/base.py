@@ -43,7 +43,10 @@ class Entry:
 
     ``value`` is the option's type (``str``, ``int``, or ``bool`` for a flag taking no
     value); ``settings`` maps keyword arguments of ``function`` to the
-    :class:`~cuegraph.config.Settings` fields that fill them (the Wikibase API URL).
+    :class:`~cuegraph.config.Settings` fields that fill them (the Wikibase API URL);
+    ``example`` is the option's value as ``cuegraph harvest <source> --help`` shows it in
+    an example command line, written as typed in a shell (empty: no example; a flag's
+    example is the bare option).
     """
 
     option: str
@@ -51,6 +54,7 @@ class Entry:
     help: str
     value: type = str
     settings: Mapping[str, str] = field(default_factory=dict)
+    example: str = ""
 
 
 @dataclass(frozen=True)

@@ -399,6 +399,7 @@ SOURCE = Source(
             harvest_artist,
             "An artist MBID, or a name: the search hit with "
             "that name or alias is taken, else the candidates are listed.",
+            example='"Yuki Kajiura"',
         ),
     ),
 )

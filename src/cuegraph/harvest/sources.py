@@ -1,12 +1,13 @@
 """The registry of harvest sources: name -> :class:`~cuegraph.harvest.base.Source` (its
-module's ``SOURCE``: licence, base URL, politeness and its entries, each a CLI option and
-the function it runs). The CLI's ``harvest`` commands and :mod:`cuegraph.ingest` look
-sources up here; nothing builds function names.
+module's ``SOURCE``: licence, base URL, politeness and its entries, each a CLI option, its
+help and example, and the function it runs). The CLI builds one ``cuegraph harvest <name>``
+command per source from here (:mod:`cuegraph.cli.harvest`) and :mod:`cuegraph.ingest` runs
+them; nothing builds function names.
 
 Adding a source: write ``harvest/<name>.py`` with entry functions returning a
 :class:`~cuegraph.harvest.base.Harvest` and a module-level ``SOURCE``, list it below, add
-the setting ``<name>_url`` to :class:`cuegraph.config.Settings`, a licence to
-:data:`cuegraph.graph.write.LICENSES`, and a ``harvest <name>`` command.
+the setting ``<name>_url`` to :class:`cuegraph.config.Settings` and a licence to
+:data:`cuegraph.graph.write.LICENSES`. Nothing in ``cli/`` changes.
 """
 
 from __future__ import annotations

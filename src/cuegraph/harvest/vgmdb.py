@@ -391,7 +391,7 @@ SOURCE = Source(
     redirect_hosts=REDIRECT_HOSTS,
     summary="VGMdb through vgmdb.info: album credits or an artist's discography.",
     entries=(
-        Entry("album", harvest_album, "A VGMdb album id.", value=int),
-        Entry("artist", harvest_artist, "A VGMdb artist id.", value=int),
+        Entry("album", harvest_album, "A VGMdb album id.", value=int, example="<id>"),
+        Entry("artist", harvest_artist, "A VGMdb artist id.", value=int, example="<id>"),
     ),
 )

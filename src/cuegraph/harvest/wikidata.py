@@ -481,9 +481,10 @@ SOURCE = Source(
             "A person's name or alias, in any language, case "
             "or accents (found with Wikidata's search API).",
             settings={"api": "wikidata_api_url"},
+            example='"Yuki Kajiura"',
         ),
-        Entry("person", harvest_person, "A person's Wikidata id (Q…)."),
-        Entry("work", harvest_work, "A work's Wikidata id (Q…)."),
+        Entry("person", harvest_person, "A person's Wikidata id (Q…).", example="Q…"),
+        Entry("work", harvest_work, "A work's Wikidata id (Q…).", example="Q…"),
         Entry(
             "all",
             harvest_all,
