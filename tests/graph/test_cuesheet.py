@@ -71,3 +71,11 @@ def test_reimport_is_idempotent(fresh_store, minter):
     import_cuesheet(fresh_store, minter, path)
     assert fresh_store.triple_count() == first
     assert fresh_store.dump("nquads", [str(minter.graph("cuesheet", "good"))]) == data_first
+
+
+def test_one_names_query_per_cue_sheet(fresh_store, minter, names_lookups):
+    """The people and the works a cue sheet names are resolved from one query of the store
+    (it was one per kind); both still resolve (the seed's Yuki Kajiura, test above)."""
+    names = names_lookups(fresh_store)
+    import_cuesheet(fresh_store, minter, FIXTURES / "cuesheets" / "good.csv")
+    assert len(names) == 1 and "cg:Agent" in names[0] and "cg:Work" in names[0]

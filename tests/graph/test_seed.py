@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 
 from cuegraph.graph.iris import Minter
-from cuegraph.ingest import build_from_data
+from cuegraph.ingest import build_from_data, import_cuesheet, import_table
 from cuegraph.namespaces import CG, SDO
 from cuegraph.validate import validate_graph, validate_store
 from support import DATA, cuegraph_cmd, make_store
@@ -80,3 +80,37 @@ def test_store_persists_across_processes(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[1:] == ["Yuki Kajiura"]
+
+
+def _labels(store) -> dict[str, str]:
+    """Graph IRI -> its rdfs:label in the provenance graph."""
+    rows = store.select(
+        "SELECT ?g ?l WHERE { GRAPH <https://cuegraph.org/id/graph/provenance> { "
+        "?g a <https://cuegraph.org/ns#SourceGraph> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+    )
+    return {r["g"]: r["l"] for r in rows}
+
+
+def test_build_and_import_describe_a_graph_alike():
+    """`cuegraph build` and `cuegraph import table|cuesheet` read a file through the same
+    code and label its graph the same way (they said "table"/"seed table" before)."""
+    store = make_store()
+    built = _labels(store)
+    sheet = sorted((DATA / "cuesheets").glob("*.csv"))[0]
+    minter = Minter("https://cuegraph.org/id/")
+    import_table(store, minter, "people", DATA / "people.csv")
+    import_cuesheet(store, minter, sheet)
+    imported = _labels(store)
+    people = str(minter.graph("table", "people"))
+    cues = str(minter.graph("cuesheet", sheet.stem))
+    assert built[people] == imported[people] == "seed table people.csv"
+    assert built[cues] == imported[cues] == f"cue sheet {sheet.name}"
+
+
+def test_build_asks_the_store_for_names_once_per_cue_sheet(names_lookups):
+    store = make_store(data_dir=None)
+    names = names_lookups(store)
+    build_from_data(store, Minter("https://cuegraph.org/id/"), DATA)
+    sheets = list((DATA / "cuesheets").glob("*.csv"))
+    assert sheets and len(names) == len(sheets)

@@ -25,6 +25,7 @@ from cuegraph.ingest.files import (
     import_table,
     load_ontology,
     load_rdf_files,
+    read_table,
 )
 from cuegraph.ingest.harvests import (
     HarvestOutcome,
@@ -33,7 +34,7 @@ from cuegraph.ingest.harvests import (
     run_harvest,
     write_harvest,
 )
-from cuegraph.ingest.resolve import name_resolver, person_resolver
+from cuegraph.ingest.resolve import name_resolver, resolvers
 
 __all__ = [
     "TABLES",
@@ -41,6 +42,7 @@ __all__ = [
     "build_from_data",
     "import_cuesheet",
     "import_table",
+    "read_table",
     "load_ontology",
     "load_rdf_files",
     "HarvestOutcome",
@@ -49,7 +51,7 @@ __all__ = [
     "run_harvest",
     "write_harvest",
     "name_resolver",
-    "person_resolver",
+    "resolvers",
     "import_musicbrainz_dump",
     "import_wikidata_dump",
     "import_detected",

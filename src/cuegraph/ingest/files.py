@@ -3,20 +3,21 @@ folder (``cuegraph build``), the ontology, and RDF files (``cuegraph load``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from cuegraph.errors import BadInput, RowError
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import RunSummary, write_run
 from cuegraph.harvest import cuesheet, tables
-from cuegraph.ingest.resolve import name_resolver, person_resolver
-from cuegraph.records import Person, Work
+from cuegraph.ingest.resolve import resolvers
+from cuegraph.records import Person, Record, Work
 from cuegraph.store import Store
 
 __all__ = [
     "import_cuesheet",
     "import_table",
+    "read_table",
     "build_from_data",
     "BuildResult",
     "TABLES",
@@ -24,33 +25,77 @@ __all__ = [
     "load_rdf_files",
 ]
 
+TABLES = ("people", "works", "credits")
+#: the PROV-O label of a run, by source, whichever command wrote it (``build`` or ``import``)
+LABELS = {"table": "seed table", "cuesheet": "cue sheet"}
+
+
+def read_table(
+    kind: str,
+    path: Path,
+    *,
+    known_people: set[str] | None = None,
+    known_works: set[str] | None = None,
+    skip_bad_rows: bool = False,
+) -> tuple[list[Record], list[RowError]]:
+    """The records of one seed table (people, works or credits) and the bad rows skipped;
+    credits are checked against ``known_people``/``known_works`` (keys)."""
+    if kind == "people":
+        return tables.read_people(path, skip_bad_rows)
+    if kind == "works":
+        return tables.read_works(path, skip_bad_rows)
+    if kind == "credits":
+        return tables.read_credits(path, known_people, known_works, skip_bad_rows)
+    raise BadInput(f"unknown table kind {kind!r} (one of {', '.join(TABLES)})")
+
+
+def _read_cuesheet(
+    store: Store,
+    minter: Minter,
+    path: Path,
+    key: str,
+    *,
+    people: Iterable[Person] = (),
+    works: Iterable[Work] = (),
+    skip_bad_rows: bool = False,
+) -> tuple[list[Record], list[RowError]]:
+    """The records of one cue sheet, its names resolved against the store (outside the
+    sheet's own graph, about to be replaced) and the ``people``/``works`` about to be
+    written."""
+    person, work = resolvers(
+        store,
+        minter,
+        people=people,
+        works=works,
+        exclude_graph=str(minter.graph("cuesheet", key)),
+    )
+    return cuesheet.read_cuesheet(path, person, work, skip_bad_rows)
+
+
+def _write(
+    store: Store, minter: Minter, source: str, key: str, records: list[Record], path: Path
+) -> RunSummary:
+    """Write one file's records as the run ``source``/``key`` (licence CC0)."""
+    name = Path(path).name
+    return write_run(
+        store,
+        minter,
+        source,
+        key,
+        records,
+        license="cc0",
+        used=[name],
+        label=f"{LABELS[source]} {name}",
+    )
+
 
 def import_cuesheet(
     store: Store, minter: Minter, path: Path, *, key: str | None = None, skip_bad_rows: bool = False
 ) -> tuple[RunSummary, list[RowError]]:
     """Import one cue sheet into the named graph ``cuesheet/<key>`` (default: file stem)."""
     key = key or Path(path).stem
-    target = str(minter.graph("cuesheet", key))
-    records, bad = cuesheet.read_cuesheet(
-        path,
-        person_resolver(store, minter, exclude_graph=target),
-        name_resolver(store, minter, "work", exclude_graph=target),
-        skip_bad_rows,
-    )
-    summary = write_run(
-        store,
-        minter,
-        "cuesheet",
-        key,
-        records,
-        license="cc0",
-        used=[Path(path).name],
-        label=f"cue sheet {Path(path).name}",
-    )
-    return summary, bad
-
-
-TABLES = ("people", "works", "credits")
+    records, bad = _read_cuesheet(store, minter, path, key, skip_bad_rows=skip_bad_rows)
+    return _write(store, minter, "cuesheet", key, records, path), bad
 
 
 def import_table(
@@ -64,25 +109,14 @@ def import_table(
     skip_bad_rows: bool = False,
 ) -> tuple[RunSummary, list[RowError], list]:
     """Import one seed table (people, works or credits) into the graph ``table/<kind>``."""
-    if kind == "people":
-        records, bad = tables.read_people(path, skip_bad_rows)
-    elif kind == "works":
-        records, bad = tables.read_works(path, skip_bad_rows)
-    elif kind == "credits":
-        records, bad = tables.read_credits(path, known_people, known_works, skip_bad_rows)
-    else:
-        raise BadInput(f"unknown table kind {kind!r} (one of {', '.join(TABLES)})")
-    summary = write_run(
-        store,
-        minter,
-        "table",
+    records, bad = read_table(
         kind,
-        records,
-        license="cc0",
-        used=[Path(path).name],
-        label=f"seed table {Path(path).name}",
+        path,
+        known_people=known_people,
+        known_works=known_works,
+        skip_bad_rows=skip_bad_rows,
     )
-    return summary, bad, records
+    return _write(store, minter, "table", kind, records, path), bad, records
 
 
 class BuildResult:
@@ -103,49 +137,31 @@ def build_from_data(
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise BadInput(f"no data directory at {data_dir}")
-    plans: list[tuple[str, str, list, str]] = []  # (source, key, records, file name)
+    plans: list[tuple[str, str, list[Record], Path]] = []  # (source, key, records, file)
     people: list[Person] = []
-    work_records: list[Work] = []
-    works: set[str] = set()
+    works: list[Work] = []
     for kind in TABLES:
         path = data_dir / f"{kind}.csv"
         if not path.exists():
             continue
         on_step(f"check {kind}.csv")
-        if kind == "people":
-            records, _ = tables.read_people(path)
-            people = [r for r in records if isinstance(r, Person)]
-        elif kind == "works":
-            records, _ = tables.read_works(path)
-            work_records = [r for r in records if isinstance(r, Work)]
-            works = {r.key for r in work_records}
-        else:
-            records, _ = tables.read_credits(path, {p.key for p in people}, works)
-        plans.append(("table", kind, records, path.name))
+        records, _ = read_table(
+            kind,
+            path,
+            known_people={p.key for p in people},
+            known_works={w.key for w in works},
+        )
+        people += [r for r in records if isinstance(r, Person)]
+        works += [r for r in records if isinstance(r, Work)]
+        plans.append(("table", kind, records, path))
     for sheet in sorted((data_dir / "cuesheets").glob("*.csv")):
         on_step(f"check cuesheets/{sheet.name}")
-        own = str(minter.graph("cuesheet", sheet.stem))
-        records, _ = cuesheet.read_cuesheet(
-            sheet,
-            person_resolver(store, minter, people, own),
-            name_resolver(store, minter, "work", work_records, own),
-        )
-        plans.append(("cuesheet", sheet.stem, records, sheet.name))
+        records, _ = _read_cuesheet(store, minter, sheet, sheet.stem, people=people, works=works)
+        plans.append(("cuesheet", sheet.stem, records, sheet))
     result = BuildResult()
-    for source, key, records, name in plans:
-        on_step(f"write {name}")
-        result.runs.append(
-            write_run(
-                store,
-                minter,
-                source,
-                key,
-                records,
-                license="cc0",
-                used=[name],
-                label=f"{source} {name}",
-            )
-        )
+    for source, key, records, path in plans:
+        on_step(f"write {path.name}")
+        result.runs.append(_write(store, minter, source, key, records, path))
     on_step("write the ontology")
     result.runs.append(load_ontology(store, minter))
     return result

@@ -8,17 +8,54 @@ from urllib.parse import unquote
 
 from cuegraph.graph.iris import Minter
 from cuegraph.names import fold, name_keys, title_aliases, title_keys
+from cuegraph.namespaces import CG
 from cuegraph.queries import iri, render
 from cuegraph.records import Person, Work
 from cuegraph.store import Store
 
-__all__ = ["name_resolver", "person_resolver"]
+__all__ = ["Resolver", "name_resolver", "resolvers"]
 
-#: kind -> (class, native-name property) as the query ``ingest_names`` takes them
-_NAME_QUERIES = {
-    "person": ("cg:Agent", "cg:nativeName"),
-    "work": ("cg:Work", "cg:nativeTitle"),
-}
+#: a written name (or id) -> the key of the known person or work it names (``None``: nobody)
+Resolver = Callable[[str], str | None]
+#: kind -> the class its nodes are found by in ``ingest_names``
+_CLASSES = {"person": "cg:Agent", "work": "cg:Work"}
+_CLASS_KIND = {str(CG.Agent): "person", str(CG.Work): "work"}
+
+
+def _known_names(
+    store: Store, kinds: Iterable[str], exclude_graph: str | None
+) -> dict[str, list[tuple[str, str]]]:
+    """kind -> (node IRI, name) of every name, native name and alias of the people and/or
+    works in the store outside ``exclude_graph``: one query, whatever the kinds."""
+    kinds = list(kinds)
+    rows = store.select(
+        render(
+            "ingest_names",
+            classes=" ".join(_CLASSES[k] for k in kinds),
+            skip=iri(exclude_graph) if exclude_graph else "UNDEF",
+        )
+    )
+    out: dict[str, list[tuple[str, str]]] = {k: [] for k in kinds}
+    for r in rows:
+        out[_CLASS_KIND[r["class"]]].append((r["x"], r["n"]))
+    return out
+
+
+def resolvers(
+    store: Store,
+    minter: Minter,
+    *,
+    people: Iterable[Person] = (),
+    works: Iterable[Work] = (),
+    exclude_graph: str | None = None,
+) -> tuple[Resolver, Resolver]:
+    """The person and the work resolver (:func:`name_resolver`) of one import, from one
+    query of the store."""
+    known = _known_names(store, ("person", "work"), exclude_graph)
+    return (
+        _resolver(minter, "person", known["person"], people),
+        _resolver(minter, "work", known["work"], works),
+    )
 
 
 def name_resolver(
@@ -27,7 +64,7 @@ def name_resolver(
     kind: str,
     extra: Iterable[Person | Work] = (),
     exclude_graph: str | None = None,
-) -> Callable[[str], str | None]:
+) -> Resolver:
     """A function mapping a written name (or id) to the key of a known person or work.
 
     Known ones are those in the store (outside ``exclude_graph``, the graph about to be
@@ -37,18 +74,13 @@ def name_resolver(
     long vowels, punctuation: :func:`cuegraph.names.name_keys` / ``title_keys``); a key
     several share resolves to nobody.
     """
-    cls, native = _NAME_QUERIES[kind]
+    return _resolver(minter, kind, _known_names(store, (kind,), exclude_graph)[kind], extra)
+
+
+def _resolver(
+    minter: Minter, kind: str, rows: Iterable[tuple[str, str]], extra: Iterable[Person | Work]
+) -> Resolver:
     base = str(minter.person("") if kind == "person" else minter.work(""))
-    rows = store.select(
-        render(
-            "ingest_names",
-            **{
-                "class": cls,
-                "native": native,
-                "skip": iri(exclude_graph) if exclude_graph else "UNDEF",
-            },
-        )
-    )
     keys_of = name_keys if kind == "person" else title_keys
     exact: dict[str, str] = {}
     by_key: dict[str, set[str]] = {}
@@ -58,10 +90,10 @@ def name_resolver(
         for k in keys_of(text):
             by_key.setdefault(k, set()).add(key)
 
-    for r in rows:
-        if r["x"].startswith(base):
-            key = unquote(r["x"][len(base) :])  # the key, not its IRI form (%E6… for 梶)
-            add(r["n"], key)
+    for node, name in rows:
+        if node.startswith(base):
+            key = unquote(node[len(base) :])  # the key, not its IRI form (%E6… for 梶)
+            add(name, key)
             exact.setdefault(fold(key), key)
     for rec in extra:
         names = (
@@ -87,10 +119,3 @@ def name_resolver(
         return found.pop() if len(found) == 1 else None
 
     return resolve
-
-
-def person_resolver(
-    store: Store, minter: Minter, extra: Iterable[Person] = (), exclude_graph: str | None = None
-) -> Callable[[str], str | None]:
-    """:func:`name_resolver` for people."""
-    return name_resolver(store, minter, "person", extra, exclude_graph)
