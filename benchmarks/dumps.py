@@ -209,14 +209,14 @@ def write_wikidata_dump(path: Path, works: int, people: int = 1000) -> Path:
 _CHILD = """
 import os, resource, sys, time
 from pathlib import Path
-from cuegraph import dumps
+from cuegraph import ingest
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
 store = open_store("oxigraph:" + sys.argv[1])
 files = [Path(f) for f in sys.argv[3:]]
 if os.environ.get("CUEGRAPH_BENCH_RDFLIB"):  # the previous writer: GraphBuilder + rdflib
     from rdflib import Graph
-    from cuegraph.dumps import run
+    from cuegraph.ingest import spool
     from cuegraph.graph.build import GraphBuilder
 
     class RdflibWriter:
@@ -228,12 +228,12 @@ if os.environ.get("CUEGRAPH_BENCH_RDFLIB"):  # the previous writer: GraphBuilder
             text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
             return dict.fromkeys(line + "\\n" for line in text.splitlines() if line.strip())
 
-    run.NTriplesWriter = RdflibWriter
+    spool.NTriplesWriter = RdflibWriter
 t0 = time.perf_counter()
 if sys.argv[2] == "musicbrainz-dump":
-    r = dumps.import_musicbrainz_dump(store, Minter("https://cuegraph.org/id/"), files)
+    r = ingest.import_musicbrainz_dump(store, Minter("https://cuegraph.org/id/"), files)
 else:
-    r = dumps.import_wikidata_dump(store, Minter("https://cuegraph.org/id/"), files[0])
+    r = ingest.import_wikidata_dump(store, Minter("https://cuegraph.org/id/"), files[0])
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(f"BENCH {time.perf_counter() - t0:.3f} {peak}", file=sys.stderr)
 """
@@ -435,7 +435,7 @@ def write_wikidata_file(
 _MEMORY_CHILD = """
 import resource, sys, time
 from pathlib import Path
-from cuegraph import dumps
+from cuegraph import dumps, ingest
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
 
@@ -472,9 +472,9 @@ store = open_store("oxigraph:" + sys.argv[1])
 files = [Path(f) for f in sys.argv[4:]]
 minter = Minter("https://cuegraph.org/id/")
 if sys.argv[2] == "musicbrainz":
-    r = dumps.import_musicbrainz_dump(store, minter, files, progress=Sampler())
+    r = ingest.import_musicbrainz_dump(store, minter, files, progress=Sampler())
 else:
-    r = dumps.import_wikidata_dump(store, minter, files[0], progress=Sampler())
+    r = ingest.import_wikidata_dump(store, minter, files[0], progress=Sampler())
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f"END {rss_mb():.1f} {peak:.1f} {r.read} {r.kept} {r.seconds:.1f}", file=sys.stderr)
 """

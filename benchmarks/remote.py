@@ -86,13 +86,13 @@ class BenchVirtuoso(VirtuosoServer):
 _IMPORT = """
 import resource, sys, time
 from pathlib import Path
-from cuegraph import dumps
+from cuegraph import ingest
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
 store = open_store(sys.argv[1])
 t0 = time.perf_counter()
-r = dumps.import_musicbrainz_dump(store, Minter("https://cuegraph.org/id/"),
-                                  [Path(f) for f in sys.argv[2:]])
+r = ingest.import_musicbrainz_dump(store, Minter("https://cuegraph.org/id/"),
+                                   [Path(f) for f in sys.argv[2:]])
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(f"BENCH {time.perf_counter() - t0:.3f} {peak} {r.read} {r.kept}", file=sys.stderr)
 """

@@ -4,6 +4,8 @@ functions too: a lazy import is still a dependency), except under ``if TYPE_CHEC
 
 * ``harvest/`` turns a source's answers into records: it never reaches the store, not even
   through another module (the rule follows imports transitively).
+* ``dumps/`` reads a dump into records the same way: it never reaches the store or the
+  writers (``graph/write``; ``ingest/dumps.py`` writes what it reads).
 * the store side (``store.py``, ``engine/``, ``rdfload.py``) never reaches the API, the CLI,
   the exports or the ingest layer.
 * only the store side imports pyoxigraph: everyone else goes through :class:`cuegraph.store.Store`
@@ -34,6 +36,8 @@ STORE_USERS = (
     "cuegraph.api",
     "cuegraph.cli",
 )
+#: what dumps/ may not reach: what harvest/ may not, but harvest/ itself (its record builders)
+DUMPS_MAY_NOT_REACH = tuple(m for m in STORE_USERS if m != "cuegraph.dumps")
 #: what the store side may not reach
 ABOVE_STORE = (
     "cuegraph.api",
@@ -137,6 +141,12 @@ def test_the_parse_sees_imports():
 @pytest.mark.parametrize("module", [m for m in MODULES if _under(m, ("cuegraph.harvest",))])
 def test_harvest_never_reaches_the_store(module):
     assert _broken(module, STORE_USERS) == []
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if _under(m, ("cuegraph.dumps",))])
+def test_dumps_never_reach_the_store_or_a_writer(module):
+    """A dump reader hands out records; the ingest layer spools and writes them."""
+    assert _broken(module, DUMPS_MAY_NOT_REACH) == []
 
 
 @pytest.mark.parametrize("module", [m for m in MODULES if _under(m, STORE_SIDE)])

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from cuegraph.dumps import import_musicbrainz_dump, import_wikidata_dump
 from cuegraph.errors import BadInput
 from cuegraph.graph.iris import Minter
+from cuegraph.ingest import import_musicbrainz_dump, import_wikidata_dump
 from cuegraph.store import open_store
+from support import DATA, cuegraph_cmd
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
 DUMPS = FIX / "dumps"
@@ -299,3 +300,18 @@ def test_cli_one_error_line_and_exit_1(tmp_path):
     assert r.returncode == 1
     lines = [x for x in r.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ") and "corrupt" in lines[0]
+
+
+def test_cli_resolves_identities_after_the_import(tmp_path):
+    """The ingest layer runs identity resolution once the dump's graph is written: the dump's
+    Kajiura (Q900001) is the seed's, and the CLI prints the resolution's line."""
+    env = {"CUEGRAPH_STORE": f"oxigraph:{tmp_path / 'store'}"}
+    assert cuegraph_cmd("build", str(DATA), env=env).returncode == 0
+    r = cuegraph_cmd("import", "wikidata-dump", str(WD / "latest-all.json.gz"), env=env)
+    assert r.returncode == 0, r.stderr
+    assert "identity: " in r.stdout and "imported 5 records" in r.stdout
+    store = _store(tmp_path)
+    assert store.ask(
+        f"ASK {{ GRAPH <{BASE}graph/identity/resolved> {{ <{BASE}person/yuki-kajiura> "
+        f"<http://www.w3.org/2002/07/owl#sameAs> <{BASE}person/wikidata/Q900001> }} }}"
+    )

@@ -11,11 +11,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic, to_isomorphic
 
-from cuegraph.dumps import import_musicbrainz_dump, import_wikidata_dump
-from cuegraph.dumps import run as dump_run
 from cuegraph.dumps.ntriples import NTriplesWriter, iri, literal
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter
+from cuegraph.ingest import import_musicbrainz_dump, import_wikidata_dump
+from cuegraph.ingest import spool as dump_spool
 from cuegraph.records import Album, Credit, Cue, Episode, Person, Recording, Song, Work
 from cuegraph.store import open_store
 
@@ -66,7 +66,7 @@ def test_the_importers_write_the_graph_the_rdflib_path_wrote(tmp_path, monkeypat
 
     new = open_store(f"oxigraph:{tmp_path / 'new'}")
     run(new)
-    monkeypatch.setattr(dump_run, "NTriplesWriter", _RdflibWriter)
+    monkeypatch.setattr(dump_spool, "NTriplesWriter", _RdflibWriter)
     old = open_store(f"oxigraph:{tmp_path / 'old'}")
     run(old)
     _same(_graphs(new), _graphs(old))

@@ -19,8 +19,8 @@ from rich.progress import (
 
 from cuegraph.cli.common import command, err_console, minter, open_cli_store
 from cuegraph.cli.core import import_app, say
-from cuegraph.dumps import DumpResult
 from cuegraph.dumps import Progress as DumpProgress
+from cuegraph.ingest.dumps import DumpResult
 
 __all__ = ["import_musicbrainz_dump", "import_wikidata_dump"]
 
@@ -62,6 +62,10 @@ def _bar() -> Progress:
 
 
 def _report(result: DumpResult) -> None:
+    from cuegraph.cli.identity import show_after_import
+
+    if result.resolution is not None:
+        show_after_import(result.resolution)
     for run in result.runs:
         say(
             f"imported {run.records} records into {run.graph} ({run.triples} triples, "
@@ -72,13 +76,6 @@ def _report(result: DumpResult) -> None:
         f"read {result.read} entities, kept {result.kept}, in {result.seconds:.1f} s "
         f"({rate:,.0f} entities/s)"
     )
-
-
-def _resolve_with(open_writer) -> None:
-    from cuegraph.cli.identity import resolve_after_import
-
-    with open_writer() as store:
-        resolve_after_import(store)
 
 
 @command("musicbrainz-dump", group=import_app)
@@ -117,8 +114,7 @@ def import_musicbrainz_dump(
     from cuegraph.ingest import import_musicbrainz_dump as run
 
     with _bar() as bar, open_cli_store() as store:
-        result = run(store, minter(), files, entity=entity, progress=_Bar(bar))
-    _resolve_with(open_cli_store)
+        result = run(store, minter(), files, entity=entity, progress=_Bar(bar), resolve=True)
     _report(result)
 
 
@@ -149,6 +145,5 @@ def import_wikidata_dump(
     from cuegraph.ingest import import_wikidata_dump as run
 
     with _bar() as bar, open_cli_store() as store:
-        result = run(store, minter(), file, progress=_Bar(bar))
-    _resolve_with(open_cli_store)
+        result = run(store, minter(), file, progress=_Bar(bar), resolve=True)
     _report(result)

@@ -1,49 +1,47 @@
-"""Importing the public dumps (MusicBrainz JSON data dumps, the Wikidata JSON dump).
+"""Reading the public dumps (MusicBrainz JSON data dumps, the Wikidata JSON dump) into records.
 
-Both importers read their file as a stream, one line at a time (:mod:`.reader`), turn the
-entities worth keeping into records (:mod:`.musicbrainz`, :mod:`.wikidata`), spool their
-triples to a temporary N-Triples file (:mod:`.run`), and only when the whole file has been
-read without an error replace the run's named graph — ``musicbrainz/dump-<entity>`` or
-``wikidata/dump`` — and its provenance (licence CC0) in one atomic step, the loading path of
-``cuegraph load``. Memory holds one batch of records plus the set of ids kept (artists for
-MusicBrainz, the people named by kept works for Wikidata), never the file.
+This is the read phase only: a reader streams its file one line at a time (:mod:`.reader`)
+and turns the entities worth keeping into records (:mod:`.musicbrainz`, :mod:`.wikidata`),
+handed out batch by batch with the key of the graph they belong to. It never opens the
+store: what is already known (the MusicBrainz artists of the store) is passed in, and the
+write phase — spooling the records as N-Triples, replacing each graph and its provenance in
+one atomic step, identity resolution afterwards — is :mod:`cuegraph.ingest.dumps`'s, the
+same way a harvest's records are written by :mod:`cuegraph.ingest.harvests`.
 
-**Re-run, not resume.** An import interrupted by an error, Ctrl-C or ``kill -9`` wrote
-nothing; running it again reads the dump from the start and writes the same graph as one
-clean run (the graph is replaced, never appended to).
+A reader raises :class:`~cuegraph.errors.BadInput` on a damaged file (a truncated line, a
+corrupt compressed block, a Wikidata array not closed) while it reads; the write phase only
+starts once every file has been read to its end, so such a file writes nothing.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from cuegraph.dumps import musicbrainz as mb
 from cuegraph.dumps import wikidata as wd
-from cuegraph.dumps.reader import compression, parse_line, read_lines
-from cuegraph.dumps.run import TripleSpool, spool_dir
+from cuegraph.dumps.reader import DumpLine, Lines, compression, parse_line, read_lines
 from cuegraph.errors import BadInput
-from cuegraph.graph.iris import Minter
-from cuegraph.graph.write import RunSummary, _xsd_now, write_ntriples_file
-from cuegraph.namespaces import CG
-from cuegraph.store import Store
+from cuegraph.records import Record
 
 __all__ = [
     "Progress",
-    "DumpResult",
-    "import_musicbrainz_dump",
-    "import_wikidata_dump",
-    "known_musicbrainz_artists",
+    "DumpGraph",
+    "DumpReader",
+    "MusicBrainzDumpReader",
+    "WikidataDumpReader",
+    "musicbrainz_files",
 ]
 
+#: the licence of both dumps' data (MusicBrainz core data, Wikidata: CC0)
 LICENSE = "cc0"
 
 
 class Progress:
-    """What an importer reports as it reads (the CLI draws a bar from it): bytes read of
-    the file (compressed), entities read and kept. Subclasses override :meth:`refresh`."""
+    """What a reader reports as it reads (the CLI draws a bar from it): bytes read of the
+    file (compressed), entities read and kept. Subclasses override :meth:`refresh`."""
 
     def __init__(self) -> None:
         self.label = ""
@@ -72,21 +70,26 @@ class Progress:
 
 
 @dataclass
-class DumpResult:
-    """One import: the runs written (one per graph), entities read and kept."""
+class DumpGraph:
+    """One graph a dump import writes: its key within the source (``dump-work``), its
+    label, and the files it was read from."""
 
-    runs: list[RunSummary]
-    read: int
-    kept: int
-    seconds: float
+    key: str
+    label: str
+    used: list[str] = field(default_factory=list)
 
 
-def known_musicbrainz_artists(store: Store) -> set[str]:
-    """MusicBrainz ids of the people and groups the store already holds."""
-    rows = store.select(
-        f"SELECT DISTINCT ?id WHERE {{ ?p a <{CG.Agent}> ; <{CG.musicbrainz}> ?id }}"
-    )
-    return {str(r["id"]) for r in rows}
+class DumpReader(Protocol):
+    """A dump as the write phase sees it: :meth:`read` yields ``(graph key, records)``
+    batches; once it is exhausted, :meth:`graphs` lists every graph to write (an empty one
+    too: a graph whose file kept nothing is replaced by an empty graph)."""
+
+    source: str
+    license: str
+
+    def read(self, progress: Progress) -> Iterator[tuple[str, Sequence[Record]]]: ...
+
+    def graphs(self) -> list[DumpGraph]: ...
 
 
 def _stem(path: Path) -> str:
@@ -108,23 +111,23 @@ def _stem(path: Path) -> str:
     return name
 
 
-def import_musicbrainz_dump(
-    store: Store,
-    minter: Minter,
-    files: Sequence[Path],
-    *,
-    entity: str | None = None,
-    progress: Progress | None = None,
-    open_writer: Callable[[], Store] | None = None,
-) -> DumpResult:
-    """Import MusicBrainz JSON dump files (``.tar.xz`` as published, or extracted
-    ``mbdump/<entity>`` files; ``entity`` names the type when the file name does not).
+def _parsed(lines: Lines, path: Path, line: DumpLine, body: bytes | None = None) -> dict:
+    """:func:`parse_line`, but a line garbled by a corrupt compressed block is reported as
+    the corruption it is."""
+    try:
+        return parse_line(path, line, body)
+    except BadInput as e:
+        raise lines.damaged() or e from None
 
-    ``store`` is read for the artists it knows; ``open_writer`` (default: ``store``) opens
-    the store the graphs are written to, only once every file has been read.
+
+def musicbrainz_files(files: Sequence[Path], entity: str | None = None) -> list[Path]:
+    """The MusicBrainz dump files to read, checked, in the order they are read (artists
+    first: the other entity types keep what credits a kept artist).
+
+    Raises:
+        BadInput: an unknown ``entity``, a missing file, an extracted file whose name does
+            not tell its entity type (and no ``entity``).
     """
-    progress = progress or Progress()
-    t0, started = time.monotonic(), _xsd_now()
     if entity is not None and entity not in mb.ENTITIES:
         raise BadInput(
             f"unknown MusicBrainz dump entity {entity!r} (one of: {', '.join(mb.ENTITIES)})"
@@ -143,21 +146,40 @@ def import_musicbrainz_dump(
         e = entity or mb.entity_of(_stem(p))
         return mb.ENTITIES.index(e) if e else len(mb.ENTITIES)
 
-    paths.sort(key=order)
-    dump = mb.MusicBrainzDump(known_musicbrainz_artists(store))
-    folder = spool_dir(store)
-    spools: dict[str, TripleSpool] = {}
-    used: dict[str, list[str]] = {}
-    try:
-        for p in paths:
-            progress.start(f"{p.name}", p.stat().st_size)
+    return sorted(paths, key=order)
 
-            def members(name: str, p: Path = p) -> str | None:
-                if compression(p) != "tar":
-                    return entity or mb.entity_of(_stem(p))
-                return mb.entity_of(name)
 
-            lines = read_lines(p, members, progress.advance)
+class MusicBrainzDumpReader:
+    """MusicBrainz JSON dump files (``.tar.xz`` as published, or extracted
+    ``mbdump/<entity>`` files; ``entity`` names the type when the file name does not) ->
+    one graph per entity type, ``dump-<entity>``. ``known_artists``: the MusicBrainz ids of
+    the people and groups the store already holds."""
+
+    source = mb.NAME
+    license = LICENSE
+
+    def __init__(
+        self, files: Sequence[Path], *, entity: str | None = None, known_artists: set[str]
+    ):
+        self.paths = musicbrainz_files(files, entity)
+        self.entity = entity
+        self.known_artists = known_artists
+        self._used: dict[str, list[str]] = {}
+
+    def _members(self, path: Path) -> Callable[[str], str | None]:
+        def members(name: str) -> str | None:
+            if compression(path) != "tar":
+                return self.entity or mb.entity_of(_stem(path))
+            return mb.entity_of(name)
+
+        return members
+
+    def read(self, progress: Progress) -> Iterator[tuple[str, Sequence[Record]]]:
+        dump = mb.MusicBrainzDump(self.known_artists)
+        used = self._used
+        for p in self.paths:
+            progress.start(p.name, p.stat().st_size)
+            lines = read_lines(p, self._members(p), progress.advance)
             for kind, line in lines:
                 if not line.text.strip():
                     continue
@@ -165,57 +187,20 @@ def import_musicbrainz_dump(
                 records = dump.records(kind, item)
                 progress.entity(bool(records))
                 if records:
-                    if kind not in spools:
-                        spools[kind] = TripleSpool(minter, folder)
-                    spools[kind].add(records)
-                used.setdefault(kind, [])
-                if p.name not in used[kind]:
-                    used[kind].append(p.name)
-        progress.refresh()
-        writer = open_writer() if open_writer else store
-        runs = []
-        try:
-            for kind in mb.ENTITIES:
-                if kind not in used:
-                    continue
-                spool = spools.get(kind) or TripleSpool(minter, folder)
-                spools[kind] = spool
-                path = spool.finish()
-                runs.append(
-                    write_ntriples_file(
-                        writer,
-                        minter,
-                        mb.NAME,
-                        f"dump-{kind}",
-                        path,
-                        license=LICENSE,
-                        used=used[kind],
-                        label=f"musicbrainz: JSON dump ({kind})",
-                        record_count=spool.records,
-                        started=started,
-                    )
-                )
-        finally:
-            if open_writer:
-                writer.close()
-    finally:
-        for spool in spools.values():
-            spool.__exit__(None, None, None)
-    return DumpResult(
-        runs=runs, read=progress.read, kept=progress.kept, seconds=time.monotonic() - t0
-    )
+                    yield f"dump-{kind}", records
+                files = used.setdefault(kind, [])
+                if p.name not in files:
+                    files.append(p.name)
+
+    def graphs(self) -> list[DumpGraph]:
+        return [
+            DumpGraph(f"dump-{kind}", f"musicbrainz: JSON dump ({kind})", self._used[kind])
+            for kind in mb.ENTITIES
+            if kind in self._used
+        ]
 
 
-def _parsed(lines, path: Path, line, body: bytes | None = None) -> dict:
-    """:func:`parse_line`, but a line garbled by a corrupt compressed block is reported as
-    the corruption it is."""
-    try:
-        return parse_line(path, line, body)
-    except BadInput as e:
-        raise lines.damaged() or e from None
-
-
-def _array_body(path: Path, line) -> bytes | None:
+def _array_body(line: DumpLine) -> bytes | None:
     """A Wikidata dump line without the array's punctuation (``None``: ``[`` / ``]``)."""
     text = line.text.strip()
     if text in (b"[", b"]", b""):
@@ -225,93 +210,7 @@ def _array_body(path: Path, line) -> bytes | None:
     return text
 
 
-def import_wikidata_dump(
-    store: Store,
-    minter: Minter,
-    file: Path,
-    *,
-    progress: Progress | None = None,
-    open_writer: Callable[[], Store] | None = None,
-) -> DumpResult:
-    """Import the Wikidata JSON dump (``.json.gz``, ``.json.bz2`` or uncompressed) in two
-    passes: the kept works and their credits, then the people they name."""
-    progress = progress or Progress()
-    t0, started = time.monotonic(), _xsd_now()
-    path = Path(file)
-    if not path.is_file():
-        raise BadInput(f"no such file: {path}")
-    size = path.stat().st_size
-    named: set[str] = set()
-    with TripleSpool(minter, spool_dir(store)) as spool:
-        # pass 1: works with credit statements
-        progress.start(f"{path.name} (1/2: works)", size)
-        closed = False
-        lines = read_lines(path, None, progress.advance)
-        for _kind, line in lines:
-            try:
-                closed = _check_array(path, line, closed)
-            except BadInput as e:
-                raise lines.damaged() or e from None
-            body = _array_body(path, line)
-            if body is None:
-                continue
-            tail = body.endswith(b"}")
-            if not line.complete or not tail or wd.credit_props_in(body):
-                entity = _parsed(lines, path, line, body)
-            else:
-                progress.entity(False)
-                continue
-            records, people = wd.work_records(entity)
-            progress.entity(bool(records))
-            if records:
-                spool.add(records)
-                named |= people
-        if not closed:
-            raise BadInput(
-                f"{path}: the JSON array is not closed (no final ']'): the file "
-                "is truncated; nothing was written"
-            )
-        # pass 2: the people and groups those works name
-        progress.start(f"{path.name} (2/2: people)", size)
-        lines = read_lines(path, None, progress.advance)
-        for _kind, line in lines:
-            body = _array_body(path, line)
-            if body is None:
-                continue
-            qid = wd.item_id(body)
-            if qid is not None and qid not in named:
-                continue
-            entity = _parsed(lines, path, line, body)
-            if str(entity.get("id")) in named:
-                person = wd.person_record(entity)
-                if person is not None:
-                    spool.add([person])
-                    progress.kept += 1
-        progress.refresh()
-        nt = spool.finish()
-        writer = open_writer() if open_writer else store
-        try:
-            run = write_ntriples_file(
-                writer,
-                minter,
-                wd.NAME,
-                "dump",
-                nt,
-                license=LICENSE,
-                used=[path.name],
-                label="wikidata: JSON dump",
-                record_count=spool.records,
-                started=started,
-            )
-        finally:
-            if open_writer:
-                writer.close()
-    return DumpResult(
-        runs=[run], read=progress.read, kept=progress.kept, seconds=time.monotonic() - t0
-    )
-
-
-def _check_array(path: Path, line, closed: bool) -> bool:
+def _check_array(path: Path, line: DumpLine, closed: bool) -> bool:
     """Whether the array has been closed (``]`` seen); anything after it is an error."""
     text = line.text.strip()
     if closed and text:
@@ -324,3 +223,67 @@ def _check_array(path: Path, line, closed: bool) -> bool:
             "per line inside a JSON array); nothing was written"
         )
     return closed or text == b"]"
+
+
+class WikidataDumpReader:
+    """The Wikidata JSON dump (``.json.gz``, ``.json.bz2`` or uncompressed) -> the graph
+    ``dump``, in two passes: the kept works and their credits, then the people they name."""
+
+    source = wd.NAME
+    license = LICENSE
+
+    def __init__(self, file: Path):
+        self.path = Path(file)
+        if not self.path.is_file():
+            raise BadInput(f"no such file: {self.path}")
+
+    def read(self, progress: Progress) -> Iterator[tuple[str, Sequence[Record]]]:
+        path, size = self.path, self.path.stat().st_size
+        named: set[str] = set()
+        # pass 1: works with credit statements
+        progress.start(f"{path.name} (1/2: works)", size)
+        closed = False
+        lines = read_lines(path, None, progress.advance)
+        for _kind, line in lines:
+            try:
+                closed = _check_array(path, line, closed)
+            except BadInput as e:
+                raise lines.damaged() or e from None
+            body = _array_body(line)
+            if body is None:
+                continue
+            tail = body.endswith(b"}")
+            if not line.complete or not tail or wd.credit_props_in(body):
+                entity = _parsed(lines, path, line, body)
+            else:
+                progress.entity(False)
+                continue
+            records, people = wd.work_records(entity)
+            progress.entity(bool(records))
+            if records:
+                yield "dump", records
+                named |= people
+        if not closed:
+            raise BadInput(
+                f"{path}: the JSON array is not closed (no final ']'): the file "
+                "is truncated; nothing was written"
+            )
+        # pass 2: the people and groups those works name
+        progress.start(f"{path.name} (2/2: people)", size)
+        lines = read_lines(path, None, progress.advance)
+        for _kind, line in lines:
+            body = _array_body(line)
+            if body is None:
+                continue
+            qid = wd.item_id(body)
+            if qid is not None and qid not in named:
+                continue
+            entity = _parsed(lines, path, line, body)
+            if str(entity.get("id")) in named:
+                person = wd.person_record(entity)
+                if person is not None:
+                    yield "dump", [person]
+                    progress.kept += 1
+
+    def graphs(self) -> list[DumpGraph]:
+        return [DumpGraph("dump", "wikidata: JSON dump", [self.path.name])]

@@ -32,6 +32,7 @@ __all__ = [
     "write_graph",
     "write_ntriples_file",
     "provenance_update",
+    "xsd_now",
     "LICENSES",
 ]
 
@@ -86,7 +87,8 @@ class RunSummary:
         return self._counts()[1]
 
 
-def _xsd_now() -> Literal:
+def xsd_now() -> Literal:
+    """Now, as the ``xsd:dateTime`` literal PROV-O's start and end times take."""
     return Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
 
 
@@ -103,7 +105,7 @@ def provenance_update(
 ) -> str:
     """The SPARQL update that replaces the PROV-O description of ``source``/``key``'s graph
     in the provenance graph (run with the data graph's replace, in the same swap)."""
-    started = started if started is not None else _xsd_now()
+    started = started if started is not None else xsd_now()
     g = str(minter.graph(source, key))
     prov_graph = str(minter.provenance_graph())
     meta = Graph()
@@ -124,7 +126,7 @@ def provenance_update(
     meta.add((sw, RDFS.label, Literal(f"cuegraph {__version__}")))
     for u in dict.fromkeys(used):
         meta.add((run, PROV.used, URIRef(u) if "://" in u else Literal(u)))
-    ended = _xsd_now()
+    ended = xsd_now()
     meta.add((run, PROV.endedAtTime, ended))
     meta.add((gi, PROV.generatedAtTime, ended))
 
@@ -159,7 +161,7 @@ def write_ntriples_file(
     ``added``/``removed`` of the summary are the net change (the old graph is not kept)."""
     from cuegraph.rdfload import replace_from_ntriples_file
 
-    started = started if started is not None else _xsd_now()
+    started = started if started is not None else xsd_now()
     t0 = t0 if t0 is not None else time.monotonic()
     g = str(minter.graph(source, key))
     rows = store.select(render("graph_size", graph=iri(g)))
@@ -214,7 +216,7 @@ def write_run(
     Returns:
         A :class:`RunSummary`.
     """
-    started = _xsd_now()
+    started = xsd_now()
     t0 = time.monotonic()
     records = list(records)
     data = GraphBuilder(minter).add_all(records)
@@ -250,7 +252,7 @@ def write_graph(
     """Write an already built graph as the named graph of ``source``/``key``, replacing the
     previous one atomically together with its PROV-O description (see the module docstring).
     """
-    started = started if started is not None else _xsd_now()
+    started = started if started is not None else xsd_now()
     t0 = t0 if t0 is not None else time.monotonic()
     g = str(minter.graph(source, key))
     old_ntriples = store.dump("ntriples", [g])  # empty when the graph is new

@@ -9,14 +9,19 @@ replaced atomically, with its licence and PROV-O description
   files (``cuegraph build``, ``import cuesheet|table``, ``load``);
 * :mod:`.harvests` — the public sources of :data:`cuegraph.harvest.sources.SOURCES`
   (fetch first, then open the store only to write);
-* the MusicBrainz and Wikidata dumps: re-exported from :mod:`cuegraph.dumps`, which streams
-  them and writes its graph itself (a known departure, see docs/architecture.md);
+* :mod:`.dumps` — the MusicBrainz and Wikidata dumps: :mod:`cuegraph.dumps` reads them
+  into records, this layer spools them (:mod:`.spool`) and replaces each graph at the end;
 * :mod:`.cues` — cues detected in audio and cues derived from subtitle files;
 * :mod:`.resolve` — the names an import reads -> the people and works already known.
 """
 
-from cuegraph.dumps import import_musicbrainz_dump, import_wikidata_dump
 from cuegraph.ingest.cues import import_detected, import_subtitles
+from cuegraph.ingest.dumps import (
+    DumpResult,
+    import_dump,
+    import_musicbrainz_dump,
+    import_wikidata_dump,
+)
 from cuegraph.ingest.files import (
     TABLES,
     BuildResult,
@@ -52,6 +57,8 @@ __all__ = [
     "write_harvest",
     "name_resolver",
     "resolvers",
+    "DumpResult",
+    "import_dump",
     "import_musicbrainz_dump",
     "import_wikidata_dump",
     "import_detected",

@@ -1,10 +1,10 @@
-"""Streaming records into an N-Triples file, then one atomic replace of the run's graph.
+"""Spooling records as N-Triples to a temporary file: the dump imports' write phase.
 
-An importer yields records as it reads a dump; :class:`TripleSpool` turns them into
-N-Triples a few hundred at a time (:class:`~cuegraph.dumps.ntriples.NTriplesWriter`: the
-triples :class:`~cuegraph.graph.build.GraphBuilder` makes, as strings, without rdflib graphs)
-and appends them to a temporary N-Triples file, so memory holds one batch, never the dump.
-When the dump has been read to its end without an error,
+A dump reader (:mod:`cuegraph.dumps`) yields records as it reads; :class:`TripleSpool` turns
+them into N-Triples a few hundred at a time (:class:`~cuegraph.dumps.ntriples.NTriplesWriter`:
+the triples :class:`~cuegraph.graph.build.GraphBuilder` makes, as strings, without rdflib
+graphs) and appends them to a temporary N-Triples file, so memory holds one batch, never the
+dump. When the dump has been read to its end without an error,
 :func:`~cuegraph.graph.write.write_ntriples_file` replaces the run's named graph and its
 provenance in one atomic step (the same loading path as ``cuegraph load``). An error or a
 kill before that step leaves the store as it was; the temporary file is removed (or, after
