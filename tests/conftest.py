@@ -44,7 +44,7 @@ def client(seed_store):
 
     from cuegraph.api import create_app
 
-    return TestClient(create_app(seed_store))
+    return TestClient(create_app(seed_store, Settings()))
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,10 @@
-"""Settings, read once at the edge (CLI or ASGI entry point) and passed down.
+"""Settings, read once at the edge and passed down.
+
+:func:`from_environment` is the one place that reads the ``CUEGRAPH_*`` environment
+variables; the CLI calls it once per invocation and hands the result to everything it runs
+(``create_app`` included, which takes its settings as an argument). ``Settings(...)``
+itself reads nothing but its arguments: code and tests that build one get the defaults and
+what they pass, whatever the environment holds.
 
 The harvest sources' base URLs (``CUEGRAPH_<SOURCE>_URL``) and request guards are fields
 here too; the harvest layer gets them from the settings it is handed, never from the
@@ -6,19 +12,34 @@ environment."""
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Any
 
-__all__ = ["Settings", "DEFAULT_STORE", "DEFAULT_BASE_IRI"]
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+__all__ = ["Settings", "from_environment", "DEFAULT_STORE", "DEFAULT_BASE_IRI"]
 
 DEFAULT_STORE = "oxigraph:.cuegraph/store"
 DEFAULT_BASE_IRI = "https://cuegraph.org/id/"
 
 
 class Settings(BaseSettings):
-    """cuegraph settings; every field can be set with a ``CUEGRAPH_`` environment variable."""
+    """cuegraph settings; every field can be set with a ``CUEGRAPH_`` environment variable,
+    read by :func:`from_environment` (``Settings(...)`` reads only its arguments)."""
 
     model_config = SettingsConfigDict(env_prefix="CUEGRAPH_", env_ignore_empty=True, extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The arguments only; :class:`_Environment` adds the environment."""
+        return (init_settings,)
 
     store: str = Field(
         DEFAULT_STORE,
@@ -35,6 +56,13 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds cuegraph waits for each request to a remote store "
         "(loading millions of triples into Virtuoso takes single requests of minutes).",
+    )
+    remote_count_ttl: float = Field(
+        300.0,
+        gt=0,
+        description="Seconds `cuegraph serve` keeps a remote store's /health and /stats "
+        "figures (counting every triple on the server takes seconds to minutes) before "
+        "counting again for writes made by others; its own writes recount at once.",
     )
     base_iri: str = Field(DEFAULT_BASE_IRI, description="Base IRI for the IRIs cuegraph mints.")
     host: str = Field("127.0.0.1", description="Address `cuegraph serve` listens on.")
@@ -156,3 +184,29 @@ class Settings(BaseSettings):
     vgmdb_url: str | None = Field(
         None, description="vgmdb.info base URL (default https://vgmdb.info)."
     )
+
+
+class _Environment(Settings):
+    """:class:`Settings` plus the ``CUEGRAPH_*`` environment (arguments win)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)
+
+
+def from_environment(**overrides: Any) -> Settings:
+    """The settings from the ``CUEGRAPH_*`` environment variables, ``overrides`` winning:
+    the one place cuegraph reads its environment (the CLI calls it once per invocation).
+
+    Raises:
+        pydantic.ValidationError: a variable holds a bad value (``loc`` names the field).
+    """
+    read = _Environment(**overrides)
+    return Settings(**read.model_dump(exclude_unset=True))

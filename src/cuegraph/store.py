@@ -965,9 +965,17 @@ def _load_file(
     return load_file(store, path, graph_iri, fmt, allow_remote_context=allow_remote_context)
 
 
-def open_store(url: str, *, read_only: bool = False, update_url: str | None = None) -> Store:
-    """Open a store by URL (see the module docstring; the configured one is
-    ``Settings().store``, which the caller reads).
+def open_store(
+    url: str,
+    *,
+    read_only: bool = False,
+    update_url: str | None = None,
+    remote_timeout: float = 60.0,
+) -> Store:
+    """Open a store by URL (see the module docstring). The configured one is
+    ``settings.store``, with ``settings.update_url`` and ``settings.remote_timeout``
+    (seconds per request to a remote store), which the caller passes: the store never reads
+    settings itself.
 
     Raises:
         BadInput: the URL has no known scheme.
@@ -979,11 +987,7 @@ def open_store(url: str, *, read_only: bool = False, update_url: str | None = No
         path = url[len("oxigraph:") :] or ".cuegraph/store"
         return OxigraphStore(os.path.expanduser(path), read_only=read_only)
     if url.startswith(("http://", "https://")):
-        from cuegraph.config import Settings
-
-        return RemoteStore(
-            url, update_url=update_url, read_only=read_only, timeout=Settings().remote_timeout
-        )
+        return RemoteStore(url, update_url=update_url, read_only=read_only, timeout=remote_timeout)
     raise BadInput(
         f"unknown store URL {url!r}: use oxigraph:PATH, memory:, or an http(s):// SPARQL endpoint"
     )

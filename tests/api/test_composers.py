@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 
 P = "https://cuegraph.org/id/person/"
 
@@ -124,7 +125,7 @@ def test_profile_follows_owl_same_as(fresh_store):
             cg:agent <https://cuegraph.org/id/person/mb-kajiura> ;
             cg:role relators:cmp ; cg:credits <https://cuegraph.org/id/song/test-song> .
       } }""")
-    client = TestClient(create_app(fresh_store))
+    client = TestClient(create_app(fresh_store, Settings()))
     p = client.get("/composers/yuki-kajiura").json()
     assert p["identity"] == ["yuki-kajiura", "mb-kajiura"]
     assert "Test Song" in {s["title"] for s in p["songs"]}
@@ -165,7 +166,7 @@ def test_identifiers_and_directors(fresh_store):
             cg:agent <https://cuegraph.org/id/person/test-arranger> ; cg:role relators:arr ;
             cg:credits <https://cuegraph.org/id/work/madoka-magica> .
       } }""")
-    client = TestClient(create_app(fresh_store))
+    client = TestClient(create_app(fresh_store, Settings()))
     p = client.get("/composers/yuki-kajiura").json()
     assert p["identifiers"] == {
         "wikidata": ["Q1056939"],
@@ -200,7 +201,7 @@ def test_identifier_links_point_at_the_sites(fresh_store):
       INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/ids> {
         <https://cuegraph.org/id/person/yuki-kajiura> cg:wikidata "Q4115189" ;
             cg:vgmdb "104" ; cg:anilist "95259" . } }""")
-    body = TestClient(create_app(fresh_store)).get("/composers/yuki-kajiura").json()
+    body = TestClient(create_app(fresh_store, Settings())).get("/composers/yuki-kajiura").json()
     links = {x["scheme"]: x["url"] for x in body["identifier_links"]}
     assert links == {
         "wikidata": "https://www.wikidata.org/wiki/Q4115189",

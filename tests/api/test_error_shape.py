@@ -8,11 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 
 
 @pytest.fixture(scope="module")
 def client(seed_store):
-    return TestClient(create_app(seed_store), raise_server_exceptions=False)
+    return TestClient(create_app(seed_store, Settings()), raise_server_exceptions=False)
 
 
 def assert_canonical_error(resp, status: int) -> dict:

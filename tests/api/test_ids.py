@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
 from cuegraph.api.data.index import Ids
+from cuegraph.config import Settings
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import write_graph
@@ -42,7 +43,7 @@ def client():
     write_graph(
         store, minter, "test", "slash-keys", GraphBuilder(minter).add_all(RECORDS), license="cc0"
     )
-    return TestClient(create_app(store))
+    return TestClient(create_app(store, Settings()))
 
 
 @pytest.mark.parametrize(

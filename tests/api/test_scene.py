@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 from cuegraph.ingest import import_cuesheet
 from support import DATA, FIXTURES
 
@@ -136,7 +137,7 @@ def test_episode_without_any_data_falls_back_to_work(client):
 
 def test_silence_is_not_no_data_and_not_music(fresh_store, minter):
     import_cuesheet(fresh_store, minter, FIXTURES / "cuesheets" / "good.csv")
-    client = TestClient(create_app(fresh_store))
+    client = TestClient(create_app(fresh_store, Settings()))
     body = client.get("/scene", params={"work": "Test Work", "episode": 1, "t": 160}).json()
     assert body["status"] == "silence"
     assert body["precision"] == "cue"
@@ -164,7 +165,7 @@ def test_nothing_known_is_precision_none(fresh_store):
         <https://cuegraph.org/id/work/bare> a cg:Work, cg:Film ; schema:name "Bare Film" .
       } }""")
     body = (
-        TestClient(create_app(fresh_store))
+        TestClient(create_app(fresh_store, Settings()))
         .get("/scene", params={"work": "bare", "episode": 1, "t": "8:20"})
         .json()
     )
@@ -245,7 +246,7 @@ def test_cue_with_only_a_recording_gets_its_songs_credits(fresh_store):
             cg:work <https://cuegraph.org/id/work/madoka-magica> ; schema:episodeNumber 9 .
       } }""")
     body = (
-        TestClient(create_app(fresh_store))
+        TestClient(create_app(fresh_store, Settings()))
         .get("/scene", params={"work": "madoka-magica", "episode": 9, "t": "22:00"})
         .json()
     )

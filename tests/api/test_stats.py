@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 
 
 def test_stats_on_seed(seed_store):
-    s = TestClient(create_app(seed_store)).get("/stats").json()
+    s = TestClient(create_app(seed_store, Settings())).get("/stats").json()
     assert s["triples"] == seed_store.triple_count()
     works = seed_store.select(
         "PREFIX cg: <https://cuegraph.org/ns#> "
@@ -35,7 +36,7 @@ def test_stats_counts_a_new_source(fresh_store, minter):
     from cuegraph.ingest import import_cuesheet
     from support import FIXTURES
 
-    client = TestClient(create_app(fresh_store))
+    client = TestClient(create_app(fresh_store, Settings()))
     before = client.get("/stats").json()
     import_cuesheet(fresh_store, minter, FIXTURES / "cuesheets" / "good.csv")
     after = client.get("/stats").json()
@@ -45,7 +46,7 @@ def test_stats_counts_a_new_source(fresh_store, minter):
 
 
 def test_summary_endpoints_are_documented(seed_store):
-    paths = TestClient(create_app(seed_store)).get("/openapi.json").json()["paths"]
+    paths = TestClient(create_app(seed_store, Settings())).get("/openapi.json").json()["paths"]
     for path in ("/scene", "/composers", "/composers/{ref}", "/works", "/works/{ref}", "/stats"):
         op = paths[path]["get"]
         assert op.get("description") or op.get("summary"), path

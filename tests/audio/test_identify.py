@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from cuegraph.api import create_app
 from cuegraph.audio.index import FingerprintIndex, audio_files
 from cuegraph.audio.link import Linker
+from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
 from support import BASE, cuegraph_cmd
@@ -33,14 +34,11 @@ def setup(tmp_path_factory):
 @pytest.fixture(scope="module")
 def client(setup):
     m, store_url, fps = setup
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CUEGRAPH_FINGERPRINTS", str(fps))
-    mp.setenv("CUEGRAPH_IDENTIFY_MAX_BYTES", "2000000")
     store = open_store(store_url)
-    with TestClient(create_app(store)) as c:
+    settings = Settings(fingerprints=str(fps), identify_max_bytes=2_000_000)
+    with TestClient(create_app(store, settings)) as c:
         yield c
     store.close()
-    mp.undo()
 
 
 def test_cli_identifies_noisy_clip_and_names_composer(setup):

@@ -11,6 +11,7 @@ from cuegraph.api import create_app
 from cuegraph.audio.index import FingerprintIndex, audio_files
 from cuegraph.audio.link import Linker
 from cuegraph.audio.service import detect_file
+from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest.cues import import_detected
 from cuegraph.store import open_store
@@ -29,10 +30,9 @@ def server(tmp_path_factory, app_server):
     FingerprintIndex(fps).update(audio_files(m.tracks), Linker(store))
     rows, facts = detect_file(store, fps, m.episodes[1], "battle-for-wesnoth", 1)
     import_detected(store, Minter(BASE), rows, inputs=[("episode1.ogg", facts["sha256"])])
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CUEGRAPH_FINGERPRINTS", str(fps))
-    yield app_server(create_app(store, close_store=True)), m  # closed when the server stops
-    mp.undo()
+    settings = Settings(fingerprints=str(fps))
+    # the store is closed when the server stops
+    yield app_server(create_app(store, settings, close_store=True)), m
 
 
 @pytest.fixture

@@ -453,9 +453,9 @@ HARVESTS = {
 def harvest_settings(cache_dir=None, contact: str = "tests@cuegraph.invalid", **fields):
     """Settings for a test harvest: the environment (``point_sources_at`` sets the sources'
     URLs there), a test contact and ``cache_dir`` (``None``: no cache)."""
-    from cuegraph.config import Settings
+    from cuegraph.config import from_environment
 
-    return Settings(
+    return from_environment(
         user_agent_contact=contact, cache_dir=str(cache_dir) if cache_dir else None, **fields
     )
 

@@ -33,7 +33,7 @@ from harvest_support import (
 )
 from werkzeug import Request, Response
 
-from cuegraph.config import Settings
+from cuegraph.config import Settings, from_environment
 from cuegraph.errors import UpstreamError
 from cuegraph.harvest import wikidata
 from cuegraph.harvest.http import HttpClient
@@ -145,8 +145,10 @@ def test_each_source_has_its_own_finite_cap(monkeypatch):
         assert client.deadline > 0 and client.redirect_hosts == module.redirect_hosts
     monkeypatch.setenv("CUEGRAPH_HARVEST_MAX_BYTES", "12345")
     monkeypatch.setenv("CUEGRAPH_HARVEST_DEADLINE", "2.5")
-    client = make_client(SOURCES["wikidata"], Settings())
+    client = make_client(SOURCES["wikidata"], from_environment())
     assert (client.max_bytes, client.deadline) == (12345, 2.5)
+    default = make_client(SOURCES["wikidata"], Settings())  # Settings() reads no variable
+    assert default.max_bytes == SOURCES["wikidata"].max_response_bytes
 
 
 def _rss_run(variables: dict, *args: str) -> tuple[int, str]:

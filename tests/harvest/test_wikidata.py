@@ -191,14 +191,14 @@ def test_mul_labels_name_people_and_works(server):
 
 
 def test_search_api_url_is_beside_a_non_default_endpoint(monkeypatch):
-    from cuegraph.config import Settings
+    from cuegraph.config import from_environment
 
     assert wikidata.api_url(wikidata.DEFAULT_URL) == "https://www.wikidata.org/w/api.php"
     assert wikidata.api_url("http://127.0.0.1:9/sparql") == "http://127.0.0.1:9/w/api.php"
     # CUEGRAPH_WIKIDATA_API_URL is a setting, handed to the composer search by the registry
     monkeypatch.setenv("CUEGRAPH_WIKIDATA_API_URL", "http://mirror.invalid/w/api.php")
     source = wikidata.SOURCE
-    keywords = source.keywords(source.entry("composer"), Settings())
+    keywords = source.keywords(source.entry("composer"), from_environment())
     assert keywords == {"api": "http://mirror.invalid/w/api.php"}
     assert (
         wikidata.api_url("http://127.0.0.1:9/sparql", **keywords)

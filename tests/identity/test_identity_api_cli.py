@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import write_run
 from cuegraph.records import Credit, Person, Work
@@ -79,7 +80,7 @@ def _aldnoah(store, minter) -> None:
 def client():
     store = open_store("memory:")
     _aldnoah(store, Minter(BASE))
-    return TestClient(create_app(store))
+    return TestClient(create_app(store, Settings()))
 
 
 def test_work_identity_shows_the_title_match_and_its_context(client):

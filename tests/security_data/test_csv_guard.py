@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cuegraph.config import Settings
 from cuegraph.csvguard import FORMULA_STARTS
 from support import cuegraph_cmd
 
@@ -86,7 +87,7 @@ def test_sparql_endpoint_csv_and_tsv_stay_standard(store_url):
     from cuegraph.store import open_store
 
     with open_store(store_url.replace("oxigraph:", "oxigraph:"), read_only=True) as store:
-        client = TestClient(create_app(store))
+        client = TestClient(create_app(store, Settings()))
         q = "SELECT ?name WHERE { <urn:x:s00> <https://schema.org/name> ?name }"
         resp = client.get("/sparql", params={"query": q}, headers={"Accept": "text/csv"})
         assert resp.status_code == 200

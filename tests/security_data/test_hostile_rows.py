@@ -12,6 +12,7 @@ import io
 
 import pytest
 
+from cuegraph.config import Settings
 from cuegraph.errors import CueSheetError
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import import_cuesheet, import_table
@@ -269,7 +270,7 @@ def client(store):
 
     from cuegraph.api import create_app
 
-    return TestClient(create_app(store), raise_server_exceptions=False)
+    return TestClient(create_app(store, Settings()), raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize(

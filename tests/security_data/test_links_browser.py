@@ -15,6 +15,7 @@ import pytest
 
 from browser import watch
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 from support import BASE, make_store
 
 pytestmark = pytest.mark.browser
@@ -49,7 +50,7 @@ def server(tmp_path_factory, app_server):
     path = tmp_path_factory.mktemp("hostile") / "hostile.ttl"
     path.write_text(TURTLE, encoding="utf-8")
     store.load_file(path, BASE + "graph/load/hostile")
-    return app_server(create_app(store))
+    return app_server(create_app(store, Settings()))
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 from cuegraph.store import open_store
 from servers import MissingServer, OxigraphServer, SparqlServer, VirtuosoServer, clear_store
 
@@ -48,7 +49,7 @@ def server(request, tmp_path_factory) -> Iterator[SparqlServer]:
     ],
 )
 def test_sparql_through_the_app(server, query):
-    with open_store(server.url) as store, TestClient(create_app(store)) as client:
+    with open_store(server.url) as store, TestClient(create_app(store, Settings())) as client:
         r = client.post(
             "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
         )

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 from cuegraph.errors import BadInput, BadQuery, CuegraphError, QueryTimeout, StoreError
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import build_from_data
@@ -111,9 +112,9 @@ def test_cli_build_answers_like_the_embedded_store(remote_url, embedded):
         graphs = _data_graphs(embedded)
         assert remote.dump("nquads", graphs) == embedded.dump("nquads", graphs)
         # /health through the real app
-        with TestClient(create_app(remote)) as client:
+        with TestClient(create_app(remote, Settings())) as client:
             health = client.get("/health").json()
-        with TestClient(create_app(embedded)) as client:
+        with TestClient(create_app(embedded, Settings())) as client:
             assert health == client.get("/health").json()
         assert health["triples"] == embedded.triple_count()
 
@@ -262,7 +263,7 @@ def test_bad_query_is_bad_query(remote_url):
             store.update("INSERT DATTA { <http://example.org/a> <http://example.org/b> 1 }")
         with pytest.raises(BadQuery):
             store.select("ASK { ?s ?p ?o }")
-        with TestClient(create_app(store)) as client:
+        with TestClient(create_app(store, Settings())) as client:
             r = client.get("/sparql", params={"query": "SELEC ?x"})
         assert r.status_code == 400 and set(r.json()) == {"error", "detail"}
 

@@ -8,6 +8,7 @@ import pytest
 
 from browser import watch
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 from support import make_store
 
 pytestmark = pytest.mark.browser
@@ -17,7 +18,7 @@ KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
 
 @pytest.fixture(scope="module")
 def server(app_server):
-    return app_server(create_app(make_store()))
+    return app_server(create_app(make_store(), Settings()))
 
 
 @pytest.fixture

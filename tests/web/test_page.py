@@ -13,6 +13,7 @@ import requests
 
 from browser import watch
 from cuegraph.api import create_app
+from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import import_cuesheet
 from support import BASE, FIXTURES, make_store
@@ -29,7 +30,7 @@ def server(app_server):
       INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/ids> {
         <https://cuegraph.org/id/person/test-composer> cg:wikidata "Q4115189" ;
           cg:musicbrainz "9f2a1c3e-0000-4000-8000-000000000001" . } }""")  # test-only ids
-    return app_server(create_app(store))
+    return app_server(create_app(store, Settings()))
 
 
 @pytest.fixture

@@ -37,17 +37,16 @@ from cuegraph.store import Store
 __all__ = ["create_app"]
 
 
-def create_app(
-    store: Store, settings: Settings | None = None, *, close_store: bool = False
-) -> FastAPI:
+def create_app(store: Store, settings: Settings, *, close_store: bool = False) -> FastAPI:
     """Build the app around an open store.
 
     Args:
         store: the store to serve (the app never opens another).
-        settings: service settings (time limits, tokens); defaults from the environment.
+        settings: service settings (time limits, tokens, CORS origins), read by the caller
+            (``cuegraph serve``: :func:`cuegraph.config.from_environment`, once); the app
+            never reads the environment.
         close_store: close the store when the app shuts down.
     """
-    settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from cuegraph import __version__
-from cuegraph.config import Settings
+from cuegraph.config import Settings, from_environment
 from cuegraph.errors import CuegraphError
 from cuegraph.graph.iris import Minter
 from cuegraph.store import Store, open_store
@@ -75,10 +75,11 @@ def _root(
         ),
     ] = False,
 ) -> None:
-    """Read the settings once, for the whole invocation (the one place the CLI builds
-    them); commands get them with :func:`settings`."""
+    """Read the settings once, for the whole invocation (the one place the CLI reads the
+    environment, through :func:`cuegraph.config.from_environment`); commands get them with
+    :func:`settings`."""
     try:
-        settings_obj = Settings()
+        settings_obj = from_environment()
     except ValidationError as e:
         first = e.errors()[0]
         name = "CUEGRAPH_" + "_".join(str(p) for p in first["loc"]).upper()
@@ -108,7 +109,9 @@ def minter() -> Minter:
 def open_cli_store(read_only: bool = False) -> Store:
     """Open the configured store (read-only commands can run beside `cuegraph serve`)."""
     s = settings()
-    return open_store(s.store, read_only=read_only, update_url=s.update_url)
+    return open_store(
+        s.store, read_only=read_only, update_url=s.update_url, remote_timeout=s.remote_timeout
+    )
 
 
 def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Callable:
