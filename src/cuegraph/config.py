@@ -38,8 +38,8 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """The arguments only; :class:`_Environment` adds the environment."""
-        return (init_settings,)
+        """The arguments only; for :class:`_Environment`, the environment too."""
+        return (init_settings, env_settings) if settings_cls is _Environment else (init_settings,)
 
     store: str = Field(
         DEFAULT_STORE,
@@ -187,18 +187,8 @@ class Settings(BaseSettings):
 
 
 class _Environment(Settings):
-    """:class:`Settings` plus the ``CUEGRAPH_*`` environment (arguments win)."""
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings)
+    """:class:`Settings` plus the ``CUEGRAPH_*`` environment (arguments win); only
+    :func:`from_environment` builds one."""
 
 
 def from_environment(**overrides: Any) -> Settings:
