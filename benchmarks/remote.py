@@ -87,9 +87,10 @@ _IMPORT = """
 import resource, sys, time
 from pathlib import Path
 from cuegraph import ingest
+from cuegraph.config import from_environment
 from cuegraph.graph.iris import Minter
 from cuegraph.store import open_store
-store = open_store(sys.argv[1])
+store = open_store(sys.argv[1], remote_timeout=from_environment().remote_timeout)
 t0 = time.perf_counter()
 r = ingest.import_musicbrainz_dump(store, Minter("https://cuegraph.org/id/"),
                                    [Path(f) for f in sys.argv[2:]])
