@@ -334,7 +334,15 @@ class OxigraphStore(Store):
                 ) from None
             raise StoreError(f"cannot open store at {path}: {e}") from None
         if path is not None and not read_only:
-            self.publish()  # readers beside this writer read this state until the next one
+            # readers beside this writer read this state until the next one; the newest
+            # snapshot often holds it already (a clean close publishes): then no checkpoint
+            from cuegraph.engine.snapshots import Snapshots
+
+            current = Snapshots(path).current(path)
+            if current is None:
+                self.publish()
+            else:
+                self.generation, self._published = current, self._version
 
     def _open_for_reading(self, path: str) -> ox.Store:
         """The store itself when no process holds it (holding its lock while reading, so

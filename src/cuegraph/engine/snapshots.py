@@ -13,8 +13,16 @@ Layout, beside the store directory ``PATH``::
 
 The writer publishes generation n+1 after each committed change (:meth:`Snapshots.publish`)
 and then deletes every older checkpoint no reader holds (an exclusive non-blocking flock
-succeeds only when nobody reads it). A reader (:meth:`Snapshots.open_newest`) takes the
-shared lock on the newest generation, checks it still exists, and opens it read-only.
+succeeds only when nobody reads it). A writer that opens the store publishes only when the
+newest checkpoint is not already its present state (:meth:`Snapshots.current`: the same
+table files, hard links of one inode each, and, just after the open, no write-ahead log
+holding data in the store; decided from the files, so it holds whichever process wrote
+last, even one killed). A checkpoint's own log may repeat records its tables hold (Oxigraph
+writes its version key at each open); a write in it beyond its tables was also in the
+store's log, which the open flushes into a new table file: no longer the same tables.
+
+A reader (:meth:`Snapshots.open_newest`) takes the shared lock on the newest generation,
+checks it still exists, and opens it read-only.
 """
 
 from __future__ import annotations
@@ -106,6 +114,19 @@ class Snapshots:
             self.collect(keep=gen)
             return gen
 
+    def current(self, store_path: str | os.PathLike) -> int | None:
+        """The newest generation if it is a checkpoint of the store's present state (see the
+        module docstring), else ``None``. Call it with the store open read-write in this
+        process (no other writer; the open has replayed and flushed any write-ahead log).
+
+        Conservative: a compaction since the checkpoint, a table file copied instead of
+        linked, or a log with data makes it ``None`` (a checkpoint is then published)."""
+        gen = self.newest()
+        if gen is None or not (self._dir(gen) / "CURRENT").exists():
+            return None
+        mine, theirs = _tables(Path(store_path), logs=True), _tables(self._dir(gen))
+        return gen if mine is not None and mine == theirs else None
+
     def collect(self, keep: int | None = None) -> int:
         """Delete the checkpoints older than ``keep`` (default: the newest) that no reader
         holds; leftovers of interrupted publications too. Returns how many were deleted."""
@@ -174,6 +195,27 @@ class Snapshots:
             if lease is not None:
                 return lease
         return None
+
+
+def _tables(directory: Path, logs: bool = False) -> frozenset[tuple[int, int]] | None:
+    """(device, inode) of a RocksDB directory's table files; ``None`` when it cannot be
+    read or, with ``logs``, when one of its write-ahead logs holds data."""
+    tables = set()
+    try:
+        with os.scandir(directory) as entries:
+            for e in entries:
+                stem, _, ext = e.name.rpartition(".")
+                if not stem.isdigit():
+                    continue
+                if ext == "log":
+                    if logs and e.stat().st_size:
+                        return None
+                elif ext in ("sst", "blob"):
+                    st = e.stat()
+                    tables.add((st.st_dev, st.st_ino))
+    except OSError:
+        return None
+    return frozenset(tables)
 
 
 def _alive(pid: int) -> bool:
