@@ -25,7 +25,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from cuegraph.engine.inline import INLINE_ROWS, inline_shape
-from cuegraph.engine.oxquery import QueryFailed, execute, serialize
+from cuegraph.engine.oxquery import QueryFailed, run_task
 from cuegraph.engine.pool import Pool
 from cuegraph.engine.snapshots import Lease, Snapshots
 from cuegraph.engine.tasks import QueryTask, UpdateCheck
@@ -78,7 +78,12 @@ class QueryExecutor:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         if self.pool is not None:
-            generation = await self.generation()
+            store = self.store  # generation(), without a coroutine per query
+            generation = (
+                await run_in_threadpool(store.publish)
+                if store.snapshot_stale()
+                else store.generation
+            )
             if (
                 not task.default_graph_uris
                 and not task.named_graph_uris
@@ -107,12 +112,9 @@ class QueryExecutor:
             return None
         rows = INLINE_ROWS if task.max_rows is None else min(task.max_rows, INLINE_ROWS)
         try:
-            result = execute(lease.store, task.query, None, None, task.prefixes, task.base_iri)
-            form, media, body, truncated = serialize(
-                result, task.result_format, task.graph_format, rows
-            )
+            form, media, body, truncated = run_task(lease.store, task, rows)
         except QueryFailed as e:
-            raise (StoreError if e.kind == "store" else BadQuery)(e.message) from None
+            raise e.error() from None
         if truncated and rows != task.max_rows:
             return None  # more rows than we answer here: a worker streams them
         self.answered_inline += 1

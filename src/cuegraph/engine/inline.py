@@ -24,13 +24,15 @@ from __future__ import annotations
 
 import re
 
+from cuegraph.queries.form import IRI, SKIP
+
 __all__ = ["inline_shape", "INLINE_ROWS"]
 
 #: most rows answered in the server process; a query with more goes to a worker
 INLINE_ROWS = 64
 
-_S = r"(?:\s|\#[^\r\n]*)"  # white space or a comment (no strings in this sublanguage)
-_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_S = SKIP  # white space or a comment (no strings in this sublanguage)
+_IRI = IRI  # (no backslash escapes either: inline_shape refuses every backslash first)
 _PREFIX = r"(?:[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)*)?:"
 _LOCAL = r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_\-]|\.(?=[A-Za-z0-9_\-]))*)?"
 _VAR = r"[?$][A-Za-z0-9_]+"

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from cuegraph.engine.formats import GRAPH_FORMATS, OX_RDF, OX_RESULTS, RESULT_FORMATS
 
-__all__ = ["execute", "serialize", "limited", "QueryFailed"]
+__all__ = ["execute", "serialize", "limited", "run_task", "QueryFailed"]
 
 
 class QueryFailed(Exception):
@@ -25,6 +25,27 @@ class QueryFailed(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+    def error(self) -> Exception:
+        """The service's error for it: :class:`~cuegraph.errors.StoreError` when the store
+        failed, else :class:`~cuegraph.errors.BadQuery` (raise it ``from None``)."""
+        from cuegraph.errors import BadQuery, StoreError
+
+        return (StoreError if self.kind == "store" else BadQuery)(self.message)
+
+
+def run_task(store: ox.Store, task: Any, max_rows: int | None) -> tuple[str, str, bytes, bool]:
+    """:func:`execute` a :class:`~cuegraph.engine.tasks.QueryTask` and :func:`serialize` its
+    answer (at most ``max_rows`` rows): what a query worker and the server's inline path do."""
+    result = execute(
+        store,
+        task.query,
+        task.default_graph_uris or None,
+        task.named_graph_uris or None,
+        task.prefixes,
+        task.base_iri,
+    )
+    return serialize(result, task.result_format, task.graph_format, max_rows)
 
 
 def execute(

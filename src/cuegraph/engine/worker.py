@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     else:
         deny_network()
-    from cuegraph.engine.oxquery import QueryFailed, execute, serialize
+    from cuegraph.engine.oxquery import QueryFailed, run_task
     from cuegraph.engine.snapshots import Snapshots
     from cuegraph.engine.tasks import UpdateCheck
 
@@ -97,15 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                 if lease is None:
                     raise QueryFailed("store", f"no snapshot of the store at {path}")
                 write_frame(wfd, ("opened",))  # the query's own time starts now
-            result = execute(
-                lease.store,
-                task.query,
-                task.default_graph_uris or None,
-                task.named_graph_uris or None,
-                task.prefixes,
-                task.base_iri,
-            )
-            reply = ("ok", *serialize(result, task.result_format, task.graph_format, task.max_rows))
+            reply = ("ok", *run_task(lease.store, task, task.max_rows))
         except QueryFailed as e:
             reply = ("error", e.kind, e.message)
         except MemoryError:

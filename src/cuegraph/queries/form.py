@@ -23,13 +23,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["query_keyword", "query_form", "FORMS", "Token", "tokens"]
+__all__ = ["query_keyword", "query_form", "FORMS", "Token", "tokens", "IRI", "SKIP"]
 
 #: query keyword -> the form name negotiation uses (``graph``: an RDF answer)
 FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
-_IRI = r"<[^<>\"{}|^`\x00-\x20]*>"
-_SKIP = r"(?:\s|\#[^\r\n]*)"
+#: regular-expression pieces (also :mod:`cuegraph.engine.inline`'s): an IRI reference, and
+#: white space or a comment
+IRI = r"<[^<>\"{}|^`\x00-\x20]*>"
+SKIP = r"(?:\s|\#[^\r\n]*)"
+_IRI, _SKIP = IRI, SKIP
 # possessive: the prologue is consumed once, never re-split (no backtracking on long texts)
 _PROLOGUE = re.compile(
     rf"(?:{_SKIP}|BASE{_SKIP}*+{_IRI}|PREFIX{_SKIP}*+[^\s:<>#]*:{_SKIP}*+{_IRI})*+([A-Za-z]+)",
