@@ -11,36 +11,48 @@ content negotiation, limits and the ``{"error", "detail"}`` bodies are the same 
 Errors are answered by the app's own error response (:func:`cuegraph_error_response`);
 an unexpected one propagates to the app's 500 handler as before.
 
-The FastAPI routes stay declared: they document /sparql in the OpenAPI description, and
-answer whenever the fast path is not installed.
+``GET /health`` is answered here too (:func:`cuegraph.api.routes.health.health_body`, the
+route's own code): a monitor polls it, and FastAPI's routing was most of its cost.
+
+The FastAPI routes stay declared: they document /sparql and /health in the OpenAPI
+description, and answer whenever the fast path is not installed.
 """
 
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cuegraph.api.errors import cuegraph_error_response
 from cuegraph.errors import CuegraphError
 
-__all__ = ["SparqlFastPath", "PATH"]
+__all__ = ["SparqlFastPath", "PATH", "HEALTH"]
 
 PATH = "/sparql"
+HEALTH = "/health"
 _METHODS = ("GET", "POST")
 
 
 class SparqlFastPath:
-    """Answer ``GET``/``POST /sparql`` directly; pass everything else to ``app``."""
+    """Answer ``GET``/``POST /sparql`` and ``GET /health`` directly; pass everything else
+    to ``app``."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in _METHODS or _route_path(scope) != PATH:
+        if scope["type"] != "http" or scope["method"] not in _METHODS:
             await self.app(scope, receive, send)
             return
-        from cuegraph.api.routes.sparql import answer
-
+        path = _route_path(scope)
+        if path == PATH:
+            from cuegraph.api.routes.sparql import answer
+        elif path == HEALTH and scope["method"] == "GET":
+            answer = _health
+        else:
+            await self.app(scope, receive, send)
+            return
         request = Request(scope, receive)
         try:
             response = await answer(request)
@@ -49,9 +61,15 @@ class SparqlFastPath:
         await response(scope, receive, send)
 
 
+async def _health(request: Request) -> Response:
+    from cuegraph.api.routes.health import health_body
+
+    return JSONResponse(await health_body(request.app))
+
+
 def _route_path(scope: Scope) -> str:
     """The path the router would match (without the ``root_path`` a proxy mounts us at)."""
-    path: str = scope.get("path", "")
+    path: str = scope["path"]
     root: str = scope.get("root_path", "")
     if root and path.startswith(root):
         return path[len(root) :]

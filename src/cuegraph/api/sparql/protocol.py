@@ -132,7 +132,8 @@ def _unquote(part: str) -> str:
 
 
 def _url_pairs(request: Request, limit: int) -> list[tuple[str, str]]:
-    query = request.url.query
+    # what ``request.url.query`` is, without building the URL (from the Host header) first
+    query = request.scope.get("query_string", b"").decode()
     if len(query) > limit:
         raise PayloadTooLarge(
             f"the URL query string of {len(query)} bytes is larger than the {limit}-byte limit; "
