@@ -237,17 +237,23 @@ class VirtuosoServer(SparqlServer):
     name = "virtuoso"
     query_path = "/sparql"
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, settings: dict[str, str] | None = None):
+        """``settings``: virtuoso.ini values that replace the ones above, by key (e.g.
+        ``{"ResultSetMaxRows": "20"}``)."""
         super().__init__(workdir)
         self.sql_port = free_port()
+        self.settings = settings or {}
 
     def command(self) -> list[str]:
         exe = _which("virtuoso-t", "Debian's virtuoso-opensource with apt-get")
         (self.workdir / "vsp").mkdir(exist_ok=True)
         ini = self.workdir / "virtuoso.ini"
-        ini.write_text(
-            _VIRTUOSO_INI.format(d=self.workdir, sql_port=self.sql_port, http_port=self.port)
-        )
+        text = _VIRTUOSO_INI.format(d=self.workdir, sql_port=self.sql_port, http_port=self.port)
+        lines = []
+        for line in text.splitlines():
+            key = line.split("=", 1)[0].strip()
+            lines.append(f"{key} = {self.settings[key]}" if key in self.settings else line)
+        ini.write_text("\n".join(lines) + "\n")
         return [exe, "+foreground", "+configfile", str(ini)]
 
     def isql(self, sql: str) -> str:

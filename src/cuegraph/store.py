@@ -84,6 +84,9 @@ class QueryOutput:
     media_type: str
     body: bytes
     truncated: bool = False  # more than ``max_rows`` rows/triples: only the first were kept
+    #: the limit that cut it when it was not ``max_rows``: a remote server's own (Virtuoso's
+    #: ``ResultSetMaxRows``)
+    row_limit: int | None = None
 
 
 def _py_value(kind: str, value: str, datatype: str | None) -> Any:
@@ -626,6 +629,9 @@ class RemoteStore(Store):
         self.timeout = timeout
         self._dialect = dialect
         self._gsp_url: str | None = None  # Virtuoso's Graph Store endpoint, "" if unusable
+        #: no snapshots here: counts this object's own writes, so figures cached per
+        #: generation (``/health``, ``/stats``) are recomputed after each of them
+        self.generation = 0
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "cuegraph-store"
 
@@ -671,6 +677,14 @@ class RemoteStore(Store):
 
     def _json(self, query: str) -> dict:
         resp = self._post_query(query, RESULT_FORMATS["json"])
+        limit = _server_row_limit(resp)
+        if limit is not None:  # cuegraph's own queries need whole answers
+            raise StoreError(
+                f"the remote store {self.query_url} cut an answer at its row limit of {limit} "
+                "rows (X-SPARQL-MaxRows): raise it (Virtuoso: [SPARQL] ResultSetMaxRows in "
+                "virtuoso.ini) above the largest answer cuegraph asks for",
+                {"row_limit": limit},
+            )
         try:
             return json.loads(self._decode(resp.content))
         except ValueError:
@@ -739,6 +753,9 @@ class RemoteStore(Store):
         truncated = False
         if max_rows is not None and form != "ask":
             body, truncated = self._limit(body, form, result_format, graph_format, max_rows)
+        server_limit = _server_row_limit(resp) if form == "select" else None
+        if server_limit is not None and not truncated:  # the server cut it, not max_rows
+            return QueryOutput(form, accept, body, True, server_limit)
         return QueryOutput(form, accept, body, truncated)
 
     def _limit(
@@ -827,12 +844,20 @@ class RemoteStore(Store):
     # --- writing ------------------------------------------------------------------------
     def update(self, update: str) -> None:
         self._check_writable()
-        resp = self._send(
-            self.update_url,
-            data=update.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-        )
+        try:
+            resp = self._send(
+                self.update_url,
+                data=update.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            )
+        finally:  # even a failed request may have changed the data (not on every server atomic)
+            self.mark_changed()
         _check(resp, self.update_url, what="update")
+
+    def mark_changed(self) -> None:
+        """A write of ours happened: a new :attr:`generation` (writes by others are not
+        seen here; ``/health`` recounts them after ``remote_count_ttl``)."""
+        self.generation += 1
 
     def _load_ntriples(self, data: bytes, graph_iri: str) -> None:
         lines = data.decode("utf-8").splitlines()
@@ -867,6 +892,7 @@ class RemoteStore(Store):
             if n == 0 and resp.status_code in (401, 403, 404, 405):
                 self._gsp_url = ""  # not offered to anonymous users: use INSERT DATA
                 return False
+            self.mark_changed()
             _check(resp, self._gsp_url, what="load")
         return True
 
@@ -920,6 +946,20 @@ def _standard_json(body: bytes) -> bytes:
     except (ValueError, AttributeError):
         return body
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _server_row_limit(resp: requests.Response) -> int | None:
+    """The server's row limit when it cut this answer, else ``None``. Virtuoso answers a
+    SELECT that reached ``[SPARQL] ResultSetMaxRows`` with HTTP 200, the first rows and an
+    ``X-SPARQL-MaxRows`` header, in every results format (measured on 7.2: an answer of
+    exactly that many rows gets it too; a CONSTRUCT/DESCRIBE cut short gets none)."""
+    value = resp.headers.get("X-SPARQL-MaxRows")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return 0
 
 
 def _check(resp: requests.Response, url: str, what: str = "query") -> None:

@@ -57,9 +57,9 @@ def create_app(store: Store, settings: Settings, *, close_store: bool = False) -
             await asyncio.wait_for(executor.start(), 15)
         except TimeoutError:
             pass
-        if executor.pool is not None:  # /health answers from memory from the start
-            from cuegraph.api.summary import summary_for
+        from cuegraph.api.summary import summary_for
 
+        if summary_for(app).cached:  # /health answers from memory from the start
             app.state.precount = asyncio.ensure_future(summary_for(app).triples())
         yield
         executor.close()

@@ -193,9 +193,9 @@ async def _answer(request: Request, store: Store, settings: Settings) -> Respons
         "Vary": "Accept",
         "Access-Control-Expose-Headers": f"{TRUNCATED_HEADER}, {MAX_ROWS_HEADER}",
     }
-    if out.truncated:
+    if out.truncated:  # by max_rows, or by a remote server's own limit (out.row_limit)
         headers[TRUNCATED_HEADER] = "true"
-        headers[MAX_ROWS_HEADER] = str(settings.max_rows)
+        headers[MAX_ROWS_HEADER] = str(out.row_limit or settings.max_rows)
     body, media_type = out.body, out.media_type
     if form == "graph" and fmt in CONVERTED:  # RDF/JSON, CSV, TSV: written from N-Triples
         body, media_type = convert_graph(fmt, body)
