@@ -37,7 +37,10 @@ small machine), with environment variables:
 * ``CUEGRAPH_BENCH_REPEATS`` (requests per latency figure, default 200 or ``--http-repeats``),
   ``CUEGRAPH_BENCH_SLOW_REPEATS`` (default a tenth of that, at least 5) and
   ``CUEGRAPH_BENCH_LOAD_REPEATS`` (interleaved loads of each tool: default 2 up to 2 M
-  triples, 1 above).
+  triples, 1 above);
+* ``CUEGRAPH_BENCH_QUERY_TIMEOUT``: cuegraph serve's query time limit in seconds (default
+  10, the product's default; at 10 M triples the scene query takes ~50 s on oxigraph serve,
+  so with 10 s cuegraph answers it with its 503).
 
 ``/health`` and ``/stats`` are timed before the runaway section, in the steady state (after
 it, the killed runaways' replacement workers are still starting). Load figures include the
@@ -282,6 +285,7 @@ def run_http(
     )
     if load_repeats is None:
         load_repeats = _env_int("CUEGRAPH_BENCH_LOAD_REPEATS", 2 if scale <= 2_000_000 else 1)
+    limit = float(os.environ.get("CUEGRAPH_BENCH_QUERY_TIMEOUT", "").strip() or limit)
     nt = _graph_file(scale)
     triples = sum(1 for _ in open(nt, "rb"))
     report = Report(scale, triples)
@@ -290,6 +294,7 @@ def run_http(
         repeats=repeats,
         slow_repeats=slow,
         load_repeats=load_repeats,
+        query_timeout=limit,
         loadavg_start=[round(x, 2) for x in os.getloadavg()],
     )
     print(
