@@ -10,7 +10,16 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from cuegraph.errors import QueryNotFound
 from cuegraph.harvest.queries import load_remote_query, remote_query_names
-from cuegraph.queries import load_query, load_update, query_names, read_rq, update_names
+from cuegraph.queries import (
+    iri,
+    load_query,
+    load_update,
+    query_names,
+    read_rq,
+    render_update,
+    substitute,
+    update_names,
+)
 
 LOCAL = query_names()
 
@@ -76,6 +85,21 @@ def test_update_template_parses_as_an_update_and_has_header(name):
     assert len(store) == (1 if "$body" in template else 0)
     with pytest.raises(SyntaxError):
         store.update(filled.replace("GRAPH", "GRAF", 1))
+
+
+def test_a_dollar_inside_a_value_is_never_a_placeholder():
+    """Placeholders are filled in one pass: a graph IRI ending ``$body`` or ``$staging`` (legal
+    in an IRI) keeps its text, and a body holding ``"$graph"`` keeps that literal."""
+    assert substitute("$a $b", a="$b", b="x") == "$b x"
+    graph = "http://x/$staging"
+    swap = render_update("graph_swap", graph=iri(graph), staging=iri(graph + "#staging"))
+    assert "<http://x/$staging>" in swap and "<http://x/<" not in swap
+    body = '<urn:t:s> <urn:t:p> "$graph $body" .'
+    store = ox.Store()
+    store.update(render_update("graph_insert", graph=iri("http://x/$body"), body=body))
+    [quad] = list(store)
+    assert quad.graph_name.value == "http://x/$body"
+    assert quad.object.value == "$graph $body"
 
 
 _UPDATE_TEXT = re.compile(

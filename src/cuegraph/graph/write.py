@@ -131,7 +131,7 @@ def provenance_update(
     meta.add((gi, PROV.generatedAtTime, ended))
 
     body = meta.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return substitute(  # body last: its text is never searched for placeholders
+    return substitute(
         load_update("provenance_replace"),
         prov_graph=iri(prov_graph),
         graph=iri(g),
