@@ -209,7 +209,9 @@ def _bulk() -> Iterator[None]:
     """Python's cyclic garbage collector paused: reading and clustering allocate millions of
     small objects and keep nearly all of them, so every collection pass walked the growing
     heap for nothing (a third of the CPU time of clustering 100 000 records). Whatever
-    garbage is left is collected once the collector runs again."""
+    garbage is left is collected once the collector runs again. A caller that drops the
+    nodes before then (``resolve``, ``explain``) spares even that: a full collection of
+    100 000 records' nodes costs about a second, freeing them by reference count nothing."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -388,49 +390,72 @@ def add_context(nodes: dict[str, Node], edges: Iterable[tuple[str, str, str]]) -
 
 
 class _Clusters:
-    """Union-find keeping, per root, the ids by scheme and the agent kinds of its members."""
+    """Union-find over the nodes' positions in IRI order (so the smaller position is the
+    smaller IRI), keeping per root the ids by scheme and whether a person and a group are
+    among its members. A context item that is not a node is its own root forever (only
+    nodes are ever joined), so it needs no entry."""
 
-    def __init__(self, nodes: dict[str, Node]):
-        self.parent: dict[str, str] = {}
-        self.ids: dict[str, dict[str, set[str]]] = {}
-        self.kinds: dict[str, set[str]] = {}
-        self.nodes = nodes
+    def __init__(self, order: list[str], ids: list[dict[str, set[str]]], kinds: list[int]):
+        self.order = order
+        self.index = {iri: i for i, iri in enumerate(order)}
+        self.parent = list(range(len(order)))
+        # ids by scheme per root: the node's own dict until the root takes in another
+        # cluster (then a copy, so no node is changed)
+        self.ids = ids
+        self.owned = [False] * len(order)
+        self.kinds = kinds  # 1: a person among the members, 2: a group
 
-    def find(self, x: str) -> str:
+    def find(self, x: int) -> int:
         parent = self.parent
-        if x not in parent:
-            parent[x] = x
-            n = self.nodes.get(x)
-            self.ids[x] = {s: set(v) for s, v in n.ids.items()} if n else {}
-            self.kinds[x] = {n.agent_kind} if n and n.agent_kind else set()
-            return x
-        root = x
+        root = parent[x]
+        if parent[root] == root:
+            return root
         while parent[root] != root:
             root = parent[root]
         while parent[x] != root:
             parent[x], x = root, parent[x]
         return root
 
-    def conflict(self, a: str, b: str) -> str | None:
+    def root_iri(self, iri: str) -> str:
+        """The IRI of the root of ``iri``'s cluster (``iri`` itself when not a node)."""
+        i = self.index.get(iri)
+        return iri if i is None else self.order[self.find(i)]
+
+    def conflict(self, a: int, b: int) -> str | None:
         """Why roots ``a`` and ``b`` may not merge (None: they may)."""
         ia, ib = self.ids[a], self.ids[b]
-        for scheme in sorted(ia.keys() & ib.keys()):
-            if not ia[scheme] & ib[scheme]:
-                return (
-                    f"different {scheme} ids ({', '.join(sorted(ia[scheme]))} / "
-                    f"{', '.join(sorted(ib[scheme]))})"
-                )
-        kinds = self.kinds[a] | self.kinds[b]
-        if "group" in kinds and "person" in kinds:
+        if ia and ib:
+            for scheme in sorted(ia.keys() & ib.keys()):
+                if not ia[scheme] & ib[scheme]:
+                    return (
+                        f"different {scheme} ids ({', '.join(sorted(ia[scheme]))} / "
+                        f"{', '.join(sorted(ib[scheme]))})"
+                    )
+        if self.kinds[a] | self.kinds[b] == 3:
             return "a group is never merged with a person"
         return None
 
-    def union(self, a: str, b: str) -> None:
-        keep, gone = min(a, b), max(a, b)
+    def union(self, a: int, b: int) -> None:
+        keep, gone = (a, b) if a < b else (b, a)
         self.parent[gone] = keep
-        for scheme, values in self.ids.pop(gone).items():
-            self.ids[keep].setdefault(scheme, set()).update(values)
-        self.kinds[keep] |= self.kinds.pop(gone)
+        gone_ids = self.ids[gone]
+        if gone_ids:
+            ids = self.ids[keep]
+            if not self.owned[keep]:
+                self.ids[keep] = ids = {s: set(v) for s, v in ids.items()}
+                self.owned[keep] = True
+            for scheme, values in gone_ids.items():
+                mine = ids.get(scheme)
+                if mine is None:
+                    ids[scheme] = set(values)
+                else:
+                    mine.update(values)
+        self.ids[gone] = _NO_IDS
+        self.kinds[keep] |= self.kinds[gone]
+
+
+_AGENT_BITS = {"person": 1, "group": 2}
+_NO_IDS: dict[str, set[str]] = {}
 
 
 def _canonical(members: Iterable[str]) -> list[str]:
@@ -448,62 +473,123 @@ def cluster(nodes: dict[str, Node]) -> Identity:
 
 
 def _cluster(nodes: dict[str, Node]) -> Identity:
-    uf = _Clusters(nodes)
+    """The rules, on node positions (ints) rather than IRIs: at 100 000 records the
+    clustering is a few million look-ups, so each is kept cheap (see
+    ``benchmarks/identity.py``). Every choice follows IRI order, as documented."""
+    order = sorted(nodes)
+    ids_of: list[dict[str, set[str]]] = []
+    kinds: list[int] = []
+    # kind -> scheme -> value -> positions, and kind -> name key -> positions
+    by_id: dict[str, dict[str, defaultdict[str, list[int]]]] = defaultdict(dict)
+    by_key: dict[str, defaultdict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    bits = _AGENT_BITS
+    for i, iri in enumerate(order):
+        n = nodes[iri]
+        ids = n.ids
+        ids_of.append(ids)
+        kinds.append(bits.get(n.agent_kind, 0) if n.agent_kind else 0)
+        if ids:
+            schemes = by_id[n.kind]
+            for scheme, values in ids.items():
+                per_value = schemes.get(scheme)
+                if per_value is None:
+                    schemes[scheme] = per_value = defaultdict(list)
+                for value in values:
+                    per_value[value].append(i)
+        per_key = by_key[n.kind]
+        for k in n.keys():
+            per_key[k].append(i)
+    uf = _Clusters(order, ids_of, kinds)
+    index = uf.index
+    find, conflict, union = uf.find, uf.conflict, uf.union
     links: list[Link] = []
     refusals: dict[tuple[str, str, str], Refusal] = {}
 
+    def refuse(a: str, b: str, rule: str, evidence: str | Callable[[], str], why: str) -> None:
+        """Keep the first refusal of a pair by a rule (``evidence``: what would have
+        joined them, or how to say it)."""
+        key = (a, b, rule) if a < b else (b, a, rule)
+        if key not in refusals:
+            said = evidence if isinstance(evidence, str) else evidence()
+            refusals[key] = Refusal(key[0], key[1], said, why)
+
     def join(a: str, b: str, link: Link) -> bool:
-        ra, rb = uf.find(a), uf.find(b)
+        """Join the clusters of nodes ``a`` and ``b`` unless a rule forbids it (then the
+        refusal is kept); True when joined."""
+        ra, rb = find(index[a]), find(index[b])
         if ra == rb:
             return False
-        why = uf.conflict(ra, rb)
+        why = conflict(ra, rb)
         if why is not None:
-            key = (min(a, b), max(a, b), link.rule)
-            refusals.setdefault(key, Refusal(key[0], key[1], link.why(), why))
+            refuse(a, b, link.rule, link.why, why)
             return False
-        uf.union(ra, rb)
+        union(ra, rb)
         links.append(link)
         return True
 
-    by_id: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for iri in sorted(nodes):
-        n = nodes[iri]
-        uf.find(iri)
-        for scheme, values in n.ids.items():
-            for value in values:
-                by_id[(n.kind, scheme, value)].append(iri)
-        for k in n.keys():
-            by_key[(n.kind, k)].append(iri)
-    for (_kind, scheme, value), members in sorted(by_id.items()):
-        earlier: list[str] = []  # one member per cluster seen so far
-        for iri in members:
-            if not any(
-                uf.find(e) == uf.find(iri) or join(e, iri, Link(e, iri, "id", scheme, value))
-                for e in earlier
-            ):
-                earlier.append(iri)
-    buckets = [(k, m) for k, m in sorted(by_key.items()) if len(m) > 1]
-    slotted = sorted(i for i, n in nodes.items() if n.kind == "song" and n.slots and n.works)
+    # rule 1 (and 2): shared ids, each (kind, scheme, value) in order
+    for kind in sorted(by_id):
+        schemes = by_id[kind]
+        for scheme in sorted(schemes):
+            per_value = schemes[scheme]
+            for value in sorted(v for v, m in per_value.items() if len(m) > 1):
+                earlier: list[int] = []  # one member per cluster seen so far
+                for i in per_value[value]:
+                    for e in earlier:
+                        re_, ri = find(e), find(i)
+                        if re_ == ri:
+                            break
+                        why = conflict(re_, ri)
+                        if why is None:
+                            union(re_, ri)
+                            links.append(Link(order[e], order[i], "id", scheme, value))
+                            break
+                        refuse(order[e], order[i], "id", f"same {scheme} id {value}", why)
+                    else:
+                        earlier.append(i)
+    buckets = [
+        (kind, per_key[k])
+        for kind in sorted(by_key)
+        for per_key in (by_key[kind],)
+        for k in sorted(k for k, m in per_key.items() if len(m) > 1)
+    ]
+    del by_id, by_key
+    # rules 4 and 5, repeated until nothing changes; a node's context is prepared when a
+    # bucket of its first needs it
+    prepared: dict[int, tuple[list[int], list[str]]] = {}
+    slotted = sorted(x for x, n in nodes.items() if n.kind == "song" and n.slots and n.works)
     changed = True
     while changed:
-        changed = _join_slots(nodes, slotted, uf, join, refusals)
-        for (kind, _key), members in buckets:
-            if len({uf.find(m) for m in members}) == 1:
-                continue
-            seen: dict[str, list[str]] = defaultdict(list)  # context -> members having it
-            for iri in members:
-                n = nodes[iri]
-                context = {uf.find(c) for c in n.context}
-                if kind == "work" and n.year and n.work_type:
-                    context.add(f"year {n.year}, {n.work_type}")
-                for c in sorted(context):
+        changed = _join_slots(nodes, slotted, uf.root_iri, join, refusals)
+        for kind, members in buckets:
+            r0 = find(members[0])
+            for m in members:
+                if find(m) != r0:
+                    break
+            else:
+                continue  # one cluster already
+            seen: dict[str, list[int]] = {}  # context -> members having it
+            for i in members:
+                entry = prepared.get(i)
+                if entry is None:
+                    prepared[i] = entry = _context_of(nodes[order[i]], index)
+                positions, others = entry
+                if not others and len(positions) == 1:  # the common case: no set to sort
+                    context = [order[find(positions[0])]]
+                else:
+                    context = sorted({order[find(j)] for j in positions}.union(others))
+                for c in context:
+                    firsts = seen.get(c)
+                    if firsts is None:
+                        seen[c] = [i]
+                        continue
                     # join the first earlier member a rule allows (a refused group must not
                     # keep two people of its name apart)
-                    for first in seen[c]:
-                        if uf.find(first) == uf.find(iri):
+                    for first in firsts:
+                        rf, ri = find(first), find(i)
+                        if rf == ri:
                             break
-                        other = nodes[first]
+                        n, other = nodes[order[i]], nodes[order[first]]
                         if (
                             kind == "work"
                             and other.work_type
@@ -511,24 +597,44 @@ def _cluster(nodes: dict[str, Node]) -> Identity:
                             and other.work_type != n.work_type
                         ):
                             continue  # a series and a game of one title are two works
-                        if join(first, iri, _name_link(other, n, c)):
+                        why = conflict(rf, ri)
+                        if why is None:
+                            union(rf, ri)
+                            links.append(_name_link(other, n, c))
                             changed = True
                             break
+                        refuse(other.iri, n.iri, "name", _name_link(other, n, c).why, why)
                     else:
-                        seen[c].append(iri)
-    members_of: dict[str, set[str]] = defaultdict(set)
-    for iri in uf.parent:
-        members_of[uf.find(iri)].add(iri)
+                        firsts.append(i)
+    members_of: dict[int, list[str]] = defaultdict(list)
+    for i, iri in enumerate(order):
+        members_of[find(i)].append(iri)
     clusters = sorted(_canonical(m) for m in members_of.values() if len(m) > 1)
     return Identity(
         nodes, clusters, links, sorted(refusals.values(), key=lambda r: (r.a, r.b, r.evidence))
     )
 
 
+def _context_of(n: Node, index: dict[str, int]) -> tuple[list[int], list[str]]:
+    """A node's context: the positions of the nodes in it, and what is no node (its own
+    root for good: a credited thing nobody types; a work's "year 2011, series")."""
+    positions: list[int] = []
+    others: list[str] = []
+    for c in n.context:
+        j = index.get(c)
+        if j is None:
+            others.append(c)
+        else:
+            positions.append(j)
+    if n.kind == "work" and n.year and n.work_type:
+        others.append(f"year {n.year}, {n.work_type}")
+    return positions, others
+
+
 def _join_slots(
     nodes: dict[str, Node],
     slotted: list[str],
-    uf: _Clusters,
+    root: Callable[[str], str],
     join: Callable[[str, str, Link], bool],
     refusals: dict[tuple[str, str, str], Refusal],
 ) -> bool:
@@ -545,12 +651,12 @@ def _join_slots(
             continue
         for work in n.works:
             for slot in n.slots:
-                groups[(uf.find(work), slot)].append(iri)
+                groups[(root(work), slot)].append(iri)
     changed = False
     for (work, slot), members in sorted(groups.items()):
         untitled = [m for m in members if nodes[m].untitled]
         titled = [m for m in members if not nodes[m].untitled]
-        roots = sorted({uf.find(m) for m in titled})
+        roots = sorted({root(m) for m in titled})
         if not untitled or not roots:
             continue
         if len(roots) > 1:
@@ -569,7 +675,7 @@ def _join_slots(
             continue
         song = titled[0]
         for m in untitled:
-            if uf.find(m) == roots[0]:
+            if root(m) == roots[0]:
                 continue
             link = Link(
                 song,
@@ -622,6 +728,11 @@ def resolve(store: Store, minter: Minter, *, skip_if_nothing: bool = False) -> R
     With ``skip_if_nothing`` (used after imports), a store with nothing to link and no
     identity graph yet is left as it is (no empty graph, no provenance entry).
     """
+    with _bulk():  # the nodes are dropped before the collector runs again (see _bulk)
+        return _resolve(store, minter, skip_if_nothing)
+
+
+def _resolve(store: Store, minter: Minter, skip_if_nothing: bool) -> Resolution:
     t0 = time.monotonic()
     started = Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
     ident = cluster(read_nodes(store))
@@ -718,6 +829,11 @@ def explain(store: Store, minter: Minter, ref: str, kind: str | None = None) -> 
     Raises:
         BadInput: nothing or several things match ``ref``.
     """
+    with _bulk():  # the nodes are dropped before the collector runs again (see _bulk)
+        return _explain(store, minter, ref, kind)
+
+
+def _explain(store: Store, minter: Minter, ref: str, kind: str | None) -> dict:
     ident = cluster(read_nodes(store))
     iri = _find(ident.nodes, minter, ref, kind)
     members = next((c for c in ident.clusters if iri in c), [iri])
