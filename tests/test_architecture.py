@@ -36,7 +36,7 @@ STORE_USERS = (
     "cuegraph.api",
     "cuegraph.cli",
 )
-#: what dumps/ may not reach: what harvest/ may not, but harvest/ itself (its record builders)
+#: what dumps/ may not reach: what harvest/ may not (dumps/ itself aside; harvest/ is allowed)
 DUMPS_MAY_NOT_REACH = tuple(m for m in STORE_USERS if m != "cuegraph.dumps")
 #: what the store side may not reach
 ABOVE_STORE = (

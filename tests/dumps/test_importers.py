@@ -303,7 +303,7 @@ def test_cli_one_error_line_and_exit_1(tmp_path):
 
 
 def test_cli_resolves_identities_after_the_import(tmp_path):
-    """The ingest layer runs identity resolution once the dump's graph is written: the dump's
+    """Identity resolution runs once the dump's graph is written: the dump's
     Kajiura (Q900001) is the seed's, and the CLI prints the resolution's line."""
     env = {"CUEGRAPH_STORE": f"oxigraph:{tmp_path / 'store'}"}
     assert cuegraph_cmd("build", str(DATA), env=env).returncode == 0

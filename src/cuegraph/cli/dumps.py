@@ -62,10 +62,6 @@ def _bar() -> Progress:
 
 
 def _report(result: DumpResult) -> None:
-    from cuegraph.cli.identity import show_after_import
-
-    if result.resolution is not None:
-        show_after_import(result.resolution)
     for run in result.runs:
         say(
             f"imported {run.records} records into {run.graph} ({run.triples} triples, "
@@ -111,11 +107,14 @@ def import_musicbrainz_dump(
     again and it reads the file from the start and writes the same graph as one clean run.
     Importing the same dump again replaces its graph with the same triples (idempotent).
     """
+    from cuegraph.cli.identity import resolve_after_import
     from cuegraph.ingest import import_musicbrainz_dump as run
 
-    with _bar() as bar, open_cli_store() as store:
-        result = run(store, minter(), files, entity=entity, progress=_Bar(bar), resolve=True)
-    _report(result)
+    with open_cli_store() as store:
+        with _bar() as bar:
+            result = run(store, minter(), files, entity=entity, progress=_Bar(bar))
+        _report(result)
+        resolve_after_import(store)  # after the bar is gone: it may take a while
 
 
 @command("wikidata-dump", group=import_app)
@@ -142,8 +141,11 @@ def import_wikidata_dump(
     again and it reads the file from the start and writes the same graph as one clean run.
     Importing the same dump again replaces its graph with the same triples (idempotent).
     """
+    from cuegraph.cli.identity import resolve_after_import
     from cuegraph.ingest import import_wikidata_dump as run
 
-    with _bar() as bar, open_cli_store() as store:
-        result = run(store, minter(), file, progress=_Bar(bar), resolve=True)
-    _report(result)
+    with open_cli_store() as store:
+        with _bar() as bar:
+            result = run(store, minter(), file, progress=_Bar(bar))
+        _report(result)
+        resolve_after_import(store)  # after the bar is gone: it may take a while

@@ -13,7 +13,7 @@ from cuegraph.cli.core import say
 from cuegraph.errors import BadInput
 from cuegraph.store import Store
 
-__all__ = ["print_resolution", "resolve_after_import", "show_after_import"]
+__all__ = ["print_resolution", "resolve_after_import"]
 
 
 def print_resolution(res: Any, verbose: bool = True) -> None:
@@ -35,12 +35,8 @@ def resolve_after_import(store: Store) -> None:
     """Identity resolution after an import (nothing written when nothing links)."""
     from cuegraph.graph.identity import resolve
 
-    show_after_import(resolve(store, minter(), skip_if_nothing=True))
-
-
-def show_after_import(res: Any) -> None:
-    """The summary line of a resolution run after an import (none when nothing links)."""
-    if res.clusters or res.previous_triples:
+    res = resolve(store, minter(), skip_if_nothing=True)
+    if res.clusters or res.previous_triples:  # no line when nothing links
         print_resolution(res, verbose=False)
 
 

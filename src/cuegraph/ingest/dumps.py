@@ -7,9 +7,10 @@ store (:class:`~cuegraph.ingest.spool.TripleSpool`, one batch in memory at a tim
 when the whole dump has been read without an error is each of its graphs —
 ``musicbrainz/dump-<entity>``, ``wikidata/dump`` — replaced with its provenance (licence,
 files read, start and end times) in one atomic step (:func:`~cuegraph.graph.write.
-write_ntriples_file`, the loading path of ``cuegraph load``). Identity resolution may run
-afterwards, on the same store. Memory holds one batch of records plus what the reader keeps
-(artist ids for MusicBrainz, the people named by kept works for Wikidata), never the file.
+write_ntriples_file`, the loading path of ``cuegraph load``). The CLI runs identity
+resolution afterwards, as after every import. Memory holds one batch of records plus what
+the reader keeps (artist ids for MusicBrainz, the people named by kept works for Wikidata),
+never the file.
 
 **Re-run, not resume.** An import interrupted by an error, Ctrl-C or ``kill -9`` wrote
 nothing; running it again reads the dump from the start and writes the same graph as one
@@ -23,7 +24,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cuegraph.dumps import (
     DumpReader,
@@ -38,9 +38,6 @@ from cuegraph.ingest.spool import TripleSpool, spool_dir
 from cuegraph.queries import load_query
 from cuegraph.store import Store
 
-if TYPE_CHECKING:
-    from cuegraph.graph.identity import Resolution
-
 __all__ = [
     "DumpResult",
     "import_dump",
@@ -53,14 +50,12 @@ __all__ = [
 @dataclass
 class DumpResult:
     """One import: the runs written (one per graph), entities read and kept, the seconds
-    it took (reading and writing), and the identity resolution run afterwards (``None``:
-    not asked for)."""
+    it took (reading and writing)."""
 
     runs: list[RunSummary]
     read: int
     kept: int
     seconds: float
-    resolution: Resolution | None = None
 
 
 def known_musicbrainz_artists(store: Store) -> set[str]:
@@ -75,7 +70,6 @@ def import_dump(
     *,
     progress: Progress | None = None,
     open_writer: Callable[[], Store] | None = None,
-    resolve: bool = False,
 ) -> DumpResult:
     """Read a whole dump, spooling its records, then write each of its graphs.
 
@@ -86,7 +80,6 @@ def import_dump(
         progress: told what is read (the CLI's bar).
         open_writer: opens the store the graphs are written to, only once the dump has been
             read (default: ``store`` itself, left open).
-        resolve: run identity resolution afterwards, on the store written to.
 
     Raises:
         BadInput: the reader found the dump damaged; nothing was written.
@@ -121,17 +114,12 @@ def import_dump(
                 )
                 for graph in reader.graphs()
             ]
-            seconds, resolution = time.monotonic() - t0, None  # the import's own time
-            if resolve:
-                from cuegraph.graph.identity import resolve as resolve_identities
-
-                resolution = resolve_identities(target, minter, skip_if_nothing=True)
+            seconds = time.monotonic() - t0
     return DumpResult(
         runs=runs,
         read=progress.read,
         kept=progress.kept,
         seconds=seconds,
-        resolution=resolution,
     )
 
 
@@ -143,7 +131,6 @@ def import_musicbrainz_dump(
     entity: str | None = None,
     progress: Progress | None = None,
     open_writer: Callable[[], Store] | None = None,
-    resolve: bool = False,
 ) -> DumpResult:
     """Import MusicBrainz JSON dump files (``.tar.xz`` as published, or extracted
     ``mbdump/<entity>`` files; ``entity`` names the type when the file name does not): one
@@ -152,9 +139,7 @@ def import_musicbrainz_dump(
     reader = MusicBrainzDumpReader(
         files, entity=entity, known_artists=known_musicbrainz_artists(store)
     )
-    return import_dump(
-        store, minter, reader, progress=progress, open_writer=open_writer, resolve=resolve
-    )
+    return import_dump(store, minter, reader, progress=progress, open_writer=open_writer)
 
 
 def import_wikidata_dump(
@@ -164,7 +149,6 @@ def import_wikidata_dump(
     *,
     progress: Progress | None = None,
     open_writer: Callable[[], Store] | None = None,
-    resolve: bool = False,
 ) -> DumpResult:
     """Import the Wikidata JSON dump (``.json.gz``, ``.json.bz2`` or uncompressed) into the
     graph ``wikidata/dump``: the kept works and their credits, then the people they name
@@ -175,5 +159,4 @@ def import_wikidata_dump(
         WikidataDumpReader(file),
         progress=progress,
         open_writer=open_writer,
-        resolve=resolve,
     )
