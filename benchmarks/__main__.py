@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.workload import synthetic_batches
+from cuegraph.config import from_environment
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import build_from_data
@@ -188,10 +189,11 @@ def _stores(args: argparse.Namespace) -> int:
             for server in servers:
                 t = _timed(server.start)
                 print(f"started {server.name} at {server.url} in {t:.1f}s", flush=True)
+            timeout = from_environment().remote_timeout  # CUEGRAPH_REMOTE_TIMEOUT
             stores = {
                 "embedded": open_store(f"oxigraph:{tmp}/embedded"),
-                "oxigraph-serve": open_store(servers[0].url),
-                "virtuoso": open_store(servers[1].url),
+                "oxigraph-serve": open_store(servers[0].url, remote_timeout=timeout),
+                "virtuoso": open_store(servers[1].url, remote_timeout=timeout),
             }
             results = Results(list(stores))
             _run(args, minter, stores, results)
