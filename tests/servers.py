@@ -239,7 +239,7 @@ class VirtuosoServer(SparqlServer):
 
     def __init__(self, workdir: Path, settings: dict[str, str] | None = None):
         """``settings``: virtuoso.ini values that replace the ones above, by key (e.g.
-        ``{"ResultSetMaxRows": "20"}``)."""
+        ``{"ResultSetMaxRows": "20"}``); a key not above is added to ``[Parameters]``."""
         super().__init__(workdir)
         self.sql_port = free_port()
         self.settings = settings or {}
@@ -249,10 +249,13 @@ class VirtuosoServer(SparqlServer):
         (self.workdir / "vsp").mkdir(exist_ok=True)
         ini = self.workdir / "virtuoso.ini"
         text = _VIRTUOSO_INI.format(d=self.workdir, sql_port=self.sql_port, http_port=self.port)
-        lines = []
+        lines, seen = [], set()
         for line in text.splitlines():
             key = line.split("=", 1)[0].strip()
+            seen.add(key)
             lines.append(f"{key} = {self.settings[key]}" if key in self.settings else line)
+        at = lines.index("[Parameters]") + 1
+        lines[at:at] = [f"{k} = {v}" for k, v in self.settings.items() if k not in seen]
         ini.write_text("\n".join(lines) + "\n")
         return [exe, "+foreground", "+configfile", str(ini)]
 
