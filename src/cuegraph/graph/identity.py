@@ -43,7 +43,7 @@ import io
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -289,7 +289,7 @@ def _read_nodes(store: Store) -> dict[str, Node]:
         query = "identity_structure"
     else:
         return nodes
-    add_context(nodes, ((s, p, o) for s, p, o in _rows(store, query, ("s", "p", "o"))))
+    add_context(nodes, _rows(store, query, ("s", "p", "o")))
     return nodes
 
 
@@ -337,7 +337,7 @@ def _kinds_sharing_a_name(nodes: dict[str, Node]) -> set[str]:
     return kinds
 
 
-def add_context(nodes: dict[str, Node], edges: Iterable[tuple[str, str, str]]) -> None:
+def add_context(nodes: dict[str, Node], edges: Iterable[Sequence[str]]) -> None:
     """Fill each node's ``context`` from ``(subject, "credit"|"work"|"song"|"track",
     object)`` edges: agents get what they are credited on, with its work and albums; songs
     their work and albums; recordings their song, its work and albums; albums their work
@@ -373,8 +373,11 @@ def add_context(nodes: dict[str, Node], edges: Iterable[tuple[str, str, str]]) -
     for rec, song in song_of.items():
         for album in albums_of.get(rec, ()):
             albums_of[song].add(album)
+    memo: dict[str, set[str]] = {}  # a work is credited many times: its surroundings once
     for agent, target in credits:
-        things = around(target)
+        things = memo.get(target)
+        if things is None:
+            memo[target] = things = around(target)
         if agent in nodes:
             nodes[agent].context |= things
         for thing in things:
@@ -752,14 +755,16 @@ def _resolve(store: Store, minter: Minter, skip_if_nothing: bool) -> Resolution:
         path = Path(tmp) / "same-as.nt"
         digest = hashlib.sha256()
         expected = 0
-        with open(path, "w", encoding="utf-8") as out:
+        with open(path, "wb") as out:
             for members in ident.clusters:
                 rep = members[0]
-                for other in members[1:]:
-                    pair = f"<{rep}{same_as}{other}> .\n<{other}{same_as}{rep}> .\n"
-                    out.write(pair)
-                    digest.update(pair.encode("utf-8"))
-                    expected += 2
+                lines = "".join(
+                    f"<{rep}{same_as}{other}> .\n<{other}{same_as}{rep}> .\n"
+                    for other in members[1:]
+                ).encode("utf-8")
+                out.write(lines)
+                digest.update(lines)
+                expected += 2 * (len(members) - 1)
         swap = provenance_update(
             minter,
             SOURCE,
