@@ -291,7 +291,7 @@ def header_deadline_protocol(seconds: float, impl: str = "auto") -> type:
                 self.transport.close()
 
         def connection_made(self, transport: asyncio.Transport) -> None:
-            super().connection_made(transport)
+            super().connection_made(_OneSegment(transport, self.loop))
             self._arm()
 
         def data_received(self, data: bytes) -> None:
@@ -307,3 +307,58 @@ def header_deadline_protocol(seconds: float, impl: str = "auto") -> type:
 
     HeaderDeadline.__name__ = HeaderDeadline.__qualname__ = f"HeaderDeadline_{impl}"
     return HeaderDeadline
+
+
+class _OneSegment:
+    """A transport that sends a small response's header block and body in one ``send()``.
+
+    uvicorn writes the header block when the app sends ``http.response.start`` and the body
+    with the next message: two system calls and two TCP segments per response, and the
+    client wakes for each. This holds back one small write (a header block, at most
+    :data:`_HOLD` bytes) until the next write, sent joined to it, or until the event loop's
+    next turn, whichever comes first; nothing else is buffered. Everything else is the
+    wrapped transport's.
+    """
+
+    __slots__ = ("_transport", "_loop", "_held", "_flush_handle")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop):
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+        self._flush_handle: asyncio.Handle | None = None
+
+    def write(self, data: bytes) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            if len(data) <= _JOIN:
+                self._transport.write(held + data)
+            else:  # a large body: not worth a copy
+                self._transport.write(held)
+                self._transport.write(data)
+        elif len(data) <= _HOLD and not self._transport.is_closing():
+            self._held = bytes(data)
+            if self._flush_handle is None:
+                self._flush_handle = self._loop.call_soon(self._flush)
+        else:
+            self._transport.write(data)
+
+    def _flush(self) -> None:
+        self._flush_handle = None
+        held, self._held = self._held, None
+        if held is not None and not self._transport.is_closing():
+            self._transport.write(held)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._transport, name)
+
+
+#: the largest write :class:`_OneSegment` holds back (a header block), and the largest one
+#: it joins to the held one
+_HOLD = 16384
+_JOIN = 262144
