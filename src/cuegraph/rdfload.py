@@ -266,6 +266,11 @@ def load_file(
         raise BadInput(f"unknown RDF format {fmt!r}")
     if fmt not in DATASET_FORMATS and graph_iri is None:
         raise BadInput("a graph IRI is needed for a triples file")
+    if graph_iri is not None:
+        try:
+            ox.NamedNode(graph_iri)  # RFC 3987 check, before anything is read or written
+        except ValueError as e:
+            raise BadInput(f"not a valid graph IRI {graph_iri!r}: {_first_line(e)}") from None
     data: bytes | None = None
     if fmt == "jsonld":
         refs = check_jsonld_contexts(path)

@@ -195,3 +195,20 @@ def test_rdfxml_with_small_entities_loads_and_external_ones_are_refused(tmp_path
     assert res.returncode == 1 and "refused the external entity 's'" in res.stderr
     dump = cuegraph_cmd("--store", store, "dump", "-f", "nquads").stdout
     assert "secret" not in dump and "XMLSchema#integer" in dump
+
+
+@pytest.mark.parametrize("graph", ["http://x/a b", "urn:bad{iri}", "no scheme"])
+def test_a_bad_graph_iri_is_one_error_line_and_nothing_written(tmp_path, graph):
+    """``--graph`` is checked as an IRI before the file is read: one ``error:`` line naming
+    it, not a traceback, and the store keeps what it had."""
+    store = f"oxigraph:{tmp_path / 'store'}"
+    f = tmp_path / "x.nt"
+    f.write_text("<urn:t:s> <urn:t:p> <urn:t:o> .\n", encoding="utf-8")
+    assert cuegraph_cmd("--store", store, "load", str(f), "--graph", G).returncode == 0
+    before = cuegraph_cmd("--store", store, "dump", "-f", "nquads").stdout
+    res = cuegraph_cmd("--store", store, "load", str(f), "--graph", graph)
+    assert res.returncode == 1
+    lines = [x for x in res.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: not a valid graph IRI"), res.stderr
+    assert repr(graph) in lines[0]
+    assert cuegraph_cmd("--store", store, "dump", "-f", "nquads").stdout == before
