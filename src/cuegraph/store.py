@@ -422,7 +422,7 @@ class OxigraphStore(Store):
                 self._ox, query, default_graph_uris, named_graph_uris, prefixes, base_iri
             )
         except QueryFailed as e:
-            raise (StoreError if e.kind == "store" else BadQuery)(e.message) from None
+            raise e.error() from None
 
     def select(self, query: str) -> list[dict[str, Any]]:
         result = self._run(query)
