@@ -44,9 +44,10 @@ small machine), with environment variables:
 
 Timing starts once cuegraph's first ``/health`` count is done (it runs in a query worker
 right after start-up, seconds of CPU at 1 M triples, and would share the two cores with the
-first figures). ``/health`` and ``/stats`` are timed before the runaway section, in the steady state (after
-it, the killed runaways' replacement workers are still starting). Load figures include the
-CPU time (user + system, from ``wait4``), steadier than wall time on a shared machine.
+first figures). ``/health`` and ``/stats`` are timed before the runaway section, in the
+steady state (after it, the killed runaways' replacement workers are still starting). Load
+figures include the CPU time (user + system, from ``wait4``), steadier than wall time on a
+shared machine.
 """
 
 from __future__ import annotations
