@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
+from cuegraph.engine.formats import GRAPH_FORMATS
 from cuegraph.errors import BadInput, BadQuery, StoreError
 
 if TYPE_CHECKING:
@@ -102,11 +103,7 @@ QUAD_BATCH = 250_000
 #: more than it saves, and the batches above are used; also when the CLI is absent.
 CLI_BYTES = 8_000_000
 #: cuegraph format names -> the media types ``oxigraph load --format`` takes
-CLI_FORMATS = {
-    "ntriples": "application/n-triples",
-    "turtle": "text/turtle",
-    "rdfxml": "application/rdf+xml",
-}
+CLI_FORMATS = {name: GRAPH_FORMATS[name] for name in ("ntriples", "turtle", "rdfxml")}
 #: triples per N-Triples chunk handed to a store without a shadow swap (remote, memory:):
 #: a load streams the file, parsed and re-serialised chunk by chunk, into the store's
 #: staging graph, so memory does not grow with the file (a remote store splits each chunk
@@ -254,7 +251,7 @@ def load_file(
 ) -> int:
     """Load one RDF file, replacing ``graph_iri`` (triples) or the graphs it names (N-Quads,
     TriG, JSON-LD named graphs). Returns the number of triples loaded."""
-    from cuegraph.store import GRAPH_FORMATS, RDF_FILE_FORMATS
+    from cuegraph.store import RDF_FILE_FORMATS
 
     path = Path(path)
     if not path.is_file():

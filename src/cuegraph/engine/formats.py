@@ -21,6 +21,8 @@ __all__ = [
     "OX_RESULTS",
     "OX_RDF",
     "RDFLIB_FORMATS",
+    "MEDIA_ALIASES",
+    "W3C_NAMES",
     "CONVERTED",
     "convert_graph",
 ]
@@ -38,8 +40,32 @@ GRAPH_FORMATS = {
     "ntriples": "application/n-triples",
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
-    "nquads": "application/n-quads",
     "trig": "application/trig",
+    "nquads": "application/n-quads",
+}
+#: other media types clients send for a format, per kind (``select``: SELECT/ASK results,
+#: ``graph``: CONSTRUCT/DESCRIBE) -> short name
+MEDIA_ALIASES = {
+    "select": {"application/json": "json", "application/xml": "xml", "text/xml": "xml"},
+    "graph": {
+        "application/x-turtle": "turtle",
+        "application/turtle": "turtle",
+        "application/json": "jsonld",
+        "application/xml": "rdfxml",
+    },
+}
+#: short name -> its name in the W3C formats registry (``http://www.w3.org/ns/formats/``)
+W3C_NAMES = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+    "trig": "TriG",
+    "nquads": "N-Quads",
 }
 #: file extension -> graph format name (``cuegraph load``)
 RDF_FILE_FORMATS = {

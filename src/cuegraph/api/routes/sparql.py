@@ -29,6 +29,7 @@ from cuegraph.api.sparql.negotiation import (
     CONVERTED,
     GRAPH_OFFERS,
     PLAIN_TEXT,
+    RESULT_OFFERS,
     choose,
     choose_format,
     convert_graph,
@@ -71,26 +72,12 @@ EMPTY_GRAPH = "urn:x-cuegraph:empty-default-graph"
 
 _RESULTS_DOC: dict[int | str, dict[str, Any]] = {
     "200": {
-        "description": "SELECT/ASK: SPARQL JSON (default), XML, CSV or TSV; "
-        "CONSTRUCT/DESCRIBE: Turtle (default), N-Triples, JSON-LD or RDF/XML; "
+        "description": "SELECT/ASK: SPARQL JSON (default), XML, CSV, TSV or TSV as text/plain; "
+        "CONSTRUCT/DESCRIBE: Turtle (default), N-Triples, JSON-LD, RDF/XML, TriG, N-Quads, "
+        "or RDF/JSON, CSV or TSV (converted); "
         "no query: the Service Description (Turtle by default). A result cut to the row "
         f"limit carries `{TRUNCATED_HEADER}: true`.",
-        "content": {
-            t: {}
-            for t in (
-                "application/sparql-results+json",
-                "application/sparql-results+xml",
-                "text/csv",
-                "text/tab-separated-values",
-                "text/plain",
-                "text/turtle",
-                "application/n-triples",
-                "application/ld+json",
-                "application/rdf+xml",
-                "application/trig",
-                "application/n-quads",
-            )
-        },
+        "content": {t: {} for t in (*RESULT_OFFERS, *GRAPH_OFFERS)},
     },
     "303": {"description": "no query and Accept prefers text/html: the web page at /"},
     "400": {

@@ -5,21 +5,15 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from cuegraph.engine.formats import GRAPH_FORMATS, RESULT_FORMATS, W3C_NAMES
+
 __all__ = ["SD", "FORMATS", "service_description"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
-_RESULT_FORMATS = [
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-]
+#: every result format /sparql serves (engine.formats' table), by its W3C formats name
+_RESULT_FORMATS = [W3C_NAMES[name] for name in (*RESULT_FORMATS, *GRAPH_FORMATS)]
 
 
 def service_description(endpoint: str, update_endpoint: str | None, graphs: list[str]) -> Graph:

@@ -12,7 +12,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cuegraph.accept import MediaRange, choose, parse_accept
-from cuegraph.engine.formats import CONVERTED, GRAPH_FORMATS, RESULT_FORMATS, convert_graph
+from cuegraph.engine.formats import (
+    CONVERTED,
+    GRAPH_FORMATS,
+    MEDIA_ALIASES,
+    RESULT_FORMATS,
+    convert_graph,
+)
 from cuegraph.errors import BadInput, NotAcceptable
 
 __all__ = [
@@ -35,37 +41,23 @@ PLAIN_TEXT = "text"
 
 
 #: media types offered for SELECT/ASK results, in order of preference -> short format name
+#: (engine.formats' table, then the other spellings, then ``text/plain``)
 RESULT_OFFERS: dict[str, str] = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-    "application/xml": "xml",
-    "text/xml": "xml",
+    **{media: name for name, media in RESULT_FORMATS.items()},
+    **MEDIA_ALIASES["select"],
     "text/plain": PLAIN_TEXT,
 }
-#: media types offered for CONSTRUCT/DESCRIBE results -> short format name
+#: media types offered for CONSTRUCT/DESCRIBE results -> short format name; the last ones
+#: (the SPARQL editor's (YASGUI's) other CONSTRUCT choices) are converted from N-Triples
 GRAPH_OFFERS: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-    "application/x-turtle": "turtle",
-    "application/turtle": "turtle",
-    "application/json": "jsonld",
-    "application/xml": "rdfxml",
-    # the SPARQL editor's (YASGUI's) other CONSTRUCT choices: converted from N-Triples
-    "application/rdf+json": "rdfjson",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
+    **{media: name for name, media in GRAPH_FORMATS.items()},
+    **MEDIA_ALIASES["graph"],
+    **{media: name for name, media in CONVERTED.items()},
 }
 #: the short names ``format=`` takes, per query form
 SHORT_NAMES = {
-    "select": ("json", "xml", "csv", "tsv", PLAIN_TEXT),
-    "graph": ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads", "rdfjson", "csv", "tsv"),
+    "select": (*RESULT_FORMATS, PLAIN_TEXT),
+    "graph": (*GRAPH_FORMATS, *CONVERTED),
 }
 #: other spellings clients send as ``format=`` (SPARQLWrapper sends e.g. ``json-ld``, ``rdf+xml``)
 ALIASES = {
