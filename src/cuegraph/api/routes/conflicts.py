@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from cuegraph.api.data.identity import conflicts_listing
 from cuegraph.api.deps import StoreDep
+from cuegraph.api.routes.pages import prefers_html
 
 __all__ = ["router"]
 
@@ -45,8 +46,7 @@ async def conflicts(
     source URLs. People and works are compared through identity resolution; nothing is
     merged or deleted."""
     listing = await run_in_threadpool(conflicts_listing, store, status)
-    accept = request.headers.get("accept", "")
-    if fmt == "html" or (fmt != "json" and accept.split(",")[0].strip() == "text/html"):
+    if fmt == "html" or (fmt != "json" and prefers_html(request.headers.get("accept"))):
         return HTMLResponse(_page(listing))
     return listing
 

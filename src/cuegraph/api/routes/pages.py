@@ -10,10 +10,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
+from cuegraph.accept import choose
 from cuegraph.errors import NotFound
 from cuegraph.queries.examples import examples
 
-__all__ = ["router", "html_twin", "STATIC", "sparql_examples"]
+__all__ = ["router", "html_twin", "prefers_html", "STATIC", "sparql_examples"]
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -54,16 +55,25 @@ async def static(path: str) -> FileResponse:
     )
 
 
+def prefers_html(accept: str | None) -> bool:
+    """Whether an ``Accept`` header (q-values and all) prefers ``text/html`` to JSON; JSON
+    wins ties, a missing header and a header accepting neither.
+
+    >>> prefers_html("application/json;q=0.5, text/html"), prefers_html("*/*")
+    (True, False)
+    """
+    return choose(accept, ["application/json", "text/html"]) == "text/html"
+
+
 def html_twin(
     request: Request, fmt: str | None, view: str, key: str | None = None
 ) -> RedirectResponse | None:
     """The page showing the same data, when a browser asks for HTML (else None: JSON).
 
-    ``?format=html``, or an ``Accept`` header whose first type is ``text/html`` (a browser
+    ``?format=html``, or an ``Accept`` header preferring ``text/html`` to JSON (a browser
     following a link), gets a redirect to the page's view; ``?format=json`` forces JSON.
     """
-    accept = request.headers.get("accept", "")
-    wants = fmt == "html" or (fmt != "json" and accept.split(",")[0].strip() == "text/html")
+    wants = fmt == "html" or (fmt != "json" and prefers_html(request.headers.get("accept")))
     if not wants:
         return None
     if key is not None:
