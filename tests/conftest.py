@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,9 @@ from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
 from cuegraph.store import Store
 from support import BASE, Served, make_store, served, serving_app
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 
 @pytest.fixture(scope="session")
@@ -36,15 +40,55 @@ def settings() -> Settings:
     return Settings(store="memory:")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "client(store=, settings=, **testclient): how the module's `client` fixture is built "
+        "(store: the name of a fixture giving the store; settings: a Settings; the rest goes "
+        "to TestClient, e.g. raise_server_exceptions=False)",
+    )
+
+
 @pytest.fixture(scope="module")
-def client(seed_store):
-    """The API over the read-only seed graph, in process (a module overrides ``client`` when
-    it needs other settings or a store it writes to)."""
+def api_client(seed_store) -> Iterator[Callable[..., TestClient]]:
+    """``api_client(store=None, settings=None, lifespan=False, **testclient)``: the API over
+    ``store`` (default: the read-only seed graph) with ``settings`` (default: ``Settings()``),
+    in process. ``lifespan=True`` starts the app (query workers) until the end of the module;
+    ``testclient`` goes to ``TestClient`` (``raise_server_exceptions=False``)."""
     from fastapi.testclient import TestClient
 
     from cuegraph.api import create_app
 
-    return TestClient(create_app(seed_store, Settings()))
+    with ExitStack() as stack:
+
+        def make(
+            store: Store | None = None,
+            settings: Settings | None = None,
+            lifespan: bool = False,
+            close_store: bool = False,
+            **testclient,
+        ) -> TestClient:
+            app = create_app(
+                seed_store if store is None else store,
+                Settings() if settings is None else settings,
+                close_store=close_store,
+            )
+            c = TestClient(app, **testclient)
+            return stack.enter_context(c) if lifespan else c
+
+        yield make
+
+
+@pytest.fixture(scope="module")
+def client(request, api_client) -> TestClient:
+    """The API over the read-only seed graph, in process. A module that needs other settings,
+    its own store or ``TestClient`` options says so with ``pytestmark = pytest.mark.client(
+    store="<fixture name>", settings=Settings(...), raise_server_exceptions=False)``."""
+    mark = request.node.get_closest_marker("client")
+    kw = dict(mark.kwargs) if mark else {}
+    if "store" in kw:
+        kw["store"] = request.getfixturevalue(kw["store"])
+    return api_client(**kw)
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
-from cuegraph.config import Settings
-
-
-@pytest.fixture(scope="module")
-def client(seed_store):
-    return TestClient(create_app(seed_store, Settings()), raise_server_exceptions=False)
+pytestmark = pytest.mark.client(raise_server_exceptions=False)
 
 
 def assert_canonical_error(resp, status: int) -> dict:

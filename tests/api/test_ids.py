@@ -8,11 +8,8 @@ slash (``…/person/anilist/101``), so the id the listing shows must be ``anilis
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
 from cuegraph.api.data.index import Ids
-from cuegraph.config import Settings
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import write_graph
@@ -36,14 +33,17 @@ RECORDS = [
 ]
 
 
+pytestmark = pytest.mark.client(store="slash_key_store")
+
+
 @pytest.fixture(scope="module")
-def client():
+def slash_key_store():
     store = open_store("memory:")
     minter = Minter(BASE)
     write_graph(
         store, minter, "test", "slash-keys", GraphBuilder(minter).add_all(RECORDS), license="cc0"
     )
-    return TestClient(create_app(store, Settings()))
+    return store
 
 
 @pytest.mark.parametrize(

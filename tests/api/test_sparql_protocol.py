@@ -13,7 +13,6 @@ import json
 from urllib.parse import quote
 
 import pytest
-from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from w3c.protocol import (
     CASES,
@@ -26,7 +25,6 @@ from w3c.protocol import (
     response_boolean,
 )
 
-from cuegraph.api import create_app
 from cuegraph.config import Settings
 from cuegraph.store import open_store
 
@@ -46,9 +44,7 @@ def store():
     return s
 
 
-@pytest.fixture(scope="module")
-def client(store):
-    return TestClient(create_app(store, Settings(store="memory:")))
+pytestmark = pytest.mark.client(store="store", settings=Settings(store="memory:"))
 
 
 # --- W3C protocol cases: queries ----------------------------------------------------------

@@ -6,10 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
-from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import write_run
 from cuegraph.records import Credit, Person, Work
@@ -17,6 +14,8 @@ from cuegraph.store import open_store
 from support import BASE, cuegraph_cmd
 
 P, W = BASE + "person/", BASE + "work/"
+
+pytestmark = pytest.mark.client(store="aldnoah_store")
 
 
 def _aldnoah(store, minter) -> None:
@@ -77,10 +76,10 @@ def _aldnoah(store, minter) -> None:
 
 
 @pytest.fixture(scope="module")
-def client():
+def aldnoah_store():
     store = open_store("memory:")
     _aldnoah(store, Minter(BASE))
-    return TestClient(create_app(store, Settings()))
+    return store
 
 
 def test_work_identity_shows_the_title_match_and_its_context(client):

@@ -6,20 +6,15 @@ import socket
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 
-from cuegraph.api import create_app
 from cuegraph.api.security import DATA_CSP, EXPORT_CSP, PAGE_CSP
 from cuegraph.config import Settings
 
 TOKEN = "hardening-token"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
-
-@pytest.fixture(scope="module")
-def client(seed_store):
-    return TestClient(create_app(seed_store, Settings(store="memory:", update_token=TOKEN)))
+pytestmark = pytest.mark.client(settings=Settings(store="memory:", update_token=TOKEN))
 
 
 @pytest.mark.parametrize(
@@ -74,11 +69,10 @@ def test_update_preflight_from_another_origin_is_refused(client):
     assert "access-control-allow-origin" not in post.headers
 
 
-def test_update_cors_for_a_configured_origin(seed_store):
-    allowed = TestClient(
-        create_app(
-            seed_store,
-            Settings(store="memory:", update_token=TOKEN, update_origins="https://admin.example"),
+def test_update_cors_for_a_configured_origin(api_client):
+    allowed = api_client(
+        settings=Settings(
+            store="memory:", update_token=TOKEN, update_origins="https://admin.example"
         )
     )
     pre = allowed.options(
@@ -115,7 +109,7 @@ def test_query_endpoint_stays_open_to_every_origin(client):
     assert got.headers["access-control-allow-origin"] == "*"
 
 
-def test_host_header_is_not_reflected(client, seed_store):
+def test_host_header_is_not_reflected(client, api_client):
     evil = {"Host": "evil.example"}
     sd = Graph().parse(data=client.get("/sparql", headers=evil).text, format="turtle")
     endpoints = {str(o) for o in sd.objects(None, URIRef(SD + "endpoint"))}
@@ -126,9 +120,7 @@ def test_host_header_is_not_reflected(client, seed_store):
         params={"query": "SELECT (<rel> AS ?x) {}"},
     ).json()
     assert row["results"]["bindings"][0]["x"]["value"] == "http://127.0.0.1:8000/rel"
-    public = TestClient(
-        create_app(seed_store, Settings(store="memory:", public_url="https://cuegraph.example/"))
-    )
+    public = api_client(settings=Settings(store="memory:", public_url="https://cuegraph.example/"))
     sd = Graph().parse(data=public.get("/sparql", headers=evil).text, format="turtle")
     assert {str(o) for o in sd.objects(None, URIRef(SD + "endpoint"))} == {
         "https://cuegraph.example/sparql"

@@ -12,12 +12,14 @@ import io
 
 import pytest
 
-from cuegraph.config import Settings
 from cuegraph.errors import CueSheetError
 from cuegraph.graph.iris import Minter
 from cuegraph.ingest import import_cuesheet, import_table
 from cuegraph.validate import validate_store
 from support import BASE, DATA, cuegraph_cmd, make_store
+
+# the API tests below: the module's seed store, errors as the client sees them
+pytestmark = pytest.mark.client(store="store", raise_server_exceptions=False)
 
 HEADER = ["work", "episode", "start", "end", "title", "usage", "credits", "source", "notes"]
 GOOD = {
@@ -262,15 +264,6 @@ def test_the_seed_data_passes_the_stricter_checks():
 
 
 # ---- the API ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    from fastapi.testclient import TestClient
-
-    from cuegraph.api import create_app
-
-    return TestClient(create_app(store, Settings()), raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize(
