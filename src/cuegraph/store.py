@@ -29,6 +29,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -430,13 +431,14 @@ class OxigraphStore(Store):
             raise BadQuery("expected a SELECT query")
         names = [v.value for v in result.variables]
         rows = []
-        for sol in result:
-            row = {}
-            for name in names:
-                term = sol[name]
-                if term is not None:
-                    row[name] = _ox_value(term)
-            rows.append(row)
+        with _reading():
+            for sol in result:
+                row = {}
+                for name in names:
+                    term = sol[name]
+                    if term is not None:
+                        row[name] = _ox_value(term)
+                rows.append(row)
         return rows
 
     def ask(self, query: str) -> bool:
@@ -449,7 +451,8 @@ class OxigraphStore(Store):
         result = self._run(query)
         if not isinstance(result, ox.QueryTriples):
             raise BadQuery("expected a CONSTRUCT or DESCRIBE query")
-        data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        with _reading():
+            data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
         g = Graph()
         if data:
             g.parse(data=data.decode("utf-8"), format="nt")
@@ -470,7 +473,8 @@ class OxigraphStore(Store):
         from cuegraph.engine.oxquery import serialize
 
         result = self._run(query, default_graph_uris, named_graph_uris, prefixes, base_iri)
-        return QueryOutput(*serialize(result, result_format, graph_format, max_rows))
+        with _reading():
+            return QueryOutput(*serialize(result, result_format, graph_format, max_rows))
 
     def triple_count(self) -> int:
         """Distinct triples: one that sits in several graphs counts once."""
@@ -492,16 +496,16 @@ class OxigraphStore(Store):
     def _dump(self, fmt: str, graphs: list[str] | None) -> bytes:
         if fmt not in OX_RDF:
             raise BadInput(f"unknown format {fmt!r}; choose from {', '.join(OX_RDF)}")
-        targets = graphs if graphs is not None else self.graphs()
+        targets = [_graph_node(g) for g in (graphs if graphs is not None else self.graphs())]
         if fmt in ("nquads", "trig"):
             ds = ox.Dataset()
             for g in targets:
-                for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+                for q in self._ox.quads_for_pattern(None, None, None, g):
                     ds.add(q)
             return ox.serialize(ds, format=OX_RDF[fmt]) or b""
         triples = []
         for g in targets:
-            for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+            for q in self._ox.quads_for_pattern(None, None, None, g):
                 triples.append(q.triple)
         return ox.serialize(triples, format=OX_RDF[fmt]) or b""
 
@@ -933,6 +937,31 @@ VIRTUOSO_INSERT_CHUNK = 1000
 VIRTUOSO_DURATION = "urn:cuegraph:datatype:xsd-duration"
 #: Virtuoso's error codes for a query it cannot compile (sent with HTTP 400 or 500)
 _VIRTUOSO_QUERY_ERRORS = re.compile(r"\b(SP0\d\d|SQ074|37000)\b")
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    """Map pyoxigraph's errors raised while a result is read or serialised as
+    :func:`cuegraph.engine.oxquery.execute` maps those raised when it starts: evaluation is
+    lazy, so a ``SERVICE`` call or a disk read can fail on the first row."""
+    try:
+        yield
+    except (SyntaxError, ValueError, RuntimeError) as e:
+        raise BadQuery(f"the query cannot be evaluated: {e}") from None
+    except OSError as e:
+        raise StoreError(f"store read failed: {e}") from None
+
+
+def _graph_node(graph_iri: str) -> ox.NamedNode:
+    """A graph name as a pyoxigraph node.
+
+    Raises:
+        BadInput: ``graph_iri`` is not an IRI.
+    """
+    try:
+        return ox.NamedNode(graph_iri)
+    except ValueError as e:
+        raise BadInput(f"not a graph IRI: {graph_iri!r} ({e})") from None
 
 
 def _standard_json(body: bytes) -> bytes:
