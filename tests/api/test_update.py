@@ -11,10 +11,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from fastapi.testclient import TestClient
 from w3c.protocol import KASEI, assert_4xx_json, assert_tabular, response_boolean
 
-from cuegraph.api import create_app
 from cuegraph.config import Settings
 from cuegraph.store import open_store
 
@@ -38,18 +36,16 @@ def store():
 
 
 @pytest.fixture
-def client(store):
+def client(store, api_client):
     # the W3C cases start with CLEAR ALL / DROP ALL, which cuegraph refuses by default
-    return TestClient(
-        create_app(
-            store,
-            Settings(
-                store="memory:",
-                update_token=TOKEN,
-                max_query_bytes=10_000,
-                update_allow_drop_all=True,
-            ),
-        )
+    return api_client(
+        store,
+        Settings(
+            store="memory:",
+            update_token=TOKEN,
+            max_query_bytes=10_000,
+            update_allow_drop_all=True,
+        ),
     )
 
 
@@ -60,8 +56,8 @@ def ask(client, query: str) -> bool:
 # --- token guard ----------------------------------------------------------------------------
 
 
-def test_updates_are_off_without_a_configured_token(store):
-    off = TestClient(create_app(store, Settings(store="memory:")))
+def test_updates_are_off_without_a_configured_token(store, api_client):
+    off = api_client(store, Settings(store="memory:"))
     resp = off.post("/sparql/update", content="CLEAR ALL", headers=UPDATE)
     assert resp.status_code == 403
     assert "updates are disabled" in assert_4xx_json(resp)["error"]

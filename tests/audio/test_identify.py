@@ -9,9 +9,7 @@ import tempfile
 
 import pytest
 from audio_support import build_soundtrack_graph, material
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
 from cuegraph.audio.index import FingerprintIndex, audio_files
 from cuegraph.audio.link import Linker
 from cuegraph.config import Settings
@@ -32,13 +30,11 @@ def setup(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client(setup):
+def client(setup, api_client):
+    """The app started over the store ``setup`` built; it closes the store at the end."""
     m, store_url, fps = setup
-    store = open_store(store_url)
     settings = Settings(fingerprints=str(fps), identify_max_bytes=2_000_000)
-    with TestClient(create_app(store, settings)) as c:
-        yield c
-    store.close()
+    return api_client(open_store(store_url), settings, lifespan=True, close_store=True)
 
 
 def test_cli_identifies_noisy_clip_and_names_composer(setup):
