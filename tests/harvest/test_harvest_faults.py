@@ -15,7 +15,7 @@ from harvest_support import (
     serve,
 )
 
-from cuegraph.errors import UpstreamError
+from cuegraph.errors import StoreError, UpstreamError
 from cuegraph.ingest.harvests import run_harvest
 from cuegraph.store import open_store
 
@@ -117,3 +117,20 @@ def test_too_long_retry_after_is_not_waited_for(server, minter):
     with pytest.raises(UpstreamError, match="HTTP 503"):
         _run(open_store("memory:"), minter, "musicbrainz", ft)
     assert sum(ft.sleeps) < 100
+
+
+def test_a_store_fault_is_the_stores_error_not_the_sources(server, minter, tmp_path):
+    """The source answered; the store refused the write (open read-only): that is a
+    StoreError naming the store, not "wikidata harvest failed" (a 502 blaming the source),
+    and the store keeps what it had."""
+    serve(server, **default_handlers())
+    path = tmp_path / "store"
+    with open_store(f"oxigraph:{path}") as store:
+        _run(store, minter, "wikidata", FakeTime())
+    with open_store(f"oxigraph:{path}", read_only=True) as store:
+        before = store.dump("nquads")
+        with pytest.raises(StoreError, match="read-only") as err:
+            _run(store, minter, "wikidata", FakeTime())
+        assert not isinstance(err.value, UpstreamError)
+        assert "harvest failed" not in err.value.message
+        assert store.dump("nquads") == before

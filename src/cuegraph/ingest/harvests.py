@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cuegraph.config import Settings
-from cuegraph.errors import CuegraphError, UpstreamError
+from cuegraph.errors import CuegraphError, StoreError, UpstreamError
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import RunSummary, write_run
 from cuegraph.harvest.base import Harvest, Source
@@ -178,18 +178,18 @@ def run_harvest(
         hooks.on_start(src.name)
     t0, waited0 = time.monotonic(), limiter.waited
     try:
-        # every request; the store is closed meanwhile
-        harvest = entry.function(
-            client, base_url(src, settings), value, **src.keywords(entry, settings)
-        )
-        with writing(store) as target:
+        try:  # every request; the store is closed meanwhile
+            harvest = entry.function(
+                client, base_url(src, settings), value, **src.keywords(entry, settings)
+            )
+        except CuegraphError as e:
+            if e.status < 500:  # the source refused what was asked: the user's error, kept
+                raise
+            raise UpstreamError(
+                f"{src.name} harvest failed, nothing was written: {e.message}"
+            ) from None
+        with writing(store) as target:  # a store fault is the store's error, not the source's
             summary = write_harvest(target, minter, harvest, client)
-    except CuegraphError as e:
-        if e.status < 500:  # the source refused what was asked: the user's error, kept
-            raise
-        raise UpstreamError(
-            f"{src.name} harvest failed, nothing was written: {e.message}"
-        ) from None
     finally:
         if hooks.on_done:
             hooks.on_done(src.name)
@@ -272,6 +272,8 @@ def harvest_all(
             )
         except UpstreamError as e:  # says which source failed and that nothing was written
             out = HarvestOutcome(source=source, error=e.message)
+        except StoreError:  # the store cannot be written: no other source can be either
+            raise
         except CuegraphError as e:  # the source refused the name or id it was given
             out = HarvestOutcome(
                 source=source, error=f"{source} harvest failed, nothing was written: {e.message}"
