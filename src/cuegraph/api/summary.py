@@ -171,7 +171,7 @@ class Summary:
                 rows[load_query(name)] = await self._select(load_query(name))
             counted_gen, triples = await self._count()
             self._triples = (counted_gen, triples)
-            result = graph_stats(_Prefetched(rows, triples))  # type: ignore[arg-type]
+            result = graph_stats(_Prefetched(rows, triples))
             self._stats = (gen, result)
             return result
 

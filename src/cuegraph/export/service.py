@@ -103,7 +103,7 @@ def run_export(
         BadInput / BadQuery: a bad request; PersonNotFound / WorkNotFound: unknown seed;
         NotAcceptable: images without Graphviz.
     """
-    fmt = req.check()
+    req.check()  # a bad request fails before the store is read
     seeds: list[str] = []
     names: list[str] = []
     if req.composer:
@@ -122,6 +122,20 @@ def run_export(
         rdf = fetch_neighbourhood(store, seeds, depth)
     else:
         rdf = fetch_graph(store)
+    return render_export(req, rdf, seeds, names)
+
+
+def render_export(
+    req: ExportRequest,
+    rdf: Triples,
+    seeds: list[str] | None = None,
+    names: list[str] | None = None,
+) -> ExportResult:
+    """Draw the export of triples already read (``seeds``: the composer/work IRIs the
+    slice grows from, with their ``names`` as asked); no store needed."""
+    seeds, names = seeds or [], names or []
+    fmt = req.check()
+    depth = DEFAULT_DEPTH if req.depth is None else req.depth
     view = build_view(req.view, rdf)
     warnings = []
     if seeds:
@@ -166,9 +180,7 @@ def read_ntriples(data: bytes) -> TripleIndex | Graph:
         return graph
 
 
-def export_slice(
-    req: ExportRequest, ntriples: bytes, base_iri: str
-) -> tuple[bytes, int, int, str, list[str]]:
+def export_slice(req: ExportRequest, ntriples: bytes) -> tuple[bytes, int, int, str, list[str]]:
     """Build the export of a CONSTRUCT answer alone, without the store (so it can run in
     another process): ``(body, nodes, edges, title, warnings)``.
 
@@ -177,5 +189,5 @@ def export_slice(
     """
     if req.composer or req.work:
         raise BadInput("a slice is exported without the store: no composer or work")
-    result = run_export(None, Minter(base_iri), req, read_ntriples(ntriples))  # type: ignore[arg-type]
+    result = render_export(req, read_ntriples(ntriples))
     return result.body, result.nodes, result.edges, result.title, result.warnings

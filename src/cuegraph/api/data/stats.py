@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from cuegraph.namespaces import CG_NS
 from cuegraph.queries import load_query
 from cuegraph.roles import role_name
-from cuegraph.store import Store
 
-__all__ = ["graph_stats"]
+__all__ = ["Counted", "graph_stats"]
 
 
-def graph_stats(store: Store) -> dict:
+class Counted(Protocol):
+    """What the stats read: a :class:`~cuegraph.store.Store`, or answers fetched already."""
+
+    def select(self, query: str) -> list[dict[str, Any]]: ...
+
+    def triple_count(self) -> int: ...
+
+
+def graph_stats(store: Counted) -> dict:
     """Counts by type and by role, every source graph, and per source its last harvest."""
     types = {r["type"][len(CG_NS) :]: int(r["n"]) for r in store.select(load_query("stats_types"))}
     roles = [

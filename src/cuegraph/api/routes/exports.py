@@ -52,12 +52,12 @@ def _pool(app) -> ProcessPoolExecutor:
     return pool
 
 
-async def _build_slice(app, req: ExportRequest, ntriples: bytes, base_iri: str) -> ExportResult:
+async def _build_slice(app, req: ExportRequest, ntriples: bytes) -> ExportResult:
     """Run :func:`export_slice` in the export process."""
     loop = asyncio.get_running_loop()
     try:
         body, nodes, edges, title, warnings = await loop.run_in_executor(
-            _pool(app), export_slice, req, ntriples, base_iri
+            _pool(app), export_slice, req, ntriples
         )
     except BrokenProcessPool:
         app.state.export_pool = None
@@ -108,7 +108,7 @@ async def export(
     if body is not None and not composer and not work:
         # a user's slice is read and drawn in the export process: however big, it never
         # holds this server's interpreter (other routes, /health, keep answering)
-        result = await _build_slice(request.app, req, body, settings.base_iri)
+        result = await _build_slice(request.app, req, body)
     else:
         sliced = read_ntriples(body) if body is not None else None
         result = await run_in_threadpool(run_export, store, Minter(settings.base_iri), req, sliced)
