@@ -269,6 +269,11 @@ class Store:
         """Whether a write happened since the newest snapshot was published."""
         return False
 
+    def scratch_dir(self) -> Path | None:
+        """Where large temporary files (an import's spool) belong: on the store's own disk,
+        beside an embedded store on disk; ``None``: the system's temporary directory."""
+        return None
+
     def publish(self) -> int:
         """Publish a snapshot of the committed state if a write happened since the last one;
         the generation readers should open (0 for stores without snapshots)."""
@@ -375,6 +380,9 @@ class OxigraphStore(Store):
     @property
     def snapshot_path(self) -> str | None:
         return self.path
+
+    def scratch_dir(self) -> Path | None:
+        return Path(self.path).resolve().parent if self.path else None
 
     def snapshot_stale(self) -> bool:
         """Whether a write happened since the newest snapshot was published."""

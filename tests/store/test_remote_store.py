@@ -268,6 +268,15 @@ def test_bad_query_is_bad_query(remote_url):
         assert r.status_code == 400 and set(r.json()) == {"error", "detail"}
 
 
+def test_cli_query_predeclares_the_prefixes_on_remote_stores(remote_url):
+    """``cuegraph query`` hands cuegraph's prefixes to every backend alike (no type check)."""
+    out = cuegraph_cmd(
+        "query", "-f", "json", "ASK { ?s a cg:NoSuchClass }", env={"CUEGRAPH_STORE": remote_url}
+    )
+    assert out.returncode == 0, out.stderr
+    assert '"boolean"' in out.stdout and "false" in out.stdout
+
+
 @pytest.mark.parametrize("url_path", ["/query", "/sparql"])
 def test_closed_port_gives_a_clear_store_error(url_path):
     url = f"http://127.0.0.1:{free_port()}{url_path}"

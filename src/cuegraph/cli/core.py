@@ -249,19 +249,14 @@ def query(
     predeclared.
     """
     from cuegraph.api.sparql.text import refuse_remote_access
-    from cuegraph.namespaces import PREFIXES, sparql_prefixes
-    from cuegraph.store import OxigraphStore
+    from cuegraph.namespaces import PREFIXES
 
     text = _read_query(sparql)
     if format not in ("table", *RESULT_FORMATS, *GRAPH_FORMATS):
         raise BadInput(f"unknown format {format!r}")
     refuse_remote_access(text)  # SERVICE: one error line, as /sparql refuses it (no fetch)
     with open_cli_store(read_only=True) as store:
-        kw: dict = {}
-        if isinstance(store, OxigraphStore):
-            kw["prefixes"] = PREFIXES  # predeclared: error positions are the user's lines
-        else:
-            text = sparql_prefixes() + text
+        kw: dict = {"prefixes": PREFIXES}  # predeclared: error positions are the user's lines
         if format in GRAPH_FORMATS:
             out = store.query_serialized(text, graph_format=format, **kw)
             sys.stdout.write(out.body.decode("utf-8"))

@@ -60,7 +60,7 @@ from cuegraph.namespaces import CG_NS, OWL, XSD
 from cuegraph.queries import iri as sparql_iri
 from cuegraph.queries import load_query
 from cuegraph.rdfload import replace_from_ntriples_file
-from cuegraph.store import OxigraphStore, Store
+from cuegraph.store import Store
 
 __all__ = [
     "SOURCE",
@@ -298,7 +298,7 @@ def _rows(store: Store, name: str, variables: tuple[str, ...]) -> Iterator[list[
     unbound value is ``""``): read from the SPARQL CSV results on the embedded store, from
     :meth:`~cuegraph.store.Store.select` elsewhere."""
     query = load_query(name)
-    if isinstance(store, OxigraphStore):
+    if store.embedded:
         body = store.query_serialized(query, result_format="csv").body
         reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
         header = next(reader, None)

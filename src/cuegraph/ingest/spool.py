@@ -22,7 +22,7 @@ from pathlib import Path
 from cuegraph.dumps.ntriples import NTriplesWriter
 from cuegraph.graph.iris import Minter
 from cuegraph.records import Record
-from cuegraph.store import OxigraphStore, Store
+from cuegraph.store import Store
 
 __all__ = ["TripleSpool", "spool_dir", "BATCH"]
 
@@ -38,9 +38,7 @@ _PREFIX = ".cuegraph-import-"
 def spool_dir(store: Store) -> Path:
     """Where the temporary N-Triples file goes: beside the embedded store (same disk as the
     shadow store it is loaded into), else the system's temporary directory."""
-    if isinstance(store, OxigraphStore) and store.persistent and store.path:
-        return Path(store.path).resolve().parent
-    return Path(tempfile.gettempdir())
+    return store.scratch_dir() or Path(tempfile.gettempdir())
 
 
 def _alive(pid: int) -> bool:
