@@ -17,18 +17,14 @@ A file none of these links is reported as unlinked with the reason.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from cuegraph.errors import BadInput
+from cuegraph.names import title_keys
 from cuegraph.store import Store
 
 __all__ = ["Tags", "read_tags", "Linker", "read_mapping"]
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 @dataclass(frozen=True)
@@ -72,6 +68,12 @@ def read_tags(path: Path) -> Tags:
     )
 
 
+def _title_album_keys(title: str, album: str) -> list[tuple[str, str]]:
+    """Match keys of a (title, album) pair: :func:`cuegraph.names.title_keys` of each (case,
+    width, punctuation, spacing and long vowels ignored)."""
+    return [(t, a) for t in title_keys(title) for a in title_keys(album)]
+
+
 def read_mapping(path: Path) -> dict[str, str]:
     """A mapping CSV (``file,recording``) → {file name or path: recording IRI}."""
     try:
@@ -109,8 +111,8 @@ class Linker:
             if r.get("mbid"):
                 self.by_mbid.setdefault(r["mbid"].lower(), set()).add(r["rec"])
             if r.get("title") and r.get("album"):
-                key = (_norm(r["title"]), _norm(r["album"]))
-                self.by_title.setdefault(key, set()).add(r["rec"])
+                for key in _title_album_keys(r["title"], r["album"]):
+                    self.by_title.setdefault(key, set()).add(r["rec"])
 
     def link(self, path: Path, tags: Tags) -> tuple[str | None, str]:
         """(recording IRI or None, how it was linked — or why not)."""
@@ -127,7 +129,9 @@ class Linker:
             if len(found) > 1:
                 return None, f"MusicBrainz id {tags.mbid} matches {len(found)} recordings"
         if tags.title and tags.album:
-            found = self.by_title.get((_norm(tags.title), _norm(tags.album)), set())
+            found = set()
+            for pair in _title_album_keys(tags.title, tags.album):
+                found |= self.by_title.get(pair, set())
             if len(found) == 1:
                 return next(iter(found)), "title+album"
             if len(found) > 1:

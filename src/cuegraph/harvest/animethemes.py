@@ -22,7 +22,6 @@ members get their own performer credits ("member of <group>").
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +31,7 @@ from cuegraph.graph.iris import slug
 from cuegraph.harvest.base import Entry, Harvest, Source
 from cuegraph.harvest.checks import Shapes
 from cuegraph.harvest.http import HttpClient, Response
+from cuegraph.names import match_score, tokens
 from cuegraph.records import Credit, Cue, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
 
@@ -110,23 +110,20 @@ def parse_episodes(text: str | None) -> list[int]:
     return sorted(numbers)
 
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    return re.sub(r"[\W_]+", "", text)
-
-
 def _check_name(name: str) -> str:
     name = " ".join((name or "").split())
-    if len(_norm(name)) < MIN_NAME_LENGTH:
+    if len("".join(tokens(name))) < MIN_NAME_LENGTH:
         raise BadInput(f"animethemes: give an anime name to search for (got {name!r})")
     return name
 
 
 def _matches(query: str, anime: dict[str, Any]) -> bool:
-    want = _norm(query)
+    """Whether the anime is the one searched for (by name, slug or a synonym), as the
+    search matcher (:func:`cuegraph.names.match_score`) sees it: the site's search also
+    returns fuzzy hits, which are dropped."""
     names = [anime.get("name"), anime.get("slug")]
     names += [s.get("text") for s in anime.get("animesynonyms") or [] if isinstance(s, dict)]
-    return any(isinstance(n, str) and want in _norm(n) for n in names)
+    return match_score(query, [n for n in names if isinstance(n, str)]) > 0
 
 
 def _fetch(client: HttpClient, url: str, params: dict[str, Any]) -> dict[str, Any]:
