@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["MediaRange", "parse_accept", "choose"]
+__all__ = ["MediaRange", "parse_accept", "choose", "prefers_html"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,13 @@ def choose(accept: str | None, offers: list[str]) -> str | None:
         if best is None or key > best:
             best, chosen = key, offer
     return chosen
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether an Accept header (q-values weighed) prefers ``text/html`` to JSON: a browser
+    following a link. JSON wins ties, a missing header and a header accepting neither.
+
+    >>> prefers_html("application/json;q=0.5, text/html"), prefers_html("*/*")
+    (True, False)
+    """
+    return choose(accept, ["application/json", "text/html"]) == "text/html"

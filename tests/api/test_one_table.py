@@ -1,5 +1,6 @@
 """One table per idea: the formats /sparql serves, its Service Description and its OpenAPI
-entry all come from engine.formats; pages and /conflicts read Accept with q-values."""
+entry all come from engine.formats; pages, /conflicts and the 404 page read Accept with
+q-values (cuegraph.accept.prefers_html)."""
 
 from __future__ import annotations
 
@@ -86,3 +87,13 @@ def test_conflicts_weigh_accept_q_values(client):
     assert data.status_code == 200
     assert data.headers["content-type"].startswith("application/json")
     assert "data" in data.json()
+
+
+def test_not_found_page_weighs_accept_q_values(client):
+    url = "/no-such-page"
+    page = client.get(url, headers=HTML_LOW_JSON)
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html") and "Not found" in page.text
+    data = client.get(url, headers=NO_HTML)
+    assert data.status_code == 404 and set(data.json()) == {"error", "detail"}
+    assert client.get(url).json()["error"]  # no Accept: the JSON error

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cuegraph.accept import prefers_html
 from cuegraph.errors import CuegraphError
 
 __all__ = ["install_error_handlers", "error_response", "not_found_page", "cuegraph_error_response"]
@@ -25,8 +26,7 @@ def error_response(status: int, message: str, detail=None, headers=None) -> JSON
 def not_found_page(request: Request, message: str) -> HTMLResponse | None:
     """A 404 page for a browser (Accept prefers text/html, as when following a link); None
     for API clients, which keep the JSON error."""
-    accept = request.headers.get("accept", "")
-    if accept.split(",")[0].strip() != "text/html":
+    if not prefers_html(request.headers.get("accept")):
         return None
     body = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

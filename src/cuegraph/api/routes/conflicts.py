@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from cuegraph.accept import prefers_html
 from cuegraph.api.data.identity import conflicts_listing
 from cuegraph.api.deps import StoreDep
-from cuegraph.api.routes.pages import prefers_html
 
 __all__ = ["router"]
 

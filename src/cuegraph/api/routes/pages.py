@@ -10,11 +10,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
-from cuegraph.accept import choose
+from cuegraph.accept import prefers_html
 from cuegraph.errors import NotFound
 from cuegraph.queries.examples import examples
 
-__all__ = ["router", "html_twin", "prefers_html", "STATIC", "sparql_examples"]
+__all__ = ["router", "html_twin", "STATIC", "sparql_examples"]
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -53,16 +53,6 @@ async def static(path: str) -> FileResponse:
     return FileResponse(
         target, media_type=media_type, headers={"Cache-Control": "public, max-age=300"}
     )
-
-
-def prefers_html(accept: str | None) -> bool:
-    """Whether an ``Accept`` header (q-values and all) prefers ``text/html`` to JSON; JSON
-    wins ties, a missing header and a header accepting neither.
-
-    >>> prefers_html("application/json;q=0.5, text/html"), prefers_html("*/*")
-    (True, False)
-    """
-    return choose(accept, ["application/json", "text/html"]) == "text/html"
 
 
 def html_twin(
