@@ -47,6 +47,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "(store: the name of a fixture giving the store; settings: a Settings; the rest goes "
         "to TestClient, e.g. raise_server_exceptions=False)",
     )
+    config.addinivalue_line(
+        "markers",
+        "serve(env): the environment the module's `server` fixture (`cuegraph serve`) runs with",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +121,12 @@ def cuegraph_server(tmp_path_factory) -> Iterator[Callable[..., Served]]:
         yield lambda env=None, name="serve": stack.enter_context(
             served(tmp_path_factory.mktemp(name), env)
         )
+
+
+@pytest.fixture(scope="module")
+def server(request, cuegraph_server) -> Served:
+    """``cuegraph serve`` over the seed on disk for the module (``.base``, ``.proc``), with the
+    environment the module gives by ``pytestmark = pytest.mark.serve({"CUEGRAPH_...": ...})``.
+    A folder or module whose ``server`` is something else (a stand-in source) overrides it."""
+    mark = request.node.get_closest_marker("serve")
+    return cuegraph_server(*mark.args, **mark.kwargs) if mark else cuegraph_server()

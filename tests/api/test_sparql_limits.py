@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
 from cuegraph.api.sparql.text import MAX_NESTING
 from cuegraph.config import Settings
 
@@ -62,21 +60,22 @@ def _busy(pid: int) -> bool:
     return fields[0] == "R" and int(fields[11]) > 0.15 * os.sysconf("SC_CLK_TCK")
 
 
-@pytest.fixture(scope="module")
-def server(cuegraph_server):
-    """``cuegraph serve`` on a freshly built on-disk store, with tight limits."""
-    s = cuegraph_server(
+# ``server``: ``cuegraph serve`` on a freshly built on-disk store, with tight limits
+# ``client``: in process over the seed, with a small query size limit
+pytestmark = [
+    pytest.mark.serve(
         {
             "CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
             "CUEGRAPH_MAX_ROWS": str(MAX_ROWS),
             "CUEGRAPH_UPDATE_TOKEN": TOKEN,
         }
-    )
-    return s.base, s.proc
+    ),
+    pytest.mark.client(settings=Settings(store="memory:", max_query_bytes=2000)),
+]
 
 
 def test_runaway_query_is_stopped_and_server_stays_responsive(server):
-    base, proc = server
+    base = server.base
     # warm up: the query workers start on first use
     assert requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=30).ok
     result: dict = {}
@@ -115,7 +114,7 @@ def test_runaway_query_is_stopped_and_server_stays_responsive(server):
 
 
 def test_killed_worker_process_is_gone(server):
-    base, proc = server
+    base, proc = server.base, server.proc
     assert requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=30).ok
     idle = _descendants(proc.pid)
     holder: dict = {}
@@ -142,7 +141,7 @@ def test_killed_worker_process_is_gone(server):
 
 
 def test_rows_are_truncated_with_a_header(server):
-    base, _ = server
+    base = server.base
     resp = requests.get(base + "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}, timeout=30)
     assert resp.status_code == 200
     assert resp.headers["X-Cuegraph-Truncated"] == "true"
@@ -165,7 +164,7 @@ def test_rows_are_truncated_with_a_header(server):
 
 
 def test_update_is_visible_to_query_workers(server):
-    base, _ = server
+    base = server.base
     ask = {"query": "ASK { GRAPH <urn:x:limits> { <urn:x:a> <urn:x:b> 'c' } }"}
     assert requests.get(base + "/sparql", params=ask, timeout=30).json()["boolean"] is False
     resp = requests.post(
@@ -184,29 +183,24 @@ def test_update_is_visible_to_query_workers(server):
     )
 
 
-@pytest.fixture(scope="module")
-def small_client(seed_store):
-    return TestClient(create_app(seed_store, Settings(store="memory:", max_query_bytes=2000)))
-
-
-def test_huge_query_body_is_413(small_client):
+def test_huge_query_body_is_413(client):
     query = "SELECT * { ?s ?p ?o } # " + "x" * 5000
     for kwargs in (
         {"data": {"query": query}},
         {"content": query, "headers": {"content-type": "application/sparql-query"}},
     ):
-        resp = small_client.post("/sparql", **kwargs)
+        resp = client.post("/sparql", **kwargs)
         assert resp.status_code == 413
         body = resp.json()
         assert "2000-byte limit" in body["error"] and body["detail"] == {"limit_bytes": 2000}
-    get = small_client.get("/sparql", params={"query": query})
+    get = client.get("/sparql", params={"query": query})
     assert get.status_code == 413 and "POST" in get.json()["error"]
 
 
-def test_memory_store_time_limit_answers_503(seed_store):
+def test_memory_store_time_limit_answers_503(api_client):
     """memory: stores run queries in a thread: the client still gets 503 at the limit (the
     thread runs on to the end, so this query is slow, ~2 s, but finite)."""
-    client = TestClient(create_app(seed_store, Settings(store="memory:", query_timeout=0.3)))
+    client = api_client(settings=Settings(store="memory:", query_timeout=0.3))
     start = time.monotonic()
     resp = client.get(
         "/sparql",
@@ -220,7 +214,7 @@ def test_memory_store_time_limit_answers_503(seed_store):
     assert time.monotonic() - start < 1.5
 
 
-def test_from_never_fetches_remote_data(small_client, httpserver):
+def test_from_never_fetches_remote_data(client, httpserver):
     httpserver.expect_request("/data.ttl").respond_with_data(
         "<urn:x:remote> <urn:x:p> <urn:x:o> .", content_type="text/turtle"
     )
@@ -230,23 +224,23 @@ def test_from_never_fetches_remote_data(small_client, httpserver):
         f"ASK FROM NAMED <{remote}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         f"SELECT * FROM <{remote}> {{ <urn:x:remote> ?p ?o }}",
     ):
-        resp = small_client.get("/sparql", params={"query": query})
+        resp = client.get("/sparql", params={"query": query})
         assert resp.status_code == 200, resp.text
         data = resp.json()
         assert data.get("boolean") is False or data.get("results", {}).get("bindings") == []
-    refused = small_client.get(
+    refused = client.get(
         "/sparql", params={"query": f"SELECT * {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"}
     )
     assert refused.status_code == 400
     assert httpserver.log == []  # nothing ever asked the "remote" server
 
 
-def test_export_query_never_fetches(small_client, httpserver):
+def test_export_query_never_fetches(client, httpserver):
     """/export?query= runs the client's CONSTRUCT: SERVICE is refused there too (pyoxigraph
     would otherwise send the request)."""
     httpserver.expect_request("/sparql").respond_with_data("", status=500)
     remote = httpserver.url_for("/sparql")
-    resp = small_client.get(
+    resp = client.get(
         "/export",
         params={
             "format": "cytoscape",
@@ -258,11 +252,11 @@ def test_export_query_never_fetches(small_client, httpserver):
 
 
 @pytest.mark.parametrize("levels", [MAX_NESTING + 1, 5000])
-def test_deeply_nested_sparql_is_400_not_a_crash(seed_store, levels):
+def test_deeply_nested_sparql_is_400_not_a_crash(api_client, levels):
     """The SPARQL parser recurses: thousands of nested brackets crash the process (stack
     overflow) and nested collections stall it, so /sparql, /sparql/update and /export refuse
     them before parsing."""
-    client = TestClient(create_app(seed_store, Settings(store="memory:", update_token=TOKEN)))
+    client = api_client(settings=Settings(store="memory:", update_token=TOKEN))
     group = "{" * levels + "}" * levels
     requests_ = [
         client.get("/sparql", params={"query": f"SELECT * {{ {group} }}"}),
@@ -293,7 +287,7 @@ def test_deeply_nested_sparql_is_400_not_a_crash(seed_store, levels):
 
 def test_runaway_export_construct_is_stopped(server):
     """/export?query= runs the user's CONSTRUCT under the same time limit as /sparql."""
-    base, _ = server
+    base = server.base
     runaway = (
         "CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
         "FILTER(STR(?a) = CONCAT(STR(?d), STR(?g), STR(?j))) }"

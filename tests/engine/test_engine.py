@@ -53,17 +53,15 @@ def _query(base: str, text: str, timeout: float = 60) -> requests.Response:
     return requests.get(base + "/sparql", params={"query": text}, timeout=timeout)
 
 
-@pytest.fixture(scope="module")
-def server(cuegraph_server):
-    return cuegraph_server(
-        {
-            "CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
-            "CUEGRAPH_UPDATE_TOKEN": TOKEN,
-            "CUEGRAPH_QUERY_WORKERS": "2",
-            "CUEGRAPH_QUERY_MAX_LONG": "4",
-            "CUEGRAPH_QUERY_MEMORY": "200M",
-        }
-    )
+pytestmark = pytest.mark.serve(
+    {
+        "CUEGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
+        "CUEGRAPH_UPDATE_TOKEN": TOKEN,
+        "CUEGRAPH_QUERY_WORKERS": "2",
+        "CUEGRAPH_QUERY_MAX_LONG": "4",
+        "CUEGRAPH_QUERY_MEMORY": "200M",
+    }
+)
 
 
 def test_a_query_sees_an_update_committed_before_it(server):

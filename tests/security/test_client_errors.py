@@ -16,9 +16,7 @@ QUERIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(cuegraph_server):
-    return cuegraph_server({"CUEGRAPH_UPDATE_TOKEN": "t"})
+pytestmark = pytest.mark.serve({"CUEGRAPH_UPDATE_TOKEN": "t"})
 
 
 @pytest.mark.parametrize("query", QUERIES)

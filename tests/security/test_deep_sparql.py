@@ -42,9 +42,9 @@ def _where(shape: str) -> str:
 SHAPES = ["nested_filter", "unions", "optionals", "filters", "ors", "plus", "path"]
 
 
-@pytest.fixture(scope="module")
-def server(cuegraph_server):
-    return cuegraph_server({"CUEGRAPH_UPDATE_TOKEN": TOKEN, "CUEGRAPH_MAX_QUERY_BYTES": "2000000"})
+pytestmark = pytest.mark.serve(
+    {"CUEGRAPH_UPDATE_TOKEN": TOKEN, "CUEGRAPH_MAX_QUERY_BYTES": "2000000"}
+)
 
 
 @pytest.mark.parametrize("shape", SHAPES)

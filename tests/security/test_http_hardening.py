@@ -14,7 +14,11 @@ from cuegraph.config import Settings
 TOKEN = "hardening-token"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
-pytestmark = pytest.mark.client(settings=Settings(store="memory:", update_token=TOKEN))
+pytestmark = [
+    pytest.mark.client(settings=Settings(store="memory:", update_token=TOKEN)),
+    # the slow-client tests: the real server with short body and header deadlines
+    pytest.mark.serve({"CUEGRAPH_BODY_TIMEOUT": "2", "CUEGRAPH_HEADER_TIMEOUT": "2"}),
+]
 
 
 @pytest.mark.parametrize(
@@ -128,11 +132,6 @@ def test_host_header_is_not_reflected(client, api_client):
 
 
 # --- slow clients, against the real server ------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server(cuegraph_server):
-    return cuegraph_server({"CUEGRAPH_BODY_TIMEOUT": "2", "CUEGRAPH_HEADER_TIMEOUT": "2"})
 
 
 def _port(server) -> int:

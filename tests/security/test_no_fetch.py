@@ -84,9 +84,7 @@ def update_variants(url: str) -> dict[str, tuple[str, str]]:
     }
 
 
-@pytest.fixture(scope="module")
-def server(cuegraph_server):
-    return cuegraph_server({"CUEGRAPH_UPDATE_TOKEN": TOKEN})
+pytestmark = pytest.mark.serve({"CUEGRAPH_UPDATE_TOKEN": TOKEN})
 
 
 def _assert_refused(resp, word: str) -> None:
