@@ -232,8 +232,7 @@ def _post(
     def parse(resp: Response) -> dict[str, Any]:
         """The ``data`` object; GraphQL errors and other shapes raise (and are not cached)."""
         body = resp.json()
-        if not isinstance(body, dict):
-            raise UpstreamError(f"{url} sent a GraphQL response that is not an object")
+        _shape.obj(body, url, "the GraphQL response")
         errors = body.get("errors")
         if errors:
             listed = errors if isinstance(errors, list) else [errors]
@@ -243,9 +242,7 @@ def _post(
             if any(isinstance(e, dict) and e.get("status") == 404 for e in listed):
                 raise missing(f"anilist: {what} not found ({messages})")
             raise UpstreamError(f"{url}: AniList reported: {messages}"[:400])
-        if not isinstance(body.get("data"), dict):
-            raise UpstreamError(f"{url} sent a GraphQL response without a data object")
-        return body["data"]
+        return _shape.obj(body.get("data"), url, "data")
 
     with missing_on_404(missing(f"anilist: {what} not found")):
         return client.post_json(url, {"query": query, "variables": variables}, parse=parse).data

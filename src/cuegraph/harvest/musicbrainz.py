@@ -27,10 +27,14 @@ from urllib.parse import urlsplit
 
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest.base import Entry, Harvest, Source
+from cuegraph.harvest.checks import Shapes
 from cuegraph.harvest.http import HttpClient, Response, short_url
 from cuegraph.names import same_name
 from cuegraph.records import Album, Credit, Person, Record, Recording, Song
 from cuegraph.roles import resolve_role
+
+#: the shape checks every source makes (cuegraph.harvest.checks)
+_SHAPES = Shapes("MusicBrainz")
 
 __all__ = [
     "NAME",
@@ -87,8 +91,7 @@ def _get(
     def parse(resp: Response) -> dict:
         data = resp.json()
         shown = short_url(resp.url)
-        if not isinstance(data, dict):
-            raise UpstreamError(f"{shown} sent JSON that is not a MusicBrainz object")
+        _SHAPES.obj(data, shown, "the answer")
         if "error" in data:
             raise UpstreamError(f"{shown}: MusicBrainz says {str(data['error'])[:200]}")
         if check is not None:
@@ -107,12 +110,12 @@ def _escape_lucene(text: str) -> str:
 
 def _search_page(data: dict, shown: str) -> None:
     if not isinstance(data.get("artists"), list):
-        raise UpstreamError(f"{shown} is not a MusicBrainz artist search answer (no artists list)")
+        raise _SHAPES.error(shown, "an artist search answer without an artists list")
 
 
 def _lookup(data: dict, shown: str) -> None:
     if not data.get("id"):
-        raise UpstreamError(f"{shown} is not a MusicBrainz artist")
+        raise _SHAPES.error(shown, "an artist without an id")
 
 
 def _described(a: dict) -> str:
@@ -174,9 +177,8 @@ def _browse_page(entity: str):
         if not isinstance(data.get(f"{entity}s"), list) or not isinstance(
             data.get(f"{entity}-count"), int
         ):
-            raise UpstreamError(
-                f"{shown} is not a MusicBrainz {entity} browse page "
-                f"(no {entity}s list or {entity}-count)"
+            raise _SHAPES.error(
+                shown, f"a {entity} browse page without {entity}s or {entity}-count"
             )
 
     return check

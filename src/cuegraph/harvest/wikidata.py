@@ -26,11 +26,15 @@ from SPARQLWrapper import GET, JSON, SPARQLWrapper
 from cuegraph import __version__
 from cuegraph.errors import BadInput, UpstreamError
 from cuegraph.harvest.base import Entry, Harvest, Source
+from cuegraph.harvest.checks import Shapes
 from cuegraph.harvest.http import HttpClient, Response, short_url, source_message
 from cuegraph.harvest.queries import render_remote
 from cuegraph.names import has_cjk, same_name
 from cuegraph.records import Album, Credit, Person, Record, Song, Work
 from cuegraph.roles import resolve_role
+
+#: the shape checks every source makes (cuegraph.harvest.checks)
+_SHAPES = Shapes("Wikidata")
 
 __all__ = [
     "NAME",
@@ -147,9 +151,7 @@ def _bindings(resp: Response) -> list[dict]:
         if not isinstance(rows, list):
             raise TypeError
     except (KeyError, TypeError):
-        raise UpstreamError(
-            f"{short_url(resp.url)} sent JSON that is not SPARQL SELECT results"
-        ) from None
+        raise _SHAPES.error(short_url(resp.url), "not SPARQL SELECT results") from None
     return rows
 
 
@@ -199,7 +201,7 @@ def search_items(client: HttpClient, base_url: str, name: str, api: str | None =
         if not isinstance(hits, list):
             error = data.get("error") if isinstance(data, dict) else None
             why = f": {source_message(json.dumps(error))}" if error else ""
-            raise UpstreamError(f"{short_url(resp.url)} is not a wbsearchentities answer{why}")
+            raise _SHAPES.error(short_url(resp.url), f"not a wbsearchentities answer{why}")
         return [h for h in hits if isinstance(h, dict)]
 
     client.plan(1)
