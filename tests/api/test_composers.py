@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
-from cuegraph.api import create_app
-from cuegraph.config import Settings
 
 P = "https://cuegraph.org/id/person/"
 
@@ -111,7 +107,7 @@ def test_unknown_composer_is_404_with_close_matches(client):
     assert body["detail"]["close_matches"][0]["id"] == "yuki-kajiura"
 
 
-def test_profile_follows_owl_same_as(fresh_store):
+def test_profile_follows_owl_same_as(fresh_store, api_client):
     """An agent linked by owl:sameAs (identity resolution) contributes its credits."""
     fresh_store.update("""
       PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>
@@ -125,7 +121,7 @@ def test_profile_follows_owl_same_as(fresh_store):
             cg:agent <https://cuegraph.org/id/person/mb-kajiura> ;
             cg:role relators:cmp ; cg:credits <https://cuegraph.org/id/song/test-song> .
       } }""")
-    client = TestClient(create_app(fresh_store, Settings()))
+    client = api_client(fresh_store)
     p = client.get("/composers/yuki-kajiura").json()
     assert p["identity"] == ["yuki-kajiura", "mb-kajiura"]
     assert "Test Song" in {s["title"] for s in p["songs"]}
@@ -145,7 +141,7 @@ def test_browser_gets_the_page_twin(client):
     assert work.headers["location"] == "/#/work/madoka-magica"
 
 
-def test_identifiers_and_directors(fresh_store):
+def test_identifiers_and_directors(fresh_store, api_client):
     """External ids and schema:sameAs links show on profiles (the seed has none); a director
     sharing a work is not a music collaborator, a fellow arranger is."""
     fresh_store.update("""
@@ -166,7 +162,7 @@ def test_identifiers_and_directors(fresh_store):
             cg:agent <https://cuegraph.org/id/person/test-arranger> ; cg:role relators:arr ;
             cg:credits <https://cuegraph.org/id/work/madoka-magica> .
       } }""")
-    client = TestClient(create_app(fresh_store, Settings()))
+    client = api_client(fresh_store)
     p = client.get("/composers/yuki-kajiura").json()
     assert p["identifiers"] == {
         "wikidata": ["Q1056939"],
@@ -196,12 +192,12 @@ def test_profile_credits_carry_their_own_sources(client):
     assert all(s["sources"] for s in body["songs"])
 
 
-def test_identifier_links_point_at_the_sites(fresh_store):
+def test_identifier_links_point_at_the_sites(fresh_store, api_client):
     fresh_store.update("""PREFIX cg: <https://cuegraph.org/ns#>
       INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/ids> {
         <https://cuegraph.org/id/person/yuki-kajiura> cg:wikidata "Q4115189" ;
             cg:vgmdb "104" ; cg:anilist "95259" . } }""")
-    body = TestClient(create_app(fresh_store, Settings())).get("/composers/yuki-kajiura").json()
+    body = api_client(fresh_store).get("/composers/yuki-kajiura").json()
     links = {x["scheme"]: x["url"] for x in body["identifier_links"]}
     assert links == {
         "wikidata": "https://www.wikidata.org/wiki/Q4115189",

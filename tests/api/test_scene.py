@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
-from cuegraph.config import Settings
 from cuegraph.ingest import import_cuesheet
 from support import DATA, FIXTURES
 
@@ -135,9 +132,9 @@ def test_episode_without_any_data_falls_back_to_work(client):
     assert [lv["status"] for lv in body["levels"]] == ["no_data", "no_data", "music"]
 
 
-def test_silence_is_not_no_data_and_not_music(fresh_store, minter):
+def test_silence_is_not_no_data_and_not_music(fresh_store, minter, api_client):
     import_cuesheet(fresh_store, minter, FIXTURES / "cuesheets" / "good.csv")
-    client = TestClient(create_app(fresh_store, Settings()))
+    client = api_client(fresh_store)
     body = client.get("/scene", params={"work": "Test Work", "episode": 1, "t": 160}).json()
     assert body["status"] == "silence"
     assert body["precision"] == "cue"
@@ -158,14 +155,14 @@ def test_silence_is_not_no_data_and_not_music(fresh_store, minter):
     assert after["headline"].startswith("Songs of Test Work: Good Song — work level")
 
 
-def test_nothing_known_is_precision_none(fresh_store):
+def test_nothing_known_is_precision_none(fresh_store, api_client):
     fresh_store.update("""
       PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>
       INSERT DATA { GRAPH <https://cuegraph.org/id/graph/test/bare> {
         <https://cuegraph.org/id/work/bare> a cg:Work, cg:Film ; schema:name "Bare Film" .
       } }""")
     body = (
-        TestClient(create_app(fresh_store, Settings()))
+        api_client(fresh_store)
         .get("/scene", params={"work": "bare", "episode": 1, "t": "8:20"})
         .json()
     )
@@ -230,7 +227,7 @@ def test_scene_is_documented(client):
     assert {"work", "episode", "t", "from", "to"} <= names
 
 
-def test_cue_with_only_a_recording_gets_its_songs_credits(fresh_store):
+def test_cue_with_only_a_recording_gets_its_songs_credits(fresh_store, api_client):
     """A cue naming a recording (not a song) is credited through schema:recordingOf."""
     fresh_store.update("""
       PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>
@@ -246,7 +243,7 @@ def test_cue_with_only_a_recording_gets_its_songs_credits(fresh_store):
             cg:work <https://cuegraph.org/id/work/madoka-magica> ; schema:episodeNumber 9 .
       } }""")
     body = (
-        TestClient(create_app(fresh_store, Settings()))
+        api_client(fresh_store)
         .get("/scene", params={"work": "madoka-magica", "episode": 9, "t": "22:00"})
         .json()
     )

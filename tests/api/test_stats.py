@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
-from cuegraph.config import Settings
-
-
-def test_stats_on_seed(seed_store):
-    s = TestClient(create_app(seed_store, Settings())).get("/stats").json()
+def test_stats_on_seed(seed_store, api_client):
+    s = api_client().get("/stats").json()
     assert s["triples"] == seed_store.triple_count()
     works = seed_store.select(
         "PREFIX cg: <https://cuegraph.org/ns#> "
@@ -32,11 +27,11 @@ def test_stats_on_seed(seed_store):
     assert sources["cuesheet"]["last_harvest"] == max(g["generated"] for g in cuesheets)
 
 
-def test_stats_counts_a_new_source(fresh_store, minter):
+def test_stats_counts_a_new_source(fresh_store, minter, api_client):
     from cuegraph.ingest import import_cuesheet
     from support import FIXTURES
 
-    client = TestClient(create_app(fresh_store, Settings()))
+    client = api_client(fresh_store)
     before = client.get("/stats").json()
     import_cuesheet(fresh_store, minter, FIXTURES / "cuesheets" / "good.csv")
     after = client.get("/stats").json()
@@ -45,8 +40,8 @@ def test_stats_counts_a_new_source(fresh_store, minter):
     assert after["triples"] > before["triples"]
 
 
-def test_summary_endpoints_are_documented(seed_store):
-    paths = TestClient(create_app(seed_store, Settings())).get("/openapi.json").json()["paths"]
+def test_summary_endpoints_are_documented(api_client):
+    paths = api_client().get("/openapi.json").json()["paths"]
     for path in ("/scene", "/composers", "/composers/{ref}", "/works", "/works/{ref}", "/stats"):
         op = paths[path]["get"]
         assert op.get("description") or op.get("summary"), path

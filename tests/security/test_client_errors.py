@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
 from cuegraph.config import Settings
 
 QUERIES = [
@@ -20,11 +18,9 @@ pytestmark = pytest.mark.serve({"CUEGRAPH_UPDATE_TOKEN": "t"})
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_unsupported_custom_function_is_400(server, seed_store, query):
+def test_unsupported_custom_function_is_400(server, api_client, query):
     worker = requests.get(server.base + "/sparql", params={"query": query}, timeout=30)
-    thread = TestClient(create_app(seed_store, Settings(store="memory:"))).get(
-        "/sparql", params={"query": query}
-    )
+    thread = api_client(settings=Settings(store="memory:")).get("/sparql", params={"query": query})
     for resp in (worker, thread):
         assert resp.status_code == 400, resp.text
         assert "is not supported" in resp.json()["error"]

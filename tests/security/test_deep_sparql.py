@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
 from cuegraph.api.sparql.check import MAX_DEPTH, MAX_PATH, check_sparql, parse_sparql
 from cuegraph.config import Settings
 from cuegraph.errors import BadQuery
@@ -71,8 +69,8 @@ def test_deep_query_and_update_are_400_and_the_server_lives(server, shape):
     assert ask.status_code == 200 and ask.json()["boolean"] is True
 
 
-def test_export_query_is_bounded_too(seed_store):
-    client = TestClient(create_app(seed_store, Settings(store="memory:")))
+def test_export_query_is_bounded_too(api_client):
+    client = api_client(settings=Settings(store="memory:"))
     resp = client.get(
         "/export",
         params={
@@ -83,9 +81,9 @@ def test_export_query_is_bounded_too(seed_store):
     assert resp.status_code == 400 and "nests" in resp.json()["error"]
 
 
-def test_long_but_reasonable_chains_still_run(seed_store):
+def test_long_but_reasonable_chains_still_run(api_client):
     """The limits leave room: 500 alternatives, a 20-step path, 200 OPTIONALs are fine."""
-    client = TestClient(create_app(seed_store, Settings(store="memory:")))
+    client = api_client(settings=Settings(store="memory:"))
     for where in [
         "?s ?p ?o FILTER(" + "||".join(f"?o = {i}" for i in range(500)) + ")",
         "?s " + "/".join(["<urn:x:p>"] * 20) + " ?o",

@@ -16,9 +16,7 @@ import textwrap
 
 import pytest
 import requests
-from fastapi.testclient import TestClient
 
-from cuegraph.api import create_app
 from cuegraph.config import Settings
 from cuegraph.sandbox import supported
 
@@ -136,9 +134,9 @@ def test_update_never_fetches(server, canary, name):
     assert graphs["boolean"] is False
 
 
-def test_in_process_app_never_fetches(seed_store, canary):
+def test_in_process_app_never_fetches(api_client, canary):
     """The same refusals without worker processes (memory: store, thread execution)."""
-    client = TestClient(create_app(seed_store, Settings(store="memory:", update_token=TOKEN)))
+    client = api_client(settings=Settings(store="memory:", update_token=TOKEN))
     for query in query_variants(canary.url).values():
         _assert_refused(client.get("/sparql", params={"query": query}), "SERVICE")
     for update, word in update_variants(canary.url).values():
@@ -153,9 +151,9 @@ def test_in_process_app_never_fetches(seed_store, canary):
     assert canary.hits == []
 
 
-def test_not_refused_when_service_is_only_a_word(seed_store):
+def test_not_refused_when_service_is_only_a_word(api_client):
     """The parse tells the keyword from the same letters elsewhere."""
-    client = TestClient(create_app(seed_store, Settings(store="memory:")))
+    client = api_client(settings=Settings(store="memory:"))
     for query in [
         'SELECT * { ?s ?p "SERVICE <http://127.0.0.1:9/>" } LIMIT 1',
         "PREFIX ex: <http://example.org/> SELECT * { ?s ex:service ?service } LIMIT 1",
