@@ -20,8 +20,8 @@ SELECT DISTINCT ?name WHERE {{
 
 
 @pytest.fixture(scope="module")
-def endpoint(cuegraph_server):
-    return cuegraph_server().base + "/sparql"
+def endpoint(server):
+    return server.base + "/sparql"
 
 
 def test_sparqlwrapper_select_json(endpoint):
