@@ -105,6 +105,22 @@ def browser():
         yield b
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh Chromium page (its own context) recording what it did: ``page.console_errors``,
+    ``page.requests`` (every URL it asked for, ``browser.watch``) and ``page.dialogs`` (the
+    message of each alert/confirm, dismissed)."""
+    from browser import watch
+
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.console_errors, pg.requests = watch(pg)
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def app_server() -> Iterator[Callable[..., str]]:
     """``app_server(app)``: serve an ASGI app on a free port of 127.0.0.1 (uvicorn in a

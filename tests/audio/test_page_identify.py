@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from audio_support import build_soundtrack_graph, material
 
-from browser import watch
 from cuegraph.api import create_app
 from cuegraph.audio.index import FingerprintIndex, audio_files
 from cuegraph.audio.link import Linker
@@ -33,15 +32,6 @@ def server(tmp_path_factory, app_server):
     settings = Settings(fingerprints=str(fps))
     # the store is closed when the server stops
     yield app_server(create_app(store, settings, close_store=True)), m
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.console_errors, pg.requests = watch(pg)
-    yield pg
-    context.close()
 
 
 def test_upload_identifies_clip(page, server):

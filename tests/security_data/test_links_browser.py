@@ -13,7 +13,6 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from browser import watch
 from cuegraph.api import create_app
 from cuegraph.config import Settings
 from support import BASE, make_store
@@ -51,17 +50,6 @@ def server(tmp_path_factory, app_server):
     path.write_text(TURTLE, encoding="utf-8")
     store.load_file(path, BASE + "graph/load/hostile")
     return app_server(create_app(store, Settings()))
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.console_errors, pg.requests = watch(pg)
-    pg.dialogs = []
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    yield pg
-    context.close()
 
 
 def _click_every_iri(page, root: str) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from browser import watch
 from cuegraph.api import create_app
 from cuegraph.config import Settings
 from support import make_store
@@ -19,15 +18,6 @@ KAJIURA = "https://cuegraph.org/id/person/yuki-kajiura"
 @pytest.fixture(scope="module")
 def server(app_server):
     return app_server(create_app(make_store(), Settings()))
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.console_errors, pg.requests = watch(pg)
-    yield pg
-    context.close()
 
 
 def _open(page, url):

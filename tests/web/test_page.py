@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from browser import watch
 from cuegraph.api import create_app
 from cuegraph.config import Settings
 from cuegraph.graph.iris import Minter
@@ -31,16 +30,6 @@ def server(app_server):
         <https://cuegraph.org/id/person/test-composer> cg:wikidata "Q4115189" ;
           cg:musicbrainz "9f2a1c3e-0000-4000-8000-000000000001" . } }""")  # test-only ids
     return app_server(create_app(store, Settings()))
-
-
-@pytest.fixture
-def page(browser, server):
-    """A fresh page recording console errors and every request's host."""
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.console_errors, pg.requests = watch(pg)
-    yield pg
-    context.close()
 
 
 def _outside(urls: list[str]) -> list[str]:
