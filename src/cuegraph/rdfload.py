@@ -51,6 +51,7 @@ import pyoxigraph as ox
 
 from cuegraph.engine.formats import GRAPH_FORMATS
 from cuegraph.errors import BadInput, BadQuery, StoreError
+from cuegraph.queries import iri, render
 
 if TYPE_CHECKING:
     from cuegraph.store import OxigraphStore, Store
@@ -390,7 +391,7 @@ def _exchange(a: Path, b: Path) -> None:
 
 
 def _graph_size(s: ox.Store, g: str) -> int:
-    r = s.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+    r = s.query(render("graph_size", graph=iri(g)))
     assert isinstance(r, ox.QuerySolutions)
     return int(next(iter(r))["n"].value)
 
@@ -646,5 +647,5 @@ def replace_from_ntriples_file(
         shadowed = cast("OxigraphStore", store)  # shadow_swap: the embedded store on disk
         return _load_shadow(shadowed, path, "ntriples", graph_iri, [graph_iri], None, swap_extra)
     store.replace_ntriples(graph_iri, _line_chunks(path), swap_extra)
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+    rows = store.select(render("graph_size", graph=iri(graph_iri)))
     return int(rows[0]["n"]) if rows else 0

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from cuegraph.errors import BadInput
 from cuegraph.names import title_keys
+from cuegraph.queries import load_query
 from cuegraph.store import Store
 
 __all__ = ["Tags", "read_tags", "Linker", "read_mapping"]
@@ -97,12 +98,7 @@ class Linker:
 
     def __init__(self, store: Store, mapping: dict[str, str] | None = None):
         self.mapping = mapping or {}
-        rows = store.select(
-            "PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>\n"
-            "SELECT ?rec ?title ?album ?mbid WHERE { ?rec a cg:Recording . "
-            "OPTIONAL { ?rec schema:name ?title } OPTIONAL { ?rec cg:musicbrainz ?mbid } "
-            "OPTIONAL { ?al schema:track ?rec ; schema:name ?album } }"
-        )
+        rows = store.select(load_query("recording_index"))
         self.by_mbid: dict[str, set[str]] = {}
         self.by_title: dict[tuple[str, str], set[str]] = {}
         self.known: set[str] = set()

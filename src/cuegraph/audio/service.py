@@ -10,6 +10,7 @@ from cuegraph.audio.cues import DetectedRow, recording_titles
 from cuegraph.audio.fingerprint import FRAME_SECONDS, fingerprint_file
 from cuegraph.audio.index import FingerprintIndex, sha256_file
 from cuegraph.errors import BadInput
+from cuegraph.queries import iri, render
 from cuegraph.store import Store
 
 __all__ = [
@@ -131,17 +132,8 @@ def detect_file(
 def _uses(store: Store, recordings: list[str]) -> dict[str, list[dict]]:
     if not recordings:
         return {}
-    values = " ".join(f"<{r}>" for r in recordings)
-    rows = store.select(
-        "PREFIX cg: <https://cuegraph.org/ns#> PREFIX schema: <https://schema.org/>\n"
-        "SELECT DISTINCT ?r ?cue ?work ?title ?ep ?start ?end ?detected WHERE { "
-        f"VALUES ?r {{ {values} }} "
-        "{ ?cue cg:recording ?r } UNION { ?r schema:recordingOf ?s . ?cue cg:song ?s } "
-        "?cue cg:episode ?e . ?e cg:work ?work ; schema:episodeNumber ?ep . "
-        "OPTIONAL { ?work schema:name ?title } "
-        "OPTIONAL { ?cue schema:startOffset ?start ; schema:endOffset ?end } "
-        "OPTIONAL { ?cue cg:detected ?detected } } ORDER BY ?work ?ep ?start"
-    )
+    values = " ".join(iri(r) for r in recordings)
+    rows = store.select(render("recording_uses", recordings=values))
     out: dict[str, list[dict]] = {}
     seen = set()
     for r in rows:

@@ -58,7 +58,7 @@ from cuegraph.graph.write import provenance_update
 from cuegraph.names import fold, name_keys, title_keys
 from cuegraph.namespaces import CG_NS, OWL, XSD
 from cuegraph.queries import iri as sparql_iri
-from cuegraph.queries import load_query
+from cuegraph.queries import literal, load_query, render, render_update
 from cuegraph.rdfload import replace_from_ntriples_file
 from cuegraph.store import Store
 
@@ -743,7 +743,7 @@ def _resolve(store: Store, minter: Minter, skip_if_nothing: bool) -> Resolution:
     if (
         skip_if_nothing
         and not ident.clusters
-        and not store.ask(f"ASK {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
+        and not store.ask(render("graph_any", graph=sparql_iri(target)))
     ):
         return Resolution(graph=target, refusals=ident.refusals, seconds=time.monotonic() - t0)
     graphs_read = _graphs(ident)
@@ -775,10 +775,10 @@ def _resolve(store: Store, minter: Minter, skip_if_nothing: bool) -> Resolution:
             record_count=len(ident.clusters),
             started=started,
         )
-        swap += (
-            f" ;\nINSERT DATA {{ GRAPH <{prov}> {{ <{target}> <{_DIGEST}> "
-            f'"{digest.hexdigest()}" }} }}'
+        digest_triple = (
+            f"{sparql_iri(target)} {sparql_iri(_DIGEST)} {literal(digest.hexdigest())} ."
         )
+        swap += " ;\n" + render_update("graph_insert", graph=sparql_iri(prov), body=digest_triple)
         previous = _count(store, target)
         if previous == expected and _stored_digest(store, prov, target) == digest.hexdigest():
             store.update(swap)  # the same links: only the run's provenance is new
@@ -804,12 +804,14 @@ _DIGEST = CG_NS + "linksDigest"
 
 
 def _count(store: Store, graph: str) -> int:
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    rows = store.select(render("graph_size", graph=sparql_iri(graph)))
     return int(rows[0]["n"]) if rows else 0
 
 
 def _stored_digest(store: Store, prov: str, graph: str) -> str | None:
-    rows = store.select(f"SELECT ?d WHERE {{ GRAPH <{prov}> {{ <{graph}> <{_DIGEST}> ?d }} }}")
+    rows = store.select(
+        render("identity_digest", prov_graph=sparql_iri(prov), graph=sparql_iri(graph))
+    )
     return str(rows[0]["d"]) if len(rows) == 1 else None
 
 
@@ -877,9 +879,7 @@ def _stored_links(store: Store, members: list[str]) -> bool:
         rep = sparql_iri(members[0])
     except ValueError:  # not writable in SPARQL: cannot have been linked either
         return False
-    rows = store.select(
-        f"SELECT DISTINCT ?m WHERE {{ VALUES ?m {{ {values} }} {rep} <{OWL.sameAs}> ?m }}"
-    )
+    rows = store.select(render("identity_linked", members=values, canonical=rep))
     return len(rows) == len(members) - 1
 
 
