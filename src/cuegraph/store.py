@@ -279,6 +279,14 @@ class Store:
         the generation readers should open (0 for stores without snapshots)."""
         return self.generation
 
+    def backup(self, target: Path) -> None:
+        """Write a consistent copy of the store to the new directory ``target``: only the
+        embedded store on disk can (a remote store is backed up by its own server)."""
+        raise BadInput(
+            f"the store {self.url} is not the embedded store: back it up with its own "
+            "server's tools, or `cuegraph dump -f nquads`"
+        )
+
     def query_executor(
         self,
         timeout: float,

@@ -108,3 +108,17 @@ def test_backup_while_serving_brings_back_a_dropped_store(tmp_path):
         assert restored.triple_count() == before
     finally:
         restored.close()
+
+
+def test_backup_of_a_store_that_is_not_embedded_is_refused(tmp_path):
+    """Only the embedded store on disk is backed up by cuegraph: a remote store (here a URL
+    nobody listens on: the refusal comes before any request) or ``memory:`` gets one error
+    line, and no directory is made."""
+    for store in ("http://127.0.0.1:9/sparql", "memory:"):
+        copy = tmp_path / "copy"
+        res = cuegraph_cmd("--store", store, "backup", str(copy))
+        assert res.returncode == 1, res.stderr
+        lines = [x for x in res.stderr.splitlines() if x.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
+        assert "embedded" in lines[0] or "on-disk" in lines[0]
+        assert not copy.exists()

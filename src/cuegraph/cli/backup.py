@@ -10,7 +10,7 @@ import typer
 from cuegraph.cli.common import command, open_cli_store
 from cuegraph.cli.core import say
 from cuegraph.errors import BadInput
-from cuegraph.store import OxigraphStore, open_store
+from cuegraph.store import open_store
 
 __all__ = ["backup"]
 
@@ -37,12 +37,7 @@ def backup(
         )
     store = open_cli_store(read_only=True)
     try:
-        if not isinstance(store, OxigraphStore):
-            raise BadInput(
-                f"the store {store.url} is not the embedded store: back it up with "
-                "its own server's tools, or `cuegraph dump -f nquads`"
-            )
-        if target.exists():
+        if store.embedded and target.exists():
             target.rmdir()  # Oxigraph creates the directory itself
         store.backup(target)
     finally:
