@@ -51,6 +51,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "serve(env): the environment the module's `server` fixture (`cuegraph serve`) runs with",
     )
+    config.addinivalue_line(
+        "markers",
+        "source(name): the source whose stand-in URL the harvest tests' `api` fixture gives",
+    )
 
 
 @pytest.fixture(scope="module")

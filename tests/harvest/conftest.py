@@ -4,7 +4,7 @@ from 127.0.0.1; the tests never reach the internet)."""
 from __future__ import annotations
 
 import pytest
-from harvest_support import point_sources_at, stand_in
+from harvest_support import point_sources_at, source_url, stand_in
 
 
 @pytest.fixture
@@ -20,3 +20,13 @@ def point_sources(server, monkeypatch):
     that reads the settings (the ingest layer, the CLI)."""
     point_sources_at(server, monkeypatch)
     return server
+
+
+@pytest.fixture
+def api(server, request):
+    """The stand-in's base URL for the module's source, named by its marker:
+    ``pytestmark = pytest.mark.source("anilist")``."""
+    marker = request.node.get_closest_marker("source")
+    if marker is None:
+        raise pytest.UsageError("the `api` fixture needs pytest.mark.source(<name>)")
+    return source_url(server, marker.args[0])

@@ -54,7 +54,6 @@ __all__ = [
     "point_sources_at",
     "source_url",
     "default_handlers",
-    "fixtures_for",
     "ROUTES",
     "HARVESTS",
     "R",
@@ -458,22 +457,6 @@ def harvest_settings(cache_dir=None, contact: str = "tests@cuegraph.invalid", **
     return from_environment(
         user_agent_contact=contact, cache_dir=str(cache_dir) if cache_dir else None, **fields
     )
-
-
-def fixtures_for(source: str):
-    """A ``server`` fixture (a fresh stand-in per test) and an ``api`` fixture (the
-    stand-in's base URL for ``source``): ``server, api = fixtures_for("anilist")``."""
-    import pytest
-
-    @pytest.fixture
-    def server():
-        yield from stand_in()
-
-    @pytest.fixture
-    def api(server):
-        return source_url(server, source)
-
-    return server, api
 
 
 def point_sources_at(server, monkeypatch) -> None:

@@ -14,7 +14,6 @@ from harvest_support import (
     anilist_handler,
     client,
     credits,
-    fixtures_for,
     pages,
     serve,
 )
@@ -32,7 +31,7 @@ from support import BASE
 STAFF_PAGES = pages(AL, "staff-hiromi-mizutani", 3)
 
 
-server, api = fixtures_for("anilist")
+pytestmark = pytest.mark.source("anilist")  # the `api` fixture: its stand-in URL
 
 
 def serve_pages(server, seen: list[dict], staff: list[dict] | None = None) -> None:

@@ -12,7 +12,6 @@ from harvest_support import (
     FakeTime,
     animethemes_handler,
     client,
-    fixtures_for,
     load,
     pages,
     serve,
@@ -33,7 +32,7 @@ MOVIE = TV + " Movie"
 SECRET_BASE = "secret base ~Kimi ga Kureta Mono~ (10 years after Ver.)"
 
 
-server, api = fixtures_for("animethemes")
+pytestmark = pytest.mark.source("animethemes")  # the `api` fixture: its stand-in URL
 
 
 def serve_pages(server, answers: list[dict], seen: list[dict]) -> None:

@@ -14,7 +14,6 @@ from harvest_support import (
     R,
     client,
     credits,
-    fixtures_for,
     load,
     serve,
     vgmdb_handler,
@@ -35,7 +34,7 @@ ARTIST = load(VG / "artist-yuki-kajiura.json")
 OST = "Puella Magi Madoka Magica Original Soundtrack I"
 
 
-server, api = fixtures_for("vgmdb")
+pytestmark = pytest.mark.source("vgmdb")  # the `api` fixture: its stand-in URL
 
 
 def test_album_credits_tracks_and_provenance(server, api):
