@@ -32,6 +32,7 @@ def _fill(text: str) -> str:
         lambda m: m.group(1) + "(" + " ".join("UNDEF" for _ in m.group(2).split()) + ")",
         text,
     )
+    text = re.sub(r"\$filter\b", "FILTER(?g != <urn:cuegraph:test>)", text)  # a FILTER or empty
     return re.sub(r"(LIMIT|OFFSET)\s+\$\w+", r"\1 10", text)
 
 
@@ -106,6 +107,24 @@ _UPDATE_TEXT = re.compile(
     r"\s*(DROP|ADD|MOVE|COPY|CLEAR|CREATE|LOAD|INSERT|DELETE)\s+(SILENT\s+)?"
     r"(GRAPH|DATA|WHERE|ALL|NAMED|DEFAULT|\{|<)"
 )
+
+
+def test_store_holds_no_query_text():
+    """The store's own queries are bundled ``.rq`` files too: no string in ``store.py``
+    starts a SELECT, CONSTRUCT or DESCRIBE (``ASK {}``, the protocol probe, aside)."""
+    import ast
+    from pathlib import Path
+
+    import cuegraph.store
+
+    tree = ast.parse(Path(cuegraph.store.__file__).read_text(encoding="utf-8"))
+    texts = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    found = [t for t in texts if re.match(r"\s*(SELECT|CONSTRUCT|DESCRIBE)\b", t)]
+    assert found == []
 
 
 def test_store_holds_no_update_text():

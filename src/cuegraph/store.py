@@ -53,7 +53,7 @@ from cuegraph.errors import (
     StoreError,
     StoreLocked,
 )
-from cuegraph.queries import iri, load_query, render, render_update
+from cuegraph.queries import iri, literal, load_query, render, render_update
 from cuegraph.queries.form import query_form, tokens
 
 if TYPE_CHECKING:
@@ -805,33 +805,23 @@ class RemoteStore(Store):
             ) from None
         return (out, True) if truncated else (body, False)
 
-    def _system_filter(self, var: str) -> str:
+    def _system_filter(self) -> str:
+        """A FILTER on ``?g`` leaving out the server's own graphs (Virtuoso's), else empty."""
         if self.dialect != "virtuoso":
             return ""
-        iris = ", ".join(f"<{g}>" for g in VIRTUOSO_SYSTEM_GRAPHS)
-        return (
-            f"FILTER(?{var} NOT IN ({iris}) && "
-            f'!STRSTARTS(STR(?{var}), "http://www.openlinksw.com/"))'
-        )
+        iris = ", ".join(iri(g) for g in VIRTUOSO_SYSTEM_GRAPHS)
+        return f"FILTER(?g NOT IN ({iris}) && !STRSTARTS(STR(?g), {literal(VIRTUOSO_PREFIX)}))"
 
     def graphs(self) -> list[str]:
-        rows = self.select(
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._system_filter('g')} }}"
-        )
+        rows = self.select(render("remote_graphs", filter=self._system_filter()))
         return sorted(r["g"] for r in rows)
 
     def triple_count(self) -> int:
-        rows = self.select(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
-            f"GRAPH ?g {{ ?s ?p ?o }} {self._system_filter('g')} }} }}"
-        )
+        rows = self.select(render("remote_triples", filter=self._system_filter()))
         return int(rows[0]["n"]) if rows else 0
 
     def quad_count(self) -> int:
-        rows = self.select(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"{self._system_filter('g')} }}"
-        )
+        rows = self.select(render("remote_quads", filter=self._system_filter()))
         return int(rows[0]["n"]) if rows else 0
 
     def _graph_size(self, graph_iri: str) -> int:
@@ -946,6 +936,8 @@ VIRTUOSO_SYSTEM_GRAPHS = (
     "http://www.w3.org/ns/ldp#",
     "http://localuriqaserver/sparql",
 )
+#: and every graph under this prefix (Virtuoso's own)
+VIRTUOSO_PREFIX = "http://www.openlinksw.com/"
 #: most triples per INSERT DATA on Virtuoso (it refuses more than 10,000 lines of
 #: generated SQL, SP031)
 VIRTUOSO_INSERT_CHUNK = 1000
