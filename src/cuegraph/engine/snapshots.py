@@ -36,6 +36,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cuegraph.pids import alive
+
 __all__ = ["Snapshots", "Lease", "snapshot_root"]
 
 _PREFIX = "g"
@@ -163,7 +165,7 @@ class Snapshots:
             shutil.rmtree(stale, ignore_errors=True)
         for stale in self.root.glob("tmp-*"):
             pid = stale.name.split("-")[2] if stale.name.count("-") >= 2 else ""
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 shutil.rmtree(stale, ignore_errors=True)
         return deleted
 
@@ -216,13 +218,3 @@ def _tables(directory: Path, logs: bool = False) -> frozenset[tuple[int, int]] |
     except OSError:
         return None
     return frozenset(tables)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

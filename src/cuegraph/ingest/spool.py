@@ -21,6 +21,7 @@ from pathlib import Path
 
 from cuegraph.dumps.ntriples import NTriplesWriter
 from cuegraph.graph.iris import Minter
+from cuegraph.pids import alive
 from cuegraph.records import Record
 from cuegraph.store import Store
 
@@ -41,16 +42,6 @@ def spool_dir(store: Store) -> Path:
     return store.scratch_dir() or Path(tempfile.gettempdir())
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _remove_leftovers(folder: Path) -> None:
     """Spool files of killed imports (their process is gone)."""
     for old in folder.glob(f"{_PREFIX}*.nt"):
@@ -58,7 +49,7 @@ def _remove_leftovers(folder: Path) -> None:
             pid = int(old.name[len(_PREFIX) :].split("-", 1)[0])
         except ValueError:
             continue
-        if not _alive(pid):
+        if not alive(pid):
             old.unlink(missing_ok=True)
 
 
