@@ -46,17 +46,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from rdflib import Literal
-
 from cuegraph.errors import BadInput
 from cuegraph.graph.iris import Minter
-from cuegraph.graph.write import provenance_update
+from cuegraph.graph.write import provenance_update, xsd_now
 from cuegraph.names import fold, name_keys, title_keys
-from cuegraph.namespaces import CG_NS, OWL, XSD
+from cuegraph.namespaces import CG_NS, OWL
 from cuegraph.queries import iri as sparql_iri
 from cuegraph.queries import literal, load_query, render, render_update
 from cuegraph.rdfload import replace_from_ntriples_file
@@ -606,7 +604,13 @@ def _cluster(nodes: dict[str, Node]) -> Identity:
                             links.append(_name_link(other, n, c))
                             changed = True
                             break
-                        refuse(other.iri, n.iri, "name", _name_link(other, n, c).why, why)
+                        refuse(
+                            other.iri,
+                            n.iri,
+                            "name",
+                            partial(_name_why, other, n, c),  # worked out if first
+                            why,
+                        )
                     else:
                         firsts.append(i)
     members_of: dict[int, list[str]] = defaultdict(list)
@@ -692,6 +696,11 @@ def _join_slots(
     return changed
 
 
+def _name_why(a: Node, b: Node, context: str) -> str:
+    """What a name link of ``a`` and ``b`` would say (for a refusal, only when it is new)."""
+    return _name_link(a, b, context).why()
+
+
 def _name_link(a: Node, b: Node, context: str) -> Link:
     match = name_keys if a.kind == "agent" else title_keys
     for na in sorted(a.names):
@@ -737,7 +746,7 @@ def resolve(store: Store, minter: Minter, *, skip_if_nothing: bool = False) -> R
 
 def _resolve(store: Store, minter: Minter, skip_if_nothing: bool) -> Resolution:
     t0 = time.monotonic()
-    started = Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    started = xsd_now()
     ident = cluster(read_nodes(store))
     target = str(minter.graph(SOURCE, KEY))
     if (
