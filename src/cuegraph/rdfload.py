@@ -488,8 +488,6 @@ def replace_ntriples_shadow(
 
     try:
         shadow_replace(store, [graph_iri], fill, swap_extra)
-    except NoSpace:
-        raise
     except SyntaxError as e:
         raise BadInput(f"the new triples of {graph_iri} do not parse: {_first_line(e)}") from None
     except OSError as e:
@@ -626,8 +624,6 @@ def _load_shadow(
         return shadow_replace(store, graphs, fill, swap_extra, external)
     except SyntaxError as e:  # from oxigraph load, before the shadow was reopened
         raise _parse_error(path, fmt, e) from None
-    except NoSpace:
-        raise
     except OSError as e:
         raise StoreError(f"loading {path} failed: {_first_line(e)}; nothing was written") from None
 

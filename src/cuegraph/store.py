@@ -555,7 +555,7 @@ class OxigraphStore(Store):
         self._check_writable()
         if not isinstance(payload, bytes):
             payload = b"".join(payload)
-        if self.persistent and len(payload) > rdfload.SHADOW_BYTES and rdfload.exchange_supported():
+        if self.shadow_swap and len(payload) > rdfload.SHADOW_BYTES:
             rdfload.replace_ntriples_shadow(self, graph_iri, payload, swap_extra)
             return
         text = payload.decode("utf-8")
@@ -576,6 +576,8 @@ class OxigraphStore(Store):
         The copy opens like any store: ``oxigraph:<target>``."""
         if not self.persistent:
             raise BadInput("only an on-disk store can be backed up (this one is in memory)")
+        if target.exists():
+            target.rmdir()  # empty (the CLI checks): Oxigraph creates the directory itself
         try:
             self._ox.backup(str(target))
         except OSError as e:

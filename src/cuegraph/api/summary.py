@@ -76,8 +76,7 @@ class Summary:
         self._refresh: asyncio.Task | None = None
         self._bounded = False  # the set-based count once hit the memory cap: skip it
         self._remote = not self.store.embedded  # a server: counted figures expire (TTL)
-        settings = getattr(app.state, "settings", None)
-        self._ttl: float = settings.remote_count_ttl if settings is not None else 300.0
+        self._ttl: float = app.state.settings.remote_count_ttl
         self._period = 0  # a remote store's figures: bumped when they expire
         self._expires = math.inf  # when the last remote count expires
 
