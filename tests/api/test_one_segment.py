@@ -96,7 +96,7 @@ def test_a_large_body_is_not_copied_and_arrives_whole(server):
 
 
 def test_a_head_response_is_sent_without_a_body_write(server):
-    port, _ = server
+    port, writes = server
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
         got = b""
@@ -104,4 +104,8 @@ def test_a_head_response_is_sent_without_a_body_write(server):
             chunk = sock.recv(4096)
             assert chunk
             got += chunk
-        assert got.startswith(b"HTTP/1.1 200")
+        assert got.startswith(b"HTTP/1.1 200") and got.endswith(b"\r\n\r\n")
+        sock.settimeout(0.3)
+        with pytest.raises(TimeoutError):  # and nothing after the header block
+            sock.recv(4096)
+    assert writes and b"".join(writes) == got  # no body write, however small

@@ -86,7 +86,7 @@ def test_sparql_endpoint_csv_and_tsv_stay_standard(store_url):
     from cuegraph.api import create_app
     from cuegraph.store import open_store
 
-    with open_store(store_url.replace("oxigraph:", "oxigraph:"), read_only=True) as store:
+    with open_store(store_url, read_only=True) as store:
         client = TestClient(create_app(store, Settings()))
         q = "SELECT ?name WHERE { <urn:x:s00> <https://schema.org/name> ?name }"
         resp = client.get("/sparql", params={"query": q}, headers={"Accept": "text/csv"})
