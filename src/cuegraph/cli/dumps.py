@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -61,6 +62,18 @@ def _bar() -> Progress:
     )
 
 
+def _import(run: Callable[..., DumpResult], *args: Any, **kw: Any) -> None:
+    """Run one dump import under a progress bar, report it, then resolve identities (after
+    the bar is gone: resolving may take a while)."""
+    from cuegraph.cli.identity import resolve_after_import
+
+    with open_cli_store() as store:
+        with _bar() as bar:
+            result = run(store, minter(), *args, progress=_Bar(bar), **kw)
+        _report(result)
+        resolve_after_import(store)
+
+
 def _report(result: DumpResult) -> None:
     for run in result.runs:
         say(
@@ -107,14 +120,9 @@ def import_musicbrainz_dump(
     again and it reads the file from the start and writes the same graph as one clean run.
     Importing the same dump again replaces its graph with the same triples (idempotent).
     """
-    from cuegraph.cli.identity import resolve_after_import
     from cuegraph.ingest import import_musicbrainz_dump as run
 
-    with open_cli_store() as store:
-        with _bar() as bar:
-            result = run(store, minter(), files, entity=entity, progress=_Bar(bar))
-        _report(result)
-        resolve_after_import(store)  # after the bar is gone: it may take a while
+    _import(run, files, entity=entity)
 
 
 @command("wikidata-dump", group=import_app)
@@ -141,11 +149,6 @@ def import_wikidata_dump(
     again and it reads the file from the start and writes the same graph as one clean run.
     Importing the same dump again replaces its graph with the same triples (idempotent).
     """
-    from cuegraph.cli.identity import resolve_after_import
     from cuegraph.ingest import import_wikidata_dump as run
 
-    with open_cli_store() as store:
-        with _bar() as bar:
-            result = run(store, minter(), file, progress=_Bar(bar))
-        _report(result)
-        resolve_after_import(store)  # after the bar is gone: it may take a while
+    _import(run, file)
