@@ -29,9 +29,8 @@ IndexOpt = Annotated[
     Path | None,
     typer.Option(
         "--index",
-        envvar="CUEGRAPH_FINGERPRINTS",
-        help="Fingerprint index folder (default: fingerprints/ beside the store's folder, "
-        "e.g. .cuegraph/fingerprints).",
+        help="Fingerprint index folder (default: CUEGRAPH_FINGERPRINTS, else fingerprints/ "
+        "beside the store's folder, e.g. .cuegraph/fingerprints).",
     ),
 ]
 

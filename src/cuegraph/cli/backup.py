@@ -37,8 +37,6 @@ def backup(
         )
     store = open_cli_store(read_only=True)
     try:
-        if store.embedded and target.exists():
-            target.rmdir()  # Oxigraph creates the directory itself
         store.backup(target)
     finally:
         store.close()

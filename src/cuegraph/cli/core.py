@@ -256,13 +256,13 @@ def query(
         raise BadInput(f"unknown format {format!r}")
     refuse_remote_access(text)  # SERVICE: one error line, as /sparql refuses it (no fetch)
     with open_cli_store(read_only=True) as store:
-        kw: dict = {"prefixes": PREFIXES}  # predeclared: error positions are the user's lines
+        # prefixes predeclared, not prepended: error positions are the user's lines
         if format in GRAPH_FORMATS:
-            out = store.query_serialized(text, graph_format=format, **kw)
+            out = store.query_serialized(text, graph_format=format, prefixes=PREFIXES)
             sys.stdout.write(out.body.decode("utf-8"))
             return
         res_fmt = "json" if format == "table" else format
-        out = store.query_serialized(text, result_format=res_fmt, **kw)
+        out = store.query_serialized(text, result_format=res_fmt, prefixes=PREFIXES)
     if out.form == "graph" and format != "table":
         raise BadInput("a CONSTRUCT/DESCRIBE query needs --format turtle or ntriples")
     if format == "csv":  # for spreadsheets: formula-like cells guarded (OWASP CSV injection)

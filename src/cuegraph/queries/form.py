@@ -32,10 +32,9 @@ FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "gr
 #: white space or a comment
 IRI = r"<[^<>\"{}|^`\x00-\x20]*>"
 SKIP = r"(?:\s|\#[^\r\n]*)"
-_IRI, _SKIP = IRI, SKIP
 # possessive: the prologue is consumed once, never re-split (no backtracking on long texts)
 _PROLOGUE = re.compile(
-    rf"(?:{_SKIP}|BASE{_SKIP}*+{_IRI}|PREFIX{_SKIP}*+[^\s:<>#]*:{_SKIP}*+{_IRI})*+([A-Za-z]+)",
+    rf"(?:{SKIP}|BASE{SKIP}*+{IRI}|PREFIX{SKIP}*+[^\s:<>#]*:{SKIP}*+{IRI})*+([A-Za-z]+)",
     re.IGNORECASE,
 )
 
