@@ -643,5 +643,4 @@ def replace_from_ntriples_file(
         shadowed = cast("OxigraphStore", store)  # shadow_swap: the embedded store on disk
         return _load_shadow(shadowed, path, "ntriples", graph_iri, [graph_iri], None, swap_extra)
     store.replace_ntriples(graph_iri, _line_chunks(path), swap_extra)
-    rows = store.select(render("graph_size", graph=iri(graph_iri)))
-    return int(rows[0]["n"]) if rows else 0
+    return store.graph_size(graph_iri)

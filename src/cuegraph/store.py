@@ -182,6 +182,11 @@ class Store:
         rows = self.select(load_query("store_graphs"))
         return [r["g"] for r in rows]
 
+    def graph_size(self, graph_iri: str) -> int:
+        """Number of triples in one named graph (0: none, or no such graph)."""
+        rows = self.select(render("graph_size", graph=iri(graph_iri)))
+        return int(rows[0]["n"]) if rows else 0
+
     def dump(self, fmt: str = "nquads", graphs: list[str] | None = None) -> bytes:
         """Serialise the store (or some graphs) as N-Quads/TriG, or merged as a triple format."""
         raise NotImplementedError
@@ -826,17 +831,13 @@ class RemoteStore(Store):
         rows = self.select(render("remote_quads", filter=self._system_filter()))
         return int(rows[0]["n"]) if rows else 0
 
-    def _graph_size(self, graph_iri: str) -> int:
-        rows = self.select(render("graph_size", graph=iri(graph_iri)))
-        return int(rows[0]["n"]) if rows else 0
-
     def dump(self, fmt: str = "nquads", graphs: list[str] | None = None) -> bytes:
         if fmt not in OX_RDF:
             raise BadInput(f"unknown format {fmt!r}; choose from {', '.join(OX_RDF)}")
         ds = ox.Dataset()
         for gi in graphs if graphs is not None else self.graphs():
             data = self.construct(render("graph_triples", graph=iri(gi)))
-            expected = self._graph_size(gi)
+            expected = self.graph_size(gi)
             if len(data) < expected:  # e.g. Virtuoso's ResultSetMaxRows cuts results silently
                 raise StoreError(
                     f"the remote store returned {len(data)} of the {expected} triples of {gi}: "

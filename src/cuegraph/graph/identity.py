@@ -788,7 +788,7 @@ def _resolve(store: Store, minter: Minter, skip_if_nothing: bool) -> Resolution:
             f"{sparql_iri(target)} {sparql_iri(_DIGEST)} {literal(digest.hexdigest())} ."
         )
         swap += " ;\n" + render_update("graph_insert", graph=sparql_iri(prov), body=digest_triple)
-        previous = _count(store, target)
+        previous = store.graph_size(target)
         if previous == expected and _stored_digest(store, prov, target) == digest.hexdigest():
             store.update(swap)  # the same links: only the run's provenance is new
             written = previous
@@ -810,11 +810,6 @@ def _resolve(store: Store, minter: Minter, skip_if_nothing: bool) -> Resolution:
 #: the provenance graph: a run finding the same links (and as many triples stored) leaves
 #: the graph as it is instead of rewriting hundreds of thousands of triples
 _DIGEST = CG_NS + "linksDigest"
-
-
-def _count(store: Store, graph: str) -> int:
-    rows = store.select(render("graph_size", graph=sparql_iri(graph)))
-    return int(rows[0]["n"]) if rows else 0
 
 
 def _stored_digest(store: Store, prov: str, graph: str) -> str | None:

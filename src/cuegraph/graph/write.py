@@ -22,7 +22,7 @@ from cuegraph import __version__
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter
 from cuegraph.namespaces import CG, DCTERMS, PROV, RDF, RDFS, XSD
-from cuegraph.queries import iri, literal, load_update, render, substitute
+from cuegraph.queries import iri, literal, load_update, substitute
 from cuegraph.records import Record
 from cuegraph.store import Store
 
@@ -164,8 +164,7 @@ def write_ntriples_file(
     started = started if started is not None else xsd_now()
     t0 = t0 if t0 is not None else time.monotonic()
     g = str(minter.graph(source, key))
-    rows = store.select(render("graph_size", graph=iri(g)))
-    previous = int(rows[0]["n"]) if rows else 0
+    previous = store.graph_size(g)
     used = list(dict.fromkeys(used))
     swap = provenance_update(
         minter,
