@@ -26,9 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks.http import BIN, RESULTS, _free_port
 
 # the trivial app (no framework): what any server must do for a request at the least
 APP = """
@@ -54,14 +52,6 @@ import cuegraph.api.security as security
 uvicorn.run(tinyapp.app, host="127.0.0.1", port={port}, access_log=False, loop="uvloop",
             http=security.header_deadline_protocol(10.0, "httptools"), log_level="warning")
 """
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _cpu(pids: list[int]) -> float:
