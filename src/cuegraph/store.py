@@ -23,12 +23,13 @@ bounds queries in time (:meth:`Store.query_executor`, :mod:`cuegraph.engine.exec
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,8 @@ __all__ = [
     "OxigraphStore",
     "RemoteStore",
     "open_store",
+    "StoreOrOpener",
+    "writing",
     "QueryOutput",
     "RESULT_FORMATS",
     "GRAPH_FORMATS",
@@ -1051,6 +1054,18 @@ def _load_file(
     from cuegraph.rdfload import load_file
 
     return load_file(store, path, graph_iri, fmt, allow_remote_context=allow_remote_context)
+
+
+#: a store, or a function opening one (then opened only to write)
+StoreOrOpener = Store | Callable[[], Store]
+
+
+def writing(store: StoreOrOpener) -> contextlib.AbstractContextManager[Store]:
+    """A context manager giving the store to write to: ``store`` itself when it is already
+    open (left open), else a store opened now from the opener (closed afterwards)."""
+    if isinstance(store, Store):
+        return contextlib.nullcontext(store)
+    return store()  # a Store is its own context manager
 
 
 def open_store(

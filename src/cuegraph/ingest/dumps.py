@@ -33,10 +33,9 @@ from cuegraph.dumps import (
 )
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import RunSummary, write_ntriples_file, xsd_now
-from cuegraph.ingest.harvests import writing
 from cuegraph.ingest.spool import TripleSpool, spool_dir
 from cuegraph.queries import load_query
-from cuegraph.store import Store
+from cuegraph.store import Store, writing
 
 __all__ = [
     "DumpResult",

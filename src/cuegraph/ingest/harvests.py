@@ -22,7 +22,6 @@ Base URLs, the contact, the cache folder and the request guards come from the
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,21 +37,17 @@ from cuegraph.harvest.base import Harvest, Source
 from cuegraph.harvest.http import DEFAULT_DEADLINE, HttpClient, RateLimiter
 from cuegraph.harvest.sources import SOURCES, get_source
 from cuegraph.records import Person, Work
-from cuegraph.store import Store
+from cuegraph.store import Store, StoreOrOpener, writing
 
 __all__ = [
     "HarvestOutcome",
     "Hooks",
-    "StoreOrOpener",
     "base_url",
     "make_client",
     "write_harvest",
     "run_harvest",
     "harvest_all",
 ]
-
-#: a store, or a function opening one (then opened only to write)
-StoreOrOpener = Store | Callable[[], Store]
 
 
 @dataclass
@@ -133,14 +128,6 @@ def write_harvest(
         used=used,
         label=harvest.label or f"{harvest.source} {harvest.key}",
     )
-
-
-def writing(store: StoreOrOpener) -> contextlib.AbstractContextManager[Store]:
-    """A context manager giving the store to write to: ``store`` itself when it is already
-    open (left open), else a store opened now from the opener (closed afterwards)."""
-    if isinstance(store, Store):
-        return contextlib.nullcontext(store)
-    return store()  # a Store is its own context manager
 
 
 def run_harvest(
