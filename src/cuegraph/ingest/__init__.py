@@ -30,7 +30,6 @@ from cuegraph.ingest.files import (
     import_table,
     load_ontology,
     load_rdf_files,
-    read_table,
 )
 from cuegraph.ingest.harvests import (
     HarvestOutcome,
@@ -47,7 +46,6 @@ __all__ = [
     "build_from_data",
     "import_cuesheet",
     "import_table",
-    "read_table",
     "load_ontology",
     "load_rdf_files",
     "HarvestOutcome",

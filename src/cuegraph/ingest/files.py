@@ -17,7 +17,6 @@ from cuegraph.store import Store
 __all__ = [
     "import_cuesheet",
     "import_table",
-    "read_table",
     "build_from_data",
     "BuildResult",
     "TABLES",
@@ -30,7 +29,7 @@ TABLES = ("people", "works", "credits")
 LABELS = {"table": "seed table", "cuesheet": "cue sheet"}
 
 
-def read_table(
+def _read_table(
     kind: str,
     path: Path,
     *,
@@ -109,7 +108,7 @@ def import_table(
     skip_bad_rows: bool = False,
 ) -> tuple[RunSummary, list[RowError], list]:
     """Import one seed table (people, works or credits) into the graph ``table/<kind>``."""
-    records, bad = read_table(
+    records, bad = _read_table(
         kind,
         path,
         known_people=known_people,
@@ -145,7 +144,7 @@ def build_from_data(
         if not path.exists():
             continue
         on_step(f"check {kind}.csv")
-        records, _ = read_table(
+        records, _ = _read_table(
             kind,
             path,
             known_people={p.key for p in people},
