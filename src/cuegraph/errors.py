@@ -30,7 +30,21 @@ __all__ = [
     "UpstreamError",
     "RowError",
     "Ambiguous",
+    "first_line",
 ]
+
+
+def first_line(e: BaseException) -> str:
+    """The first line of an exception's message (its type's name when it has none): what a
+    one-line error says of a parser's or library's error.
+
+    >>> first_line(ValueError("bad IRI\\nat line 3"))
+    'bad IRI'
+    >>> first_line(OSError())
+    'OSError'
+    """
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 class CuegraphError(Exception):

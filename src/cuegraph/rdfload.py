@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pyoxigraph as ox
 
 from cuegraph.engine.formats import GRAPH_FORMATS
-from cuegraph.errors import BadInput, BadQuery, StoreError
+from cuegraph.errors import BadInput, BadQuery, StoreError, first_line
 from cuegraph.queries import iri, render
 
 if TYPE_CHECKING:
@@ -119,11 +119,6 @@ class NoSpace(StoreError):
     """The store's disk is full."""
 
 
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
-
-
 # --- checks ---------------------------------------------------------------------------------
 def _context_refs(node: Any, out: list[str]) -> None:
     """Document references in JSON-LD contexts: strings in ``@context`` and ``@import``."""
@@ -150,7 +145,7 @@ def check_jsonld_contexts(path: Path) -> list[str]:
         with open(path, "rb") as f:
             doc = json.load(f)
     except (ValueError, UnicodeDecodeError) as e:
-        raise BadInput(f"{path}: cannot parse as jsonld: {_first_line(e)}") from None
+        raise BadInput(f"{path}: cannot parse as jsonld: {first_line(e)}") from None
     refs: list[str] = []
     _context_refs(doc, refs)
     return list(dict.fromkeys(refs))
@@ -202,8 +197,8 @@ def check_rdfxml_entities(path: Path) -> None:
         return
     except expat.ExpatError as e:
         if "amplification" in str(e) or "entity" in str(e).lower():
-            raise BadInput(f"{path}: refused: {_first_line(e)}") from None
-        raise BadInput(f"{path}: cannot parse as rdfxml: {_first_line(e)}") from None
+            raise BadInput(f"{path}: refused: {first_line(e)}") from None
+        raise BadInput(f"{path}: cannot parse as rdfxml: {first_line(e)}") from None
 
 
 # --- parsing --------------------------------------------------------------------------------
@@ -239,7 +234,7 @@ def _graphs_in(path: Path, fmt: str, target: str | None, data: bytes | None) -> 
 
 
 def _parse_error(path: Path, fmt: str, e: BaseException) -> BadInput:
-    return BadInput(f"{path}: cannot parse as {fmt}: {_first_line(e)}")
+    return BadInput(f"{path}: cannot parse as {fmt}: {first_line(e)}")
 
 
 def load_file(
@@ -268,7 +263,7 @@ def load_file(
         try:
             ox.NamedNode(graph_iri)  # RFC 3987 check, before anything is read or written
         except ValueError as e:
-            raise BadInput(f"not a valid graph IRI {graph_iri!r}: {_first_line(e)}") from None
+            raise BadInput(f"not a valid graph IRI {graph_iri!r}: {first_line(e)}") from None
     data: bytes | None = None
     if fmt == "jsonld":
         refs = check_jsonld_contexts(path)
@@ -286,7 +281,7 @@ def load_file(
     except SyntaxError as e:
         raise _parse_error(path, fmt, e) from None
     except OSError as e:
-        raise BadInput(f"{path}: cannot read: {_first_line(e)}") from None
+        raise BadInput(f"{path}: cannot read: {first_line(e)}") from None
     if store.shadow_swap:  # the embedded store on disk: the shadow functions reach its engine
         return _load_shadow(cast("OxigraphStore", store), path, fmt, graph_iri, graphs, data)
     return _load_through_replace(store, path, fmt, graph_iri, graphs, data)
@@ -301,7 +296,7 @@ def _jsonld_with_rdflib(path: Path) -> bytes:
     try:
         ds.parse(path, format="json-ld")
     except Exception as e:  # rdflib raises many types
-        raise BadInput(f"{path}: cannot parse as jsonld: {_first_line(e)}") from None
+        raise BadInput(f"{path}: cannot parse as jsonld: {first_line(e)}") from None
     out = ds.serialize(format="nquads", encoding="utf-8")
     return out.replace(b" <urn:x-rdflib:default> .", b" .")
 
@@ -351,7 +346,7 @@ def _graph_chunks(
     except SyntaxError as e:
         raise _parse_error(path, fmt, e) from None
     except OSError as e:
-        raise BadInput(f"{path}: cannot read: {_first_line(e)}") from None
+        raise BadInput(f"{path}: cannot read: {first_line(e)}") from None
 
 
 def _line_chunks(path: Path) -> Iterator[bytes]:
@@ -489,9 +484,9 @@ def replace_ntriples_shadow(
     try:
         shadow_replace(store, [graph_iri], fill, swap_extra)
     except SyntaxError as e:
-        raise BadInput(f"the new triples of {graph_iri} do not parse: {_first_line(e)}") from None
+        raise BadInput(f"the new triples of {graph_iri} do not parse: {first_line(e)}") from None
     except OSError as e:
-        raise StoreError(f"store write failed: {_first_line(e)}; nothing was written") from None
+        raise StoreError(f"store write failed: {first_line(e)}; nothing was written") from None
 
 
 # --- ``oxigraph load`` as the loader ---------------------------------------------------------
@@ -625,7 +620,7 @@ def _load_shadow(
     except SyntaxError as e:  # from oxigraph load, before the shadow was reopened
         raise _parse_error(path, fmt, e) from None
     except OSError as e:
-        raise StoreError(f"loading {path} failed: {_first_line(e)}; nothing was written") from None
+        raise StoreError(f"loading {path} failed: {first_line(e)}; nothing was written") from None
 
 
 def replace_from_ntriples_file(

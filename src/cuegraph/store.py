@@ -53,6 +53,7 @@ from cuegraph.errors import (
     QueryTimeout,
     StoreError,
     StoreLocked,
+    first_line,
 )
 from cuegraph.queries import iri, literal, load_query, render, render_update
 from cuegraph.queries.form import query_form, tokens
@@ -751,8 +752,7 @@ class RemoteStore(Store):
             g.parse(data=text, format="nt")
         except Exception as e:  # rdflib raises parser-specific types
             raise StoreError(
-                f"remote store {self.query_url} sent unreadable N-Triples: "
-                f"{str(e).splitlines()[0] if str(e) else e!r}"
+                f"remote store {self.query_url} sent unreadable N-Triples: {first_line(e)}"
             ) from None
         return g
 
@@ -810,8 +810,7 @@ class RemoteStore(Store):
             _, _, out, truncated = limited(results, result_format, graph_format, max_rows)
         except (SyntaxError, ValueError, OSError) as e:
             raise StoreError(
-                f"remote store {self.query_url} sent an unreadable answer: "
-                f"{str(e).splitlines()[0] if str(e) else e!r}"
+                f"remote store {self.query_url} sent an unreadable answer: {first_line(e)}"
             ) from None
         return (out, True) if truncated else (body, False)
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from cuegraph.errors import BadInput
+from cuegraph.errors import BadInput, first_line
 
 __all__ = ["DumpLine", "Lines", "read_lines", "parse_line", "compression"]
 
@@ -131,7 +131,7 @@ def _corrupt_error(path: Path, kind: str, member: str, e: BaseException) -> BadI
     what = {"tar": "archive", "plain": "file"}.get(kind, f"{kind} data")
     where = f" (member {member})" if kind == "tar" and member != path.name else ""
     return BadInput(
-        f"{path}{where}: corrupt or truncated {what}: {_first_line(e)}; nothing was written"
+        f"{path}{where}: corrupt or truncated {what}: {first_line(e)}; nothing was written"
     )
 
 
@@ -188,11 +188,6 @@ def _read(
         raise _corrupt_error(path, kind, member, e) from None
 
 
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
-
-
 def parse_line(path: Path, line: DumpLine, text: bytes | None = None) -> dict:
     """The JSON object of one dump line (``text``: the line without the array's comma).
 
@@ -206,7 +201,7 @@ def parse_line(path: Path, line: DumpLine, text: bytes | None = None) -> dict:
         cut = "" if line.complete else " (the file ends in the middle of it: truncated?)"
         raise BadInput(
             f"{path}: {line.member} line {line.number} is not a complete JSON "
-            f"entity{cut}: {_first_line(e)}; nothing was written"
+            f"entity{cut}: {first_line(e)}; nothing was written"
         ) from None
     if not isinstance(obj, dict):
         raise BadInput(
