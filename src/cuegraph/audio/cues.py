@@ -32,7 +32,7 @@ from cuegraph.errors import BadInput
 from cuegraph.graph.build import GraphBuilder
 from cuegraph.graph.iris import Minter
 from cuegraph.namespaces import CG_NS, PO, PROV, RDF, RDFS, SDO, XSD
-from cuegraph.queries import iri, render
+from cuegraph.queries import render, terms
 from cuegraph.records import Cue
 from cuegraph.store import Store
 from cuegraph.timecode import format_timecode, parse_timecode
@@ -93,7 +93,7 @@ def recording_titles(store: Store, iris: list[str]) -> dict[str, str]:
     """{recording IRI: its name} for the given recordings."""
     if not iris:
         return {}
-    values = " ".join(iri(i) for i in iris)
+    values = terms(iris)
     rows = store.select(render("recording_titles", recordings=values))
     return {r["r"]: r["n"] for r in rows}
 

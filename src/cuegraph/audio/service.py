@@ -10,7 +10,7 @@ from cuegraph.audio.cues import DetectedRow, recording_titles
 from cuegraph.audio.fingerprint import FRAME_SECONDS, fingerprint_file
 from cuegraph.audio.index import FingerprintIndex, sha256_file
 from cuegraph.errors import BadInput
-from cuegraph.queries import iri, render
+from cuegraph.queries import render, terms
 from cuegraph.store import Store
 
 __all__ = [
@@ -132,7 +132,7 @@ def detect_file(
 def _uses(store: Store, recordings: list[str]) -> dict[str, list[dict]]:
     if not recordings:
         return {}
-    values = " ".join(iri(r) for r in recordings)
+    values = terms(recordings)
     rows = store.select(render("recording_uses", recordings=values))
     out: dict[str, list[dict]] = {}
     seen = set()

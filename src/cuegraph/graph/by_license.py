@@ -5,7 +5,7 @@ from __future__ import annotations
 from cuegraph.errors import BadInput
 from cuegraph.graph.iris import Minter
 from cuegraph.graph.write import LICENSES
-from cuegraph.queries import iri, load_query, render
+from cuegraph.queries import iri, load_query, render, terms
 from cuegraph.store import Store, open_store
 
 __all__ = ["dump_by_license"]
@@ -32,8 +32,6 @@ def dump_by_license(store: Store, minter: Minter, license: str, fmt: str = "nqua
         prov = str(minter.provenance_graph())
         out.replace_graph(
             prov,
-            store.construct(
-                render("license_provenance", prov=iri(prov), graphs=" ".join(iri(g) for g in kept))
-            ),
+            store.construct(render("license_provenance", prov=iri(prov), graphs=terms(kept))),
         )
     return out.dump(fmt)

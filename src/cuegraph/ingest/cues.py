@@ -34,7 +34,7 @@ from cuegraph.graph.write import RunSummary, write_graph
 from cuegraph.ingest.resolve import name_resolver
 from cuegraph.names import fold
 from cuegraph.namespaces import PROV, RDF, SDO
-from cuegraph.queries import iri, render
+from cuegraph.queries import iri, render, terms
 from cuegraph.records import Cue, Song
 from cuegraph.store import Store
 from cuegraph.subtitles import CAVEAT, DerivedCue, derive_cues, read_subtitles
@@ -83,9 +83,7 @@ def import_detected(
             digests.setdefault(r.source, r.episode_sha256)
     songs = {
         r["r"]: r["s"]
-        for r in store.select(
-            render("recording_songs", recordings=" ".join(iri(i) for i in sorted(known)))
-        )
+        for r in store.select(render("recording_songs", recordings=terms(sorted(known))))
     }
     data = detected_graph(
         minter,

@@ -8,6 +8,7 @@ query takes parameters, ``# parameters:`` (placeholders written ``$name`` are re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -23,6 +24,7 @@ __all__ = [
     "render_update",
     "header",
     "iri",
+    "terms",
     "literal",
     "read_rq",
     "rq_names",
@@ -117,6 +119,16 @@ def iri(value: str) -> str:
     if re.search(r'[\s<>"{}|^`\\]', value):
         raise ValueError(f"not an IRI: {value!r}")
     return f"<{value}>"
+
+
+def terms(iris: Iterable[str]) -> str:
+    """IRIs as a space-separated list of SPARQL terms for ``VALUES``, each once (an empty
+    list: one IRI nothing has, so the query still parses and matches nothing).
+
+    >>> terms(["urn:a", "urn:b", "urn:a"])
+    '<urn:a> <urn:b>'
+    """
+    return " ".join(iri(i) for i in dict.fromkeys(iris)) or "<urn:cuegraph:none>"
 
 
 def literal(value: str) -> str:

@@ -14,13 +14,12 @@ from cuegraph.api.data.index import (
     node_details,
     ranked,
     same_as_cluster,
-    terms,
     usage_name,
     work_index,
 )
 from cuegraph.export.views import is_music_credit
 from cuegraph.names import fold
-from cuegraph.queries import load_query, render
+from cuegraph.queries import load_query, render, terms
 from cuegraph.roles import role_name
 from cuegraph.store import Store
 from cuegraph.timecode import format_timecode

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from cuegraph.api.data.index import ROLE_ORDER, Ids, terms
-from cuegraph.queries import render
+from cuegraph.api.data.index import ROLE_ORDER, Ids
+from cuegraph.queries import render, terms
 from cuegraph.roles import role_name
 from cuegraph.store import Store
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from cuegraph.api.data.credits import credits_of, group_by_role
-from cuegraph.api.data.index import Ids, terms
+from cuegraph.api.data.index import Ids
 from cuegraph.audio.service import MAX_CLIP_SECONDS, match_clip
-from cuegraph.queries import render
+from cuegraph.queries import render, terms
 from cuegraph.store import Store
 
 __all__ = ["identify_file"]

@@ -11,7 +11,7 @@ from cuegraph.errors import Ambiguous, PersonNotFound, WorkNotFound
 from cuegraph.graph.iris import Minter
 from cuegraph.names import close_matches, fold, match_score, name_keys, title_aliases, title_keys
 from cuegraph.namespaces import CG_NS
-from cuegraph.queries import iri, load_query, render
+from cuegraph.queries import load_query, render, terms
 from cuegraph.roles import ROLE_LABELS
 from cuegraph.store import Store
 
@@ -123,11 +123,6 @@ class AgentEntry:
             "aliases": self.aliases,
             "kind": self.kind,
         }
-
-
-def terms(iris) -> str:
-    """IRIs as a space separated list of SPARQL terms (for ``VALUES``)."""
-    return " ".join(iri(i) for i in dict.fromkeys(iris)) or "<urn:cuegraph:none>"
 
 
 def usage_name(usage_iri: str) -> str:

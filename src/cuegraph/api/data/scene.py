@@ -15,9 +15,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cuegraph.api.data.credits import credits_of, group_by_role, source_label
-from cuegraph.api.data.index import Ids, WorkEntry, find_work, sources_of, terms, usage_name
+from cuegraph.api.data.index import Ids, WorkEntry, find_work, sources_of, usage_name
 from cuegraph.errors import BadInput, EpisodeNotFound
-from cuegraph.queries import iri, render
+from cuegraph.queries import iri, render, terms
 from cuegraph.store import Store
 from cuegraph.timecode import format_timecode, human_time, parse_timecode
 
